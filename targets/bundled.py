@@ -1,0 +1,176 @@
+"""The bundled statistics: published figures with their sources, loaded on first start.
+
+`build_bundled(src, out_dir)` turns the gathered table of published values
+(shared/data/observed_sources.csv: indicator, region, year, value, unit, note, source_kind,
+source, quote) into two long CSV files the importer reads, with each value's source address and
+quote in its note:
+
+- `public_statistics_superseded.csv`: the losing side of each `conflict` pair; imported first so
+  that a user sees the revision in the history;
+- `public_statistics.csv`: everything usable, in force.
+
+Rows that must not stand as the plan indicator are left out, each with the reason in
+`EXCLUDED_REASONS` (the README lists them): `partial`, `estimate`, `different-definition`,
+and series that measure something else than the plan indicator.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from targets import config
+
+BUNDLED_DIR = config.DATA_DIR / "bundled"
+MAIN_FILE = "public_statistics.csv"
+SUPERSEDED_FILE = "public_statistics_superseded.csv"
+BUNDLED_NOTE = "bundled public statistics"
+HEADER = ["indicator", "region", "year", "value", "unit", "note"]
+
+# gathered name -> (catalogue id, catalogue unit, factor applied to the published value)
+INDICATOR_MAP: dict[str, tuple[str, str, float]] = {
+    "rd_intensity": ("rd_intensity", "%", 1.0),
+    "rd_expenditure": ("rd_expenditure", "亿元", 1.0),
+    "urbanization": ("urbanization_rate", "%", 1.0),
+    "urban_rural_income_ratio": ("urban_rural_income_ratio", "倍（农村=1）", 1.0),
+    "railway_km": ("railway_km", "公里", 1.0),
+    "railway_density": ("railway_density", "公里/万平方公里", 1.0),
+    "expressway_km": ("expressway_km", "公里", 1.0),
+    # published per 10,000 km²; the plan's unit is per 100 km² (a certain conversion: ÷100)
+    "expressway_density": ("expressway_density", "公里/百平方公里", 0.01),
+    "pct_applications": ("pct_applications", "件", 1.0),
+    "invention_patents_per_10k": ("invention_patents_per_10k", "件/万人", 1.0),
+    "good_air_days": ("good_air_days_ratio", "%", 1.0),
+    "pm25": ("pm25_concentration", "微克/立方米", 1.0),
+    "life_expectancy": ("life_expectancy", "岁", 1.0),
+    "schooling_working_age": ("schooling_years", "年", 1.0),
+    "st_progress_contribution": ("st_progress_contribution", "%", 1.0),
+    # NBS series revised after the 5th economic census; never mixed with first releases
+    "gdp_revised": ("gdp", "亿元", 1.0),
+    "population": ("population", "万人", 1.0),
+    "urban_population": ("urban_population", "万人", 1.0),
+}
+
+# Series gathered but not imported, and why (shown in the README and kept testable).
+EXCLUDED_SERIES: dict[str, str] = {
+    "5g_base_stations": "base-station counts are not the plan's 5G coverage rate (%)",
+    "energy_intensity_change_yoy": (
+        "year-on-year changes, not the energy-intensity level the −10% on 2017 goal needs"
+    ),
+    "area": "land areas are kept with their sources in data/regions.yaml, not as yearly values",
+}
+EXCLUDED_NOTES = ("partial", "estimate", "different-definition")
+
+REGION_MAP = {
+    "Shanghai": ("shanghai", ""),
+    "Jiangsu": ("jiangsu", ""),
+    "Zhejiang": ("zhejiang", ""),
+    "Anhui": ("anhui", ""),
+    "YRD": ("yrd", ""),
+    "YRD(41 cities)": ("yrd", "41-city scope"),
+}
+
+# Conflicting releases for one (indicator, region, year): which source stays in force.
+# The rule (shared/data/README.md): prefer the national table; where neither is, prefer the
+# figure whose release also gives the baseline of the same series.
+IN_FORCE_SOURCE = {
+    ("rd_intensity", "Zhejiang", "2023"): "http://www.szxuejia.com/top/1199108.html",
+    ("rd_intensity", "YRD", "2023"): "https://cthks.com/20241204/105479",
+}
+
+
+@dataclass(frozen=True)
+class Split:
+    main: list[list[str]]
+    superseded: list[list[str]]
+    excluded: list[tuple[dict[str, str], str]]
+
+
+def _note(row: dict[str, str], extra: str) -> str:
+    parts = [p for p in (row["note"], extra) if p]
+    kind = {"repost": "compiled from a public repost", "official": "official release",
+            "nbs-export": "NBS table export"}.get(row["source_kind"], row["source_kind"])  # fmt: skip
+    head = f"[{'; '.join(parts)}] " if parts else ""
+    return f"{head}{kind}: {row['source']} «{row['quote']}»"
+
+
+def split_rows(rows: Iterable[dict[str, str]]) -> Split:
+    """Decide for every gathered row: in force, superseded (conflict), or excluded (with why)."""
+    main: list[list[str]] = []
+    superseded: list[list[str]] = []
+    excluded: list[tuple[dict[str, str], str]] = []
+    for row in rows:
+        name, note = row["indicator"], row["note"]
+        if name in EXCLUDED_SERIES:
+            excluded.append((row, EXCLUDED_SERIES[name]))
+            continue
+        if any(note.startswith(bad) for bad in EXCLUDED_NOTES):
+            excluded.append((row, f"marked {note!r}: not the year's plan indicator"))
+            continue
+        if name not in INDICATOR_MAP or row["region"] not in REGION_MAP:
+            excluded.append((row, "no catalogue indicator or region for it"))
+            continue
+        ind, unit, factor = INDICATOR_MAP[name]
+        region, scope_note = REGION_MAP[row["region"]]
+        value = float(row["value"]) * factor
+        extra = scope_note
+        if factor != 1.0:
+            extra = "; ".join(p for p in (extra, f"published as {row['value']} {row['unit']}") if p)
+        out = [ind, region, row["year"], f"{value:g}", unit, _note(row, extra)]
+        key = (name, row["region"], row["year"])
+        if key in IN_FORCE_SOURCE and IN_FORCE_SOURCE[key] != row["source"]:
+            superseded.append(out)
+        else:
+            main.append(out)
+    return Split(main, superseded, excluded)
+
+
+def build_bundled(src: Path, out_dir: Path = BUNDLED_DIR) -> Split:
+    """Write the two bundled CSV files from the gathered table; return the split for reporting."""
+    with src.open(encoding="utf-8", newline="") as fh:
+        split = split_rows(csv.DictReader(fh))
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for name, rows in ((MAIN_FILE, split.main), (SUPERSEDED_FILE, split.superseded)):
+        with (out_dir / name).open("w", encoding="utf-8", newline="") as fh:
+            writer = csv.writer(fh, lineterminator="\n")
+            writer.writerow(HEADER)
+            writer.writerows(rows)
+    return split
+
+
+def bundled_files(directory: Path = BUNDLED_DIR) -> list[Path]:
+    """The bundled files in import order (superseded figures first, so the others are in force)."""
+    return [directory / SUPERSEDED_FILE, directory / MAIN_FILE]
+
+
+def ensure_bundled(tracker, directory: Path = BUNDLED_DIR) -> int | None:  # type: ignore[no-untyped-def]
+    """On an empty database import the bundled statistics; return the last import id or None."""
+    if not tracker.store.is_empty():
+        return None
+    from targets.ingest import import_files
+
+    result = import_files(
+        tracker.store, tracker.catalogue, tracker.regions, bundled_files(directory),
+        user="system", note=BUNDLED_NOTE,
+    )  # fmt: skip
+    if not result.report.ok:
+        problems = "; ".join(str(e) for f in result.report.files for e in f.errors[:5])
+        raise RuntimeError(f"the bundled statistics did not import: {problems}")
+    ids = [f.import_id for f in result.report.files if f.import_id is not None]
+    return max(ids) if ids else None
+
+
+def is_bundled(note: str) -> bool:
+    return BUNDLED_NOTE in (note or "")
+
+
+if __name__ == "__main__":  # pragma: no cover - a maintainer's tool
+    import sys
+
+    source = Path(sys.argv[1]) if len(sys.argv) > 1 else config.ROOT.parent / "shared" / "data" / "observed_sources.csv"
+    result = build_bundled(source)
+    print(f"in force: {len(result.main)}, superseded: {len(result.superseded)}, excluded: {len(result.excluded)}")
+    for row, why in result.excluded:
+        print(f"  excluded {row['indicator']} {row['region']} {row['year']} {row['value']}: {why}")

@@ -1,0 +1,373 @@
+"""The `targets` command: every operation without a browser, for scripts and cron jobs.
+
+A thin layer over `targets.service.Tracker`: parse options, call the library, render the result.
+Domain errors become one-line user errors here (exit 1); tracebacks only with --debug.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import math
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+import pandas as pd
+
+from targets import config
+from targets.service import Tracker
+
+GAP_COLUMNS = [
+    "indicator", "region", "year", "value", "milestone_year", "target", "comparator", "gap",
+    "gap_pct", "progress", "time_elapsed", "baseline_year", "baseline_value", "actual_rate",
+    "required_rate", "ratio", "projected", "status",
+]  # fmt: skip
+DATA_COLUMNS = ["indicator", "region", "year", "value", "import_id", "note"]
+
+
+def _clean(value: Any) -> Any:
+    """JSON-safe scalar: NaN/NA -> None, numpy scalars -> Python."""
+    if value is None or value is pd.NA:
+        return None
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if hasattr(value, "item"):
+        value = value.item()
+        if isinstance(value, float) and math.isnan(value):
+            return None
+    return value
+
+
+def frame_records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    return [
+        {k: _clean(v) for k, v in row.items()}
+        for row in frame.astype(object).to_dict(orient="records")
+    ]
+
+
+def render(frame: pd.DataFrame, fmt: str) -> str:
+    if fmt == "json":
+        return json.dumps(frame_records(frame), ensure_ascii=False, indent=2)
+    if fmt == "csv":
+        from targets.safety import neutralise_frame
+
+        buf = io.StringIO()
+        neutralise_frame(frame).to_csv(buf, index=False)
+        return buf.getvalue().rstrip("\n")
+    if frame.empty:
+        return "(no rows)"
+    return frame.to_string(index=False, na_rep="—", max_colwidth=60)
+
+
+class Context:
+    def __init__(self, db: str | None, catalogue: str | None, debug: bool) -> None:
+        self.db = db
+        self.catalogue = catalogue
+        self.debug = debug
+
+    @property
+    def tracker(self) -> Tracker:
+        return Tracker(db_url=self.db, catalogue_path=self.catalogue)
+
+
+class TargetsGroup(click.Group):
+    """Turns domain errors into one-line messages with exit code 1 (tracebacks with --debug)."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (click.ClickException, click.exceptions.Exit, click.Abort, SystemExit):
+            raise
+        except Exception as exc:
+            obj = ctx.obj
+            if (obj is not None and obj.debug) or "--debug" in sys.argv:
+                raise
+            from targets.catalogue import CatalogueError
+
+            if isinstance(exc, CatalogueError):
+                raise click.ClickException(
+                    "the catalogue has errors:\n" + "\n".join(str(p) for p in exc.problems)
+                ) from exc
+            raise click.ClickException(str(exc).strip("'\"")) from exc
+
+
+@click.group(cls=TargetsGroup)
+@click.option("--db", envvar="TARGETS_DB", help="Database URL (default: a SQLite file under data/).")
+@click.option(
+    "--catalogue", envvar="TARGETS_CATALOGUE", help="Catalogue path (default: indicators.yaml)."
+)
+@click.option("--debug", is_flag=True, help="Show tracebacks.")
+@click.version_option(package_name="yrd-targets")
+@click.pass_context
+def main(ctx: click.Context, db: str | None, catalogue: str | None, debug: bool) -> None:
+    """Track the numeric goals of the Yangtze River Delta integration plans."""
+    ctx.obj = Context(db, catalogue, debug)
+
+
+@main.command()
+@click.pass_obj
+def validate(obj: Context) -> None:
+    """Check the catalogue; print `file:line: message` per problem; exit 1 on any."""
+    from targets.catalogue import validate_catalogue
+    from targets.regions import load_regions
+
+    path = Path(obj.catalogue) if obj.catalogue else config.default_catalogue_path()
+    problems = validate_catalogue(path, region_ids=load_regions().regions.keys())
+    for problem in problems:
+        click.echo(str(problem), err=True)
+    if problems:
+        raise SystemExit(1)
+    click.echo(f"{path.name}: ok")
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_obj
+def indicators(obj: Context, as_json: bool) -> None:
+    """The catalogue as loaded: id, names, unit, direction, category, milestones."""
+    cat = obj.tracker.catalogue
+    if as_json:
+        rows = [
+            ind.model_dump(
+                mode="json",
+                include={
+                    "id", "name", "unit", "direction", "category", "scope", "nature",
+                    "milestones", "formula", "decimals", "valid_range",
+                },
+            )
+            for ind in cat
+        ]  # fmt: skip
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    for ind in cat:
+        goals = "; ".join(
+            f"{m.year}: {m.comparator or ''}{'' if m.value is None else m.value:g}"
+            if m.value is not None
+            else f"{m.year}: {m.text.zh}"
+            for m in ind.milestones
+        )
+        click.echo(f"{ind.id:34} {ind.name.zh} ({ind.unit.zh})  {goals or '[component]'}")
+
+
+@main.command()
+@click.option("--indicator", "indicators_", multiple=True, help="Indicator id or name (repeatable).")
+@click.option("--region", "regions_", multiple=True, help="Region id or alias (repeatable).")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table")
+@click.pass_obj
+def data(obj: Context, indicators_: tuple[str, ...], regions_: tuple[str, ...], fmt: str) -> None:
+    """The values in force: indicator, region, year, value, import_id, note."""
+    t = obj.tracker
+    frame = t.store.observations(t.resolve_indicators(indicators_), t.resolve_regions(regions_))
+    click.echo(render(frame[DATA_COLUMNS], fmt))
+
+
+@main.command()
+@click.option("--year", type=int, help="Judge as of this year (ignore later values).")
+@click.option("--milestone", type=int, help="Only this milestone year (e.g. 2025).")
+@click.option("--region", "regions_", multiple=True)
+@click.option("--indicator", "indicators_", multiple=True)
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table")
+@click.pass_obj
+def gaps(
+    obj: Context,
+    year: int | None,
+    milestone: int | None,
+    regions_: tuple[str, ...],
+    indicators_: tuple[str, ...],
+    fmt: str,
+) -> None:
+    """Gap, progress, rates, projection and status per indicator × region × milestone."""
+    t = obj.tracker
+    frame = t.gaps(
+        milestone=milestone,
+        year=year,
+        indicators=t.resolve_indicators(indicators_),
+        regions=t.resolve_regions(regions_),
+    )
+    click.echo(render(frame[GAP_COLUMNS], fmt))
+
+
+@main.command("import")
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+@click.option("--year", type=int, help="Year of the values where the file does not say.")
+@click.option("--dry-run", is_flag=True, help="Show what would change; store nothing.")
+@click.option("--json", "as_json", is_flag=True)
+@click.option("--note", default="", help="A note kept with the import.")
+@click.option("--user", default="cli", envvar="USER", help="Recorded as the importing user.")
+@click.option("--lang", type=click.Choice(["zh", "en"]), default="en")
+@click.pass_obj
+def import_(
+    obj: Context,
+    files: tuple[str, ...],
+    year: int | None,
+    dry_run: bool,
+    as_json: bool,
+    note: str,
+    user: str,
+    lang: str,
+) -> None:
+    """Import statistics files; exit 1 if any file was refused (nothing of it is written)."""
+    from targets.ingest import import_files
+
+    t = obj.tracker
+    result = import_files(
+        t.store, t.catalogue, t.regions, [Path(f) for f in files],
+        year=year, dry_run=dry_run, user=user, note=note, lang=lang,
+    )  # fmt: skip
+    if as_json:
+        click.echo(result.report.to_json())
+    else:
+        for fr in result.report.files:
+            if fr.errors:
+                click.echo(f"{fr.file}: refused, {len(fr.errors)} error(s)", err=True)
+                for issue in fr.errors:
+                    click.echo(f"  {issue}", err=True)
+                continue
+            if fr.duplicate_of is not None:
+                click.echo(f"{fr.file}: already imported as #{fr.duplicate_of}; nothing stored")
+            elif dry_run:
+                click.echo(f"{fr.file}: {fr.rows} row(s) would be stored (dry run)")
+            else:
+                click.echo(f"{fr.file}: import #{fr.import_id}, {fr.rows} row(s)")
+            diff = result.diffs.get(fr.file)
+            if dry_run and diff is not None and not diff.empty:
+                counts = diff["change"].value_counts().to_dict()
+                click.echo("  " + ", ".join(f"{k}: {v}" for k, v in sorted(counts.items())))
+                changed = diff[diff["change"] != "unchanged"]
+                if not changed.empty:
+                    click.echo(changed.to_string(index=False, na_rep="—"))
+            for warning in fr.warnings:
+                click.echo(f"  ! {warning}")
+    if not result.report.ok:
+        raise SystemExit(1)
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_obj
+def history(obj: Context, as_json: bool) -> None:
+    """The imports (vintages), newest first."""
+    imports = obj.tracker.store.imports()
+    if as_json:
+        click.echo(
+            json.dumps([i.model_dump(mode="json") for i in imports], ensure_ascii=False, indent=2)
+        )
+        return
+    for i in imports:
+        click.echo(
+            f"#{i.id:<5} {i.created_at:%Y-%m-%d %H:%M} {i.state:8} {i.rows:>7} rows  "
+            f"{i.file_name}  {i.user}  {i.note}"
+        )
+
+
+@main.command()
+@click.argument("import_id", type=int)
+@click.option("--user", default="cli", envvar="USER")
+@click.pass_obj
+def revert(obj: Context, import_id: int, user: str) -> None:
+    """Revert an import: the values it brought leave, the earlier ones come back."""
+    obj.tracker.store.revert(import_id, user=user)
+    click.echo(f"import #{import_id} reverted")
+
+
+@main.command()
+@click.argument("out", type=click.Path(dir_okay=False))
+@click.option("--year", type=int, default=None, help="Year to fill in (default: last year).")
+@click.pass_obj
+def template(obj: Context, out: str, year: int | None) -> None:
+    """Write a fill-in workbook for a year, generated from the catalogue."""
+    import datetime as dt
+
+    from targets.template import write_template
+
+    t = obj.tracker
+    year = year or dt.date.today().year - 1
+    write_template(Path(out), t.catalogue, t.regions, year=year)
+    click.echo(f"{out}: template for {year}")
+
+
+@main.command()
+@click.argument("out", type=click.Path(dir_okay=False))
+@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh")
+@click.option("--milestone", type=int, default=2025)
+@click.option("--region", "regions_", multiple=True)
+@click.option("--indicator", "indicators_", multiple=True)
+@click.pass_obj
+def report(
+    obj: Context,
+    out: str,
+    lang: str,
+    milestone: int,
+    regions_: tuple[str, ...],
+    indicators_: tuple[str, ...],
+) -> None:
+    """Write a gap report: .xlsx, .csv, .html or .pdf by the file's suffix."""
+    from targets.reports import write_report
+
+    t = obj.tracker
+    path = write_report(
+        t, Path(out), lang=lang, milestone=milestone,
+        regions=t.resolve_regions(regions_), indicators=t.resolve_indicators(indicators_),
+    )  # fmt: skip
+    click.echo(f"{path}: written")
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8050, type=int, show_default=True)
+@click.option("--debug-server", is_flag=True, help="Dash debug mode (reloader, dev tools).")
+@click.pass_obj
+def serve(obj: Context, host: str, port: int, debug_server: bool) -> None:
+    """Start the dashboard; on an empty database, load the bundled statistics first."""
+    from dashboard.app import create_app
+    from targets.bundled import ensure_bundled
+
+    t = obj.tracker
+    loaded = ensure_bundled(t)
+    if loaded is not None:
+        click.echo(f"empty database: loaded the bundled public statistics as import #{loaded}")
+    app = create_app(t, debug=debug_server)
+    click.echo(f"dashboard on http://{host}:{port}/")
+    app.run(host=host, port=port, debug=debug_server)
+
+
+@main.group()
+def user() -> None:
+    """Accounts for the dashboard's editing pages."""
+
+
+@user.command("add")
+@click.argument("name")
+@click.option("--role", type=click.Choice(["viewer", "editor", "admin"]), required=True)
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+@click.pass_obj
+def user_add(obj: Context, name: str, role: str, password_stdin: bool) -> None:
+    """Add an account; the password is prompted (or read from stdin) and stored hashed."""
+    from targets.auth import hash_password
+
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    obj.tracker.store.add_user(name, role, hash_password(password))
+    click.echo(f"user {name!r} added as {role}")
+
+
+@main.command()
+@click.argument("out", type=click.Path(dir_okay=False))
+@click.pass_obj
+def backup(obj: Context, out: str) -> None:
+    """Write a portable dump of imports, observations, users and audit."""
+    obj.tracker.store.backup(Path(out))
+    click.echo(f"{out}: backup written")
+
+
+@main.command()
+@click.argument("infile", type=click.Path(exists=True, dir_okay=False))
+@click.pass_obj
+def restore(obj: Context, infile: str) -> None:
+    """Restore a dump into an empty database."""
+    obj.tracker.store.restore(Path(infile))
+    click.echo(f"{infile}: restored")

@@ -1,0 +1,127 @@
+"""One entry point over catalogue, regions, store and engine, shared by the CLI, dashboard and reports.
+
+Every screen, command and report asks this object, so they cannot disagree: the gap table is
+computed in one place (`Tracker.gaps`) and cached per data version (invalidated by any import
+or revert, in this process or another one writing to the same database).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Collection
+from functools import cached_property
+from pathlib import Path
+
+import pandas as pd
+
+from targets import config
+from targets.catalogue import Catalogue, load_catalogue
+from targets.regions import RegionRegistry, load_regions
+from targets.store import Store
+
+BUNDLED_NOTE = "bundled public statistics"
+
+
+class Tracker:
+    """The tracker as one object: catalogue + region registry + store + cached engine results."""
+
+    def __init__(
+        self,
+        db_url: str | None = None,
+        catalogue_path: Path | str | None = None,
+        regions_path: Path | str | None = None,
+    ) -> None:
+        self.db_url = db_url or config.default_db_url()
+        self.catalogue_path = Path(catalogue_path or config.default_catalogue_path())
+        self.regions_path = Path(regions_path or config.default_regions_path())
+        self._cache: dict[tuple, pd.DataFrame] = {}
+        self._cache_version: str | None = None
+        self._lock = threading.Lock()
+
+    @cached_property
+    def regions(self) -> RegionRegistry:
+        return load_regions(self.regions_path)
+
+    @cached_property
+    def catalogue(self) -> Catalogue:
+        return load_catalogue(self.catalogue_path, region_ids=self.regions.regions.keys())
+
+    @cached_property
+    def store(self) -> Store:
+        return Store(self.db_url)
+
+    # -- cached engine results ---------------------------------------------------------------
+    def _cached(self, key: tuple, compute) -> pd.DataFrame:  # type: ignore[no-untyped-def]
+        version = self.store.data_version()
+        with self._lock:
+            if version != self._cache_version:
+                self._cache.clear()
+                self._cache_version = version
+            hit = self._cache.get(key)
+        if hit is not None:
+            return hit.copy()
+        frame = compute()
+        with self._lock:
+            if self._cache_version == version:
+                self._cache[key] = frame
+        return frame.copy()
+
+    def observations(
+        self,
+        indicators: Collection[str] | None = None,
+        regions: Collection[str] | None = None,
+    ) -> pd.DataFrame:
+        """Values in force, plus the values the engine derives (flag `derived`)."""
+        from targets.aggregate import derive
+
+        def compute() -> pd.DataFrame:
+            return derive(self.catalogue, self.regions, self.store.observations())
+
+        frame = self._cached(("observations",), compute)
+        if indicators:
+            frame = frame[frame["indicator"].isin(list(indicators))]
+        if regions:
+            frame = frame[frame["region"].isin(list(regions))]
+        return frame.reset_index(drop=True)
+
+    def gaps(
+        self,
+        *,
+        milestone: int | None = None,
+        year: int | None = None,
+        indicators: Collection[str] | None = None,
+        regions: Collection[str] | None = None,
+    ) -> pd.DataFrame:
+        """The gap table: one row per indicator × region × milestone (see targets.progress)."""
+        from targets.progress import compute_gaps
+
+        def compute() -> pd.DataFrame:
+            return compute_gaps(
+                self.catalogue, self.regions, self.store.observations(), milestone=milestone, year=year
+            )
+
+        frame = self._cached(("gaps", milestone, year), compute)
+        if indicators:
+            frame = frame[frame["indicator"].isin(list(indicators))]
+        if regions:
+            frame = frame[frame["region"].isin(list(regions))]
+        return frame.reset_index(drop=True)
+
+    def resolve_regions(self, names: Collection[str] | None) -> list[str] | None:
+        """Region names/aliases as a user types them -> ids (raises UnknownRegionError)."""
+        if not names:
+            return None
+        return [self.regions.resolve(n).id for n in names]
+
+    def resolve_indicators(self, names: Collection[str] | None) -> list[str] | None:
+        """Indicator ids or names -> ids (raises KeyError with suggestions)."""
+        if not names:
+            return None
+        out = []
+        for name in names:
+            ind = self.catalogue.lookup(name)
+            if ind is None:
+                hint = ", ".join(self.catalogue.suggest(name))
+                raise KeyError(f"unknown indicator {name!r}" + (f"; did you mean {hint}?" if hint else ""))
+            out.append(ind.id)
+        return out

@@ -1,0 +1,146 @@
+"""The `targets` command: exit codes, and --json output equal to the library's."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from targets.cli import DATA_COLUMNS, GAP_COLUMNS, frame_records, main
+from tests.conftest import ROOT
+from tests.fixtures import build_fixture_db
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+@pytest.fixture
+def fixture_url(sqlite_url: str) -> str:
+    build_fixture_db(sqlite_url)
+    return sqlite_url
+
+
+def run(runner: CliRunner, *args: str) -> tuple[int, str, str]:
+    result = runner.invoke(main, list(args), catch_exceptions=False)
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_validate_clean_catalogue(runner: CliRunner) -> None:
+    code, out, _ = run(runner, "--catalogue", str(ROOT / "indicators.yaml"), "validate")
+    assert code == 0 and "ok" in out
+
+
+def test_validate_reports_file_and_line(runner: CliRunner, tmp_path: Path) -> None:
+    text = (ROOT / "indicators.yaml").read_text(encoding="utf-8")
+    lines = text.splitlines()
+    target = next(i for i, line in enumerate(lines) if "formula: rd_expenditure / gdp" in line)
+    lines[target] = lines[target].replace("rd_expenditure", "rd_spending")
+    broken = tmp_path / "indicators.yaml"
+    broken.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    code, _, err = run(runner, "--catalogue", str(broken), "validate")
+    assert code == 1
+    assert "rd_spending" in err
+    reported = [int(line.split(":")[1]) for line in err.splitlines() if "rd_spending" in line]
+    # the problem is reported at the indicator entry that holds the formula, at or above the line
+    assert reported and 0 < target + 1 - reported[0] < 40
+
+
+def test_indicators_json_lists_every_goal_with_value_and_source(runner: CliRunner) -> None:
+    code, out, _ = run(runner, "indicators", "--json")
+    assert code == 0
+    rows = {r["id"]: r for r in json.loads(out)}
+    goals = [r for r in rows.values() if r["milestones"]]
+    assert len(goals) >= 21 + 9  # 16 Outline + 6 S&T (R&D shared) + 9 action-plan areas
+    urban = rows["urbanization_rate"]["milestones"][0]
+    assert (urban["year"], urban["value"], urban["comparator"]) == (2025, 70.0, ">=")
+    assert urban["sources"][0]["quote"]
+    assert len(rows["rd_intensity"]["milestones"][0]["sources"]) == 2
+
+
+def test_gaps_json_has_exactly_the_contract_fields_and_the_engine_numbers(
+    runner: CliRunner, fixture_url: str
+) -> None:
+    code, out, _ = run(runner, "--db", fixture_url, "gaps", "--milestone", "2025", "--format", "json")
+    assert code == 0
+    rows = json.loads(out)
+    assert rows and all(list(r) == GAP_COLUMNS for r in rows)
+    from targets.service import Tracker
+
+    expected = frame_records(Tracker(fixture_url).gaps(milestone=2025)[GAP_COLUMNS])
+    assert rows == expected
+    anhui = next(r for r in rows if (r["indicator"], r["region"]) == ("rd_intensity", "anhui"))
+    # hand check: 2018 2.16 -> 2023 2.69, goal > 3 in 2025
+    assert anhui["baseline_year"] == 2018 and anhui["baseline_value"] == pytest.approx(2.16)
+    assert anhui["gap"] == pytest.approx(0.31)
+    assert anhui["progress"] == pytest.approx((2.69 - 2.16) / (3 - 2.16))
+    assert anhui["time_elapsed"] == pytest.approx(5 / 7)
+
+
+def test_gaps_filters_by_alias(runner: CliRunner, fixture_url: str) -> None:
+    code, out, _ = run(
+        runner, "--db", fixture_url, "gaps", "--region", "安徽省", "--indicator", "研发投入强度",
+        "--format", "json",
+    )  # fmt: skip
+    assert code == 0
+    rows = json.loads(out)
+    assert {(r["indicator"], r["region"]) for r in rows} == {("rd_intensity", "anhui")}
+
+
+def test_unknown_region_is_a_one_line_error(runner: CliRunner, fixture_url: str) -> None:
+    result = runner.invoke(main, ["--db", fixture_url, "gaps", "--region", "安微"])
+    assert result.exit_code == 1
+    assert "unknown region" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_data_csv(runner: CliRunner, fixture_url: str) -> None:
+    code, out, _ = run(runner, "--db", fixture_url, "data", "--indicator", "pm25_concentration",
+                       "--region", "yrd", "--format", "csv")  # fmt: skip
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0] == ",".join(DATA_COLUMNS)
+    assert [line.split(",")[2:4] for line in lines[1:]] == [
+        ["2018", "44.0"], ["2020", "35.0"], ["2022", "31.0"], ["2023", "32.0"]
+    ]
+
+
+def test_import_json_refusal_and_success_then_revert(
+    runner: CliRunner, sqlite_url: str, tmp_path: Path
+) -> None:
+    bad = tmp_path / "bad.csv"
+    bad.write_text("地区,指标,年份,数值\n安徽,研发投入强度,2024,2.8\n火星,研发投入强度,2024,1\n",
+                   encoding="utf-8")  # fmt: skip
+    result = runner.invoke(main, ["--db", sqlite_url, "import", str(bad), "--json"])
+    assert result.exit_code == 1
+    report = json.loads(result.stdout)
+    [file] = report["files"]
+    assert file["import_id"] is None
+    [err] = file["errors"]
+    assert (err["code"], err["row"], err["column"]) == ("unknown-region", 3, "A")
+    assert set(err) >= {"sheet", "row", "column", "code", "message"}
+    code, out, _ = run(runner, "--db", sqlite_url, "data", "--format", "json")
+    assert json.loads(out) == []  # nothing of the refused file was written
+
+    good = tmp_path / "good.csv"
+    good.write_text("地区,指标,年份,数值\n安徽,研发投入强度,2024,2.8\n", encoding="utf-8")
+    code, out, _ = run(runner, "--db", sqlite_url, "import", str(good), "--json")
+    assert code == 0
+    import_id = json.loads(out)["files"][0]["import_id"]
+    code, out, _ = run(runner, "--db", sqlite_url, "data", "--format", "json")
+    assert [(r["region"], r["year"], r["value"]) for r in json.loads(out)] == [("anhui", 2024, 2.8)]
+    code, out, _ = run(runner, "--db", sqlite_url, "history", "--json")
+    assert json.loads(out)[0]["id"] == import_id
+    code, _, _ = run(runner, "--db", sqlite_url, "revert", str(import_id))
+    assert code == 0
+    code, out, _ = run(runner, "--db", sqlite_url, "data", "--format", "json")
+    assert json.loads(out) == []
+
+
+def test_every_command_is_documented_in_the_readme() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    names = [name for name in main.commands if not main.commands[name].hidden]
+    missing = [n for n in names if f"targets {n}" not in readme]
+    assert not missing, f"README lacks: {missing}"

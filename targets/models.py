@@ -144,6 +144,8 @@ class Import(Frozen):
     rows: int = 0
     state: Literal["active", "reverted"] = "active"
     note: str = ""
+    # what validation noted but did not refuse (e.g. a value outside its usual range)
+    warnings: list[str] = Field(default_factory=list)
 
 
 # Columns of an observations frame, as the store returns them and the engine reads them.

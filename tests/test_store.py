@@ -1,0 +1,538 @@
+"""The store on a real SQLite file and on PostgreSQL: vintages, revert, diff, users, audit,
+backup/restore across backends, atomic writes and concurrent importers."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import subprocess
+import sys
+import textwrap
+import threading
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import sqlalchemy as sa
+
+from targets.models import OBSERVATION_COLUMNS
+from targets.store import Store
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def frame(*rows: tuple[str, str, int, float]) -> pd.DataFrame:
+    """Import rows from (indicator, region, year, value) tuples, unit '%' and no note."""
+    out = pd.DataFrame(rows, columns=["indicator", "region", "year", "value"])
+    return out.assign(unit="%", note=None)
+
+
+FIRST = frame(
+    ("rd_intensity", "shanghai", 2020, 4.17),
+    ("rd_intensity", "shanghai", 2021, 4.21),
+    ("rd_intensity", "jiangsu", 2021, 2.95),
+    ("urbanisation", "anhui", 2021, 59.39),
+)
+# revises two values of FIRST and adds one
+SECOND = frame(
+    ("rd_intensity", "shanghai", 2021, 4.30),
+    ("urbanisation", "anhui", 2021, 59.40),
+    ("urbanisation", "anhui", 2022, 60.15),
+)
+
+
+def in_force(store: Store) -> dict[tuple[str, str, int], tuple[float, int]]:
+    """The values in force as {(indicator, region, year): (value, import_id)}."""
+    obs = store.observations()
+    return {
+        (r.indicator, r.region, r.year): (r.value, r.import_id) for r in obs.itertuples(index=False)
+    }
+
+
+@pytest.fixture
+def store(db_url: str):  # type: ignore[no-untyped-def]
+    s = Store(db_url)
+    yield s
+    s.dispose()
+
+
+def write(store: Store, rows: pd.DataFrame, name: str, user: str = "ana") -> int:
+    return store.write_import(rows, file_name=name, sha256=name.ljust(64, "0"), user=user)
+
+
+# -- write and read ------------------------------------------------------------------------------
+def test_write_and_read_one_import(store: Store) -> None:
+    assert store.is_empty()
+    assert store.data_version() == "0:0"
+    before = datetime.now(UTC)
+    rows = FIRST.assign(note=["yearbook 2022", None, None, None])
+    import_id = store.write_import(
+        rows,
+        file_name="first.xlsx",
+        sha256="a" * 64,
+        sheets="Sheet1",
+        layout="long",
+        user="ana",
+        note="first load",
+        warnings=["rd_intensity/shanghai/2020 above the usual range"],
+    )
+
+    assert not store.is_empty()
+    imp = store.get_import(import_id)
+    assert (imp.id, imp.file_name, imp.sha256, imp.sheets, imp.layout) == (
+        import_id,
+        "first.xlsx",
+        "a" * 64,
+        "Sheet1",
+        "long",
+    )
+    assert (imp.user, imp.rows, imp.state, imp.note) == ("ana", 4, "active", "first load")
+    assert imp.warnings == ["rd_intensity/shanghai/2020 above the usual range"]
+    assert imp.created_at.utcoffset() == timedelta(0)
+    assert before <= imp.created_at <= datetime.now(UTC)
+
+    expected = pd.DataFrame(
+        {
+            "indicator": ["rd_intensity", "rd_intensity", "rd_intensity", "urbanisation"],
+            "region": ["jiangsu", "shanghai", "shanghai", "anhui"],
+            "year": [2021, 2020, 2021, 2021],
+            "value": [2.95, 4.17, 4.21, 59.39],
+            "unit": ["%", "%", "%", "%"],
+            "note": [None, "yearbook 2022", None, None],
+            "import_id": [import_id] * 4,
+        }
+    ).astype({"note": "str"})
+    got = store.observations()
+    assert tuple(got.columns) == OBSERVATION_COLUMNS
+    pd.testing.assert_frame_equal(got, expected)
+    assert str(got["year"].dtype) == "int64" and str(got["import_id"].dtype) == "int64"
+    assert str(got["value"].dtype) == "float64"
+
+
+def test_optional_columns_and_filters(store: Store) -> None:
+    rows = FIRST[["indicator", "region", "year", "value"]]  # no unit, no note
+    import_id = write(store, rows, "bare.csv")
+    got = store.observations(indicators=["rd_intensity"], regions={"shanghai"})
+    assert got[["year", "value"]].values.tolist() == [[2020, 4.17], [2021, 4.21]]
+    assert got["unit"].isna().all() and got["note"].isna().all()
+    assert got["import_id"].tolist() == [import_id, import_id]
+    assert store.observations(indicators=[]).empty
+    empty = store.observations(indicators=["nothing"])
+    assert tuple(empty.columns) == OBSERVATION_COLUMNS and len(empty) == 0
+    assert str(empty["year"].dtype) == "int64"
+
+
+def test_repeated_key_is_refused(store: Store) -> None:
+    rows = pd.concat([FIRST, FIRST.iloc[[0]]], ignore_index=True)
+    with pytest.raises(ValueError, match="repeat"):
+        write(store, rows, "twice.csv")
+    assert store.is_empty()
+
+
+# -- vintages ------------------------------------------------------------------------------------
+def test_later_import_revises_values_in_force(store: Store) -> None:
+    first = write(store, FIRST, "first.csv")
+    second = write(store, SECOND, "second.csv")
+    assert second > first
+    assert in_force(store) == {
+        ("rd_intensity", "jiangsu", 2021): (2.95, first),
+        ("rd_intensity", "shanghai", 2020): (4.17, first),
+        ("rd_intensity", "shanghai", 2021): (4.30, second),
+        ("urbanisation", "anhui", 2021): (59.40, second),
+        ("urbanisation", "anhui", 2022): (60.15, second),
+    }
+
+
+def test_revert_brings_back_previous_values(store: Store) -> None:
+    first = write(store, FIRST, "first.csv")
+    second = write(store, SECOND, "second.csv")
+    version = store.data_version()
+    store.revert(second, user="bo")
+
+    assert store.data_version() != version
+    assert store.get_import(second).state == "reverted"
+    assert in_force(store) == {
+        ("rd_intensity", "jiangsu", 2021): (2.95, first),
+        ("rd_intensity", "shanghai", 2020): (4.17, first),
+        ("rd_intensity", "shanghai", 2021): (4.21, first),
+        ("urbanisation", "anhui", 2021): (59.39, first),
+    }
+    # the reverted vintage stays as history
+    history = store.observations(["urbanisation"], in_force=False)
+    assert list(history.columns) == [*OBSERVATION_COLUMNS, "state", "created_at"]
+    assert history[["year", "value", "import_id", "state"]].values.tolist() == [
+        [2021, 59.39, first, "active"],
+        [2021, 59.40, second, "reverted"],
+        [2022, 60.15, second, "reverted"],
+    ]
+    assert str(history["created_at"].dtype) == "datetime64[us, UTC]"
+
+    # reverting the first too leaves nothing in force
+    store.revert(first)
+    assert store.observations().empty
+    assert not store.is_empty()
+
+
+def test_revert_twice_or_unknown(store: Store) -> None:
+    first = write(store, FIRST, "first.csv")
+    store.revert(first)
+    with pytest.raises(ValueError, match="already reverted"):
+        store.revert(first)
+    with pytest.raises(KeyError):
+        store.revert(first + 100)
+    with pytest.raises(KeyError):
+        store.get_import(first + 100)
+
+
+def test_find_import_by_sha(store: Store) -> None:
+    first = store.write_import(FIRST, file_name="a.csv", sha256="1" * 64)
+    assert store.find_import_by_sha("2" * 64) is None
+    found = store.find_import_by_sha("1" * 64)
+    assert found is not None and found.id == first and found.file_name == "a.csv"
+    store.revert(first)
+    # a reverted upload may be imported again
+    assert store.find_import_by_sha("1" * 64) is None
+
+
+def test_diff_categories(store: Store) -> None:
+    write(store, FIRST, "first.csv")
+    prospective = frame(
+        ("urbanisation", "anhui", 2021, 59.39),  # unchanged
+        ("rd_intensity", "shanghai", 2021, 4.30),  # revised
+        ("rd_intensity", "zhejiang", 2021, 3.0),  # new
+    )
+    got = store.diff(prospective)
+    assert list(got.columns) == ["indicator", "region", "year", "old", "new", "change"]
+    rows = [
+        (r.indicator, r.region, r.year, None if pd.isna(r.old) else r.old, r.new, r.change)
+        for r in got.itertuples(index=False)
+    ]
+    assert rows == [
+        ("rd_intensity", "shanghai", 2021, 4.21, 4.30, "revised"),
+        ("rd_intensity", "zhejiang", 2021, None, 3.0, "new"),
+        ("urbanisation", "anhui", 2021, 59.39, 59.39, "unchanged"),
+    ]
+
+
+def test_diff_on_an_empty_store_is_all_new(store: Store) -> None:
+    got = store.diff(FIRST)
+    assert got["change"].tolist() == ["new"] * len(FIRST)
+    assert got["old"].isna().all()
+    assert got["new"].tolist() == [2.95, 4.17, 4.21, 59.39]  # sorted by indicator, region, year
+
+
+def test_history_order_and_data_version(store: Store) -> None:
+    ids = [write(store, FIRST, f"f{n}.csv") for n in range(3)]
+    assert [i.id for i in store.imports()] == ids[::-1]
+    assert [i.file_name for i in store.imports()] == ["f2.csv", "f1.csv", "f0.csv"]
+    assert store.data_version() == f"{ids[-1]}:0"
+    store.revert(ids[0])
+    assert store.data_version() == f"{ids[-1]}:1"
+    created = [i.created_at for i in store.imports()]
+    assert created == sorted(created, reverse=True)
+
+
+# -- users and audit ----------------------------------------------------------------------------
+def test_users_and_audit(store: Store) -> None:
+    store.add_user("ana", "editor", "$argon2id$hash1", by="root")
+    with pytest.raises(ValueError, match="exists"):
+        store.add_user("ana", "viewer", "x")
+    with pytest.raises(ValueError, match="role"):
+        store.add_user("bo", "owner", "x")
+    store.add_user("bo", "viewer", "$argon2id$hash2")
+
+    ana = store.get_user("ana")
+    assert ana is not None
+    assert (ana["name"], ana["role"], ana["password_hash"]) == ("ana", "editor", "$argon2id$hash1")
+    assert ana["created_at"].tzinfo is not None
+    assert store.get_user("nobody") is None
+    assert [(u["name"], u["role"]) for u in store.users()] == [("ana", "editor"), ("bo", "viewer")]
+    assert all("password_hash" not in u for u in store.users())
+
+    store.set_role("bo", "admin", by="ana")
+    store.set_password_hash("bo", "$argon2id$hash3", by="bo")
+    bo = store.get_user("bo")
+    assert bo is not None and (bo["role"], bo["password_hash"]) == ("admin", "$argon2id$hash3")
+    with pytest.raises(ValueError):
+        store.set_role("bo", "owner")
+    with pytest.raises(KeyError):
+        store.set_role("nobody", "admin")
+    store.delete_user("ana", by="bo")
+    assert store.get_user("ana") is None
+    with pytest.raises(KeyError):
+        store.delete_user("ana")
+
+    import_id = write(store, FIRST, "first.csv", user="bo")
+    store.revert(import_id, user="bo")
+    store.audit("login", "bo", "from 10.0.0.1")
+
+    log = store.audit_log()
+    assert list(log.columns) == ["id", "at", "user", "action", "detail"]
+    assert log["action"].tolist() == [
+        "login",
+        "revert",
+        "import",
+        "user_delete",
+        "user_password",
+        "user_role",
+        "user_add",
+        "user_add",
+    ]
+    assert log["user"].tolist() == ["bo", "bo", "bo", "bo", "bo", "ana", "", "root"]
+    assert log["id"].is_monotonic_decreasing
+    assert str(log["at"].dtype) == "datetime64[us, UTC]"
+    assert f"#{import_id} first.csv" in log["detail"].iloc[1]
+    assert not any("argon2" in d for d in log["detail"])  # hashes never reach the log
+    assert store.audit_log(limit=2)["action"].tolist() == ["login", "revert"]
+
+
+# -- backup and restore -------------------------------------------------------------------------
+def _fill(store: Store) -> None:
+    first = write(
+        store, FIRST.assign(note=["页注 ①", None, "tab\there", 'quote "x"\nline']), "一.csv"
+    )
+    write(store, SECOND.assign(value=[1 / 3, 1e-300, 123456789.123456789]), "second.csv")
+    store.revert(first, user="ana")
+    store.add_user("ana", "admin", "$argon2id$h")
+
+
+def _snapshot(store: Store) -> tuple[object, ...]:
+    return (
+        store.observations(in_force=False),
+        store.observations(),
+        [i.model_dump() for i in store.imports()],
+        store.get_user("ana"),
+        store.audit_log(),
+    )
+
+
+def _assert_same(a: tuple[object, ...], b: tuple[object, ...]) -> None:
+    pd.testing.assert_frame_equal(a[0], b[0])  # type: ignore[arg-type]
+    pd.testing.assert_frame_equal(a[1], b[1])  # type: ignore[arg-type]
+    assert a[2] == b[2] and a[3] == b[3]
+    pd.testing.assert_frame_equal(a[4], b[4])  # type: ignore[arg-type]
+
+
+def test_backup_restore_round_trip_across_backends(
+    sqlite_url: str, db_url: str, tmp_path: Path
+) -> None:
+    """Backup a SQLite database, restore it into SQLite and into PostgreSQL: the same frames."""
+    source = Store(sqlite_url.replace("targets.db", "source.db"))
+    _fill(source)
+    dump = tmp_path / "dump.jsonl.gz"
+    counts = source.backup(dump)
+    assert counts == {"imports": 2, "observations": 7, "users": 1, "audit": 4}
+
+    target = Store(db_url)
+    assert target.restore(dump) == counts
+    _assert_same(_snapshot(source), _snapshot(target))
+    assert target.data_version() == source.data_version()
+
+    # ids continue after the restored ones (PostgreSQL sequences were advanced)
+    assert write(target, FIRST, "after.csv") == 3
+    target.audit("check", "", "")
+    assert target.audit_log(limit=1)["id"].tolist() == [counts["audit"] + 2]
+
+    with pytest.raises(ValueError, match="empty"):
+        target.restore(dump)
+    source.dispose()
+    target.dispose()
+
+
+def test_backup_from_postgresql_restores_into_sqlite(
+    db_url: str, sqlite_url: str, tmp_path: Path
+) -> None:
+    source = Store(db_url)
+    _fill(source)
+    dump = tmp_path / "dump.jsonl.gz"
+    source.backup(dump)
+    target = Store(sqlite_url.replace("targets.db", "target.db"))
+    target.restore(dump)
+    _assert_same(_snapshot(source), _snapshot(target))
+    source.dispose()
+    target.dispose()
+
+
+def test_restore_refuses_foreign_or_truncated_files(store: Store, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.gz"
+    with gzip.open(bad, "wt") as out:
+        out.write('{"format": "something-else"}\n')
+    with pytest.raises(ValueError, match="not a"):
+        store.restore(bad)
+
+    source = Store(f"sqlite:///{tmp_path / 'source.db'}")
+    _fill(source)
+    dump = tmp_path / "dump.gz"
+    source.backup(dump)
+    with gzip.open(dump, "rt") as src:
+        lines = src.readlines()
+    with gzip.open(bad, "wt") as out:
+        out.writelines(lines[:-1])
+    with pytest.raises(ValueError, match="truncated"):
+        store.restore(bad)
+    with gzip.open(bad, "wt") as out:
+        out.writelines([*lines[:-1], '{"table": "audit", "row": {"id": 99}}\n'])
+    with pytest.raises(ValueError, match="missing column"):
+        store.restore(bad)
+    row = {"id": 99, "at": None, "user_name": "", "action": "x", "detail": ""}
+    with gzip.open(bad, "wt") as out:
+        out.writelines([*lines[:-1], json.dumps({"table": "audit", "row": row}) + "\n"])
+    with pytest.raises(ValueError, match="not restored"):  # NULL time: the database refuses
+        store.restore(bad)
+    bad.write_bytes(b"plain text, not gzip")
+    with pytest.raises(ValueError, match="not restored"):
+        store.restore(bad)
+    assert store.is_empty() and store.get_user("ana") is None  # the partial restore rolled back
+    source.dispose()
+
+
+# -- atomic writes ------------------------------------------------------------------------------
+def test_write_failing_halfway_leaves_nothing(store: Store) -> None:
+    write(store, FIRST, "first.csv")
+    version = store.data_version()
+    audit_rows = len(store.audit_log())
+    # 2,000 good rows, then one the database refuses (NULL indicator): the import row and the
+    # good rows were already sent inside the transaction when the last row fails
+    good = frame(*[("gdp", "anhui", 1000 + y, float(y)) for y in range(2000)])
+    null_last = pd.DataFrame([{"indicator": None, "region": "anhui", "year": 2023, "value": 1.0}])
+    bad = pd.concat([good, null_last], ignore_index=True)
+    with pytest.raises(ValueError, match="not stored"):
+        write(store, bad, "bad.csv")
+    assert store.data_version() == version
+    assert [i.file_name for i in store.imports()] == ["first.csv"]
+    assert len(store.observations(in_force=False)) == len(FIRST)
+    assert len(store.audit_log()) == audit_rows
+    # the store still works after the rollback
+    assert write(store, SECOND, "second.csv") > 0
+
+
+def _run(code: str, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    return subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(code), *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+KILL_MID_WRITE = """
+    import os, sys
+    import pandas as pd
+    from targets.store import Store
+
+    store = Store(sys.argv[1])
+    insert = Store._insert_observations
+
+    def insert_then_die(self, conn, columns):
+        insert(self, conn, columns)  # every row sent, nothing committed yet
+        os._exit(9)
+
+    Store._insert_observations = insert_then_die
+    rows = pd.DataFrame({"indicator": ["x"] * 5000, "region": ["anhui"] * 5000,
+                         "year": range(5000), "value": 1.0})
+    store.write_import(rows, file_name="killed.csv", sha256="k" * 64)
+"""
+
+
+def test_killed_writer_leaves_no_partial_import(db_url: str) -> None:
+    Store(db_url).dispose()  # the schema exists before the child starts
+    done = _run(KILL_MID_WRITE, db_url)
+    assert done.returncode == 9, done.stderr
+    store = Store(db_url)
+    assert store.is_empty()
+    assert store.observations(in_force=False).empty
+    assert store.audit_log().empty
+    new_id = write(store, FIRST, "after.csv")
+    # SQLite reuses the rolled-back id; a PostgreSQL sequence never goes back
+    assert new_id == 1 if store.is_sqlite else new_id == 2
+    store.dispose()
+
+
+# -- concurrency --------------------------------------------------------------------------------
+def worker_rows(worker: int) -> pd.DataFrame:
+    """Every worker writes the same 200 shared keys (value = worker) and 50 keys of its own."""
+    shared = [("shared", "yrd", 1900 + y, float(worker)) for y in range(200)]
+    own = [(f"own_{worker}", "yrd", 2000 + y, worker + y / 100) for y in range(50)]
+    return frame(*shared, *own)
+
+
+def expected_in_force(store: Store) -> dict[tuple[str, str, int], tuple[float, int]]:
+    """What importing the workers' files one by one, in import-id order, leaves in force."""
+    out: dict[tuple[str, str, int], tuple[float, int]] = {}
+    for imp in sorted(store.imports(), key=lambda i: i.id):
+        worker = int(imp.file_name.removeprefix("worker_").removesuffix(".csv"))
+        for r in worker_rows(worker).itertuples(index=False):
+            out[(r.indicator, r.region, r.year)] = (r.value, imp.id)
+    return out
+
+
+def test_eight_threads_import_concurrently(store: Store) -> None:
+    barrier = threading.Barrier(8)
+    results: dict[int, int] = {}
+    errors: list[BaseException] = []
+
+    def run(worker: int) -> None:
+        rows = worker_rows(worker)
+        barrier.wait()
+        try:
+            results[worker] = write(store, rows, f"worker_{worker}.csv")
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=run, args=(w,)) for w in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert sorted(results) == list(range(8)) and len(set(results.values())) == 8
+    assert len(store.imports()) == 8
+    assert in_force(store) == expected_in_force(store)
+    assert len(store.audit_log()) == 8
+
+
+WORKER = """
+    import sys
+    from test_store import worker_rows
+    from targets.store import Store
+
+    url, worker = sys.argv[1], int(sys.argv[2])
+    store = Store(url)  # every process also races to create the tables
+    store.write_import(worker_rows(worker), file_name=f"worker_{worker}.csv", sha256=str(worker) * 64)
+    print(store.data_version())
+"""
+
+
+def test_eight_processes_import_into_one_sqlite_file(sqlite_url: str) -> None:
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), str(ROOT / "tests")])}
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", textwrap.dedent(WORKER), sqlite_url, str(w)],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for w in range(8)
+    ]
+    outputs = [p.communicate(timeout=120) for p in procs]
+    assert [p.returncode for p in procs] == [0] * 8, [err for _, err in outputs]
+    store = Store(sqlite_url)
+    assert sorted(i.id for i in store.imports()) == list(range(1, 9))
+    assert in_force(store) == expected_in_force(store)
+    store.dispose()
+
+
+def test_sqlite_pragmas(sqlite_url: str) -> None:
+    store = Store(sqlite_url)
+    with store.engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == 30000
+    names = set(sa.inspect(store.engine).get_table_names())
+    assert {"imports", "observations", "users", "audit"} <= names
+    store.dispose()

@@ -1,0 +1,863 @@
+"""Values the engine derives: formula indicators from their components, and region aggregates.
+
+Rules (DESIGN.md, "Progress method"):
+1. An indicator with a `formula` over component series (`rd_expenditure / gdp * 100`) is computed
+   wherever it is not observed but every component is (observed or itself derived).
+2. Aggregates for provinces (from cities), zones and the whole region (from `members`):
+   - amounts and counts (no formula, no weight: GDP, population, PCT applications) are the sum
+     over the members, taken only when every member has a value for that year;
+   - a `weight: population|gdp|area` indicator is the mean of the members' values weighted by that
+     component (area: the land_area series, else the region table's `area_km2`);
+   - a formula indicator is its formula over the aggregated components, so ratios come from
+     Σ numerator / Σ denominator, never from averaging the members' ratios;
+   - `weight: none`: no aggregate (the zone's own value must be uploaded).
+3. Observed values always win: a derived value is never produced for a key that is observed.
+4. A formula with region subscripts (`gdp_per_capita[central_zone] / gdp_per_capita[yrd]`) is
+   evaluated at the indicator's scope regions.
+Where an aggregate cannot be made, `missing_reasons` says why ("no gdp for anhui in 2023").
+
+The engine works on integer codes (`Coded`): one sorted int64 key per observation
+(indicator << 40 | region << 16 | year), so that grouping and "latest value up to year Y" are
+array operations even on millions of observations; `targets.progress` reuses the same form.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+import numpy as np
+import pandas as pd
+from numpy.typing import NDArray
+
+from targets.formula import Formula, evaluate, parse
+from targets.models import OBSERVATION_COLUMNS, Indicator, Milestone
+
+YEAR_BITS = 16
+YEAR_MASK = (1 << YEAR_BITS) - 1
+REGION_BITS = 24
+IND_SHIFT = YEAR_BITS + REGION_BITS
+# the series that a `weight:` names; "area" falls back to the region table when not uploaded
+WEIGHT_SERIES: dict[str, str] = {"population": "population", "gdp": "gdp", "area": "land_area"}
+DERIVED_PREFIX = "derived: "
+# how many member names a reason lists before it says "and N more"
+MAX_NAMES = 5
+REASON_COLUMNS: tuple[str, ...] = ("indicator", "region", "year", "reason")
+
+_PLURAL = {
+    "province": "provinces",
+    "city": "cities",
+    "county": "counties",
+    "zone": "zones",
+    "region": "regions",
+}
+
+
+class CatalogueLike(Protocol):
+    @property
+    def indicators(self) -> Mapping[str, Indicator]: ...
+
+    def baseline_year(self, indicator: Indicator, milestone: Milestone) -> int: ...
+
+
+class RegionsLike(Protocol):
+    @property
+    def regions(self) -> Mapping[str, Any]: ...
+
+    def members(self, region_id: str) -> Sequence[Any]: ...
+
+
+IntArray = NDArray[np.int64]
+FloatArray = NDArray[np.float64]
+
+
+# --------------------------------------------------------------------------- coded observations
+
+
+@dataclass
+class Coded:
+    """Observations as sorted integer keys (indicator << 40 | region << 16 | year) and values."""
+
+    indicators: list[str]
+    regions: list[str]
+    key: IntArray
+    value: FloatArray
+    # position of the row in the source frame; -1 for a derived row
+    row: IntArray
+    # index into `notes` for a derived row; -1 for an observed one
+    note: IntArray
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def ind(self) -> IntArray:
+        return self.key >> IND_SHIFT
+
+    @property
+    def reg(self) -> IntArray:
+        return (self.key >> YEAR_BITS) & ((1 << REGION_BITS) - 1)
+
+    @property
+    def year(self) -> IntArray:
+        return self.key & YEAR_MASK
+
+    @property
+    def derived(self) -> NDArray[np.bool_]:
+        return self.row < 0
+
+    def ind_code(self, indicator: str) -> int:
+        """The code of an indicator id, or -1 when no observation has it."""
+        return self._ind_index.get(indicator, -1)
+
+    def find_region(self, region: str) -> int:
+        """The code of a region id, or -1 when unknown."""
+        return self._reg_index.get(region, -1)
+
+    def reg_code(self, region: str) -> int:
+        """The code of a region id, adding it to the table when new."""
+        code = self._reg_index.get(region)
+        if code is None:
+            code = len(self.regions)
+            self.regions.append(region)
+            self._reg_index[region] = code
+        return code
+
+    def __post_init__(self) -> None:
+        self._ind_index = {name: i for i, name in enumerate(self.indicators)}
+        self._reg_index = {name: i for i, name in enumerate(self.regions)}
+
+    def add_indicator(self, indicator: str) -> int:
+        code = self._ind_index.get(indicator)
+        if code is None:
+            code = len(self.indicators)
+            self.indicators.append(indicator)
+            self._ind_index[indicator] = code
+        return code
+
+
+def _codes(column: pd.Series) -> tuple[IntArray, list[str]]:
+    """Integer codes and names of a text column; fast on the store's sorted output (few runs)."""
+    values = column.to_numpy(dtype=object)
+    n = len(values)
+    if n > 1:
+        starts = np.flatnonzero(np.append(True, values[1:] != values[:-1]))
+        if len(starts) * 4 < n:
+            # code only the first row of each run and repeat: avoids hashing every row
+            run_codes, uniques = pd.factorize(values[starts], sort=False)
+            lengths = np.diff(np.append(starts, n))
+            codes = np.repeat(run_codes.astype(np.int64), lengths)
+            return codes, [str(u) for u in uniques]
+    codes, uniques = pd.factorize(values, sort=False)
+    return codes.astype(np.int64), [str(u) for u in uniques]
+
+
+def _is_sorted(key: IntArray) -> bool:
+    return len(key) < 2 or bool(np.all(key[1:] >= key[:-1]))
+
+
+def _sort_order(ind: IntArray, reg: IntArray, year: IntArray, key: IntArray) -> IntArray | None:
+    """The permutation that sorts `key`, or None when it is sorted already (the store's order)."""
+    if _is_sorted(key):
+        return None
+    n_reg = int(reg.max()) + 1
+    pair = ind * n_reg + reg
+    if int(pair.max()) <= 0xFFFF:
+        # two stable 16-bit passes are radix sorts: about twice as fast as one int64 argsort
+        order = np.argsort(year.astype(np.uint16), kind="stable")
+        return order[np.argsort(pair[order].astype(np.uint16), kind="stable")]
+    return np.argsort(key, kind="stable")
+
+
+def encode(obs: pd.DataFrame, regions: Iterable[str] = ()) -> Coded:
+    """Observations (indicator, region, year, value …) → Coded; rows without a value are dropped.
+
+    Where a key occurs twice the later row wins (the frame is expected to hold values in force).
+    """
+    value = pd.to_numeric(obs["value"], errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
+    year_col = pd.to_numeric(obs["year"], errors="coerce")
+    keep = ~np.isnan(value) & year_col.notna().to_numpy()
+    rows = np.flatnonzero(keep).astype(np.int64)
+    if len(rows) < len(obs):
+        obs = obs.iloc[rows]
+        value = value[rows]
+        year_col = year_col.iloc[rows]
+    year = year_col.to_numpy(dtype=np.int64)
+    if len(year) and (year.min() < 0 or year.max() > YEAR_MASK):
+        raise ValueError(f"years must lie in 0..{YEAR_MASK}")
+    ind, ind_names = _codes(obs["indicator"])
+    reg, reg_names = _codes(obs["region"])
+    named = (ind >= 0) & (reg >= 0)  # factorize codes a missing id as -1
+    if not named.all():
+        ind, reg, year, value, rows = ind[named], reg[named], year[named], value[named], rows[named]
+    known = set(reg_names)
+    reg_names += [r for r in regions if r not in known]
+    if len(reg_names) >= 1 << REGION_BITS:
+        raise ValueError("too many regions")
+    key = (ind << IND_SHIFT) | (reg << YEAR_BITS) | year
+    if not _is_sorted(key):
+        # the store sorts by name: with codes in name order its output needs no sorting at all
+        ind_rank = np.argsort(np.argsort(np.array(ind_names, dtype=object), kind="stable"))
+        reg_rank = np.argsort(np.argsort(np.array(reg_names, dtype=object), kind="stable"))
+        by_name = (ind_rank[ind] << IND_SHIFT) | (reg_rank[reg] << YEAR_BITS) | year
+        if _is_sorted(by_name):
+            ind_names = [ind_names[i] for i in np.argsort(ind_rank)]
+            reg_names = [reg_names[i] for i in np.argsort(reg_rank)]
+            ind, reg, key = ind_rank[ind], reg_rank[reg], by_name
+    order = _sort_order(ind, reg, year, key)
+    if order is not None:
+        key, value, rows = key[order], value[order], rows[order]
+    if len(key) > 1:
+        # a repeated key: keep the last row given (stable sort kept the given order)
+        last = np.append(key[1:] != key[:-1], True)
+        if not last.all():
+            key, value, rows = key[last], value[last], rows[last]
+    return Coded(
+        indicators=ind_names,
+        regions=reg_names,
+        key=key,
+        value=value,
+        row=rows,
+        note=np.full(len(key), -1, dtype=np.int64),
+    )
+
+
+# --------------------------------------------------------------------------- sorted-array tools
+
+
+def _member(a: IntArray, b: IntArray) -> NDArray[np.bool_]:
+    """a ∈ b, elementwise, for b sorted (a binary search: no hashing of millions of keys)."""
+    if len(b) == 0 or len(a) == 0:
+        return np.zeros(len(a), dtype=bool)
+    pos = np.minimum(np.searchsorted(b, a), len(b) - 1)
+    return np.asarray(b[pos] == a)
+
+
+def _insert(a: IntArray, b: IntArray) -> tuple[IntArray, NDArray[np.bool_]]:
+    """Merge two sorted disjoint key arrays: (merged keys, mask of the positions that came from b)."""
+    from_b = np.zeros(len(a) + len(b), dtype=bool)
+    from_b[np.searchsorted(a, b) + np.arange(len(b))] = True
+    keys = np.empty(len(a) + len(b), dtype=np.int64)
+    keys[from_b] = b
+    keys[~from_b] = a
+    return keys, from_b
+
+
+def _union(arrays: Sequence[IntArray]) -> IntArray:
+    """Sorted union of sorted unique key arrays (cheap when they are equal, the common case)."""
+    out = arrays[0] if arrays else np.array([], dtype=np.int64)
+    for other in arrays[1:]:
+        if len(other) == len(out) and np.array_equal(other, out):
+            continue
+        out = _insert(out, other[~_member(other, out)])[0]
+    return out
+
+
+@dataclass
+class _Series:
+    """One series' values: keys (region << 16 | year) sorted and unique, and values."""
+
+    keys: IntArray
+    values: FloatArray
+
+    @staticmethod
+    def empty() -> _Series:
+        return _Series(np.array([], dtype=np.int64), np.array([], dtype=np.float64))
+
+    def __len__(self) -> int:
+        return len(self.keys)
+
+    def at(self, keys: IntArray) -> FloatArray:
+        """Values at the given keys, NaN where absent."""
+        if len(self.keys) == 0:
+            return np.full(len(keys), np.nan)
+        pos = np.minimum(np.searchsorted(self.keys, keys), len(self.keys) - 1)
+        return np.where(self.keys[pos] == keys, self.values[pos], np.nan)
+
+    def merge(self, other: _Series) -> _Series:
+        """self ∪ other, keys disjoint."""
+        if len(other) == 0:
+            return self
+        keys, from_other = _insert(self.keys, other.keys)
+        values = np.empty(len(keys), dtype=np.float64)
+        values[from_other] = other.values
+        values[~from_other] = self.values
+        return _Series(keys, values)
+
+    def select(self, mask: NDArray[np.bool_]) -> _Series:
+        return _Series(self.keys[mask], self.values[mask])
+
+
+@dataclass
+class _Made:
+    """Values derived for one series, with a note code (into the derivation's notes) per value."""
+
+    series: _Series
+    notes: IntArray
+
+
+def _key_text(names: Sequence[str], keys: IntArray) -> tuple[list[str], list[int]]:
+    return [names[k >> YEAR_BITS] for k in keys.tolist()], [k & YEAR_MASK for k in keys.tolist()]
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _region_id(item: Any) -> str:
+    return str(getattr(item, "id", item))
+
+
+def _aggregation(ind: Indicator) -> str | None:
+    """How an indicator's aggregate is made: formula, weighted, sum, or None (no aggregate)."""
+    if ind.formula:
+        return "formula"
+    if ind.weight in WEIGHT_SERIES:
+        return "weighted"
+    if ind.weight is None:
+        return "sum"  # amounts and counts (GDP, population, PCT applications) add up
+    return None  # weight: none
+
+
+def _names_text(names: Sequence[str]) -> str:
+    if len(names) <= MAX_NAMES:
+        return ", ".join(names)
+    return ", ".join(names[:MAX_NAMES]) + f" and {len(names) - MAX_NAMES} more"
+
+
+def _pretty(text: str) -> str:
+    """A formula as a note shows it: × for *, single spaces."""
+    return re.sub(r"\s+", " ", text.replace("*", "×")).strip()
+
+
+@dataclass
+class _Aggregates:
+    """The regions that have members, bottom-up: each level only needs the levels before it."""
+
+    levels: list[list[int]]
+    members: dict[int, IntArray]
+    member_text: dict[int, str]
+
+
+def _aggregates(regions: RegionsLike, coded: Coded) -> _Aggregates:
+    known = list(regions.regions)
+    members: dict[str, list[str]] = {}
+    for rid in known:
+        ms = [_region_id(m) for m in regions.members(rid)]
+        ms = list(dict.fromkeys(m for m in ms if m != rid))
+        if ms:
+            members[rid] = ms
+    depth: dict[str, int] = {}
+
+    def depth_of(rid: str, seen: frozenset[str]) -> int:
+        if rid in depth:
+            return depth[rid]
+        if rid not in members or rid in seen:
+            return 0
+        d = 1 + max(depth_of(m, seen | {rid}) for m in members[rid])
+        depth[rid] = d
+        return d
+
+    for rid in members:
+        depth_of(rid, frozenset())
+    levels = [
+        [coded.reg_code(r) for r in members if depth[r] == d] for d in sorted(set(depth.values()))
+    ]
+    level_of = {rid: getattr(regions.regions[rid], "level", None) for rid in known}
+    text: dict[int, str] = {}
+    codes: dict[int, IntArray] = {}
+    for rid, ms in members.items():
+        code = coded.reg_code(rid)
+        codes[code] = np.array(sorted(coded.reg_code(m) for m in ms), dtype=np.int64)
+        kinds = {level_of.get(m) for m in ms}
+        kind = kinds.pop() if len(kinds) == 1 else None
+        noun = _PLURAL.get(str(kind), "members") if len(ms) > 1 else str(kind or "member")
+        text[code] = f"{len(ms)} {noun}"
+    return _Aggregates(levels, codes, text)
+
+
+# --------------------------------------------------------------------------- the derivation
+
+
+class _Derivation:
+    """Derives every catalogue series on demand, components before the series that need them."""
+
+    def __init__(self, catalogue: CatalogueLike, regions: RegionsLike, coded: Coded) -> None:
+        self.regions = regions
+        self.coded = coded
+        self.agg = _aggregates(regions, coded)
+        self.indicators: Mapping[str, Indicator] = catalogue.indicators
+        self._bounds = np.searchsorted(coded.ind, np.arange(len(coded.indicators) + 1))
+        self.full: dict[str, _Series] = {}
+        self.made: dict[str, _Made] = {}
+        # keys whose value was made by summing or weighting members (a note then says "Σ gdp")
+        self.summed: dict[str, IntArray] = {}
+        self.reasons: dict[str, pd.Series] = {}  # sorted key → reason text
+        self.notes: list[str] = list(coded.notes)
+        self._note_code: dict[str, int] = {n: i for i, n in enumerate(self.notes)}
+        self._busy: set[str] = set()
+
+    def note(self, text: str) -> int:
+        code = self._note_code.get(text)
+        if code is None:
+            code = self._note_code[text] = len(self.notes)
+            self.notes.append(text)
+        return code
+
+    # ---- series access
+
+    def observed(self, sid: str) -> _Series:
+        code = self.coded.ind_code(sid)
+        if code < 0:
+            return _Series.empty()
+        lo, hi = self._bounds[code], self._bounds[code + 1]
+        return _Series(self.coded.key[lo:hi] & ((1 << IND_SHIFT) - 1), self.coded.value[lo:hi])
+
+    def series(self, sid: str) -> _Series:
+        """Observed ∪ derived values of a series."""
+        if sid in self.full:
+            return self.full[sid]
+        if sid in self._busy:  # a cycle of formulas (the catalogue refuses them): observed only
+            return self.observed(sid)
+        self._busy.add(sid)
+        try:
+            observed = self.observed(sid)
+            ind = self.indicators.get(sid)
+            kind = _aggregation(ind) if ind is not None else None
+            if ind is None or kind is None:
+                result = observed
+            elif kind == "formula":
+                result = self._formula(ind, observed)
+            elif kind == "weighted":
+                result = self._bottom_up(sid, observed, WEIGHT_SERIES[str(ind.weight)])
+            else:
+                result = self._bottom_up(sid, observed, None)
+        finally:
+            self._busy.discard(sid)
+        self.full[sid] = result
+        return result
+
+    def _record(self, sid: str, observed: _Series, new: _Series, notes: IntArray) -> _Series:
+        keep = ~_member(new.keys, observed.keys)  # observed values always win
+        new, notes = new.select(keep), notes[keep]
+        if len(new):
+            self.made[sid] = _Made(new, notes)
+        return observed.merge(new)
+
+    def _add_reasons(self, sid: str, keys: IntArray, texts: Sequence[str]) -> None:
+        if len(keys):
+            why = pd.Series(list(texts), index=pd.Index(keys, dtype=np.int64), dtype=object)
+            self.reasons[sid] = why[~why.index.duplicated()].sort_index()
+
+    def _reason_at(self, sid: str, keys: IntArray) -> NDArray[Any]:
+        """The recorded reasons of a series at keys (None where there is none)."""
+        own = self.reasons.get(sid)
+        if own is None or len(keys) == 0:
+            return np.full(len(keys), None, dtype=object)
+        return own.reindex(keys).to_numpy(dtype=object)
+
+    def _plain(self, sid: str, keys: IntArray) -> list[str]:
+        regs, years = _key_text(self.coded.regions, keys)
+        return [f"no {sid} for {r} in {y}" for r, y in zip(regs, years, strict=True)]
+
+    # ---- sums and weighted means over members
+
+    def _area(self, keys: IntArray) -> _Series:
+        """Area weights from the region table, at the given keys."""
+        area = np.full(len(self.coded.regions), np.nan)
+        for rid, region in self.regions.regions.items():
+            km2 = getattr(region, "area_km2", None)
+            if km2 is not None:
+                area[self.coded.reg_code(rid)] = float(km2)
+        values = area[keys >> YEAR_BITS]
+        ok = ~np.isnan(values)
+        return _Series(keys[ok], values[ok])
+
+    def _bottom_up(self, sid: str, observed: _Series, weight: str | None) -> _Series:
+        """Sum (weight None) or weighted mean over members, level by level from the cities up."""
+        current = observed
+        made: list[_Series] = []
+        why_keys: list[IntArray] = []
+        why_texts: list[str] = []
+        weights = self.series(weight) if weight is not None else None
+        from_table = weight == WEIGHT_SERIES["area"] and weights is not None and not len(weights)
+        for level in self.agg.levels:
+            if from_table:
+                weights = self._area(current.keys)
+            level_made: list[_Series] = []
+            for agg in level:
+                part, why_k, why_t = self._aggregate(sid, current, agg, weight, weights)
+                level_made.append(part.select(~_member(part.keys, observed.keys)))
+                keep = ~_member(why_k, observed.keys)
+                why_keys.append(why_k[keep])
+                why_texts += [t for t, k in zip(why_t, keep.tolist(), strict=True) if k]
+            for part in level_made:  # the regions of a level differ: their keys never collide
+                current = current.merge(part)
+            made += level_made
+        if why_keys:
+            self._add_reasons(sid, np.concatenate(why_keys), why_texts)
+        keys = np.concatenate([m.keys for m in made]) if made else np.array([], dtype=np.int64)
+        if not len(keys):
+            return observed
+        order = np.argsort(keys, kind="stable")
+        new = _Series(keys[order], np.concatenate([m.values for m in made])[order])
+        self.summed[sid] = new.keys
+        return self._record(sid, observed, new, self._notes_for(sid, weight, new.keys))
+
+    def _notes_for(self, sid: str, weight: str | None, keys: IntArray) -> IntArray:
+        """The note code of each aggregate key (one note per aggregate region)."""
+        reg = keys >> YEAR_BITS
+        codes = np.full(len(keys), -1, dtype=np.int64)
+        how = f"{weight}-weighted mean of {sid}" if weight else f"Σ {sid}"
+        for agg in np.unique(reg).tolist():
+            text = f"{DERIVED_PREFIX}{how} over {self.agg.member_text.get(agg, 'members')}"
+            codes[reg == agg] = self.note(text)
+        return codes
+
+    def _aggregate(
+        self, sid: str, values: _Series, agg: int, weight: str | None, weights: _Series | None
+    ) -> tuple[_Series, IntArray, list[str]]:
+        """One aggregate region over all years: (values where complete, reason keys, reasons)."""
+        members = self.agg.members[agg]
+        sel = _member(values.keys >> YEAR_BITS, members)
+        empty = np.array([], dtype=np.int64)
+        if not sel.any():
+            return _Series.empty(), empty, []
+        mk = values.keys[sel]
+        mv = values.values[sel]
+        if weight is not None:
+            w = weights.at(mk) if weights is not None else np.full(len(mk), np.nan)
+            ok = ~np.isnan(w)
+        else:
+            w = np.ones(len(mk))
+            ok = np.ones(len(mk), dtype=bool)
+        years, inv = np.unique(mk & YEAR_MASK, return_inverse=True)
+        n_ok = np.bincount(inv, weights=ok.astype(np.float64), minlength=len(years))
+        num = np.bincount(
+            inv, weights=np.where(ok, mv * np.where(ok, w, 0.0), 0.0), minlength=len(years)
+        )
+        complete = n_ok == len(members)
+        if weight is not None:
+            den = np.bincount(inv, weights=np.where(ok, w, 0.0), minlength=len(years))
+            complete &= den != 0
+            num = np.divide(num, den, out=np.full(len(years), np.nan), where=den != 0)
+        made = _Series((agg << YEAR_BITS) | years[complete], num[complete])
+        incomplete = years[~complete]
+        if not len(incomplete):
+            return made, empty, []
+        texts = self._missing_members(sid, members, mk, mk[ok], incomplete, weight)
+        return made, (agg << YEAR_BITS) | incomplete, texts
+
+    def _missing_members(
+        self,
+        sid: str,
+        members: IntArray,
+        present: IntArray,
+        present_w: IntArray,
+        years: IntArray,
+        weight: str | None,
+    ) -> list[str]:
+        """For each incomplete year of one aggregate: which members lack the value or the weight."""
+        full = (members[None, :] << YEAR_BITS) | years[:, None]
+        lacks_v = ~np.isin(full, present)
+        lacks_w = ~np.isin(full, present_w) & ~lacks_v
+        names = self.coded.regions
+        texts: list[str] = []
+        for i, y in enumerate(years.tolist()):
+            parts = []
+            miss = [names[m] for m in members[lacks_v[i]]]
+            if miss:
+                parts.append(f"no {sid} for {_names_text(miss)} in {y}")
+            miss_w = [names[m] for m in members[lacks_w[i]]] if weight is not None else []
+            if miss_w:
+                parts.append(f"no {weight} for {_names_text(miss_w)} in {y}")
+            texts.append("; ".join(parts) if parts else f"the {weight} weights add up to 0 in {y}")
+        return texts
+
+    # ---- formulas
+
+    def _formula(self, ind: Indicator, observed: _Series) -> _Series:
+        assert ind.formula is not None
+        formula = parse(ind.formula)
+        if formula.regions:
+            return self._cross_region(ind, formula, observed)
+        comps = sorted(formula.series)
+        parts = {sid: self.series(sid) for sid in comps}
+        keys = _union([parts[c].keys for c in comps])
+        # every component on one shared index: pandas then skips aligning millions of keys
+        index = pd.Index(keys, dtype=np.int64)
+        aligned = {c: pd.Series(parts[c].at(keys), index=index, copy=False) for c in comps}
+        result = evaluate(formula, lambda sid, region: aligned[sid])
+        if not isinstance(result, pd.Series):
+            return observed  # a formula of constants only makes no series
+        values = result.to_numpy(dtype=np.float64)
+        ok = np.isfinite(values) & ~_member(keys, observed.keys)
+        new = _Series(keys[ok], values[ok])
+        self._formula_reasons(ind.id, formula, parts, observed, keys[~np.isfinite(values)])
+        return self._record(ind.id, observed, new, self._formula_notes(formula, new.keys))
+
+    def _formula_notes(self, formula: Formula, keys: IntArray) -> IntArray:
+        """'derived: Σ rd_expenditure / Σ gdp × 100 over 4 provinces' (Σ where a component was summed)."""
+        comps = sorted(formula.series)
+        flags = np.zeros(len(keys), dtype=np.int64)
+        for i, sid in enumerate(comps):
+            summed = self.summed.get(sid)
+            if summed is not None:
+                flags |= _member(keys, summed).astype(np.int64) << i
+        n_reg = len(self.coded.regions)
+        group = flags * n_reg + np.where(flags > 0, keys >> YEAR_BITS, 0)
+        uniq, inv = np.unique(group, return_inverse=True)
+        codes = []
+        for g in uniq.tolist():
+            f, r = divmod(g, n_reg)
+            text = formula.text
+            for i, sid in enumerate(comps):
+                if f >> i & 1:
+                    text = re.sub(rf"\b{sid}\b(?!\s*\[)", f"Σ {sid}", text)
+            note = DERIVED_PREFIX + _pretty(text)
+            if f:
+                note += f" over {self.agg.member_text.get(r, 'members')}"
+            codes.append(self.note(note))
+        return np.array(codes, dtype=np.int64)[inv] if len(keys) else np.array([], dtype=np.int64)
+
+    def _formula_reasons(
+        self,
+        sid: str,
+        formula: Formula,
+        parts: Mapping[str, _Series],
+        observed: _Series,
+        failed: IntArray,
+    ) -> None:
+        """Where the formula has no value but some component has a value or a reason: say why."""
+        extra = [
+            np.asarray(self.reasons[c].index, dtype=np.int64) for c in parts if c in self.reasons
+        ]
+        cand = _union([failed] + [np.unique(e) for e in extra]) if extra else failed
+        cand = cand[~_member(cand, observed.keys)]
+        if not len(cand):
+            return
+        texts: list[list[str]] = [[] for _ in range(len(cand))]
+        all_present = np.ones(len(cand), dtype=bool)
+        for comp in sorted(parts):
+            lacking = ~_member(cand, parts[comp].keys)
+            all_present &= ~lacking
+            idx = np.flatnonzero(lacking)
+            if not len(idx):
+                continue
+            own = self._reason_at(comp, cand[idx])
+            plain = self._plain(comp, cand[idx])
+            for i, why, default in zip(idx.tolist(), own.tolist(), plain, strict=True):
+                texts[i].append(why if isinstance(why, str) else default)
+        for i in np.flatnonzero(all_present).tolist():
+            texts[i].append(f"{_pretty(formula.text)} divides by zero")
+        self._add_reasons(sid, cand, ["; ".join(t) for t in texts])
+
+    def _cross_region(self, ind: Indicator, formula: Formula, observed: _Series) -> _Series:
+        """A formula comparing regions, evaluated at each of the indicator's scope regions."""
+        made: list[_Series] = []
+        why_keys: list[int] = []
+        why_texts: list[str] = []
+        for scope in dict.fromkeys(ind.scope):
+            code = self.coded.reg_code(scope)
+            refs: dict[tuple[str, str], pd.Series] = {}
+
+            def lookup(
+                sid: str,
+                region: str | None,
+                _scope: str = scope,
+                _refs: dict[tuple[str, str], pd.Series] = refs,
+            ) -> pd.Series:
+                rid = region or _scope
+                _refs[(sid, rid)] = self._by_year(sid, rid)
+                return _refs[(sid, rid)]
+
+            result = evaluate(formula, lookup)
+            if not isinstance(result, pd.Series):
+                continue
+            result = result.replace([np.inf, -np.inf], np.nan).dropna()
+            years = np.asarray(result.index, dtype=np.int64)
+            made.append(_Series((code << YEAR_BITS) | years, result.to_numpy(dtype=np.float64)))
+            for y in sorted({int(y) for s in refs.values() for y in s.index} - set(years.tolist())):
+                parts = []
+                for (sid, rid), s in sorted(refs.items()):
+                    if y not in s.index:
+                        text = f"no {sid} for {rid} in {y}"
+                        own = self._reason_at(
+                            sid, np.array([(self.coded.reg_code(rid) << YEAR_BITS) | y])
+                        )[0]
+                        parts.append(f"{text} ({own})" if isinstance(own, str) else text)
+                why_keys.append((code << YEAR_BITS) | y)
+                why_texts.append("; ".join(parts) or f"{_pretty(formula.text)} divides by zero")
+        keys = np.array(why_keys, dtype=np.int64)
+        keep = ~_member(keys, observed.keys)
+        self._add_reasons(
+            ind.id, keys[keep], [t for t, k in zip(why_texts, keep.tolist(), strict=True) if k]
+        )
+        if not made:
+            return observed
+        new = made[0]
+        for other in made[1:]:
+            new = new.merge(other.select(~_member(other.keys, new.keys)))
+        notes = np.full(len(new), self.note(DERIVED_PREFIX + _pretty(formula.text)), dtype=np.int64)
+        return self._record(ind.id, observed, new, notes)
+
+    def _by_year(self, sid: str, region: str) -> pd.Series:
+        s = self.series(sid)
+        code = self.coded.reg_code(region)
+        lo, hi = np.searchsorted(s.keys, [code << YEAR_BITS, (code + 1) << YEAR_BITS])
+        return pd.Series(
+            s.values[lo:hi], index=pd.Index(s.keys[lo:hi] & YEAR_MASK), dtype=np.float64
+        )
+
+    # ---- results
+
+    def run(self) -> None:
+        for sid in self.indicators:
+            self.series(sid)
+
+    def merged(self) -> Coded:
+        """The coded observations with every derived row added, still sorted by key."""
+        coded = self.coded
+        codes = {sid: coded.add_indicator(sid) for sid in self.made}
+        blocks = sorted(self.made.items(), key=lambda item: codes[item[0]])
+        if not blocks:
+            return Coded(
+                coded.indicators,
+                coded.regions,
+                coded.key,
+                coded.value,
+                coded.row,
+                coded.note,
+                self.notes,
+            )
+        new_keys = np.concatenate([(codes[sid] << IND_SHIFT) | m.series.keys for sid, m in blocks])
+        key, from_new = _insert(coded.key, new_keys)
+
+        def fill(old: NDArray[Any], new: NDArray[Any], dtype: Any) -> NDArray[Any]:
+            out = np.empty(len(key), dtype=dtype)
+            out[from_new] = new
+            out[~from_new] = old
+            return out
+
+        return Coded(
+            indicators=coded.indicators,
+            regions=coded.regions,
+            key=key,
+            value=fill(
+                coded.value, np.concatenate([m.series.values for _, m in blocks]), np.float64
+            ),
+            row=fill(coded.row, np.full(len(new_keys), -1, dtype=np.int64), np.int64),
+            note=fill(coded.note, np.concatenate([m.notes for _, m in blocks]), np.int64),
+            notes=self.notes,
+        )
+
+    def reason_frame(self) -> pd.DataFrame:
+        frames = []
+        names = np.array(self.coded.regions, dtype=object)
+        for sid, why in self.reasons.items():
+            keys = np.asarray(why.index, dtype=np.int64)
+            frames.append(
+                pd.DataFrame(
+                    {
+                        "indicator": sid,
+                        "region": names[keys >> YEAR_BITS],
+                        "year": keys & YEAR_MASK,
+                        "reason": why.to_numpy(dtype=object),
+                    }
+                )
+            )
+        if not frames:
+            return _empty_reasons()
+        out = pd.concat(frames, ignore_index=True)
+        out = out.astype({"indicator": "str", "region": "str", "year": "Int64", "reason": "str"})
+        return out.sort_values(["indicator", "region", "year"], ignore_index=True)
+
+
+def _empty_reasons() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "indicator": pd.Series([], dtype="str"),
+            "region": pd.Series([], dtype="str"),
+            "year": pd.Series([], dtype="Int64"),
+            "reason": pd.Series([], dtype="str"),
+        }
+    )
+
+
+# --------------------------------------------------------------------------- public API
+
+
+def derive_coded(
+    catalogue: CatalogueLike, regions: RegionsLike, coded: Coded
+) -> tuple[Coded, pd.DataFrame]:
+    """Coded observations → (coded observations with derived rows, reasons for missing aggregates)."""
+    run = _Derivation(catalogue, regions, coded)
+    run.run()
+    return run.merged(), run.reason_frame()
+
+
+def observed_rows(obs: pd.DataFrame) -> pd.DataFrame:
+    """The observed rows only (a frame that went through derive() before loses its derived rows)."""
+    if "derived" in obs.columns:
+        obs = obs[~obs["derived"].fillna(False).astype(bool)]
+    return obs.reset_index(drop=True)
+
+
+def derive_with_reasons(
+    catalogue: CatalogueLike, regions: RegionsLike, obs: pd.DataFrame
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """derive() and missing_reasons() in one pass."""
+    obs = observed_rows(obs)
+    coded = encode(obs, regions.regions)
+    merged, reasons = derive_coded(catalogue, regions, coded)
+    return to_frame(merged, obs), reasons
+
+
+def to_frame(coded: Coded, source: pd.DataFrame) -> pd.DataFrame:
+    """Observed rows of `source` (all columns kept, derived=False) followed by the derived rows."""
+    observed = source.copy()
+    for col in OBSERVATION_COLUMNS:
+        if col not in observed.columns:
+            observed[col] = pd.NA
+    # values are measurements: an all-integer column must not make derived ratios integers
+    observed["value"] = observed["value"].astype("float64")
+    observed["derived"] = False
+    is_new = coded.row < 0
+    if not is_new.any():
+        return observed
+    keys = coded.key[is_new]
+    inds = np.array(coded.indicators, dtype=object)[keys >> IND_SHIFT]
+    regs = np.array(coded.regions, dtype=object)[(keys >> YEAR_BITS) & ((1 << REGION_BITS) - 1)]
+    notes = np.array(coded.notes, dtype=object)[coded.note[is_new]]
+    new = pd.DataFrame(
+        {
+            "indicator": pd.array(inds, dtype="str"),
+            "region": pd.array(regs, dtype="str"),
+            "year": keys & YEAR_MASK,
+            "value": coded.value[is_new],
+            "unit": pd.NA,
+            "note": pd.array(notes, dtype="str"),
+            "import_id": pd.NA,
+            "derived": True,
+        }
+    )
+    if len(observed) == 0:
+        out = new
+    else:
+        new = new.astype(
+            {c: observed[c].dtype for c in ("year", "value") if c in observed}, errors="ignore"
+        )
+        out = pd.concat([observed, new], ignore_index=True)
+    out["derived"] = out["derived"].astype(bool)
+    return out
+
+
+def derive(catalogue: CatalogueLike, regions: RegionsLike, obs: pd.DataFrame) -> pd.DataFrame:
+    """Observations plus derived rows (`derived` True, `note` says how each was made)."""
+    return derive_with_reasons(catalogue, regions, obs)[0]
+
+
+def missing_reasons(
+    catalogue: CatalogueLike, regions: RegionsLike, obs: pd.DataFrame
+) -> pd.DataFrame:
+    """Why aggregates/derived values could not be made: indicator, region, year, reason."""
+    return derive_with_reasons(catalogue, regions, obs)[1]

@@ -1,0 +1,520 @@
+"""Layout detection: find the header row of a sheet, decide what each column holds, and melt the
+sheet into one row per value cell, each with the labels (indicator, region, year, unit) that apply
+to it and the cell each label came from.
+
+Layouts (detected, not configured; each sheet on its own):
+- `long`: columns region, indicator, year, value [, unit, note];
+- `regions-as-columns`: rows are indicators, columns regions (a yearbook table);
+- `years-as-columns`: rows are regions (indicator from the sheet name or title) or indicators
+  (region from the sheet name or title), columns are years;
+- `indicator-columns`: rows are regions, one indicator per column, unit in the header bracket.
+A header cell's dimension comes from what it names (a year, a region, an indicator), so
+two-row headers (an indicator over its years) melt the same way: `indicator-columns+years`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from targets.ingest.messages import make_issue
+from targets.ingest.readers import RawSheet
+from targets.ingest.resolve import Resolver, parse_year, split_unit
+from targets.ingest.values import normalise_text
+from targets.issues import Issue
+
+SCAN_ROWS = 60  # the header is looked for in this many first rows
+DIMS = ("indicator", "region", "year")
+
+# Header words, Chinese and English, matched ignoring case, width and spaces.
+ROLE_WORDS: dict[str, tuple[str, ...]] = {
+    "region": (
+        "地区", "省份", "省市", "地市", "城市", "区域", "地区名称", "省份名称", "城市名称",
+        "省(市)", "省(区、市)", "省(区,市)", "行政区", "行政区划", "region", "province", "city",
+        "area", "region name", "地区代码",
+    ),
+    "year": ("年份", "年度", "年", "统计年度", "时间", "year"),
+    "indicator": (
+        "指标", "指标名称", "指标编号", "指标代码", "项目", "统计指标", "indicator",
+        "indicator id", "indicator name", "series", "item",
+    ),
+    "value": ("数值", "值", "数据", "取值", "指标值", "value", "values"),
+    "unit": ("单位", "计量单位", "unit", "units"),
+    "note": ("备注", "说明", "来源", "数据来源", "资料来源", "note", "notes", "source", "remark", "remarks"),
+    "label": ("名称", "序号", "代码", "编号", "name", "no", "no.", "id", "code"),
+}  # fmt: skip
+_ROLE_OF = {w.replace(" ", "").lower(): role for role, words in ROLE_WORDS.items() for w in words}
+_TOKEN_SPLIT = re.compile(r"[\s/\\|｜、]+")
+_FOOTNOTE = re.compile(
+    r"^(注|附注|说明|资料来源|数据来源|来源|备注|note|notes|source|sources)\s*\d*\s*[:：.．、]"
+    r"|^(注|附注)\s*\d|^[*※①②③④⑤]",
+    re.IGNORECASE,
+)
+# "2023年…" names the data's year; "2023年统计年鉴" names a yearbook's edition (2022 data): skipped
+_YEAR_IN_TEXT = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年(?!鉴|统计年鉴|年鉴)")
+_UNIT_IN_TEXT = re.compile(r"(?:单位|计量单位|unit)\s*[:：]\s*([^\s,，;；)）]+)", re.IGNORECASE)
+_INSTRUCTIONS = re.compile(
+    r"^(说明|填表说明|填报说明|使用说明|instructions?|readme|notes?)\b", re.I
+)
+
+# The melted frame: one row per value cell. *_row are 1-based Excel rows (0: no cell),
+# *_col 0-based columns (-1: no cell), so every issue can point at the cell it is about.
+CELL_COLUMNS: tuple[str, ...] = (
+    "row", "col", "cell",
+    "indicator", "ind_row", "ind_col",
+    "region", "reg_row", "reg_col",
+    "year", "yr_row", "yr_col",
+    "unit", "unit_row", "unit_col",
+    "note",
+)  # fmt: skip
+
+
+@dataclass
+class HeaderCell:
+    text: str = ""
+    role: str | None = None  # region/year/indicator/value/unit/note/label, or "corner"
+    dim: str | None = None  # the column carries values of this dimension (year/region/indicator)
+    unit: str | None = None  # unit in the header's bracket
+
+
+@dataclass
+class Label:
+    """A sheet-level label (from the title rows or the sheet name) and the cell it came from."""
+
+    text: str
+    row: int = 0
+    col: int = -1
+
+
+@dataclass
+class SheetResult:
+    sheet: str
+    layout: str
+    cells: pd.DataFrame | None = None
+    issues: list[Issue] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    recognised: bool = True
+
+
+def cell_label(cell: object) -> str:
+    """A cell as header/label text: 2023.0 -> "2023", None/NaN -> "", text NFKC-normalised."""
+    if cell is None or cell is pd.NA:
+        return ""
+    if isinstance(cell, float):
+        if cell != cell:
+            return ""
+        return str(int(cell)) if cell.is_integer() else repr(cell)
+    if isinstance(cell, str):
+        return normalise_text(cell)
+    return normalise_text(str(cell))
+
+
+def label_column(series: pd.Series) -> np.ndarray:
+    """cell_label over a column, each distinct cell once (a 2,000,000-row column has few)."""
+    codes, uniques = pd.factorize(series.astype(object), use_na_sentinel=True)
+    table = np.array([cell_label(u) for u in uniques] + [""], dtype=object)
+    return table[codes]
+
+
+def role_of(text: str) -> str | None:
+    key = text.replace(" ", "").lower().rstrip(":：")
+    if key in _ROLE_OF:
+        return _ROLE_OF[key]
+    roles = {_ROLE_OF.get(t.lower()) for t in _TOKEN_SPLIT.split(text) if t}
+    roles.discard(None)
+    if len(roles) == 1:
+        return roles.pop()  # a bilingual header such as "地区 Region"
+    if len(roles) > 1:
+        return "corner"  # "项目\\地区": a corner cell naming both axes; the content decides
+    return None
+
+
+def classify(text: str, res: Resolver) -> HeaderCell:
+    if not text:
+        return HeaderCell()
+    base, unit = split_unit(text)
+    role = role_of(base)
+    if role is not None:
+        return HeaderCell(text, role=role, unit=unit)
+    if parse_year(text) is not None:
+        return HeaderCell(text, dim="year")
+    if res.region(text) is not None:
+        return HeaderCell(text, dim="region")
+    if res.indicator(text) is not None:
+        return HeaderCell(text, dim="indicator", unit=unit)
+    return HeaderCell(text)
+
+
+def _grid(sheet: RawSheet, nrows: int) -> list[list[str]]:
+    head = sheet.cells.iloc[:nrows]
+    grid = [[cell_label(v) for v in row] for row in head.itertuples(index=False)]
+    for (r0, c0), (r1, c1) in sheet.merged:
+        if r0 >= len(grid) or c0 >= len(grid[r0]):
+            continue
+        top = grid[r0][c0]
+        for r in range(r0, min(r1, len(grid) - 1) + 1):
+            for c in range(c0, min(c1, len(grid[r]) - 1) + 1):
+                grid[r][c] = top
+    return grid
+
+
+def _is_header(cells: list[HeaderCell]) -> bool:
+    roles = sum(1 for c in cells if c.role and c.role != "corner")
+    dims = sum(1 for c in cells if c.dim)
+    return roles + dims >= 2 and (roles >= 1 or dims >= 2)
+
+
+def _extra_header(
+    row: list[HeaderCell], main: list[HeaderCell], texts: list[str], main_texts: list[str]
+) -> bool:
+    """A row above/below the header that only adds a dimension over the value columns
+    (an indicator over its years); cells merged across both rows repeat the header's text."""
+    nonempty = [j for j, c in enumerate(row) if c.text]
+    if not any(row[j].dim for j in nonempty):
+        return False
+    for j in nonempty:
+        if j < len(main_texts) and texts[j] == main_texts[j]:
+            continue
+        if not row[j].dim or j >= len(main):
+            return False
+        if main[j].role is not None or main[j].dim == row[j].dim:
+            return False
+    return True
+
+
+def _fill_right(row: list[HeaderCell], positions: set[int]) -> list[HeaderCell]:
+    """Blank cells over value columns take the dimension on their left (a merged group header)."""
+    out = list(row)
+    for j in range(1, len(out)):
+        if not out[j].text and j in positions and out[j - 1].dim:
+            out[j] = out[j - 1]
+    return out
+
+
+@dataclass
+class Header:
+    rows: list[int]  # 0-based grid rows forming the header, main row first
+    main: int
+    cells: list[list[HeaderCell]]  # per header row, per column
+
+
+def find_header(grid: list[list[str]], res: Resolver) -> Header | None:
+    classified: list[list[HeaderCell]] = []
+    for r, texts in enumerate(grid):
+        cells = [classify(t, res) for t in texts]
+        classified.append(cells)
+        if not _is_header(cells):
+            continue
+        rows, blocks = [r], [cells]
+        if r + 1 < len(grid):
+            below = [classify(t, res) for t in grid[r + 1]]
+            if _extra_header(below, cells, grid[r + 1], texts):
+                rows.append(r + 1)
+                blocks.append(below)
+        if r >= 1 and _extra_header(classified[r - 1], cells, grid[r - 1], texts):
+            rows.insert(0, r - 1)
+            blocks.insert(0, classified[r - 1])
+        if len(blocks) > 1:
+            positions = {j for b in blocks for j, c in enumerate(b) if c.dim}
+            blocks = [_fill_right(b, positions) for b in blocks]
+        return Header(rows=rows, main=r, cells=blocks)
+    return None
+
+
+@dataclass
+class Column:
+    index: int
+    role: str | None = None
+    dims: dict[str, tuple[str, int]] = field(default_factory=dict)  # dim -> (label, header row)
+    unit: str | None = None
+    unit_row: int = 0
+    text: str = ""
+    header_row: int = 0  # 1-based
+
+
+def _columns(header: Header, width: int) -> list[Column]:
+    cols = [Column(j) for j in range(width)]
+    for r, block in zip(header.rows, header.cells, strict=True):
+        for j, c in enumerate(block[:width]):
+            col = cols[j]
+            if r == header.main:
+                col.text, col.header_row = c.text, r + 1
+            if c.role and col.role is None:
+                col.role = c.role
+            if c.dim:
+                col.dims[c.dim] = (c.text, r + 1)
+            if c.unit and col.unit is None:
+                col.unit, col.unit_row = c.unit, r + 1
+    for col in cols:
+        if not col.header_row:
+            col.header_row = header.main + 1
+    return cols
+
+
+def _sheet_labels(
+    sheet: RawSheet, grid: list[list[str]], before: int, res: Resolver
+) -> dict[str, Label]:
+    """Year, unit, indicator and region stated by the title rows or the sheet name."""
+    texts = [(r, c, t) for r in range(before) for c, t in enumerate(grid[r]) if t]
+    found: dict[str, Label] = {}
+    years: dict[int, Label] = {}
+    for r, c, t in texts:
+        for y in _YEAR_IN_TEXT.findall(t):
+            years.setdefault(int(y), Label(y, r + 1, c))
+        if parse_year(t) is not None:
+            years.setdefault(parse_year(t) or 0, Label(t, r + 1, c))
+    name = normalise_text(sheet.name)
+    if len(years) == 1:
+        found["year"] = next(iter(years.values()))
+    elif not years:
+        sheet_years = {int(y) for y in _YEAR_IN_TEXT.findall(name)}
+        if parse_year(name) is not None:
+            sheet_years.add(parse_year(name) or 0)
+        if len(sheet_years) == 1:
+            found["year"] = Label(str(sheet_years.pop()))
+    for r, c, t in texts:
+        m = _UNIT_IN_TEXT.search(t)
+        if m and "unit" not in found:
+            found["unit"] = Label(m.group(1), r + 1, c)
+    for r, c, t in texts:
+        text = _UNIT_IN_TEXT.sub("", t)
+        ind = res.indicator_in_text(text)
+        if ind is not None:
+            found["indicator"] = Label(ind.id, r + 1, c)
+            unit = split_unit(text)[1]
+            if unit and "unit" not in found:
+                found["unit"] = Label(unit, r + 1, c)
+            break
+    if "indicator" not in found and name:
+        ind = res.indicator_in_text(name)
+        if ind is not None:
+            found["indicator"] = Label(ind.id)
+    if name and res.region(name) is not None:
+        found["region"] = Label(name)
+    else:
+        for r, c, t in texts:
+            stripped = split_unit(_YEAR_IN_TEXT.sub("", _UNIT_IN_TEXT.sub("", t)))[0].strip()
+            if stripped and res.region(stripped) is not None:
+                found["region"] = Label(stripped, r + 1, c)
+                break
+    return found
+
+
+def is_instructions(name: str) -> bool:
+    return bool(_INSTRUCTIONS.match(normalise_text(name)))
+
+
+def analyse_sheet(
+    sheet: RawSheet, res: Resolver, *, year: int | None = None, lang: str = "en", file: str = ""
+) -> SheetResult:
+    """Detect the layout of one sheet and melt it; issues here are layout-level only."""
+    name = sheet.name
+    cells = sheet.cells
+    if cells.empty or not cells.shape[1]:
+        return SheetResult(name, "empty")
+    grid = _grid(sheet, SCAN_ROWS)
+    header = find_header(grid, res)
+    if header is None:
+        if not any(t for row in grid for t in row):
+            return SheetResult(name, "empty")
+        issue = make_issue("layout-unknown", lang, file=file, sheet=name)
+        return SheetResult(name, "unknown", issues=[issue], recognised=False)
+    width = cells.shape[1]
+    cols = _columns(header, width)
+    labels = _sheet_labels(sheet, grid, header.rows[0], res)
+    data_start = header.rows[-1] + 1  # 0-based frame row of the first data row
+
+    value_cols = [c for c in cols if c.dims or c.role == "value"]
+    kinds = {d for c in value_cols for d in c.dims}
+    has_value_role = any(c.role == "value" for c in value_cols)
+    issues: list[Issue] = []
+    if has_value_role and kinds:
+        issues.append(make_issue("layout-mixed", lang, file=file, sheet=name, row=header.main + 1))
+        return SheetResult(name, "unknown", issues=issues)
+    first_value = min((c.index for c in value_cols), default=width)
+    data = cells.iloc[data_start:]
+    main_kind = _main_kind(cols, header.main + 1)
+
+    # Columns the header does not explain: on the left, the stub (row labels) or ignored;
+    # on the right, more value columns whose labels failed to resolve (reported later).
+    stub: Column | None = None
+    for col in cols:
+        if col.role or col.dims:
+            continue
+        if col.index < first_value:
+            if stub is None and not col.text:
+                stub = col
+            continue
+        if has_value_role:
+            continue
+        if not col.text:
+            if _has_values(data[col.index]):
+                issues.append(
+                    make_issue("empty-header", lang, file=file, sheet=name,
+                               row=col.header_row, col=col.index)
+                )  # fmt: skip
+            continue
+        if main_kind:
+            col.dims[main_kind] = (col.text, col.header_row)
+            value_cols.append(col)
+    for col in cols:
+        if col.role == "corner" and stub is None and col.index < first_value:
+            stub = col
+    value_cols.sort(key=lambda c: c.index)
+
+    key_cols: dict[str, Column] = {}
+    for col in cols:
+        if col.role in ("region", "indicator", "year", "unit", "note") and col.role not in key_cols:
+            key_cols[col.role] = col
+    col_dims = {d for c in value_cols for d in c.dims}
+    if stub is not None and stub.index not in {c.index for c in key_cols.values()}:
+        needed = [d for d in ("indicator", "region") if d not in key_cols and d not in col_dims]
+        role = _stub_role(stub, data, needed, labels, res)
+        if role is not None:
+            key_cols[role] = stub
+    if not value_cols:
+        issue = make_issue("layout-unknown", lang, file=file, sheet=name, row=header.main + 1)
+        return SheetResult(name, "unknown", issues=[*issues, issue], recognised=False)
+
+    layout = _layout_name(has_value_role, [c.dims for c in value_cols])
+    warnings: list[str] = []
+    sheet_year = "year" in labels and "year" not in key_cols and "year" not in col_dims
+    if sheet_year and year is not None and parse_year(labels["year"].text) != year:
+        warnings.append(
+            f"sheet {name}: its title or name gives the year {labels['year'].text}, used instead "
+            f"of --year {year}"
+        )
+    # rows to read: not blank, not a footnote
+    first_key = min((c.index for c in key_cols.values()), default=0)
+    lead = label_column(data[first_key]) if len(data) else np.array([], dtype=object)
+    notes = [t for t in pd.unique(lead) if _FOOTNOTE.match(t)]
+    if notes:
+        data = data[~np.isin(lead, notes)]
+    excel_rows = (data.index.to_numpy() + 1).astype(np.int64)
+    key_labels = {role: label_column(data[col.index]) for role, col in key_cols.items()}
+    _fill_merged_keys(sheet, key_cols, key_labels, data)
+
+    parts = [
+        _melt_column(col, data, excel_rows, key_cols, key_labels, labels, year)
+        for col in value_cols
+    ]
+    frame = pd.concat(parts, ignore_index=True)
+    return SheetResult(name, layout, frame, issues=issues, warnings=warnings)
+
+
+def _main_kind(cols: list[Column], main_row: int) -> str | None:
+    counts: dict[str, int] = {}
+    for c in cols:
+        for d, (_t, r) in c.dims.items():
+            if r == main_row:
+                counts[d] = counts.get(d, 0) + 1
+    if not counts:
+        return None
+    return max(counts, key=lambda d: counts[d])
+
+
+def _has_values(series: pd.Series) -> bool:
+    labels = label_column(series)
+    return bool((labels != "").any())
+
+
+def _stub_role(
+    stub: Column, data: pd.DataFrame, needed: list[str], labels: dict[str, Label], res: Resolver
+) -> str | None:
+    """What the row-label column holds: the dimension still missing, or what its cells name."""
+    open_dims = [d for d in needed if d not in labels]
+    if len(open_dims) == 1:
+        return open_dims[0]
+    sample = [t for t in label_column(data[stub.index].iloc[:300]) if t]
+    n_reg = sum(1 for t in sample if res.region(t) is not None)
+    n_ind = sum(1 for t in sample if res.indicator(t) is not None)
+    candidates = open_dims or needed or ["region", "indicator"]
+    if n_reg == n_ind == 0:
+        return candidates[0] if len(candidates) == 1 else "region"
+    best = "region" if n_reg >= n_ind else "indicator"
+    return best if best in candidates or not needed else candidates[0]
+
+
+def _layout_name(has_value_role: bool, dims: list[dict[str, tuple[str, int]]]) -> str:
+    if has_value_role:
+        return "long"
+    kinds = {d for ds in dims for d in ds}
+    names = {
+        "region": "regions-as-columns",
+        "year": "years-as-columns",
+        "indicator": "indicator-columns",
+    }
+    if len(kinds) == 1:
+        return names[kinds.pop()]
+    if "indicator" in kinds:
+        rest = sorted(kinds - {"indicator"})
+        return "indicator-columns+" + "+".join(f"{k}s" for k in rest)
+    return "+".join(names[k] for k in sorted(kinds))
+
+
+def _fill_merged_keys(
+    sheet: RawSheet,
+    key_cols: dict[str, Column],
+    key_labels: dict[str, np.ndarray],
+    data: pd.DataFrame,
+) -> None:
+    """A key cell merged down over several rows (a region over its indicators) names them all."""
+    if not sheet.merged or not len(data):
+        return
+    position = {int(i): k for k, i in enumerate(data.index)}
+    for (r0, c0), (r1, c1) in sheet.merged:
+        for role, col in key_cols.items():
+            if not c0 <= col.index <= c1 or r0 not in position:
+                continue
+            top = key_labels[role][position[r0]]
+            for r in range(r0 + 1, r1 + 1):
+                if r in position:
+                    key_labels[role][position[r]] = top
+
+
+def _melt_column(
+    col: Column,
+    data: pd.DataFrame,
+    excel_rows: np.ndarray,
+    key_cols: dict[str, Column],
+    key_labels: dict[str, np.ndarray],
+    labels: dict[str, Label],
+    year: int | None,
+) -> pd.DataFrame:
+    n = len(data)
+    out: dict[str, object] = {
+        "row": excel_rows,
+        "col": np.full(n, col.index, dtype=np.int64),
+        "cell": data[col.index].astype(object).to_numpy(),
+    }
+    for dim, short in (("indicator", "ind"), ("region", "reg"), ("year", "yr"), ("unit", "unit")):
+        # fallbacks in order: the column's header, the sheet's title/name, --year
+        fallback: tuple[str, int, int] = ("", 0, -1)
+        if dim in col.dims:
+            text, hrow = col.dims[dim]
+            fallback = (text, hrow, col.index)
+        elif dim == "unit" and col.unit:
+            fallback = (col.unit, col.unit_row, col.index)
+        elif dim in labels:
+            lab = labels[dim]
+            fallback = (lab.text, lab.row, lab.col)
+        elif dim == "year" and year is not None:
+            fallback = (str(year), 0, -1)
+        text_arr = np.full(n, fallback[0], dtype=object)
+        row_arr = np.full(n, fallback[1], dtype=np.int64)
+        col_arr = np.full(n, fallback[2], dtype=np.int64)
+        if dim in key_cols and dim not in col.dims:
+            own = key_labels[dim]
+            # the row's own cell wins; a blank one falls back, or else is pointed at as missing
+            use_own = (own != "") | (fallback[0] == "")
+            text_arr = np.where(use_own, own, text_arr)
+            row_arr = np.where(use_own, excel_rows, row_arr)
+            col_arr = np.where(use_own, key_cols[dim].index, col_arr)
+        out[dim] = text_arr
+        out[f"{short}_row"] = row_arr
+        out[f"{short}_col"] = col_arr
+    out["note"] = key_labels["note"] if "note" in key_cols else np.full(n, "", dtype=object)
+    return pd.DataFrame(out, columns=list(CELL_COLUMNS))

@@ -1,0 +1,109 @@
+"""Issue messages in English and Chinese: one template pair per message key."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from targets.issues import Issue, column_letter
+
+# key -> (code, English template, Chinese template)
+MESSAGES: dict[str, tuple[str, str, str]] = {
+    "unknown-indicator": ("unknown-indicator", "unknown indicator {label!r}", "未知指标“{label}”"),
+    "no-indicator": (
+        "unknown-indicator",
+        "no indicator for this value: add an indicator column, or name it in the sheet name or a title row",
+        "该数值没有指标：请增加指标列，或在工作表名称或标题行中写明指标",
+    ),
+    "unknown-region": ("unknown-region", "unknown region {label!r}", "未知地区“{label}”"),
+    "no-region": (
+        "unknown-region",
+        "no region for this value: add a region column, or name it in the sheet name or a title row",
+        "该数值没有地区：请增加地区列，或在工作表名称或标题行中写明地区",
+    ),
+    "no-year": (
+        "no-year",
+        "no year for the values of this sheet: add a year column, write the year in the title or "
+        "sheet name (2023年…), or give --year",
+        "该表数值没有年份：请增加年份列，在标题或工作表名称中写明年份（如 2023年…），或指定 --year",
+    ),
+    "no-year-cell": (
+        "no-year",
+        "no year for this value (the year cell is empty and the sheet gives none)",
+        "该数值没有年份（年份单元格为空，且工作表未给出年份）",
+    ),
+    "bad-year": ("bad-year", "{label!r} is not a year", "“{label}”不是有效年份"),
+    "bad-value": ("bad-value", "{detail}", "数值无法识别：{label}"),
+    "unit-mismatch": (
+        "unit-mismatch",
+        "unit {given!r} cannot be converted with certainty to {expected!r} ({indicator})",
+        "单位“{given}”无法确定换算为“{expected}”（{indicator}）",
+    ),
+    "unit-mismatch-cell": ("unit-mismatch", "{detail}", "数值“{label}”与单位“{expected}”不符"),
+    "out-of-range": (
+        "out-of-range",
+        "{value:g} is outside the valid range [{lo:g}, {hi:g}] {unit} of {indicator}",
+        "{value:g} 超出 {indicator} 的有效范围 [{lo:g}, {hi:g}] {unit}",
+    ),
+    "duplicate-conflict": (
+        "duplicate-conflict",
+        "{indicator} / {region} / {year} is given twice with different values: {value:g} here, "
+        "{other:g} at {where}",
+        "{indicator} / {region} / {year} 出现两次且数值不同：此处为 {value:g}，{where} 为 {other:g}",
+    ),
+    "layout-unknown": (
+        "layout-unknown",
+        "the layout of this sheet is not recognised: no header row naming regions, indicators, "
+        "years or values (地区/指标/年份/数值) was found",
+        "无法识别该表布局：未找到包含地区、指标、年份或数值（地区/指标/年份/数值）的表头行",
+    ),
+    "layout-mixed": (
+        "layout-unknown",
+        "the header mixes a value column with region, indicator or year columns; use one layout per sheet",
+        "表头同时包含“数值”列和地区、指标或年份列；每个工作表请使用一种布局",
+    ),
+    "empty-header": (
+        "layout-unknown",
+        "this column has values but no header",
+        "该列有数值但没有表头",
+    ),
+    "file-empty": ("file-empty", "no data found in the file", "文件中没有数据"),
+}
+
+
+def suggestion_text(names: list[str], lang: str) -> str:
+    if not names:
+        return ""
+    if lang == "zh":
+        return "是否为 " + " / ".join(names) + "？"
+    return "did you mean " + " / ".join(names) + "?"
+
+
+def make_issue(
+    key: str,
+    lang: str,
+    *,
+    file: str = "",
+    sheet: str = "",
+    row: int | None = None,
+    col: int | None = None,
+    letter: str = "",
+    suggestions: list[str] | None = None,
+    **fields: Any,
+) -> Issue:
+    """An Issue from a message key; row is 1-based (0/None: none), col 0-based (<0/None: none)
+    or `letter` an Excel column letter."""
+    code, en, zh = MESSAGES[key]
+    template = zh if lang == "zh" else en
+    try:
+        message = template.format(**fields)
+    except (KeyError, ValueError, IndexError):
+        message = en.format(**fields) if lang == "zh" else template
+    return Issue(
+        code=code,
+        message=message,
+        file=file,
+        sheet=sheet,
+        row=row if row else None,
+        column=letter or (column_letter(col) if col is not None and col >= 0 else ""),
+        suggestion=suggestion_text(suggestions or [], lang),
+    )

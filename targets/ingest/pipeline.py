@@ -1,0 +1,193 @@
+"""The import pipeline: bytes -> sheets -> layouts -> checked rows -> one store import per file.
+
+A file with any error is refused whole: nothing of it is written and every error is reported.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from targets import config
+from targets.ingest.checks import empty_rows, validate
+from targets.ingest.layouts import SheetResult, analyse_sheet, is_instructions
+from targets.ingest.messages import make_issue
+from targets.ingest.readers import ReadError, read_workbook
+from targets.ingest.resolve import CatalogueLike, RegionsLike, Resolver
+from targets.issues import CODES, FileReport, ImportReport, Issue
+
+STORE_COLUMNS = ["indicator", "region", "year", "value", "unit", "note"]
+
+
+@dataclass
+class ParsedUpload:
+    """One upload read and checked; `rows` say which cell each value came from."""
+
+    file_name: str
+    sha256: str
+    rows: pd.DataFrame = field(default_factory=empty_rows)
+    issues: list[Issue] = field(default_factory=list)
+    layouts: dict[str, str] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+    kind: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return not self.issues
+
+    @property
+    def sheets(self) -> list[str]:
+        """Sheets that gave values, in workbook order."""
+        return [s for s in pd.unique(self.rows["sheet"]) if isinstance(s, str)]
+
+    def layout_summary(self) -> str:
+        """The layout of each sheet that gave values: `long`, or `S1: long; S2: years-as-columns`."""
+        used = [s for s in self.layouts if s in set(self.sheets)]
+        if len(used) == 1:
+            return self.layouts[used[0]]
+        return "; ".join(f"{s}: {self.layouts[s]}" for s in used)
+
+
+def _file_issue(code: str, message: str, file: str, lang: str) -> Issue:
+    if lang == "zh":
+        message = f"{CODES[code][1]}（{message}）"
+    return Issue(code=code, message=message, file=file)
+
+
+def read_upload(
+    data: bytes,
+    file_name: str,
+    catalogue: CatalogueLike,
+    regions: RegionsLike,
+    *,
+    year: int | None = None,
+    lang: str = "en",
+) -> ParsedUpload:
+    """Read and check one upload. `file_name` is for display only, never opened."""
+    sha = hashlib.sha256(data).hexdigest()
+    up = ParsedUpload(file_name=file_name, sha256=sha)
+    try:
+        book = read_workbook(data)
+    except ReadError as exc:
+        up.issues.append(_file_issue(exc.code, exc.message, file_name, lang))
+        return up
+    up.kind = book.kind
+    res = Resolver(catalogue, regions)
+    results: list[SheetResult] = []
+    for sheet in book.sheets:
+        if sheet.name and is_instructions(sheet.name):
+            up.layouts[sheet.name] = "skipped"
+            continue
+        result = analyse_sheet(sheet, res, year=year, lang=lang, file=file_name)
+        up.layouts[sheet.name] = result.layout
+        results.append(result)
+        up.warnings.extend(result.warnings)
+    recognised = [r for r in results if r.recognised]
+    for r in results:
+        if r.recognised or not recognised:
+            up.issues.extend(r.issues)
+        else:
+            # a workbook's extra sheet (notes, a chart's data) is passed over, and said so
+            up.warnings.append(f"sheet {r.sheet}: layout not recognised, sheet skipped")
+    frames = [r.cells.assign(sheet=r.sheet) for r in recognised if r.cells is not None]
+    if frames:
+        cells = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+        checked = validate(cells, res, lang=lang, file=file_name)
+        up.rows = checked.rows
+        up.issues.extend(checked.issues)
+        up.warnings.extend(checked.warnings)
+    if up.rows.empty and not up.issues:
+        up.issues.append(make_issue("file-empty", lang, file=file_name))
+    if up.issues:
+        up.rows = empty_rows()
+    return up
+
+
+@dataclass
+class ImportResult:
+    report: ImportReport
+    diffs: dict[str, pd.DataFrame] = field(default_factory=dict)
+    uploads: dict[str, ParsedUpload] = field(default_factory=dict)
+
+
+def _display_name(name: str) -> str:
+    """The last path component, for display: an uploaded name is never used as a path."""
+    return name.replace("\\", "/").rsplit("/", 1)[-1] or "upload"
+
+
+def _load(item: Path | tuple[str, bytes]) -> tuple[str, bytes | None, tuple[str, str]]:
+    """(display name, bytes, ("", "")) for a path or an uploaded (name, bytes) pair, or
+    (name, None, (code, why)) when the file cannot be taken."""
+    if isinstance(item, tuple):
+        return _display_name(item[0]), item[1], ("", "")
+    path = Path(item)
+    try:
+        size = path.stat().st_size
+        if size > config.MAX_UPLOAD_BYTES:
+            limit = config.MAX_UPLOAD_BYTES
+            why = f"the file has {size:,} bytes, more than the limit of {limit:,}"
+            return path.name, None, ("file-too-large", why)
+        return path.name, path.read_bytes(), ("", "")
+    except OSError as exc:
+        return path.name, None, ("file-unreadable", f"the file cannot be opened ({exc.strerror})")
+
+
+def import_files(
+    store: Any,
+    catalogue: CatalogueLike,
+    regions: RegionsLike,
+    paths: Sequence[Path | tuple[str, bytes]],
+    *,
+    year: int | None = None,
+    dry_run: bool = False,
+    user: str = "",
+    note: str = "",
+    lang: str = "en",
+    diff: bool | None = None,
+) -> ImportResult:
+    """Check and store each file as one import; `diff` (default: on for dry runs) compares
+    each accepted file with the values in force."""
+    want_diff = dry_run if diff is None else diff
+    result = ImportResult(ImportReport())
+    for item in paths:
+        name, data, (code, why) = _load(item)
+        if data is None:
+            issue = _file_issue(code, why, name, lang)
+            result.report.files.append(FileReport(name, errors=[issue]))
+            continue
+        up = read_upload(data, name, catalogue, regions, year=year, lang=lang)
+        result.uploads[name] = up
+        fr = FileReport(name, warnings=list(up.warnings))
+        result.report.files.append(fr)
+        if up.issues:
+            fr.errors = list(up.issues)
+            continue
+        earlier = store.find_import_by_sha(up.sha256)
+        if earlier is not None:
+            fr.duplicate_of = earlier.id
+            fr.warnings.append(
+                f"identical to import #{earlier.id} ({earlier.file_name}); nothing stored"
+            )
+            continue
+        rows = up.rows[STORE_COLUMNS]
+        fr.rows = len(rows)
+        if want_diff:
+            result.diffs[name] = store.diff(rows)
+        if dry_run:
+            continue
+        fr.import_id = store.write_import(
+            rows,
+            file_name=name,
+            sha256=up.sha256,
+            sheets=", ".join(up.sheets),
+            layout=up.layout_summary(),
+            user=user,
+            note=note,
+            warnings=fr.warnings,
+        )
+    return result

@@ -1,0 +1,127 @@
+"""Names in a spreadsheet -> catalogue indicators and registry regions, each distinct name once.
+
+The catalogue and the region registry are passed in (duck-typed by the protocols below) so the
+readers and layout detection can be tested with tiny in-test objects.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from targets.ingest.values import normalise_text
+from targets.models import Indicator, Region
+
+_BRACKET_UNIT = re.compile(r"^(.*?)\s*[(（\[【]\s*([^()（）\[\]【】]*?)\s*[)）\]】]\s*$")
+_YEAR_LABEL = re.compile(r"^((?:19|20)\d{2})(?:\.0+)?\s*(?:年|年度|年末|年底)?$")
+MIN_YEAR, MAX_YEAR = 1949, 2100
+
+
+class CatalogueLike(Protocol):
+    @property
+    def indicators(self) -> Mapping[str, Indicator]: ...
+
+    def lookup(self, name: str) -> Indicator | None: ...
+
+    def suggest(self, name: str) -> list[str]: ...
+
+
+class RegionsLike(Protocol):
+    def try_resolve(self, name: str) -> Region | None: ...
+
+    def resolve(self, name: str) -> Region: ...
+
+
+def split_unit(text: str) -> tuple[str, str | None]:
+    """`研发经费投入强度（%）` -> ("研发经费投入强度", "%"); no bracket -> (text, None)."""
+    m = _BRACKET_UNIT.match(text)
+    if m and m.group(1):
+        return m.group(1), m.group(2) or None
+    return text, None
+
+
+def parse_year(cell: Any) -> int | None:
+    """2023, 2023.0, "2023", "2023年", "２０２３年度" -> 2023; anything else -> None."""
+    if isinstance(cell, bool):
+        return None
+    if isinstance(cell, int | float):
+        if cell != cell or int(cell) != cell:
+            return None
+        year = int(cell)
+    else:
+        m = _YEAR_LABEL.match(normalise_text(str(cell)))
+        if not m:
+            return None
+        year = int(m.group(1))
+    return year if MIN_YEAR <= year <= MAX_YEAR else None
+
+
+@dataclass
+class Resolver:
+    """Cached lookups of indicator and region names, with suggestions for unknown ones."""
+
+    catalogue: CatalogueLike
+    regions: RegionsLike
+    _ind: dict[str, Indicator | None] = field(default_factory=dict)
+    _reg: dict[str, Region | None] = field(default_factory=dict)
+    _names: list[tuple[str, str]] | None = None
+
+    def indicator(self, name: str) -> Indicator | None:
+        if name not in self._ind:
+            self._ind[name] = self._lookup_indicator(name)
+        return self._ind[name]
+
+    def _lookup_indicator(self, name: str) -> Indicator | None:
+        if not name:
+            return None
+        found = self.catalogue.lookup(name)
+        if found is None:
+            base, _unit = split_unit(name)
+            if base != name:
+                found = self.catalogue.lookup(base)
+        return found
+
+    def region(self, name: str) -> Region | None:
+        if name not in self._reg:
+            self._reg[name] = self.regions.try_resolve(name) if name else None
+        return self._reg[name]
+
+    def indicator_suggestions(self, name: str) -> list[str]:
+        try:
+            return list(self.catalogue.suggest(name))[:3]
+        except Exception:  # noqa: BLE001 - a suggestion is a courtesy, never a failure
+            return []
+
+    def region_suggestions(self, name: str) -> list[str]:
+        try:
+            self.regions.resolve(name)
+        except Exception as exc:  # noqa: BLE001 - UnknownRegionError carries .suggestions
+            return list(getattr(exc, "suggestions", []) or [])[:3]
+        return []
+
+    def indicator_in_text(self, text: str) -> Indicator | None:
+        """The indicator a title names: exact, or the one whose longest name the text contains."""
+        text = normalise_text(text)
+        if not text:
+            return None
+        exact = self.indicator(text)
+        if exact is not None:
+            return exact
+        squeezed = text.replace(" ", "").lower()
+        if self._names is None:
+            names: list[tuple[str, str]] = []
+            for ind in self.catalogue.indicators.values():
+                for n in (ind.name.zh, ind.name.en, *ind.synonyms):
+                    key = normalise_text(n).replace(" ", "").lower()
+                    if len(key) >= 2:
+                        names.append((key, ind.id))
+            self._names = sorted(names, key=lambda kv: -len(kv[0]))
+        hits = [(k, i) for k, i in self._names if k in squeezed]
+        # a hit inside a longer hit is part of that name (研发经费投入 inside 研发经费投入强度)
+        kept = [(k, i) for k, i in hits if not any(k != k2 and k in k2 for k2, _ in hits)]
+        ids = {i for _, i in kept}
+        if len(ids) != 1:
+            return None  # none, or a title naming two indicators: do not guess
+        return self.catalogue.indicators[ids.pop()]

@@ -1,0 +1,236 @@
+"""Layout detection: each layout, in each file format, gives exactly the rows written, each with the
+cell it came from. Uses a tiny in-test catalogue and region registry (tests/data/make_fixtures.py)."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from targets.ingest import ParsedUpload, read_upload
+
+sys.path.insert(0, str(Path(__file__).resolve().parent / "data"))
+import make_fixtures as mf  # noqa: E402
+
+CAT = mf.tiny_catalogue()
+REG = mf.TinyRegions()
+
+Writer = Callable[[dict[str, Any]], bytes]
+WRITERS: dict[str, Writer] = {
+    "xlsx": mf.xlsx_bytes,
+    "xls": mf.xls_bytes,
+    "ods": mf.ods_bytes,
+    "csv": lambda sheets: mf.csv_bytes(next(iter(sheets.values()))),
+}
+
+
+def read(data: bytes, name: str = "upload.xlsx", **kw: Any) -> ParsedUpload:
+    return read_upload(data, name, CAT, REG, **kw)
+
+
+def rows(up: ParsedUpload) -> list[tuple[Any, ...]]:
+    assert up.issues == [], [str(i) for i in up.issues]
+    cols = ["indicator", "region", "year", "value", "sheet", "row", "column"]
+    return sorted(tuple(r) for r in up.rows[cols].itertuples(index=False))
+
+
+@pytest.mark.parametrize("fmt", list(WRITERS))
+def test_long(fmt: str) -> None:
+    up = read(WRITERS[fmt]({"数据": mf.LONG}))
+    sheet = "数据" if fmt != "csv" else ""
+    assert up.layouts == {sheet: "long"}
+    assert rows(up) == [
+        ("gdp", "shanghai", 2023, 47218.66, sheet, 4, "D"),
+        ("rd_intensity", "jiangsu", 2023, 3.29, sheet, 3, "D"),
+        ("rd_intensity", "shanghai", 2023, 4.34, sheet, 2, "D"),
+    ]
+    notes = dict(zip(up.rows["region"] + up.rows["indicator"], up.rows["note"], strict=True))
+    assert notes["shanghaird_intensity"] == "统计公报"
+    assert notes["jiangsurd_intensity"] is None
+
+
+def test_long_english_headers_and_codes() -> None:
+    data = mf.csv_bytes(
+        [["Region", "Indicator", "Year", "Value", "Unit", "Source"],
+         ["310000", "R&D intensity", "2022年", "4.44", "%", "http://example.org «quote»"],
+         ["Anhui", "rd_intensity", "2022.0", "2.56", "％", ""]]
+    )  # fmt: skip
+    up = read(data, "x.csv")
+    assert rows(up) == [
+        ("rd_intensity", "anhui", 2022, 2.56, "", 3, "D"),
+        ("rd_intensity", "shanghai", 2022, 4.44, "", 2, "D"),
+    ]
+    assert up.rows["note"].tolist()[0] == "http://example.org «quote»"
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "xls", "ods"])
+def test_yearbook_regions_as_columns_year_from_title_footnotes_skipped(fmt: str) -> None:
+    up = read(WRITERS[fmt]({"Sheet1": mf.YEARBOOK}))
+    assert up.layouts == {"Sheet1": "regions-as-columns"}
+    got = rows(up)
+    assert len(got) == 8
+    assert ("gdp", "anhui", 2023, 47050.6, "Sheet1", 4, "F") in got
+    assert ("rd_intensity", "shanghai", 2023, 4.34, "Sheet1", 5, "C") in got
+
+
+def test_yearbook_year_from_sheet_name_and_corner_cell() -> None:
+    sheet = [["项目\\地区", "上海", "江苏"], ["研发投入强度（%）", 4.44, 3.12]]
+    up = read(mf.xlsx_bytes({"2022年": sheet}))
+    assert rows(up) == [
+        ("rd_intensity", "jiangsu", 2022, 3.12, "2022年", 2, "C"),
+        ("rd_intensity", "shanghai", 2022, 4.44, "2022年", 2, "B"),
+    ]
+
+
+def test_yearbook_blank_corner_and_year_option() -> None:
+    sheet = [[None, "上海", "江苏"], ["地区生产总值", 47218.66, 128222.2]]
+    up = read(mf.xlsx_bytes({"Sheet1": sheet}), year=2023)
+    assert up.layouts == {"Sheet1": "regions-as-columns"}
+    assert rows(up) == [
+        ("gdp", "jiangsu", 2023, 128222.2, "Sheet1", 2, "C"),
+        ("gdp", "shanghai", 2023, 47218.66, "Sheet1", 2, "B"),
+    ]
+
+
+@pytest.mark.parametrize("fmt", list(WRITERS))
+def test_years_as_columns_indicator_from_title(fmt: str) -> None:
+    up = read(WRITERS[fmt]({"Sheet1": mf.YEARS_AS_COLUMNS}))
+    sheet = "" if fmt == "csv" else "Sheet1"
+    assert up.layouts == {sheet: "years-as-columns"}
+    assert rows(up) == [  # 江苏 2023 is "—": missing, not stored, not an error
+        ("rd_intensity", "jiangsu", 2021, 2.95, sheet, 4, "B"),
+        ("rd_intensity", "jiangsu", 2022, 3.12, sheet, 4, "C"),
+        ("rd_intensity", "shanghai", 2021, 4.21, sheet, 3, "B"),
+        ("rd_intensity", "shanghai", 2022, 4.44, sheet, 3, "C"),
+        ("rd_intensity", "shanghai", 2023, 4.34, sheet, 3, "D"),
+    ]
+
+
+def test_years_as_columns_indicator_from_sheet_name_numeric_years() -> None:
+    sheet = [["地区", 2018, "2019.0", "2020年"], ["安徽", 54.7, 55.8, 58.3]]
+    up = read(mf.xlsx_bytes({"城镇化率": sheet}))
+    assert [(r[0], r[2], r[3]) for r in rows(up)] == [
+        ("urbanization_rate", 2018, 54.7),
+        ("urbanization_rate", 2019, 55.8),
+        ("urbanization_rate", 2020, 58.3),
+    ]
+
+
+def test_years_as_columns_rows_are_indicators_region_from_sheet() -> None:
+    sheet = [["上海市主要指标"], ["指标", "单位", "2022", "2023"],
+             ["地区生产总值", "亿元", 44652.8, 47218.66], ["研发投入强度", "%", 4.44, 4.34]]  # fmt: skip
+    up = read(mf.xlsx_bytes({"上海": sheet}))
+    assert up.layouts == {"上海": "years-as-columns"}
+    assert rows(up) == [
+        ("gdp", "shanghai", 2022, 44652.8, "上海", 3, "C"),
+        ("gdp", "shanghai", 2023, 47218.66, "上海", 3, "D"),
+        ("rd_intensity", "shanghai", 2022, 4.44, "上海", 4, "C"),
+        ("rd_intensity", "shanghai", 2023, 4.34, "上海", 4, "D"),
+    ]
+
+
+@pytest.mark.parametrize("fmt", list(WRITERS))
+def test_indicator_columns_with_year_column(fmt: str) -> None:
+    up = read(WRITERS[fmt]({"Sheet1": mf.INDICATOR_COLUMNS}))
+    sheet = "" if fmt == "csv" else "Sheet1"
+    assert set(up.layouts.values()) == {"indicator-columns"}
+    assert rows(up) == [
+        ("rd_intensity", "shanghai", 2023, 4.34, sheet, 2, "C"),
+        ("rd_intensity", "zhejiang", 2023, 3.2, sheet, 3, "C"),
+        ("urbanization_rate", "shanghai", 2023, 89.46, sheet, 2, "D"),
+        ("urbanization_rate", "zhejiang", 2023, 74.2, sheet, 3, "D"),
+    ]
+
+
+def test_indicator_columns_units_converted_from_header_bracket() -> None:
+    sheet = [["2023年各省市主要指标"], ["地区", "地区生产总值（万元）", "常住人口（人）"],
+             ["上海", 472186600, 24874500]]  # fmt: skip
+    up = read(mf.xlsx_bytes({"S": sheet}))
+    got = {r[0]: r[3] for r in rows(up)}
+    assert got["gdp"] == pytest.approx(47218.66)
+    assert got["population"] == pytest.approx(2487.45)
+    assert set(up.rows["unit"]) == {"亿元", "万人"}
+    assert any("converted from 万元 to 亿元" in w for w in up.warnings)
+
+
+def test_two_row_header_merged_indicator_over_years() -> None:
+    sheet = [["地区", "地区生产总值（亿元）", None, "研发投入强度（%）", None],
+             [None, "2022年", "2023年", "2022年", "2023年"],
+             ["江苏", 122875.6, 128222.2, 3.12, 3.29]]  # fmt: skip
+    data = mf.xlsx_bytes({"S": sheet}, merged={"S": ["A1:A2", "B1:C1", "D1:E1"]})
+    up = read(data)
+    assert up.layouts == {"S": "indicator-columns+years"}
+    assert rows(up) == [
+        ("gdp", "jiangsu", 2022, 122875.6, "S", 3, "B"),
+        ("gdp", "jiangsu", 2023, 128222.2, "S", 3, "C"),
+        ("rd_intensity", "jiangsu", 2022, 3.12, "S", 3, "D"),
+        ("rd_intensity", "jiangsu", 2023, 3.29, "S", 3, "E"),
+    ]
+
+
+def test_two_row_header_without_merge_info_is_forward_filled() -> None:
+    sheet = [["地区", "地区生产总值（亿元）", None], [None, "2022年", "2023年"], ["江苏", 1.0, 2.0]]
+    up = read(mf.csv_bytes(sheet), "x.csv")
+    assert [(r[0], r[2], r[3]) for r in rows(up)] == [("gdp", 2022, 1.0), ("gdp", 2023, 2.0)]
+
+
+def test_merged_region_down_the_rows_of_a_long_sheet() -> None:
+    sheet = [["地区", "指标", "年份", "数值"], ["上海", "研发投入强度", 2023, 4.34],
+             [None, "地区生产总值", 2023, 47218.66]]  # fmt: skip
+    up = read(mf.xlsx_bytes({"S": sheet}, merged={"S": ["A2:A3"]}))
+    assert [(r[0], r[1]) for r in rows(up)] == [("gdp", "shanghai"), ("rd_intensity", "shanghai")]
+
+
+def test_title_rows_blank_rows_and_unit_line() -> None:
+    sheet = [[None], ["2023年长三角地区生产总值"], ["单位：万元"], [], ["地区", "数值"], [],
+             ["上海", 472186600], ["说明：初步核算数"]]  # fmt: skip
+    up = read(mf.xlsx_bytes({"S": sheet}))
+    assert up.layouts == {"S": "long"}
+    assert rows(up) == [("gdp", "shanghai", 2023, pytest.approx(47218.66), "S", 7, "B")]
+
+
+def test_each_sheet_detected_on_its_own_and_instructions_skipped() -> None:
+    book = {"说明": [["本表说明"], ["地区 指标 年份"]], "长": mf.LONG, "2023年": mf.YEARBOOK}
+    up = read(mf.xlsx_bytes(book))
+    assert up.layouts == {"说明": "skipped", "长": "long", "2023年": "regions-as-columns"}
+    assert up.sheets == ["长", "2023年"]
+    assert up.layout_summary() == "长: long; 2023年: regions-as-columns"
+    assert len(up.rows) == 8  # the long sheet's 3 values repeat in the yearbook: kept once
+    assert "3 repeated value(s) with the same number kept once" in up.warnings
+
+
+def test_unrecognised_extra_sheet_is_a_warning_when_another_sheet_has_data() -> None:
+    up = read(mf.xlsx_bytes({"数据": mf.LONG, "图表": [["随便写的一段话"], [1, 2, 3]]}))
+    assert up.issues == []
+    assert up.layouts["图表"] == "unknown"
+    assert "sheet 图表: layout not recognised, sheet skipped" in up.warnings
+
+
+def test_value_spellings_through_a_whole_file() -> None:
+    sheet = [["地区", "指标", "年份", "数值"],
+             ["上海", "PCT申请量", 2023, "1,234"], ["江苏", "PCT申请量", 2023, "１．５万"],
+             ["浙江", "PCT申请量", 2023, "—"], ["安徽", "PCT申请量", 2023, "n/a"],
+             ["上海", "研发投入强度", 2023, "4.34%"], ["江苏", "研发投入强度", 2023, "x"],
+             ["浙江", "研发投入强度", 2023, None], ["安徽", "研发投入强度", 2023, "２．６９"]]  # fmt: skip
+    up = read(mf.xlsx_bytes({"S": sheet}))
+    assert [(r[0], r[1], r[3]) for r in rows(up)] == [
+        ("pct_applications", "jiangsu", 15000.0),
+        ("pct_applications", "shanghai", 1234.0),
+        ("rd_intensity", "anhui", 2.69),
+        ("rd_intensity", "shanghai", 4.34),
+    ]
+
+
+def test_year_option_versus_title() -> None:
+    sheet = [["2023年主要指标"], ["指标", "上海"], ["研发投入强度", 4.34]]
+    up = read(mf.xlsx_bytes({"S": sheet}), year=2022)
+    assert up.rows["year"].tolist() == [2023]
+    assert up.warnings == [
+        "sheet S: its title or name gives the year 2023, used instead of --year 2022"
+    ]
+    # a yearbook's edition is not the data's year
+    edition = [["2023年统计年鉴"], ["指标", "上海"], ["研发投入强度", 4.44]]
+    assert read(mf.xlsx_bytes({"S": edition}), year=2022).rows["year"].tolist() == [2022]

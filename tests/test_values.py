@@ -1,0 +1,196 @@
+"""parse_value, parse_column and unit_factor: every spelling of a number, of missing, of a unit."""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from datetime import date, datetime
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from targets.ingest.values import parse_column, parse_value, unit_factor
+
+
+@pytest.mark.parametrize(
+    ("cell", "hint", "value", "scale"),
+    [
+        (3.1, None, 3.1, 1.0),
+        (42, None, 42.0, 1.0),
+        ("3.1", None, 3.1, 1.0),
+        (" 3.1 ", None, 3.1, 1.0),
+        ("-0.5", None, -0.5, 1.0),
+        ("+7", None, 7.0, 1.0),
+        (".5", None, 0.5, 1.0),
+        ("1e3", None, 1000.0, 1.0),
+        ("3.1%", "%", 3.1, 1.0),
+        ("3.1 %", None, 3.1, 1.0),
+        ("３．１％", "%", 3.1, 1.0),  # full-width digits, point and percent
+        ("１２３", None, 123.0, 1.0),
+        ("1,234.5", None, 1234.5, 1.0),
+        ("12,345,678", None, 12345678.0, 1.0),
+        ("１，２３４", None, 1234.0, 1.0),
+        ("−2.5", None, -2.5, 1.0),  # U+2212 minus sign
+        ("3.5万", "件", 35000.0, 1e4),
+        ("3.5万", None, 35000.0, 1e4),
+        ("1.2亿", "万元", 12000.0, 1e4),
+        ("2亿", "元", 2e8, 1e8),
+        ("1.2万", "万元", 1.2, 1.0),  # the suffix restates the unit
+        ("3.1%", "比例", 0.031, 0.01),
+    ],
+)
+def test_numbers(cell: object, hint: str | None, value: float, scale: float) -> None:
+    pv = parse_value(cell, unit_hint=hint)
+    assert pv.error is None and not pv.missing
+    assert pv.value == pytest.approx(value, rel=1e-12)
+    assert pv.scale == scale
+
+
+@pytest.mark.parametrize(
+    "cell",
+    [None, "", "  ", "—", "——", "－", "-", "--", "…", "...", "……", "n/a", "N/A", "NA", "na", "/", "x",
+     "X", "nan", float("nan"), pd.NA, "#N/A", "–", "―"],
+)  # fmt: skip
+def test_missing_spellings_are_missing_not_zero(cell: object) -> None:
+    pv = parse_value(cell)
+    assert pv.missing and pv.value is None and pv.error is None
+
+
+@pytest.mark.parametrize(
+    ("cell", "code"),
+    [
+        ("abc", "bad-value"),
+        ("3,5", "bad-value"),  # a decimal comma is ambiguous: refused, never guessed
+        ("1.234,5", "bad-value"),
+        ("12,34", "bad-value"),
+        ("约3.1", "bad-value"),
+        (">3", "bad-value"),
+        ("3.1.2", "bad-value"),
+        ("inf", "bad-value"),
+        (float("inf"), "bad-value"),
+        (True, "bad-value"),
+        (datetime(2023, 1, 1), "bad-value"),
+        (date(2023, 1, 1), "bad-value"),
+        ("#DIV/0!", "bad-value"),
+        ("3.1%", "unit-mismatch"),  # with hint 亿元 below
+    ],
+)
+def test_refused(cell: object, code: str) -> None:
+    hint = "亿元" if code == "unit-mismatch" else None
+    pv = parse_value(cell, unit_hint=hint)
+    assert pv.error == code and pv.value is None and not pv.missing
+    assert pv.message
+
+
+def test_suffix_where_the_unit_cannot_count_in_wan() -> None:
+    pv = parse_value("3万", unit_hint="%")
+    assert pv.error == "unit-mismatch"
+    assert parse_value("3万", unit_hint="件/万人").error == "unit-mismatch"
+
+
+@pytest.mark.parametrize(
+    ("given", "expected", "factor"),
+    [
+        ("亿元", "亿元", 1.0),
+        ("万元", "亿元", 1e-4),
+        ("元", "亿元", 1e-8),
+        ("亿元", "万元", 1e4),
+        ("人", "万人", 1e-4),
+        ("万件", "件", 1e4),
+        ("％", "%", 1.0),
+        ("（%）", "%", 1.0),
+        ("ug/m3", "μg/m³", 1.0),
+        ("比例", "%", 100.0),
+        ("ratio", "%", 100.0),
+        ("", "亿元", 1.0),  # no unit given: the catalogue's
+    ],
+)
+def test_unit_factor_certain(given: str, expected: str, factor: float) -> None:
+    assert unit_factor(given, expected) == pytest.approx(factor)
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [("美元", "元"), ("%", "亿元"), ("万人", "亿元"), ("%", "比例"), ("‰", "%"), ("吨", "万元"),
+     ("件/万人", "件")],
+)  # fmt: skip
+def test_unit_factor_refuses_the_uncertain(given: str, expected: str) -> None:
+    assert unit_factor(given, expected) is None
+
+
+def test_parse_column_matches_parse_value() -> None:
+    cells = pd.Series([1.5, "2.5", "3.1%", "—", None, "1,234", "abc", 7, "", "3万"], dtype=object)
+    hints = pd.Series(["%", "%", "%", "%", "%", "件", "%", "%", "%", "件"], dtype=object)
+    col = parse_column(cells, hints)
+    for i, (cell, hint) in enumerate(zip(cells, hints, strict=True)):
+        pv = parse_value(cell, unit_hint=hint)
+        assert col.missing[i] == pv.missing
+        assert col.error[i] == pv.error
+        assert col.scale[i] == pv.scale
+        if pv.value is None:
+            assert np.isnan(col.value[i])
+        else:
+            assert col.value[i] == pv.value
+
+
+def test_parse_column_on_text_dtype() -> None:
+    col = parse_column(pd.Series(["1", "2.5", "", "x", "nan"], dtype="str"))
+    assert col.value[:2].tolist() == [1.0, 2.5]
+    assert col.missing.tolist() == [False, False, True, True, True]
+
+
+_NUM = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.one_of(
+        st.text(max_size=12),
+        st.text(alphabet="0123456789.,-+%万亿 ０１２３４５６７８９．，％—…/xNAe", max_size=12),
+        st.floats(allow_nan=True, allow_infinity=True),
+        st.integers(min_value=-(10**15), max_value=10**15),
+    ),
+    st.sampled_from([None, "%", "亿元", "万元", "件", "比例"]),
+)
+def test_parse_value_never_invents(cell: object, hint: str | None) -> None:
+    """Never crashes; a parsed value is a number written in the input, times its certain scale."""
+    pv = parse_value(cell, unit_hint=hint)
+    assert (pv.value is not None) + pv.missing + (pv.error is not None) == 1
+    if pv.value is None:
+        return
+    assert math.isfinite(pv.value)
+    if isinstance(cell, int | float):
+        assert pv.value == float(cell) and pv.scale == 1.0
+        return
+    text = unicodedata.normalize("NFKC", str(cell)).replace(",", "").replace("\u2212", "-")
+    written = [float(m) for m in _NUM.findall(text)]
+    assert any(pv.value == pytest.approx(w * pv.scale, rel=1e-12, abs=1e-300) for w in written)
+    assert pv.scale in (1.0, 1e4, 1e8, 1e12, 0.01, 1e-4, 1e8 / 1e4)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(
+        st.one_of(
+            st.text(alphabet="0123456789.,-+%万亿 ０１２３e_xX/—", max_size=8),
+            st.floats(allow_nan=True, allow_infinity=True),
+            st.none(),
+        ),
+        max_size=20,
+    ),
+    st.sampled_from([None, "%", "亿元", "件"]),
+)
+def test_parse_column_agrees_with_parse_value(cells: list[object], hint: str | None) -> None:
+    series = pd.Series(cells, dtype=object)
+    col = parse_column(
+        series, None if hint is None else pd.Series([hint] * len(cells), dtype=object)
+    )
+    for i, cell in enumerate(cells):
+        pv = parse_value(cell, unit_hint=hint)
+        assert (col.missing[i], col.error[i]) == (pv.missing, pv.error), cell
+        if pv.value is not None:
+            assert col.value[i] == pv.value

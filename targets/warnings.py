@@ -1,0 +1,222 @@
+"""What an import changed, in words: status changes, goals newly behind schedule, stale series.
+
+`import_warnings` compares the gap tables before and after an import (both from
+`progress.compute_gaps`); `warnings_for_import` computes them from two observation sets. The
+import pipeline stores the messages on the import; the dashboard and the CLI show them.
+
+- status_changed: a goal's status moved (R&D intensity, Anhui (2025 goal): on track → moderate
+  progress). A row that had no data before is new data, not a change, and is not reported.
+- behind_schedule: a goal that is behind schedule now (progress < time elapsed, not achieved)
+  and was not before.
+- stale: a series with a goal in its scope that has values, but none for the two years before
+  `as_of_year` (in 2025: none for 2023 or 2024).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+
+from targets import progress
+from targets.aggregate import CatalogueLike, RegionsLike
+from targets.assessment import behind_schedule, pace_text
+
+Kind = Literal["status_changed", "behind_schedule", "stale"]
+KINDS: tuple[str, ...] = ("status_changed", "behind_schedule", "stale")
+# a series is stale when it has no value for this many years before the as-of year
+STALE_YEARS = 2
+_KEY = ["indicator", "region", "milestone_year"]
+
+
+@dataclass(frozen=True)
+class Warning:  # the brief's word; it shadows the builtin only inside this module
+    """One message about an import, in both languages."""
+
+    kind: Kind
+    indicator: str
+    region: str
+    message_zh: str
+    message_en: str
+
+    def message(self, lang: str = "zh") -> str:
+        return self.message_en if lang == "en" else self.message_zh
+
+    def to_dict(self) -> dict[str, str]:
+        return {
+            "kind": self.kind,
+            "indicator": self.indicator,
+            "region": self.region,
+            "message_zh": self.message_zh,
+            "message_en": self.message_en,
+        }
+
+
+class _Names:
+    """Indicator and region names in zh/en, the id where the catalogue or registry lacks one."""
+
+    def __init__(self, catalogue: CatalogueLike | None, regions: RegionsLike | None) -> None:
+        self.catalogue = catalogue
+        self.regions = regions
+
+    def indicator(self, ind: str, lang: str) -> str:
+        found = self.catalogue.indicators.get(ind) if self.catalogue is not None else None
+        return found.name.get(lang) if found is not None else ind
+
+    def region(self, reg: str, lang: str) -> str:
+        found = self.regions.regions.get(reg) if self.regions is not None else None
+        name = getattr(found, "name", None)
+        return name.get(lang) if name is not None else reg
+
+    def goal(self, row: Mapping[str, Any], lang: str) -> str:
+        """'R&D intensity, Anhui (2025 goal)' / '研发投入强度 · 安徽（2025年目标）'."""
+        ind, reg = str(row["indicator"]), str(row["region"])
+        y = row.get("milestone_year")
+        if lang == "en":
+            text = f"{self.indicator(ind, 'en')}, {self.region(reg, 'en')}"
+            return text + (f" ({int(y)} goal)" if y is not None else "")
+        text = f"{self.indicator(ind, 'zh')} · {self.region(reg, 'zh')}"
+        return text + (f"（{int(y)}年目标）" if y is not None else "")
+
+
+def _status_changes(before: pd.DataFrame, after: pd.DataFrame, names: _Names) -> list[Warning]:
+    joined = after[[*_KEY, "status"]].merge(
+        before[[*_KEY, "status"]], on=_KEY, how="left", suffixes=("", "_before")
+    )
+    old = joined["status_before"].astype(object).to_numpy()
+    new = joined["status"].astype(object).to_numpy()
+    known = np.array([isinstance(s, str) and s != "no_data" for s in old], dtype=bool)
+    out = []
+    for row in joined[known & (old != new)].to_dict("records"):
+        was, now = str(row["status_before"]), str(row["status"])
+        out.append(
+            Warning(
+                "status_changed",
+                str(row["indicator"]),
+                str(row["region"]),
+                f"{names.goal(row, 'zh')}：{progress.status_label(was, 'zh')} → "
+                f"{progress.status_label(now, 'zh')}",
+                f"{names.goal(row, 'en')}: {progress.status_label(was, 'en').lower()} → "
+                f"{progress.status_label(now, 'en').lower()}",
+            )
+        )
+    return out
+
+
+def _newly_behind(before: pd.DataFrame, after: pd.DataFrame, names: _Names) -> list[Warning]:
+    was = behind_schedule(before)[_KEY]
+    now = behind_schedule(after)
+    fresh = now.merge(was.assign(_was=True), on=_KEY, how="left")
+    fresh = fresh[fresh["_was"].isna().to_numpy(dtype=bool)]
+    return [
+        Warning(
+            "behind_schedule",
+            str(row["indicator"]),
+            str(row["region"]),
+            f"{names.goal(row, 'zh')}：{pace_text(row, 'zh')}",
+            f"{names.goal(row, 'en')}: {pace_text(row, 'en')}",
+        )
+        for row in fresh.to_dict("records")
+    ]
+
+
+def _stale(
+    after: pd.DataFrame,
+    obs_after: pd.DataFrame,
+    as_of_year: int,
+    names: _Names,
+    catalogue: CatalogueLike | None,
+) -> list[Warning]:
+    pairs = after[["indicator", "region"]].drop_duplicates()
+    if catalogue is not None:  # goals in scope: the regions each goal is set for
+        scope = {i.id: set(i.scope) for i in catalogue.indicators.values()}
+        keep = [
+            r in scope.get(i, ()) for i, r in zip(pairs["indicator"], pairs["region"], strict=True)
+        ]
+        pairs = pairs[np.array(keep, dtype=bool)]
+    # the latest value: observed (obs_after) or derived by the engine (the gap table's year)
+    obs_years = pd.DataFrame(
+        {
+            "indicator": obs_after["indicator"].astype(str).to_numpy(),
+            "region": obs_after["region"].astype(str).to_numpy(),
+            "year": pd.to_numeric(obs_after["year"], errors="coerce").to_numpy(dtype=np.float64),
+        }
+    )
+    obs_years = obs_years[pd.to_numeric(obs_after["value"], errors="coerce").notna().to_numpy()]
+    gap_years = pd.DataFrame(
+        {
+            "indicator": after["indicator"].astype(str).to_numpy(),
+            "region": after["region"].astype(str).to_numpy(),
+            "year": pd.to_numeric(after["year"], errors="coerce").to_numpy(dtype=np.float64),
+        }
+    )
+    latest = (
+        pd.concat([obs_years, gap_years]).dropna().groupby(["indicator", "region"])["year"].max()
+    )
+    first_missing = as_of_year - STALE_YEARS
+    out = []
+    for ind, reg in zip(pairs["indicator"], pairs["region"], strict=True):
+        last = latest.get((str(ind), str(reg)))
+        if last is None or np.isnan(last) or last >= first_missing:
+            continue  # never had a value (not stale: missing), or recent enough
+        row = {"indicator": ind, "region": reg, "milestone_year": None}
+        span = f"{first_missing}–{as_of_year - 1}"
+        out.append(
+            Warning(
+                "stale",
+                str(ind),
+                str(reg),
+                f"{names.goal(row, 'zh')}：{int(last)}年以来无新数值（缺{first_missing}—{as_of_year - 1}年）",
+                f"{names.goal(row, 'en')}: no value since {int(last)} (none for {span})",
+            )
+        )
+    return out
+
+
+def import_warnings(
+    before_gaps: pd.DataFrame,
+    after_gaps: pd.DataFrame,
+    obs_after: pd.DataFrame,
+    *,
+    as_of_year: int,
+    catalogue: CatalogueLike | None = None,
+    regions: RegionsLike | None = None,
+) -> list[Warning]:
+    """Warnings about an import: status changes, goals newly behind schedule, stale series.
+
+    The gap tables are compute_gaps' output before and after the import; obs_after the values
+    in force after it. catalogue and regions supply names (ids otherwise) and, for stale
+    series, the goals' scope (every row of after_gaps otherwise). Both languages are always
+    filled: `Warning.message(lang)` picks one.
+    """
+    names = _Names(catalogue, regions)
+    return [
+        *_status_changes(before_gaps, after_gaps, names),
+        *_newly_behind(before_gaps, after_gaps, names),
+        *_stale(after_gaps, obs_after, as_of_year, names, catalogue),
+    ]
+
+
+def warnings_for_import(
+    catalogue: CatalogueLike,
+    regions: RegionsLike,
+    obs_before: pd.DataFrame,
+    obs_after: pd.DataFrame,
+    *,
+    as_of_year: int | None = None,
+) -> list[Warning]:
+    """import_warnings over the gap tables of two observation sets (as_of_year: this year)."""
+    before = progress.compute_gaps(catalogue, regions, obs_before)
+    after = progress.compute_gaps(catalogue, regions, obs_after)
+    return import_warnings(
+        before,
+        after,
+        obs_after,
+        as_of_year=as_of_year if as_of_year is not None else date.today().year,
+        catalogue=catalogue,
+        regions=regions,
+    )

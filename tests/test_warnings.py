@@ -1,0 +1,110 @@
+"""Warnings about an import: status changes, newly behind schedule, stale series."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pandas as pd
+import pytest
+
+from targets import progress
+from targets.warnings import KINDS, Warning, import_warnings, warnings_for_import
+
+
+def obs(rows: list[tuple[str, str, int, float]]) -> pd.DataFrame:
+    frame = pd.DataFrame(rows, columns=["indicator", "region", "year", "value"])
+    frame["unit"] = None
+    frame["note"] = None
+    frame["import_id"] = 1
+    return frame
+
+
+# R&D intensity, goal > 3 in 2025, baseline 2018:
+# before: Anhui 2018 2.16, 2020 2.45
+#   actual = (2.45/2.16)^(1/2) − 1 = 6.50%, required = (3/2.16)^(1/7) − 1 = 4.80%: ratio 1.35,
+#   on track; progress 0.29/0.84 = 0.345 > time elapsed 2/7 = 0.286: ahead of schedule
+# after: + 2022 2.50
+#   actual = (2.50/2.16)^(1/4) − 1 = 3.72%: ratio 0.775, moderate progress;
+#   progress 0.34/0.84 = 0.405 < 4/7 = 0.571: behind by (0.405 − 0.571) × 7 = 1.2 years;
+#   rate needed = (3/2.50)^(1/3) − 1 = 6.27%
+BEFORE = [
+    ("rd_intensity", "anhui", 2018, 2.16),
+    ("rd_intensity", "anhui", 2020, 2.45),
+    # the whole region's value stops in 2020: stale by 2025 (nothing for 2023 or 2024)
+    ("rd_intensity", "yrd", 2018, 2.81),
+    ("rd_intensity", "yrd", 2020, 2.90),
+    # recent enough: 2023 is one of the two years before 2025
+    ("pct_applications", "yrd", 2019, 18000.0),
+    ("pct_applications", "yrd", 2023, 26000.0),
+]
+AFTER = [
+    *BEFORE,
+    ("rd_intensity", "anhui", 2022, 2.50),
+    # a new series: no_data → something is new data, not a status change
+    ("urbanization_rate", "yrd", 2018, 66.0),
+    ("urbanization_rate", "yrd", 2024, 71.0),
+]
+
+
+@pytest.fixture(scope="module")
+def found(catalogue, regions) -> list[Warning]:  # type: ignore[no-untyped-def]
+    return warnings_for_import(catalogue, regions, obs(BEFORE), obs(AFTER), as_of_year=2025)
+
+
+def test_status_change(found: list[Warning]) -> None:
+    changed = [w for w in found if w.kind == "status_changed"]
+    assert [(w.indicator, w.region) for w in changed] == [("rd_intensity", "anhui")]
+    assert changed[0].message_en == "R&D intensity, Anhui (2025 goal): on track → moderate progress"
+    assert changed[0].message_zh == "研发投入强度 · 安徽（2025年目标）：进展顺利 → 进展一般"
+    assert changed[0].message("en") == changed[0].message_en
+
+
+def test_newly_behind_schedule(found: list[Warning]) -> None:
+    behind = [w for w in found if w.kind == "behind_schedule"]
+    assert [(w.indicator, w.region) for w in behind] == [("rd_intensity", "anhui")]
+    years = (0.34 / 0.84 - 4 / 7) * 7  # −1.1667
+    rate = (3 / 2.5) ** (1 / 3) - 1  # 0.0627
+    assert f"{-years:.1f}" == "1.2" and f"{rate * 100:.1f}" == "6.3"
+    assert behind[0].message_en == (
+        "R&D intensity, Anhui (2025 goal): 1.2 years behind schedule; "
+        "needs +6.3% a year to reach the 2025 goal"
+    )
+    assert behind[0].message_zh == (
+        "研发投入强度 · 安徽（2025年目标）：落后序时进度1.2年；实现2025年目标需年均增长6.3%"
+    )
+
+
+def test_stale_series_in_scope(found: list[Warning]) -> None:
+    stale = [w for w in found if w.kind == "stale"]
+    # Anhui's series is as old (2022 < 2023) but Anhui is not in the goal's scope (yrd)
+    assert [(w.indicator, w.region) for w in stale] == [("rd_intensity", "yrd")]
+    assert stale[0].message_en == (
+        "R&D intensity, Yangtze River Delta: no value since 2020 (none for 2023–2024)"
+    )
+    assert stale[0].message_zh == "研发投入强度 · 长三角：2020年以来无新数值（缺2023—2024年）"
+
+
+def test_order_and_kinds(found: list[Warning]) -> None:
+    assert [w.kind for w in found] == ["status_changed", "behind_schedule", "stale"]
+    assert set(KINDS) == {"status_changed", "behind_schedule", "stale"}
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        found[0].kind = "stale"  # type: ignore[misc]
+    assert found[0].to_dict()["region"] == "anhui"
+
+
+def test_nothing_changed_nothing_said(catalogue, regions) -> None:  # type: ignore[no-untyped-def]
+    same = warnings_for_import(catalogue, regions, obs(BEFORE), obs(BEFORE), as_of_year=2022)
+    # as of 2022 a series is stale without a value for 2020 or 2021: the whole region's R&D
+    # intensity has 2020, PCT applications 2023. Nothing changed, nothing is behind anew.
+    assert same == []
+
+
+def test_without_catalogue_ids_are_the_names(catalogue, regions) -> None:  # type: ignore[no-untyped-def]
+    before = progress.compute_gaps(catalogue, regions, obs(BEFORE))
+    after = progress.compute_gaps(catalogue, regions, obs(AFTER))
+    found = import_warnings(before, after, obs(AFTER), as_of_year=2025)
+    changed = [w for w in found if w.kind == "status_changed"]
+    assert changed[0].message_en == "rd_intensity, anhui (2025 goal): on track → moderate progress"
+    # without a catalogue there is no scope: Anhui's series (last 2022) is stale as well
+    stale = {(w.indicator, w.region) for w in found if w.kind == "stale"}
+    assert stale == {("rd_intensity", "yrd"), ("rd_intensity", "anhui")}

@@ -1,0 +1,88 @@
+"""The PDF report: pages, Chinese text that extracts, embedded CJK fonts, vector charts.
+
+Needs fonts-noto-cjk and poppler-utils (pdftotext): skipped locally without them, failed under CI.
+"""
+
+from __future__ import annotations
+
+import io
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pypdf import PdfReader
+
+from targets.reports import write_report
+from targets.service import Tracker
+from tests.conftest import require
+from tests.fixtures import build_fixture_db
+
+
+def _has_noto_cjk() -> bool:
+    if shutil.which("fc-list") is None:
+        return False
+    out = subprocess.run(["fc-list", ":family"], capture_output=True, text=True).stdout
+    return "Noto Sans CJK SC" in out
+
+
+@pytest.fixture
+def tracker(sqlite_url: str) -> Tracker:
+    require(_has_noto_cjk(), "the Noto Sans CJK SC font (Debian fonts-noto-cjk) is not installed")
+    require(shutil.which("pdftotext") is not None, "pdftotext (poppler-utils) is not installed")
+    return build_fixture_db(sqlite_url)
+
+
+def _text(path: Path) -> str:
+    return subprocess.run(
+        ["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
+
+
+def test_chinese_pdf(tracker: Tracker, tmp_path: Path) -> None:
+    path = write_report(tracker, tmp_path / "gaps.pdf", lang="zh", milestone=2025)
+    reader = PdfReader(io.BytesIO(path.read_bytes()))
+    # cover + summary, gap table, 4-6 pages of indicator details, method, vintages
+    assert 6 <= len(reader.pages) <= 14
+    text = _text(path)
+    for name in (
+        "研发投入强度",
+        "常住人口城镇化率",
+        "PCT国际专利申请量",
+        "差距表",
+        "方法与阈值",
+        "数据版本",
+    ):
+        assert name in text.replace(" ", ""), name
+    assert "◆进展一般" in text.replace(" ", "")
+    # the gap table is on a landscape page
+    sizes = {
+        (round(float(p.mediabox.width)), round(float(p.mediabox.height))) for p in reader.pages
+    }
+    assert sizes == {(595, 842), (842, 595)}
+    # the Chinese font is embedded (a subset), not referenced
+    fonts: set[str] = set()
+    for page in reader.pages:
+        resources: Any = page["/Resources"]
+        for ref in resources["/Font"].values():
+            font: Any = ref.get_object()
+            fonts.add(str(font["/BaseFont"]))
+            descendant = font.get("/DescendantFonts")
+            desc = (descendant[0].get_object() if descendant else font).get("/FontDescriptor")
+            assert desc is not None and any(
+                k in desc.get_object() for k in ("/FontFile", "/FontFile2", "/FontFile3")
+            ), font["/BaseFont"]
+    assert any("Noto-Sans-CJK-SC" in f for f in fonts)
+    # charts are vector: no raster image anywhere
+    assert all(not page.images for page in reader.pages)
+
+
+def test_english_pdf(tracker: Tracker, tmp_path: Path) -> None:
+    path = write_report(
+        tracker, tmp_path / "gaps.pdf", lang="en", milestone=2025, regions=["anhui"]
+    )
+    reader = PdfReader(io.BytesIO(path.read_bytes()))
+    assert 4 <= len(reader.pages) <= 10
+    text = " ".join(_text(path).split())
+    assert "R&D intensity" in text and "Anhui" in text and "Moderate progress" in text

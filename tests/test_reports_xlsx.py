@@ -1,0 +1,213 @@
+"""The Excel report, read back from the file: values, formats, colours, charts, vintages."""
+
+from __future__ import annotations
+
+import io
+import json
+import math
+import shutil
+import subprocess
+import zipfile
+from datetime import datetime
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+from openpyxl import load_workbook
+from openpyxl.worksheet.worksheet import Worksheet
+
+from targets.cli import main
+from targets.progress import GAP_COLUMNS
+from targets.reports import write_report
+from targets.reports.model import STATUS_COLOURS, TEXT
+from targets.reports.xlsx import GAP_SHEET_KEYS, display_width
+from targets.service import Tracker
+from tests.conftest import ROOT
+from tests.fixtures import build_fixture_db
+
+
+@pytest.fixture
+def tracker(sqlite_url: str) -> Tracker:
+    return build_fixture_db(sqlite_url)
+
+
+@pytest.fixture
+def xlsx_path(tracker: Tracker, tmp_path: Path) -> Path:
+    return write_report(tracker, tmp_path / "gaps.xlsx", lang="zh", milestone=2025)
+
+
+def _gap_sheet(path: Path) -> Worksheet:
+    wb = load_workbook(path)
+    return wb[TEXT["zh"]["sheet_gaps"]]
+
+
+# openpyxl writes floats with 16 significant digits ("%.16g"), Excel keeps 15: equal to the last
+# representable digit, never rounded to the displayed decimals
+REL = 1e-15
+
+
+def _same(cell: object, expected: object) -> bool:
+    """A cell equals a frame value: missing is an empty cell, numbers to full precision."""
+    if expected is None or (isinstance(expected, float) and math.isnan(expected)):
+        return cell is None
+    if isinstance(expected, float):
+        return isinstance(cell, int | float) and float(cell) == pytest.approx(expected, rel=REL)
+    return cell == expected
+
+
+def test_gap_sheet_values_equal_the_gap_table(tracker: Tracker, xlsx_path: Path) -> None:
+    ws = _gap_sheet(xlsx_path)
+    gaps = tracker.gaps(milestone=2025)
+    rows = list(ws.iter_rows(min_row=2, values_only=True))
+    assert len(rows) == len(gaps)
+    for sheet_row, expected in zip(rows, gaps.astype(object).to_dict("records"), strict=True):
+        for col in GAP_COLUMNS:
+            value = None if expected[col] is pd.NA else expected[col]
+            cell = sheet_row[GAP_SHEET_KEYS.index(col)]
+            assert _same(cell, value), (col, cell, value)
+
+
+def test_gap_sheet_equals_the_cli_json(tracker: Tracker, xlsx_path: Path) -> None:
+    result = CliRunner().invoke(
+        main,
+        ["--db", tracker.db_url, "--catalogue", str(ROOT / "indicators.yaml"),
+         "gaps", "--milestone", "2025", "--format", "json"],
+        catch_exceptions=False,
+    )  # fmt: skip
+    assert result.exit_code == 0
+    records = json.loads(result.stdout)
+    rows = list(_gap_sheet(xlsx_path).iter_rows(min_row=2, values_only=True))
+    assert len(records) == len(rows) > 0
+    for record, row in zip(records, rows, strict=True):
+        for key, value in record.items():
+            assert _same(row[GAP_SHEET_KEYS.index(key)], value), (key, value)
+
+
+def test_gap_sheet_layout(xlsx_path: Path) -> None:
+    ws = _gap_sheet(xlsx_path)
+    header = [c.value for c in ws[1]]
+    assert header[:3] == ["指标", "地区", "状态"]
+    assert ws.freeze_panes == "D2"
+    assert ws.auto_filter.ref == f"A1:{ws.cell(1, len(header)).column_letter}{ws.max_row}"
+    by_key = {k: i + 1 for i, k in enumerate(GAP_SHEET_KEYS)}
+    row = next(
+        r for r in range(2, ws.max_row + 1)
+        if ws.cell(r, by_key["indicator"]).value == "rd_intensity"
+        and ws.cell(r, by_key["region"]).value == "anhui"
+    )  # fmt: skip
+    # numbers are numbers, formatted per the indicator's decimals (R&D intensity: 2)
+    assert ws.cell(row, by_key["value"]).value == 2.69
+    assert ws.cell(row, by_key["value"]).number_format == "#,##0.00"
+    assert ws.cell(row, by_key["progress"]).number_format == "0%"
+    assert ws.cell(row, by_key["actual_rate"]).number_format == "0.0%"
+    assert ws.cell(row, by_key["year"]).number_format == "0"
+    # status as symbol + text, beside its code
+    assert ws.cell(row, by_key["status_text"]).value == "◆ 进展一般"
+    assert ws.cell(row, by_key["status"]).value == "moderate"
+    pct = next(
+        r
+        for r in range(2, ws.max_row + 1)
+        if ws.cell(r, by_key["indicator"]).value == "pct_applications"
+    )
+    assert ws.cell(pct, by_key["value"]).number_format == "#,##0"
+
+
+def test_status_colours_are_conditional_formats_on_the_status_column(xlsx_path: Path) -> None:
+    ws = _gap_sheet(xlsx_path)
+    text_col = ws.cell(1, GAP_SHEET_KEYS.index("status_text") + 1).column_letter
+    code_col = ws.cell(1, GAP_SHEET_KEYS.index("status") + 1).column_letter
+    rules = {}
+    for cf in ws.conditional_formatting:
+        assert str(cf.sqref) == f"{text_col}2:{text_col}{ws.max_row}"
+        for rule in cf.rules:
+            [formula] = rule.formula
+            status = formula.split('"')[1]
+            assert formula == f'${code_col}2="{status}"'
+            rules[status] = rule.dxf.fill.fgColor.rgb
+    assert rules == {s: "FF" + bg.lstrip("#").upper() for s, (bg, _) in STATUS_COLOURS.items()}
+
+
+def test_column_widths_fit_chinese_text(xlsx_path: Path) -> None:
+    ws = _gap_sheet(xlsx_path)
+    names = [ws.cell(r, 1).value for r in range(2, ws.max_row + 1)]
+    widest = max(display_width(str(n)) for n in names)
+    # CJK characters count double: a 12-character name needs about 24 units, not 12
+    assert widest >= 2 * max(len(str(n)) for n in names) - 4
+    assert ws.column_dimensions["A"].width >= widest
+    assert display_width("研发ab") == 6
+
+
+def test_every_cell_reads_back_clean(xlsx_path: Path) -> None:
+    wb = load_workbook(xlsx_path)
+    assert wb.sheetnames[:2] == ["摘要", "差距表"]
+    assert wb.sheetnames[-1] == "出处与数据版本"
+    assert {"科创产业", "生态环境"} <= set(wb.sheetnames)
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                v = cell.value
+                assert cell.data_type != "f", (ws.title, cell.coordinate)
+                if isinstance(v, float):
+                    assert math.isfinite(v), (ws.title, cell.coordinate)
+                if isinstance(v, str):
+                    assert v not in ("nan", "None", "<NA>", "NaT"), (ws.title, cell.coordinate)
+
+
+def test_category_sheets_hold_native_line_charts_against_the_goal(xlsx_path: Path) -> None:
+    with zipfile.ZipFile(xlsx_path) as z:
+        charts = [n for n in z.namelist() if n.startswith("xl/charts/chart")]
+        xml = [z.read(n).decode() for n in charts]
+    # one chart per indicator with values: urbanisation, R&D, PM2.5, life expectancy, PCT
+    assert len(charts) == 5
+    assert all("<lineChart>" in x for x in xml)
+    assert all('prstDash val="dash"' in x for x in xml)  # the goal line
+    wb = load_workbook(xlsx_path)
+    ws = wb["科创产业"]
+    cells = {c.value for row in ws.iter_rows() for c in row if c.value is not None}
+    assert "研发投入强度（%）" in cells
+    assert "目标 > 3.00" in cells
+    assert {"上海", "江苏", "浙江", "安徽", "长三角"} <= cells
+
+
+def test_summary_and_vintages_with_dates(tracker: Tracker, xlsx_path: Path) -> None:
+    wb = load_workbook(xlsx_path)
+    summary = {(c.row, c.column): c.value for row in wb["摘要"].iter_rows() for c in row}
+    values = list(summary.values())
+    assert values[0] == "长三角一体化发展目标差距报告（2025年目标）"
+    assert "◆ 进展一般" in values and "预计未能实现的目标" in values
+    assert "较上年变化最大的指标" in values
+    [stored] = tracker.store.imports()
+    ws = wb["出处与数据版本"]
+    row = next(r for r in ws.iter_rows(values_only=True) if r[0] == stored.id)
+    assert row[1] == "fixture.csv"
+    assert isinstance(row[2], datetime) and row[2].date() >= stored.created_at.date()
+    cells = [c.value for r in ws.iter_rows() for c in r]
+    assert "长江三角洲区域一体化发展规划纲要" in cells
+
+
+def test_english_workbook(tracker: Tracker, tmp_path: Path) -> None:
+    path = write_report(tracker, tmp_path / "en.xlsx", lang="en", milestone=2025)
+    wb = load_workbook(path)
+    assert wb.sheetnames[:2] == ["Summary", "Gaps"]
+    assert all(len(name) <= 31 for name in wb.sheetnames)
+    assert wb["Gaps"].cell(1, 1).value == "Indicator"
+
+
+def test_libreoffice_opens_it(xlsx_path: Path, tmp_path: Path) -> None:
+    """LibreOffice converts the workbook without complaint (skipped where it is not installed)."""
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        pytest.skip("LibreOffice is not installed (optional check)")
+    out = tmp_path / "lo"
+    subprocess.run(
+        [soffice, f"-env:UserInstallation=file://{tmp_path / 'profile'}", "--headless",
+         "--convert-to", "pdf", "--outdir", str(out), str(xlsx_path)],
+        check=True, capture_output=True, timeout=180,
+    )  # fmt: skip
+    pdf = out / "gaps.pdf"
+    assert pdf.exists() and pdf.stat().st_size > 10_000
+    from pypdf import PdfReader
+
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.read_bytes())).pages)
+    assert "研发投入强度" in text

@@ -1,0 +1,407 @@
+"""Indicator view (/indicator/<id>): series with goal, baseline, projection and required path;
+gaps by region; the values table; the goal as the plans word it.
+
+URL: /indicator/rd_intensity?region=anhui,jiangsu&milestone=2025&lang=en
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import dash
+import dash_ag_grid as dag
+import dash_bootstrap_components as dbc
+import pandas as pd
+from dash import Input, Output, State, dcc, html
+
+from dashboard import figures, ids
+from dashboard import format as fmt
+from dashboard.i18n import category_name, norm_lang, t
+from dashboard.pages import (
+    add_page,
+    href,
+    int_param,
+    lang_from_search,
+    query_string,
+    tracker,
+    url_sync,
+)
+
+INDICATOR_ID_STORE = "indicator-id"
+GRAPH_CONFIG: Any = {"displaylogo": False, "responsive": True}
+STATIC_GRAPH: Any = {"displayModeBar": False, "responsive": True}
+# regions shown by default when the URL names none: the whole region, the central zone, provinces
+DEFAULT_LEVELS = ("region", "zone", "province")
+
+
+def register(app: dash.Dash) -> None:
+    add_page(
+        __name__,
+        path_template="/indicator/<indicator_id>",
+        label=(t("page_indicator", "zh"), t("page_indicator", "en")),
+        order=10,
+        layout=layout,
+        nav=False,
+        title=title,
+    )
+    app.callback(
+        Output(ids.INDICATOR_SERIES, "figure"),
+        Output(ids.INDICATOR_GAPS, "figure"),
+        Output(ids.INDICATOR_TABLE, "rowData"),
+        Output(ids.INDICATOR_URL, "search"),
+        Input(ids.INDICATOR_REGIONS, "value"),
+        Input(ids.INDICATOR_MILESTONE, "value"),
+        State(INDICATOR_ID_STORE, "data"),
+        State(ids.PAGES_LOCATION, "search"),
+        prevent_initial_call=True,
+    )(update)
+
+
+def title(indicator_id: str | None = None, **_: Any) -> str:
+    try:
+        ind = tracker().catalogue[indicator_id]
+    except KeyError:
+        return "长三角一体化目标跟踪"
+    return f"{ind.name.zh} {ind.name.en} · 长三角一体化目标跟踪"
+
+
+def numeric_years(ind: Any) -> list[int]:
+    return [m.year for m in ind.milestones if m.is_numeric]
+
+
+def parse_regions(value: Any, available: list[str]) -> list[str]:
+    """'anhui,jiangsu' (or a list) -> the known ids among them, in the order given."""
+    items = value if isinstance(value, list) else str(value or "").split(",")
+    return [r for r in dict.fromkeys(str(i).strip() for i in items) if r in available]
+
+
+def available_regions(tr: Any, indicator_id: str) -> list[str]:
+    """Regions with at least one value of the indicator, in the registry's order."""
+    obs = tr.observations(indicators=[indicator_id])
+    present = set(obs["region"])
+    return [rid for rid in tr.regions.regions if rid in present]
+
+
+def default_regions(tr: Any, available: list[str]) -> list[str]:
+    return [r for r in available if tr.regions.get(r).level in DEFAULT_LEVELS]
+
+
+def layout(
+    indicator_id: str | None = None,
+    lang: str = "zh",
+    region: str | None = None,
+    milestone: str | None = None,
+    **_: Any,
+) -> html.Div:
+    lang = norm_lang(lang)
+    tr = tracker()
+    if indicator_id not in tr.catalogue:
+        return html.Div(
+            [
+                html.H1(
+                    t("unknown_indicator", lang, id=indicator_id or ""),
+                    className="h3",
+                    id=ids.INDICATOR_TITLE,
+                ),
+                dcc.Link(t("back_home", lang), href=href("/", lang)),
+            ]
+        )
+    ind = tr.catalogue[indicator_id]
+    years = numeric_years(ind)
+    year = int_param(milestone, years, 2025 if 2025 in years else (years[0] if years else 0))
+    available = available_regions(tr, ind.id)
+    chosen = parse_regions(region, available) or default_regions(tr, available)
+    series, gaps_fig, rows = views(tr, ind.id, chosen, year, lang)
+    unit = ind.unit.get(lang)
+    facts = [
+        f"{t('unit', lang)}: {unit}",
+        f"{t('category', lang)}: {category_name(ind.category, lang)}",
+    ]
+    return html.Div(
+        [
+            url_sync(ids.INDICATOR_URL),
+            dcc.Store(id=INDICATOR_ID_STORE, data=ind.id),
+            html.H1(ind.name.get(lang), className="h3", id=ids.INDICATOR_TITLE),
+            html.P(" · ".join(facts), className="text-body-secondary"),
+            html.P(ind.description.get(lang), className="small") if ind.description else None,
+            html.P(t("component_series", lang)) if ind.is_component else None,
+            controls(tr, ind, available, chosen, years, year, lang),
+            dbc.Row(
+                [
+                    dbc.Col(
+                        html.Figure(
+                            [
+                                html.H2(t("series_heading", lang), className="h5"),
+                                dcc.Graph(
+                                    id=ids.INDICATOR_SERIES, figure=series, config=GRAPH_CONFIG
+                                ),
+                                html.Figcaption(
+                                    t("series_note", lang), className="small text-body-secondary"
+                                ),
+                            ]
+                        ),
+                        lg=7,
+                    ),
+                    dbc.Col(
+                        html.Figure(
+                            [
+                                html.H2(t("gaps_heading", lang), className="h5"),
+                                dcc.Graph(
+                                    id=ids.INDICATOR_GAPS, figure=gaps_fig, config=STATIC_GRAPH
+                                ),
+                                html.Figcaption(
+                                    t("gaps_caption", lang, unit=unit),
+                                    className="small text-body-secondary",
+                                ),
+                            ]
+                        ),
+                        lg=5,
+                    ),
+                ],
+                className="g-3",
+            )
+            if years or not ind.milestones
+            else None,
+            html.Section(
+                [
+                    html.H2(t("table_heading", lang), className="h5"),
+                    html.P(t("table_note", lang), className="small text-body-secondary"),
+                    values_grid(rows, ind.decimals, lang),
+                ],
+                className="mt-3",
+            ),
+            goals_section(tr, ind, lang),
+        ]
+    )
+
+
+def controls(
+    tr: Any,
+    ind: Any,
+    available: list[str],
+    chosen: list[str],
+    years: list[int],
+    year: int,
+    lang: str,
+) -> dbc.Row:
+    region_options = [{"label": tr.regions.name(r, lang), "value": r} for r in available]
+    return dbc.Row(
+        [
+            dbc.Col(
+                # native checkboxes in a fieldset: Dash's dropdown keeps an aria-hidden input in
+                # the tab order (an axe "serious" violation), checkboxes have no such trap
+                html.Fieldset(
+                    [
+                        html.Legend(
+                            t("choose_regions", lang), className="form-label fs-6 fw-semibold mb-1"
+                        ),
+                        dbc.Checklist(
+                            id=ids.INDICATOR_REGIONS,
+                            options=region_options,
+                            value=chosen,
+                            inline=True,
+                        ),
+                    ]
+                ),
+                md=8,
+            ),
+            dbc.Col(
+                html.Fieldset(
+                    [
+                        html.Legend(
+                            t("milestone", lang), className="form-label fs-6 fw-semibold mb-1"
+                        ),
+                        dbc.RadioItems(
+                            id=ids.INDICATOR_MILESTONE,
+                            options=[{"label": str(y), "value": y} for y in years],
+                            value=year if years else None,
+                            inline=True,
+                        ),
+                    ]
+                ),
+                md=4,
+            ),
+        ],
+        className="g-3 mb-3",
+    )
+
+
+def views(
+    tr: Any, indicator_id: str, regions: list[str], year: int, lang: str
+) -> tuple[Any, Any, list[dict[str, Any]]]:
+    """The series figure, the gaps figure and the table rows for one state of the page."""
+    ind = tr.catalogue[indicator_id]
+    unit = ind.unit.get(lang)
+    names = {rid: tr.regions.name(rid, lang) for rid in tr.regions.regions}
+    obs = tr.observations(indicators=[indicator_id])
+    chosen = obs[obs["region"].isin(regions)]
+    # the registry's order, so colours stay with a region whatever the selection order
+    chosen = chosen.assign(
+        _o=chosen["region"].map({r: i for i, r in enumerate(tr.regions.regions)})
+    )
+    chosen = chosen.sort_values(["_o", "year"]).drop(columns="_o")
+    gaps = tr.gaps(milestone=year, indicators=[indicator_id]) if year else pd.DataFrame()
+    series = figures.series_figure(
+        chosen,
+        gaps[gaps["region"].isin(regions)] if len(gaps) else gaps,
+        region_names=names,
+        lang=lang,
+        decimals=ind.decimals,
+        unit=unit,
+    )
+    gap_fig = (
+        figures.gap_bar_figure(
+            gaps, region_names=names, lang=lang, decimals=ind.decimals, unit=unit
+        )
+        if len(gaps)
+        else figures.empty_figure(t("no_data", lang), height=200)
+    )
+    return series, gap_fig, table_rows(chosen, names, lang)
+
+
+def table_rows(obs: pd.DataFrame, names: dict[str, str], lang: str) -> list[dict[str, Any]]:
+    """Rows of the values grid: plain values (text stays text: AG Grid renders it as text)."""
+    rows = []
+    for rec in obs.to_dict("records"):
+        rows.append(
+            {
+                "region": names.get(rec["region"], rec["region"]),
+                "year": int(rec["year"]),
+                "value": None if fmt.is_missing(rec["value"]) else float(rec["value"]),
+                "note": "" if fmt.is_missing(rec.get("note")) else str(rec["note"]),
+                "import_id": None
+                if fmt.is_missing(rec.get("import_id"))
+                else int(rec["import_id"]),
+                "derived": t("yes", lang) if bool(rec.get("derived", False)) else t("no", lang),
+            }
+        )
+    return rows
+
+
+def values_grid(rows: list[dict[str, Any]], decimals: int, lang: str) -> dag.AgGrid:
+    columns = [
+        {
+            "field": "region",
+            "headerName": t("region", lang),
+            "filter": "agTextColumnFilter",
+            "width": 120,
+        },
+        {
+            "field": "year",
+            "headerName": t("year", lang),
+            "filter": "agNumberColumnFilter",
+            "width": 100,
+            "sort": "desc",
+        },
+        {
+            "field": "value",
+            "headerName": t("value", lang),
+            "filter": "agNumberColumnFilter",
+            "width": 120,
+            "valueFormatter": {
+                "function": f"params.value == null ? '—' : d3.format(',.{decimals}f')(params.value)"
+            },
+            "type": "rightAligned",
+        },
+        {
+            "field": "note",
+            "headerName": t("note", lang),
+            "filter": "agTextColumnFilter",
+            "flex": 1,
+            "minWidth": 300,
+            "tooltipField": "note",
+        },
+        {
+            "field": "import_id",
+            "headerName": t("import_id", lang),
+            "filter": "agNumberColumnFilter",
+            "width": 110,
+        },
+        {
+            "field": "derived",
+            "headerName": t("derived", lang),
+            "filter": "agTextColumnFilter",
+            "width": 100,
+        },
+    ]
+    return dag.AgGrid(
+        id=ids.INDICATOR_TABLE,
+        rowData=rows,
+        columnDefs=columns,
+        defaultColDef={"sortable": True, "resizable": True, "floatingFilter": True},
+        dashGridOptions={
+            "enableCellTextSelection": True,
+            "ensureDomOrder": True,
+            "pagination": True,
+            "paginationPageSize": 20,
+            "paginationPageSizeSelector": False,
+            "animateRows": False,
+            "tooltipShowDelay": 300,
+        },
+        style={"height": "420px"},
+    )
+
+
+def goals_section(tr: Any, ind: Any, lang: str) -> html.Section:
+    """Each milestone: the wording, the number and comparator, and the source quotes (as text)."""
+    items = []
+    for m in ind.milestones:
+        quotes = []
+        for src in m.sources:
+            doc = tr.catalogue.documents.get(src.document)
+            doc_title = doc.title.get(lang) if doc else src.document
+            quotes.append(
+                html.Figure(
+                    [
+                        html.Blockquote(
+                            html.P(src.quote, lang="zh-CN"), className="blockquote fs-6 mb-1"
+                        ),
+                        html.Figcaption(
+                            f"— 《{doc_title}》 {src.section}"
+                            if lang == "zh"
+                            else f"— {doc_title}, {src.section}",
+                            className="blockquote-footer mb-0",
+                        ),
+                        html.P(src.note, className="small text-body-secondary")
+                        if src.note
+                        else None,
+                    ],
+                    className="quote",
+                )
+            )
+        number = (
+            f" ({fmt.comparator(m.comparator)} {fmt.value_with_unit(m.value, ind.decimals, ind.unit.get(lang))})"
+            if m.value is not None and m.basis == "absolute"
+            else ""
+        )
+        items.append(
+            html.Div(
+                [
+                    html.H3(f"{t('goal_year', lang, year=m.year)}{number}", className="h6"),
+                    html.P(m.text.get(lang)),
+                    *quotes,
+                ],
+                className="goal mb-3",
+            )
+        )
+    return html.Section(
+        [html.H2(t("goals_heading", lang), className="h5 mt-3"), *items], id=ids.INDICATOR_GOALS
+    )
+
+
+def update(
+    regions: Any, milestone: Any, indicator_id: str, search: str | None
+) -> tuple[Any, Any, Any, str]:
+    lang = lang_from_search(search)
+    tr = tracker()
+    ind = tr.catalogue[indicator_id]
+    years = numeric_years(ind)
+    year = int_param(milestone, years, 2025 if 2025 in years else (years[0] if years else 0))
+    chosen = parse_regions(regions, available_regions(tr, indicator_id))
+    series, gaps_fig, rows = views(tr, indicator_id, chosen, year, lang)
+    return (
+        series,
+        gaps_fig,
+        rows,
+        query_string(lang, region=",".join(chosen) or None, milestone=year or None),
+    )

@@ -1,0 +1,413 @@
+"""Overview (/): the matrix of goals × regions for one goal year, headline counts, who is behind.
+
+URL: /?milestone=2025&cities=1&lang=en. Each matrix cell is a link to the indicator view for
+that region, so a keyboard or a screen reader reaches it like any link; status shows as colour,
+symbol and word (in the cell's title and the legend).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import dash
+import dash_bootstrap_components as dbc
+import pandas as pd
+from dash import Input, Output, State, dcc, html
+
+from dashboard import format as fmt
+from dashboard import ids
+from dashboard.i18n import category_name, norm_lang, t
+from dashboard.pages import (
+    add_page,
+    attrs,
+    bundled_in_force,
+    default_milestone,
+    href,
+    int_param,
+    lang_from_search,
+    milestone_years,
+    query_string,
+    tracker,
+    url_sync,
+)
+
+BASE_COLUMNS = ("yrd", "central_zone")
+TRUE = ("1", "true", "yes", "on")
+
+
+def register(app: dash.Dash) -> None:
+    add_page(
+        __name__,
+        path="/",
+        label=(t("page_overview", "zh"), t("page_overview", "en")),
+        order=0,
+        layout=layout,
+    )
+    app.callback(
+        Output(ids.OVERVIEW_BODY, "children"),
+        Output(ids.OVERVIEW_URL, "search"),
+        Input(ids.OVERVIEW_MILESTONE, "value"),
+        Input(ids.OVERVIEW_CITIES, "value"),
+        State(ids.PAGES_LOCATION, "search"),
+        prevent_initial_call=True,
+    )(update)
+
+
+def layout(
+    lang: str = "zh", milestone: str | None = None, cities: str | None = None, **_: Any
+) -> html.Div:
+    lang = norm_lang(lang)
+    tr = tracker()
+    years = milestone_years(tr.catalogue)
+    year = int_param(milestone, years, default_milestone(years))
+    show_cities = str(cities).lower() in TRUE
+    numeric = set(tr.catalogue.milestone_years())
+    options = [
+        {
+            "label": str(y)
+            if y in numeric
+            else f"{y}（{t('words_only', lang)}）"
+            if lang == "zh"
+            else f"{y} ({t('words_only', lang)})",
+            "value": y,
+        }
+        for y in years
+    ]
+    return html.Div(
+        [
+            url_sync(ids.OVERVIEW_URL),
+            html.H1(t("overview_heading", lang), className="h3"),
+            banner(tr, lang),
+            dbc.Row(
+                [
+                    dbc.Col(
+                        html.Fieldset(
+                            [
+                                html.Legend(
+                                    t("milestone", lang),
+                                    className="form-label fs-6 fw-semibold mb-1",
+                                ),
+                                dbc.RadioItems(
+                                    id=ids.OVERVIEW_MILESTONE,
+                                    options=options,
+                                    value=year,
+                                    inline=True,
+                                ),
+                            ]
+                        ),
+                        width="auto",
+                    ),
+                    dbc.Col(
+                        dbc.Switch(
+                            id=ids.OVERVIEW_CITIES, label=t("show_cities", lang), value=show_cities
+                        ),
+                        width="auto",
+                        className="d-flex align-items-end",
+                    ),
+                ],
+                className="g-4 mb-3",
+            ),
+            html.Div(body(tr, year, show_cities, lang), id=ids.OVERVIEW_BODY),
+        ]
+    )
+
+
+def update(milestone: Any, cities: Any, search: str | None) -> tuple[Any, str]:
+    lang = lang_from_search(search)
+    tr = tracker()
+    years = milestone_years(tr.catalogue)
+    year = int_param(milestone, years, default_milestone(years))
+    show = bool(cities)
+    return body(tr, year, show, lang), query_string(
+        lang, milestone=year, cities=1 if show else None
+    )
+
+
+def banner(tr: Any, lang: str) -> Any:
+    """The bundled-data warning, with a link to the sources page; nothing for other data."""
+    if not bundled_in_force(tr.store):
+        return html.Div(id=ids.BUNDLED_BANNER, hidden=True)
+    return dbc.Alert(
+        [
+            html.Span(t("bundled_banner", lang)),
+            " ",
+            dcc.Link(t("bundled_link", lang), href=href("/sources", lang), className="alert-link"),
+        ],
+        id=ids.BUNDLED_BANNER,
+        color="warning",
+        className="py-2",
+    )
+
+
+def body(tr: Any, year: int, show_cities: bool, lang: str) -> list[Any]:
+    """Counts, matrix and behind-schedule list for one goal year."""
+    if tr.store.is_empty():
+        return [dbc.Alert(t("empty_db", lang), color="info")]
+    goals = [
+        ind
+        for ind in tr.catalogue.goals()
+        if (m := ind.milestone(year)) is not None and m.is_numeric
+    ]
+    words = [
+        ind
+        for ind in tr.catalogue.goals()
+        if (m := ind.milestone(year)) is not None and not m.is_numeric
+    ]
+    parts: list[Any] = []
+    if goals:
+        gaps = tr.gaps(milestone=year)
+        columns = region_columns(tr.regions, gaps, show_cities)
+        shown = gaps[gaps["region"].isin(columns)]
+        parts += [
+            counts_bar(shown, lang),
+            dbc.Row(
+                [
+                    dbc.Col(matrix(tr, goals, shown, columns, year, lang), lg=9),
+                    dbc.Col(behind_list(tr, shown, lang), lg=3),
+                ],
+                className="g-3",
+            ),
+        ]
+    if words:
+        parts.append(words_list(words, year, lang))
+    return parts
+
+
+def region_columns(registry: Any, gaps: pd.DataFrame, show_cities: bool) -> list[str]:
+    """yrd, central_zone, other zones with data, the provinces, and (toggle) cities with data."""
+    with_data = set(gaps.loc[gaps["status"] != "no_data", "region"]) if len(gaps) else set()
+    columns = [r for r in BASE_COLUMNS if r in registry.regions]
+    columns += [z.id for z in registry.zones() if z.id not in columns and z.id in with_data]
+    columns += [p.id for p in registry.provinces()]
+    if show_cities:
+        columns += [
+            rid for rid, reg in registry.regions.items() if reg.level == "city" and rid in with_data
+        ]
+    return columns
+
+
+def counts_bar(gaps: pd.DataFrame, lang: str) -> html.Section:
+    """Headline counts: achieved / on track / at risk / off track / no data (cells of the matrix)."""
+    counts = gaps["status"].value_counts() if len(gaps) else pd.Series(dtype="int64")
+    items = []
+    for group, statuses in fmt.STATUS_GROUPS.items():
+        n = int(sum(counts.get(s, 0) for s in statuses))
+        bg, fg = fmt.status_colours(statuses[0])
+        symbols = " ".join(fmt.status_symbol(s) for s in statuses)
+        items.append(
+            html.Li(
+                [
+                    html.Span(
+                        symbols,
+                        className="count-symbol",
+                        style={"backgroundColor": bg, "color": fg},
+                        **attrs(aria_hidden="true"),
+                    ),
+                    html.Span(t(f"count_{group}", lang), className="count-label"),
+                    html.Strong(str(n), className="count-value"),
+                ],
+                className="count-item",
+                id=f"count-{group}",
+            )
+        )
+    return html.Section(
+        [
+            html.H2(t("counts_heading", lang), className="visually-hidden"),
+            html.Ul(items, className="counts list-unstyled", id=ids.OVERVIEW_COUNTS),
+        ],
+        **attrs(aria_label=t("counts_heading", lang)),
+    )
+
+
+def goal_text(ind: Any, year: int, lang: str) -> str:
+    """'≥ 3 %' for an absolute goal; the plan's wording for a change-from-base goal."""
+    m = ind.milestone(year)
+    if m is None:
+        return ""
+    if m.basis == "absolute" and m.value is not None:
+        return f"{fmt.comparator(m.comparator)} {fmt.value_with_unit(m.value, ind.decimals, ind.unit.get(lang))}"
+    return m.text.get(lang)
+
+
+def cell(
+    row: Mapping[str, Any] | None, ind: Any, region_name: str, year: int, lang: str
+) -> html.Td:
+    """One matrix cell: symbol + latest value, gap and latest year, a link to the indicator view."""
+    if row is None:
+        return html.Td(html.Span(t("none", lang), className="visually-hidden"), className="cell-na")
+    status = str(row["status"])
+    bg, fg = fmt.status_colours(status)
+    unit = ind.unit.get(lang)
+    value = fmt.number(row["value"], ind.decimals)
+    latest = fmt.year(row["year"])
+    lines: list[Any] = [html.Span(f"{fmt.status_symbol(status)} {value}", className="cell-main")]
+    detail = []
+    if not fmt.is_missing(row["gap"]) and status != "achieved":
+        detail.append(f"{t('gap_short', lang)} {fmt.number(row['gap'], ind.decimals)}")
+    if latest != fmt.DASH:
+        detail.append(latest)
+    if detail:
+        lines.append(html.Span(" · ".join(detail), className="cell-detail"))
+    title = (
+        f"{region_name} · {ind.name.get(lang)}: {fmt.status_text(status, lang)}; "
+        f"{t('latest', lang)} {fmt.value_with_unit(row['value'], ind.decimals, unit)} ({latest}); "
+        f"{t('gap', lang)} {fmt.value_with_unit(row['gap'], ind.decimals, unit)}"
+    )
+    link = dcc.Link(
+        lines,
+        href=href(f"/indicator/{ind.id}", lang, region=row["region"], milestone=year),
+        title=title,
+        className="cell-link",
+        style={"color": fg},
+    )
+    return html.Td(
+        link, className=f"cell status-{status}", style={"backgroundColor": bg, "color": fg}
+    )
+
+
+def matrix(
+    tr: Any, goals: list[Any], gaps: pd.DataFrame, columns: list[str], year: int, lang: str
+) -> html.Div:
+    """The HTML table: a row group per category, a row per goal, a column per region."""
+    names = {rid: tr.regions.name(rid, lang) for rid in columns}
+    lookup = {(r["indicator"], r["region"]): r for r in gaps.to_dict("records")}
+    head = html.Thead(
+        html.Tr(
+            [html.Th(t("indicator", lang), scope="col", className="row-head")]
+            + [
+                html.Th(
+                    dcc.Link(names[rid], href=href(f"/region/{rid}", lang, milestone=year)),
+                    scope="col",
+                    className="region-head",
+                )
+                for rid in columns
+            ]
+        )
+    )
+    bodies = []
+    for category in dict.fromkeys(ind.category for ind in goals):
+        rows = [
+            html.Tr(
+                html.Th(
+                    category_name(category, lang),
+                    scope="colgroup",
+                    colSpan=len(columns) + 1,
+                    className="category-head",
+                )
+            )
+        ]
+        for ind in (i for i in goals if i.category == category):
+            rows.append(
+                html.Tr(
+                    [
+                        html.Th(
+                            [
+                                dcc.Link(
+                                    ind.name.get(lang),
+                                    href=href(f"/indicator/{ind.id}", lang, milestone=year),
+                                ),
+                                html.Span(
+                                    f"{t('goal', lang)} {goal_text(ind, year, lang)}",
+                                    className="goal-text",
+                                ),
+                            ],
+                            scope="row",
+                            className="row-head",
+                        )
+                    ]
+                    + [
+                        cell(lookup.get((ind.id, rid)), ind, names[rid], year, lang)
+                        for rid in columns
+                    ]
+                )
+            )
+        bodies.append(html.Tbody(rows))
+    return html.Div(
+        html.Table(
+            [html.Caption(t("matrix_caption", lang, year=year)), head, *bodies],
+            id=ids.OVERVIEW_MATRIX,
+            className="table table-sm matrix",
+        ),
+        className="table-responsive matrix-wrap",
+        tabIndex="0",
+        role="region",
+        **attrs(aria_label=t("matrix_caption", lang, year=year)),
+    )
+
+
+def behind_list(tr: Any, gaps: pd.DataFrame, lang: str) -> html.Section:
+    """Goals whose progress lags the time elapsed (schedule_years < 0), most behind first."""
+    # an achieved goal is not behind, whatever its pace since the baseline
+    lagging = (pd.to_numeric(gaps["schedule_years"], errors="coerce") < 0) & (
+        gaps["status"] != "achieved"
+    )
+    behind = gaps[lagging].sort_values(["schedule_years", "indicator", "region"])
+    items = []
+    for _, row in behind.iterrows():
+        ind = tr.catalogue[row["indicator"]]
+        status = str(row["status"])
+        items.append(
+            html.Li(
+                [
+                    dcc.Link(
+                        f"{tr.regions.name(row['region'], lang)} · {ind.name.get(lang)}",
+                        href=href(
+                            f"/indicator/{ind.id}",
+                            lang,
+                            region=row["region"],
+                            milestone=int(row["milestone_year"]),
+                        ),
+                    ),
+                    html.Br(),
+                    html.Span(
+                        f"{t('years_behind', lang, years=fmt.years_text(row['schedule_years'], lang))} · {fmt.status_text(status, lang)}",
+                        className="small",
+                    ),
+                ],
+                className="list-group-item",
+            )
+        )
+    content: Any = (
+        html.Ol(items, className="list-group list-group-numbered behind-list")
+        if items
+        else html.P(t("behind_none", lang))
+    )
+    return html.Section(
+        [
+            html.H2(t("behind_heading", lang), className="h5"),
+            html.P(t("behind_note", lang), className="small text-body-secondary"),
+            content,
+        ],
+        id=ids.OVERVIEW_BEHIND,
+        **attrs(aria_label=t("behind_heading", lang)),
+    )
+
+
+def words_list(goals: list[Any], year: int, lang: str) -> html.Section:
+    """Goals the plans state in words only for this year (2035): the wording, no gap."""
+    return html.Section(
+        [
+            html.H2(
+                f"{t('goal_year', lang, year=year)} · {t('words_only', lang)}", className="h5 mt-4"
+            ),
+            html.P(t("words_only_note", lang), className="small text-body-secondary"),
+            html.Dl(
+                [
+                    item
+                    for ind in goals
+                    for item in (
+                        html.Dt(
+                            dcc.Link(
+                                ind.name.get(lang),
+                                href=href(f"/indicator/{ind.id}", lang, milestone=year),
+                            )
+                        ),
+                        html.Dd(ind.milestone(year).text.get(lang)),
+                    )
+                ],
+                className="words-list",
+            ),
+        ],
+        id="overview-words",
+    )

@@ -1,0 +1,238 @@
+"""Region view (/region/<id>): a bullet per indicator and the goals sorted by how far off they are.
+
+URL: /region/anhui?milestone=2025&lang=en
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import dash
+import dash_bootstrap_components as dbc
+import pandas as pd
+from dash import Input, Output, State, dcc, html
+
+from dashboard import figures, ids
+from dashboard import format as fmt
+from dashboard.i18n import norm_lang, t
+from dashboard.pages import (
+    add_page,
+    default_milestone,
+    href,
+    int_param,
+    lang_from_search,
+    query_string,
+    tracker,
+    url_sync,
+)
+
+REGION_ID_STORE = "region-id"
+LEVELS = {
+    "region": ("全域", "Whole region"),
+    "zone": ("区域", "Zone"),
+    "province": ("省级", "Province"),
+    "city": ("城市", "City"),
+    "county": ("县区", "County"),
+}
+
+
+def register(app: dash.Dash) -> None:
+    add_page(
+        __name__,
+        path_template="/region/<region_id>",
+        label=(t("page_region", "zh"), t("page_region", "en")),
+        order=20,
+        layout=layout,
+        nav=False,
+        title=title,
+    )
+    app.callback(
+        Output(ids.REGION_BODY, "children"),
+        Output(ids.REGION_URL, "search"),
+        Input(ids.REGION_MILESTONE, "value"),
+        State(REGION_ID_STORE, "data"),
+        State(ids.PAGES_LOCATION, "search"),
+        prevent_initial_call=True,
+    )(update)
+
+
+def title(region_id: str | None = None, **_: Any) -> str:
+    reg = tracker().regions.regions.get(region_id or "")
+    if reg is None:
+        return "长三角一体化目标跟踪"
+    return f"{reg.name.zh} {reg.name.en} · 长三角一体化目标跟踪"
+
+
+def layout(
+    region_id: str | None = None, lang: str = "zh", milestone: str | None = None, **_: Any
+) -> html.Div:
+    lang = norm_lang(lang)
+    tr = tracker()
+    reg = tr.regions.regions.get(region_id or "")
+    if reg is None:
+        return html.Div(
+            [
+                html.H1(
+                    t("unknown_region", lang, id=region_id or ""),
+                    className="h3",
+                    id=ids.REGION_TITLE,
+                ),
+                dcc.Link(t("back_home", lang), href=href("/", lang)),
+            ]
+        )
+    years = tr.catalogue.milestone_years()
+    year = int_param(milestone, years, default_milestone(years))
+    level = LEVELS.get(reg.level, (reg.level, reg.level))[1 if lang == "en" else 0]
+    facts = [level]
+    if reg.parent:
+        facts.append(tr.regions.name(reg.parent, lang))
+    if reg.area_km2:
+        facts.append(f"{fmt.number(reg.area_km2, 0)} km²")
+    return html.Div(
+        [
+            url_sync(ids.REGION_URL),
+            dcc.Store(id=REGION_ID_STORE, data=reg.id),
+            html.H1(reg.name.get(lang), className="h3", id=ids.REGION_TITLE),
+            html.P(" · ".join(facts), className="text-body-secondary"),
+            html.Fieldset(
+                [
+                    html.Legend(t("milestone", lang), className="form-label fs-6 fw-semibold mb-1"),
+                    dbc.RadioItems(
+                        id=ids.REGION_MILESTONE,
+                        options=[{"label": str(y), "value": y} for y in years],
+                        value=year,
+                        inline=True,
+                    ),
+                ],
+                className="mb-3",
+            ),
+            html.Div(body(tr, reg.id, year, lang), id=ids.REGION_BODY),
+        ]
+    )
+
+
+def update(milestone: Any, region_id: str, search: str | None) -> tuple[Any, str]:
+    lang = lang_from_search(search)
+    tr = tracker()
+    years = tr.catalogue.milestone_years()
+    year = int_param(milestone, years, default_milestone(years))
+    return body(tr, region_id, year, lang), query_string(lang, milestone=year)
+
+
+def body(tr: Any, region_id: str, year: int, lang: str) -> list[Any]:
+    gaps = tr.gaps(milestone=year, regions=[region_id])
+    inds = {ind.id: ind for ind in tr.catalogue}
+    names = {i: ind.name.get(lang) for i, ind in inds.items()}
+    fig = figures.bullet_figure(
+        gaps,
+        names=names,
+        decimals={i: ind.decimals for i, ind in inds.items()},
+        units={i: ind.unit.get(lang) for i, ind in inds.items()},
+        lang=lang,
+    )
+    region_name = tr.regions.name(region_id, lang)
+    return [
+        html.Figure(
+            [
+                html.H2(t("bullet_heading", lang), className="h5"),
+                dcc.Graph(
+                    id=ids.REGION_BULLET,
+                    figure=fig,
+                    config={"displaylogo": False, "responsive": True},
+                ),
+                html.Figcaption(t("bullet_note", lang), className="small text-body-secondary"),
+            ]
+        ),
+        html.Section(
+            [
+                html.H2(t("region_goals_heading", lang), className="h5 mt-3"),
+                goals_table(tr, gaps, region_name, year, lang),
+            ],
+            id=ids.REGION_GOALS,
+        ),
+    ]
+
+
+def sort_by_distance(gaps: pd.DataFrame) -> pd.DataFrame:
+    """Farthest from the goal first (gap as a share of the goal), rows without a gap last."""
+    order = gaps.assign(
+        _pct=pd.to_numeric(gaps["gap_pct"], errors="coerce"),
+        _sev=gaps["status"].map(fmt.STATUS_SEVERITY).fillna(99),
+    )
+    order = order.sort_values(
+        ["_pct", "_sev"], ascending=[False, True], na_position="last", kind="stable"
+    )
+    return order.drop(columns=["_pct", "_sev"])
+
+
+def goals_table(tr: Any, gaps: pd.DataFrame, region_name: str, year: int, lang: str) -> Any:
+    if gaps.empty:
+        return html.P(t("no_data", lang))
+    head = html.Thead(
+        html.Tr(
+            [
+                html.Th(
+                    t(k, lang), scope="col", className="" if k in ("indicator", "status") else "num"
+                )
+                for k in (
+                    "indicator",
+                    "status",
+                    "latest",
+                    "latest_year",
+                    "target",
+                    "gap",
+                    "progress",
+                    "time_elapsed",
+                )
+            ]
+        )
+    )
+    rows = []
+    for rec in sort_by_distance(gaps).to_dict("records"):
+        ind = tr.catalogue[rec["indicator"]]
+        unit = ind.unit.get(lang)
+        status = str(rec["status"])
+        bg, fg = fmt.status_colours(status)
+        gap_text = fmt.value_with_unit(rec["gap"], ind.decimals, unit)
+        if not fmt.is_missing(rec["gap_pct"]):
+            gap_text += f" ({fmt.percent(rec['gap_pct'])})"
+        rows.append(
+            html.Tr(
+                [
+                    html.Th(
+                        dcc.Link(
+                            ind.name.get(lang),
+                            href=href(
+                                f"/indicator/{ind.id}", lang, region=rec["region"], milestone=year
+                            ),
+                        ),
+                        scope="row",
+                    ),
+                    html.Td(
+                        fmt.status_text(status, lang),
+                        style={"backgroundColor": bg, "color": fg},
+                        className="status-cell",
+                    ),
+                    html.Td(fmt.value_with_unit(rec["value"], ind.decimals, unit), className="num"),
+                    html.Td(fmt.year(rec["year"]), className="num"),
+                    html.Td(
+                        f"{fmt.comparator(rec['comparator'])} {fmt.value_with_unit(rec['target'], ind.decimals, unit)}",
+                        className="num",
+                    ),
+                    html.Td(gap_text, className="num"),
+                    html.Td(fmt.percent(rec["progress"]), className="num"),
+                    html.Td(fmt.percent(rec["time_elapsed"]), className="num"),
+                ]
+            )
+        )
+    return html.Div(
+        html.Table(
+            [
+                html.Caption(f"{region_name} · {t('goal_year', lang, year=year)}"),
+                head,
+                html.Tbody(rows),
+            ],
+            className="table table-sm table-hover region-goals",
+        ),
+        className="table-responsive",
+    )

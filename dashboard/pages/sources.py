@@ -1,0 +1,168 @@
+"""Sources (/sources): every value in force with its note (source address and quote), and imports.
+
+Notes are shown as plain text in AG Grid (no HTML renderer), whatever an upload put in them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import dash
+import dash_ag_grid as dag
+from dash import html
+
+from dashboard import format as fmt
+from dashboard import ids
+from dashboard.i18n import norm_lang, t
+from dashboard.pages import add_page, tracker
+
+# beyond this many rows the browser grid gets slow; the CLI (`targets data`) gives them all
+MAX_ROWS = 50_000
+GRID_OPTIONS = {
+    "enableCellTextSelection": True,
+    "ensureDomOrder": True,
+    "pagination": True,
+    "paginationPageSize": 25,
+    "paginationPageSizeSelector": False,
+    "animateRows": False,
+    "tooltipShowDelay": 300,
+}
+
+
+def register(app: dash.Dash) -> None:
+    add_page(
+        __name__,
+        path="/sources",
+        label=(t("page_sources", "zh"), t("page_sources", "en")),
+        order=90,
+        layout=layout,
+    )
+
+
+def observation_rows(tr: Any, lang: str) -> list[dict[str, Any]]:
+    """Values in force as grid rows, indicator and region named in `lang`, newest year first."""
+    obs = tr.store.observations()
+    if len(obs) > MAX_ROWS:
+        obs = obs.sort_values("year", ascending=False).head(MAX_ROWS)
+    inds = {ind.id: ind for ind in tr.catalogue}
+    names = {rid: tr.regions.name(rid, lang) for rid in tr.regions.regions}
+    rows = []
+    for rec in obs.to_dict("records"):
+        ind = inds.get(rec["indicator"])
+        decimals = ind.decimals if ind else 2
+        rows.append(
+            {
+                "indicator": ind.name.get(lang) if ind else rec["indicator"],
+                "indicator_id": rec["indicator"],
+                "region": names.get(rec["region"], rec["region"]),
+                "year": int(rec["year"]),
+                "value": None
+                if fmt.is_missing(rec["value"])
+                else round(float(rec["value"]), max(decimals, 0) + 2),
+                "unit": ind.unit.get(lang)
+                if ind
+                else ("" if fmt.is_missing(rec.get("unit")) else str(rec["unit"])),
+                "note": "" if fmt.is_missing(rec.get("note")) else str(rec["note"]),
+                "import_id": None
+                if fmt.is_missing(rec.get("import_id"))
+                else int(rec["import_id"]),
+            }
+        )
+    return rows
+
+
+def import_rows(tr: Any) -> list[dict[str, Any]]:
+    return [
+        {
+            "id": imp.id,
+            "file_name": imp.file_name,
+            "created_at": imp.created_at.strftime("%Y-%m-%d %H:%M"),
+            "user": imp.user,
+            "rows": imp.rows,
+            "state": imp.state,
+            "note": imp.note,
+        }
+        for imp in tr.store.imports()
+    ]
+
+
+def layout(lang: str = "zh", **_: Any) -> html.Div:
+    lang = norm_lang(lang)
+    tr = tracker()
+    rows = observation_rows(tr, lang)
+    obs_columns = [
+        {
+            "field": "indicator",
+            "headerName": t("indicator", lang),
+            "minWidth": 180,
+            "flex": 2,
+            "tooltipField": "indicator",
+        },
+        {"field": "region", "headerName": t("region", lang), "width": 110},
+        {
+            "field": "year",
+            "headerName": t("year", lang),
+            "width": 95,
+            "filter": "agNumberColumnFilter",
+        },
+        {
+            "field": "value",
+            "headerName": t("value", lang),
+            "width": 110,
+            "filter": "agNumberColumnFilter",
+            "type": "rightAligned",
+        },
+        {"field": "unit", "headerName": t("unit", lang), "width": 120},
+        {
+            "field": "note",
+            "headerName": t("note", lang),
+            "minWidth": 320,
+            "flex": 4,
+            "tooltipField": "note",
+        },
+        {
+            "field": "import_id",
+            "headerName": t("import_id", lang),
+            "width": 100,
+            "filter": "agNumberColumnFilter",
+        },
+        {"field": "indicator_id", "headerName": "id", "width": 150, "hide": False},
+    ]
+    import_columns = [
+        {"field": "id", "headerName": "#", "width": 70},
+        {"field": "file_name", "headerName": t("file_name", lang), "flex": 2, "minWidth": 180},
+        {"field": "created_at", "headerName": t("created_at", lang), "width": 150},
+        {"field": "user", "headerName": t("user", lang), "width": 100},
+        {"field": "rows", "headerName": t("rows", lang), "width": 90},
+        {"field": "state", "headerName": t("state", lang), "width": 100},
+        {
+            "field": "note",
+            "headerName": t("note", lang),
+            "flex": 3,
+            "minWidth": 200,
+            "tooltipField": "note",
+        },
+    ]
+    default_col = {"sortable": True, "resizable": True, "filter": True, "floatingFilter": True}
+    return html.Div(
+        [
+            html.H1(t("sources_heading", lang), className="h3"),
+            html.P(t("sources_note", lang), className="text-body-secondary"),
+            dag.AgGrid(
+                id=ids.SOURCES_TABLE,
+                rowData=rows,
+                columnDefs=obs_columns,
+                defaultColDef=default_col,
+                dashGridOptions=GRID_OPTIONS,
+                style={"height": "560px"},
+            ),
+            html.H2(t("imports_heading", lang), className="h5 mt-4"),
+            dag.AgGrid(
+                id=ids.SOURCES_IMPORTS,
+                rowData=import_rows(tr),
+                columnDefs=import_columns,
+                defaultColDef=default_col,
+                dashGridOptions={**GRID_OPTIONS, "pagination": False, "domLayout": "autoHeight"},
+            ),
+        ]
+    )

@@ -1,0 +1,119 @@
+"""Browser tests: Dash's dash_duo in headless Chromium, axe-core for accessibility, screenshots.
+
+Plain `pytest` runs them headless (no flag needed). Without Chromium, chromedriver or axe-core
+they skip on a developer machine and fail under CI=true. `--screenshots DIR` also copies every
+screenshot to DIR (`make screenshots` uses docs/screenshots); they always go to tests/artefacts/.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.conftest import ROOT, require
+
+ARTEFACTS = ROOT / "tests" / "artefacts"
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--screenshots",
+        default=None,
+        metavar="DIR",
+        help="also save the browser tests' page screenshots to DIR",
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # headless by default, so that plain `pytest` works on a machine without a display
+    if hasattr(config.option, "headless"):
+        config.option.headless = True
+
+
+def pytest_setup_options() -> Any:
+    """Chrome options for dash_duo (Dash adds --headless, --no-sandbox and the rest)."""
+    from selenium.webdriver.chrome.options import Options
+
+    options = Options()
+    options.add_argument("--disable-background-networking")
+    options.add_argument("--window-size=1280,900")
+    options.add_argument("--lang=zh-CN")
+    options.add_argument("--force-device-scale-factor=1")
+    binary = shutil.which("chromium") or shutil.which("chromium-browser")
+    if binary:
+        options.binary_location = binary
+    return options
+
+
+@pytest.fixture(autouse=True)
+def _browser_available() -> None:
+    """Runs before dash_duo starts a browser: skip (or fail under CI) when there is none."""
+    require(
+        bool(shutil.which("chromium") or shutil.which("chromium-browser")),
+        "Chromium is not installed (apt-get install chromium)",
+    )
+    require(
+        bool(shutil.which("chromedriver")),
+        "chromedriver is not installed (apt-get install chromium-driver)",
+    )
+
+
+@pytest.fixture
+def fixture_tracker(tmp_path: Path) -> Any:
+    from tests.fixtures import build_fixture_db
+
+    return build_fixture_db(f"sqlite:///{tmp_path / 'targets.db'}")
+
+
+@pytest.fixture
+def screenshot(request: pytest.FixtureRequest) -> Iterator[Any]:
+    """`screenshot(driver, name)` saves tests/artefacts/NAME.png (and DIR/NAME.png)."""
+    extra = request.config.getoption("screenshots", default=None)
+    targets = [ARTEFACTS] + ([Path(extra)] if extra else [])
+
+    def save(driver: Any, name: str) -> Path:
+        path = ARTEFACTS / f"{name}.png"
+        for folder in targets:
+            folder.mkdir(parents=True, exist_ok=True)
+            driver.save_screenshot(str(folder / f"{name}.png"))
+        return path
+
+    yield save
+
+
+@pytest.fixture
+def axe() -> Any:
+    """`axe(driver)` runs axe-core in the page and returns the serious/critical violations."""
+    require(AXE.exists(), "axe-core is not installed (run `npm install` at the repository root)")
+    source = AXE.read_text(encoding="utf-8")
+
+    def run(driver: Any) -> list[dict[str, Any]]:
+        if not driver.execute_script("return typeof window.axe !== 'undefined'"):
+            driver.execute_script(source)
+        result = driver.execute_async_script(
+            """
+            const done = arguments[arguments.length - 1];
+            axe.run(document, {resultTypes: ['violations']})
+               .then(r => done(JSON.stringify(r.violations)))
+               .catch(e => done(JSON.stringify([{id: 'axe-error', impact: 'critical', help: String(e), nodes: []}])));
+            """
+        )
+        violations = json.loads(result)
+        return [
+            {
+                "id": v["id"],
+                "impact": v["impact"],
+                "help": v["help"],
+                "nodes": [n.get("target") for n in v.get("nodes", [])][:5],
+            }
+            for v in violations
+            if v.get("impact") in ("serious", "critical")
+        ]
+
+    return run

@@ -1,0 +1,449 @@
+"""dashboard.auth: secret key policy, session cookie flags, login/logout with CSRF and same-origin
+checks, throttling, audit entries, sessions ended by a password change, private viewing.
+
+The helpers at the top (make_app, login, dash_post …) are shared by test_dashboard_access.py and
+the browser tests.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from flask.testing import FlaskClient
+
+from dashboard import auth
+from targets.auth import hash_password
+from tests.fixtures import build_fixture_db
+
+SECRET = "test-secret-" + "k" * 40
+ORIGIN = "http://localhost"  # the Flask test client's host
+
+
+# -- shared helpers ----------------------------------------------------------------------------
+
+
+def make_app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, **env: str) -> tuple[Any, Any]:
+    """The real dashboard over a fixture SQLite database, with a secret key and public viewing."""
+    from dashboard.app import create_app
+
+    monkeypatch.setenv("TARGETS_SECRET_KEY", SECRET)
+    monkeypatch.delenv("TARGETS_PUBLIC_VIEW", raising=False)
+    monkeypatch.delenv("TARGETS_INSECURE_DEV_KEY", raising=False)
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    tracker = build_fixture_db(f"sqlite:///{tmp_path / 'targets.db'}")
+    return create_app(tracker), tracker
+
+
+def csrf_cookie(client: FlaskClient) -> str:
+    cookie = client.get_cookie(auth.CSRF_COOKIE)
+    assert cookie is not None, "the app sets the CSRF cookie on every page"
+    return cookie.value
+
+
+def login(client: FlaskClient, name: str, password: str) -> str:
+    """Log in through the form route as a browser would; return the session's new CSRF token."""
+    client.get("/login")
+    response = client.post(
+        auth.LOGIN_ROUTE,
+        data={"username": name, "password": password, auth.CSRF_FIELD: csrf_cookie(client)},
+        headers={"Origin": ORIGIN},
+    )
+    assert response.status_code == 303, response.data
+    assert "error=" not in response.headers["Location"], response.headers["Location"]
+    return csrf_cookie(client)
+
+
+def page_json(component: Any) -> str:
+    """A layout as the JSON Dash sends to the browser (every nested component included)."""
+    import plotly.io.json
+
+    # re-encoded so that "/" and CJK read as themselves (plotly escapes them)
+    return json.dumps(json.loads(plotly.io.json.to_json_plotly(component)), ensure_ascii=False)
+
+
+def csv_data_url(text: str) -> str:
+    """A file as dcc.Upload hands it over: a base64 data URL."""
+    return "data:text/csv;base64," + base64.b64encode(text.encode()).decode()
+
+
+def upload_state(
+    files: list[tuple[str, str]], *, checked: Any = None, year: Any = None, note: str = ""
+) -> dict[str, Any]:
+    """The State values of the upload page's check/commit callback."""
+    return {
+        "upload-files.contents": [content for _, content in files],
+        "upload-files.filename": [name for name, _ in files],
+        "upload-year.value": year,
+        "upload-note.value": note,
+        "upload-checked.data": checked,
+        "_pages_location.search": "?lang=en",
+    }
+
+
+def _outputs(key: str) -> list[dict[str, str]]:
+    parts = key.strip(".").split("...") if key.startswith("..") else [key]
+    return [dict(zip(("id", "property"), p.rsplit(".", 1), strict=True)) for p in parts]
+
+
+def dash_post(
+    app: Any,
+    client: FlaskClient,
+    output_part: str,
+    values: dict[str, Any],
+    *,
+    changed: str,
+    token: str | None,
+    origin: str | None = ORIGIN,
+    referer: str | None = None,
+) -> Any:
+    """POST to /_dash-update-component the JSON body dash-renderer sends for one callback.
+
+    The callback is the one whose output key contains `output_part` (from app.callback_map);
+    inputs and states take their values from `values` ("id.property" -> value), else None.
+    """
+    key = next(k for k in app.callback_map if output_part in k)
+    spec = app.callback_map[key]
+
+    def filled(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        return [{**i, "value": values.get(f"{i['id']}.{i['property']}")} for i in items]
+
+    outputs = _outputs(key)
+    body = {
+        "output": key,
+        "outputs": outputs if len(outputs) > 1 else outputs[0],
+        "inputs": filled(spec["inputs"]),
+        "state": filled(spec["state"]),
+        "changedPropIds": [changed],
+    }
+    headers = {}
+    if origin:
+        headers["Origin"] = origin
+    if referer:
+        headers["Referer"] = referer
+    if token:
+        headers[auth.CSRF_HEADER] = token
+    return client.post("/_dash-update-component", json=body, headers=headers)
+
+
+# -- fixtures ----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def app_and_tracker(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[Any, Any]]:
+    app, tracker = make_app(tmp_path, monkeypatch)
+    tracker.store.add_user("erin", "editor", hash_password("erin-password"))
+    yield app, tracker
+    tracker.store.dispose()
+
+
+def _audit(tracker: Any) -> list[tuple[str, str]]:
+    log = tracker.store.audit_log()
+    return list(zip(log["action"], log["user"], strict=True))
+
+
+def _redirect_query(response: Any) -> dict[str, list[str]]:
+    return parse_qs(urlsplit(response.headers["Location"]).query)
+
+
+# -- secret key --------------------------------------------------------------------------------
+
+
+def test_no_secret_key_refuses_to_start_outside_debug(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("TARGETS_SECRET_KEY", raising=False)
+    monkeypatch.delenv("TARGETS_INSECURE_DEV_KEY", raising=False)
+    with pytest.raises(auth.AuthConfigError, match="TARGETS_SECRET_KEY is not set"):
+        auth.secret_key(debug=False)
+
+
+def test_debug_or_the_insecure_flag_get_a_random_key_with_a_warning(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.delenv("TARGETS_SECRET_KEY", raising=False)
+    monkeypatch.delenv("TARGETS_INSECURE_DEV_KEY", raising=False)
+    first = auth.secret_key(debug=True)
+    monkeypatch.setenv("TARGETS_INSECURE_DEV_KEY", "1")
+    second = auth.secret_key(debug=False)
+    assert len(first) == 64 and len(second) == 64 and first != second
+    assert "TARGETS_SECRET_KEY is not set" in caplog.text
+
+
+def test_a_short_secret_key_is_refused_and_a_good_one_used(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TARGETS_SECRET_KEY", "short")
+    with pytest.raises(auth.AuthConfigError, match="too short"):
+        auth.secret_key(debug=True)
+    monkeypatch.setenv("TARGETS_SECRET_KEY", SECRET)
+    assert auth.secret_key(debug=False) == SECRET
+
+
+def test_create_app_without_a_key_fails_with_the_clear_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from dashboard.app import create_app
+
+    tracker = build_fixture_db(f"sqlite:///{tmp_path / 't.db'}")
+    monkeypatch.delenv("TARGETS_SECRET_KEY", raising=False)
+    monkeypatch.delenv("TARGETS_INSECURE_DEV_KEY", raising=False)
+    monkeypatch.delenv("DASH_DEBUG", raising=False)
+    with pytest.raises(auth.AuthConfigError):
+        create_app(tracker)
+
+
+# -- login and logout --------------------------------------------------------------------------
+
+
+def test_login_sets_an_httponly_samesite_session_and_is_audited(
+    app_and_tracker: tuple[Any, Any],
+) -> None:
+    app, tracker = app_and_tracker
+    client = app.server.test_client()
+    client.get("/login")
+    response = client.post(
+        auth.LOGIN_ROUTE,
+        data={
+            "username": "erin",
+            "password": "erin-password",
+            auth.CSRF_FIELD: csrf_cookie(client),
+            "next": "/upload?lang=en",
+            "lang": "en",
+        },
+        headers={"Origin": ORIGIN},
+    )
+    assert response.status_code == 303
+    assert response.headers["Location"] == "/upload?lang=en"
+    cookies = response.headers.getlist("Set-Cookie")
+    session_cookie = next(c for c in cookies if c.startswith("targets_session="))
+    assert "HttpOnly" in session_cookie and "SameSite=Lax" in session_cookie
+    # the CSRF token is renewed at login, and readable by the page's script (not HttpOnly)
+    csrf = next(c for c in cookies if c.startswith(f"{auth.CSRF_COOKIE}="))
+    assert "HttpOnly" not in csrf and "SameSite=Lax" in csrf
+    assert _audit(tracker)[0] == ("login", "erin")
+    with client.session_transaction() as session:
+        assert session[auth.SESSION_USER] == "erin"
+
+
+def test_wrong_password_and_unknown_user_get_the_same_answer(
+    app_and_tracker: tuple[Any, Any],
+) -> None:
+    app, tracker = app_and_tracker
+    client = app.server.test_client()
+    client.get("/login")
+    answers = []
+    for name, password in (("erin", "wrong-password"), ("nobody", "wrong-password")):
+        response = client.post(
+            auth.LOGIN_ROUTE,
+            data={"username": name, "password": password, auth.CSRF_FIELD: csrf_cookie(client)},
+            headers={"Origin": ORIGIN},
+        )
+        answers.append((response.status_code, response.headers["Location"]))
+    assert answers[0] == answers[1]
+    assert _redirect_query(response)["error"] == ["invalid"]
+    assert _audit(tracker)[:2] == [("login_failed", "nobody"), ("login_failed", "erin")]
+    with client.session_transaction() as session:
+        assert auth.SESSION_USER not in session
+
+
+def test_login_page_says_wrong_name_or_password_without_naming_which(
+    app_and_tracker: tuple[Any, Any],
+) -> None:
+    from dashboard.pages import login as login_page
+
+    app, _ = app_and_tracker
+    with app.server.test_request_context("/login"):
+        page = page_json(login_page.layout(lang="en", error="invalid"))
+    assert "Wrong user name or password." in page
+    assert auth.CSRF_FIELD in page and auth.LOGIN_ROUTE in page
+    assert '"type": "password"' in page and '"autoComplete": "current-password"' in page
+
+
+def test_login_without_the_csrf_token_does_not_log_in(app_and_tracker: tuple[Any, Any]) -> None:
+    app, _ = app_and_tracker
+    client = app.server.test_client()
+    client.get("/login")
+    response = client.post(
+        auth.LOGIN_ROUTE,
+        data={"username": "erin", "password": "erin-password", auth.CSRF_FIELD: "guess"},
+        headers={"Origin": ORIGIN},
+    )
+    assert response.status_code == 303 and _redirect_query(response)["error"] == ["expired"]
+    with client.session_transaction() as session:
+        assert auth.SESSION_USER not in session
+
+
+def test_login_from_another_site_is_forbidden(app_and_tracker: tuple[Any, Any]) -> None:
+    app, tracker = app_and_tracker
+    client = app.server.test_client()
+    client.get("/login")
+    data = {"username": "erin", "password": "erin-password", auth.CSRF_FIELD: csrf_cookie(client)}
+    assert (
+        client.post(
+            auth.LOGIN_ROUTE, data=data, headers={"Origin": "http://evil.example"}
+        ).status_code
+        == 403
+    )
+    assert client.post(auth.LOGIN_ROUTE, data=data).status_code == 403  # neither Origin nor Referer
+    assert ("login", "erin") not in _audit(tracker)
+
+
+def test_login_is_throttled_after_five_failures_even_with_the_right_password(
+    app_and_tracker: tuple[Any, Any],
+) -> None:
+    app, tracker = app_and_tracker
+    client = app.server.test_client()
+    client.get("/login")
+
+    def attempt(password: str) -> list[str]:
+        response = client.post(
+            auth.LOGIN_ROUTE,
+            data={"username": "Erin", "password": password, auth.CSRF_FIELD: csrf_cookie(client)},
+            headers={"Origin": ORIGIN},
+        )
+        return _redirect_query(response).get("error", [])
+
+    assert [attempt("nope-nope") for _ in range(5)] == [["invalid"]] * 5
+    assert attempt("erin-password") == ["throttled"]
+    assert _audit(tracker)[0] == ("login_throttled", "Erin")
+
+
+def test_throttle_window_and_keys() -> None:
+    throttle = auth.LoginThrottle(per_user=2, per_address=3, window_s=60)
+    throttle.fail("a", "1.1.1.1", now=0)
+    throttle.fail("A", "1.1.1.1", now=1)
+    assert throttle.blocked("a", "2.2.2.2", now=2)  # per user name, case-insensitive
+    assert not throttle.blocked("b", "1.1.1.1", now=2)
+    throttle.fail("c", "1.1.1.1", now=3)
+    assert throttle.blocked("d", "1.1.1.1", now=4)  # per address
+    assert not throttle.blocked("a", "2.2.2.2", now=62)  # the window has passed
+    throttle.succeed("a")
+    assert not throttle.blocked("a", "9.9.9.9", now=5)
+
+
+@pytest.mark.parametrize(
+    ("target", "expected"),
+    [
+        ("/upload?lang=en", "/upload?lang=en"),
+        ("/indicator/rd_intensity", "/indicator/rd_intensity"),
+        ("//evil.example/x", "/?lang=en"),
+        ("/\\evil.example", "/?lang=en"),
+        ("https://evil.example/", "/?lang=en"),
+        ("javascript:alert(1)", "/?lang=en"),
+        ("/login?next=/upload", "/?lang=en"),
+        ("", "/?lang=en"),
+        (None, "/?lang=en"),
+    ],
+)
+def test_safe_next_keeps_local_paths_only(target: str | None, expected: str) -> None:
+    assert auth.safe_next(target, "en") == expected
+
+
+def test_logout_needs_the_token_then_ends_the_session(app_and_tracker: tuple[Any, Any]) -> None:
+    app, tracker = app_and_tracker
+    client = app.server.test_client()
+    token = login(client, "erin", "erin-password")
+    stale = client.post(
+        auth.LOGOUT_ROUTE, data={auth.CSRF_FIELD: "stale"}, headers={"Origin": ORIGIN}
+    )
+    assert stale.status_code == 303
+    with client.session_transaction() as session:
+        assert session[auth.SESSION_USER] == "erin"
+    done = client.post(
+        auth.LOGOUT_ROUTE, data={auth.CSRF_FIELD: token, "lang": "en"}, headers={"Origin": ORIGIN}
+    )
+    assert done.status_code == 303 and done.headers["Location"] == "/?lang=en"
+    with client.session_transaction() as session:
+        assert auth.SESSION_USER not in session
+    assert _audit(tracker)[0] == ("logout", "erin")
+
+
+def test_a_password_change_ends_existing_sessions(app_and_tracker: tuple[Any, Any]) -> None:
+    app, tracker = app_and_tracker
+    client = app.server.test_client()
+    login(client, "erin", "erin-password")
+    with client.session_transaction() as session:
+        saved = dict(session)
+    with app.server.test_request_context("/"):
+        import flask
+
+        flask.session.update(saved)
+        assert auth.current_user() == {"name": "erin", "role": "editor"}
+    tracker.store.set_password_hash("erin", hash_password("a-new-password"), by="erin")
+    with app.server.test_request_context("/"):
+        flask.session.update(saved)
+        assert auth.current_user() is None
+
+
+def test_current_user_is_none_outside_a_request() -> None:
+    assert auth.current_user() is None
+    assert auth.csrf_token() == ""
+
+
+# -- private viewing ---------------------------------------------------------------------------
+
+
+def test_private_view_sends_anonymous_visitors_to_login(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app, tracker = make_app(tmp_path, monkeypatch, TARGETS_PUBLIC_VIEW="0")
+    tracker.store.add_user("vic", "viewer", hash_password("vic-password"))
+    client = app.server.test_client()
+    response = client.get("/indicator/rd_intensity?lang=en")
+    assert response.status_code == 302
+    location = urlsplit(response.headers["Location"])
+    assert location.path == "/login"
+    assert parse_qs(location.query)["next"] == ["/indicator/rd_intensity?lang=en"]
+    assert client.get("/login").status_code == 200
+    assert client.get("/_dash-layout").status_code == 200
+    token = csrf_cookie(client)
+
+    def route(pathname: str) -> Any:
+        return dash_post(
+            app, client, "_pages_content.children",
+            {"_pages_location.pathname": pathname, "_pages_location.search": ""},
+            changed="_pages_location.pathname", token=token,
+        )  # fmt: skip
+
+    page = route("/")
+    assert page.status_code == 204  # nothing of the data pages for anonymous visitors
+    assert route("/login").status_code == 200
+    # a data callback with a forged "I am on /login" input is not let through either
+    key = next(k for k in app.callback_map if "overview-body.children" in k)
+    forged = client.post(
+        "/_dash-update-component",
+        json={
+            "output": key,
+            "outputs": _outputs(key),
+            "inputs": [
+                {"id": "_pages_location", "property": "pathname", "value": "/login"},
+                {"id": "overview-cities", "property": "value", "value": []},
+            ],
+            "state": [{"id": "_pages_location", "property": "search", "value": ""}],
+            "changedPropIds": ["_pages_location.pathname"],
+        },
+        headers={"Origin": ORIGIN, auth.CSRF_HEADER: token},
+    )
+    assert forged.status_code == 204
+    token = login(client, "vic", "vic-password")
+    assert client.get("/indicator/rd_intensity?lang=en").status_code == 200
+    assert route("/").status_code == 200
+
+
+def test_public_view_is_the_default(app_and_tracker: tuple[Any, Any]) -> None:
+    app, _ = app_and_tracker
+    assert auth.public_view()
+    assert app.server.test_client().get("/indicator/rd_intensity").status_code == 200
+
+
+def test_request_body_is_bounded(app_and_tracker: tuple[Any, Any]) -> None:
+    from targets import config
+
+    app, _ = app_and_tracker
+    limit = app.server.config["MAX_CONTENT_LENGTH"]
+    assert config.MAX_UPLOAD_BYTES < limit < config.MAX_UPLOAD_BYTES * 2
+    assert re.fullmatch(r"\d+", str(limit))

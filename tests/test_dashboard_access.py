@@ -1,0 +1,320 @@
+"""The protected callbacks (upload check/commit, revert) posted to directly, as an attacker would:
+without a session, with a viewer's, with an editor's, without the CSRF token, from another site.
+Each refusal leaves the database as it was; an editor's request does the work and is audited.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask.testing import FlaskClient
+
+from dashboard.pages.history import HISTORY_CONFIRM, HISTORY_PENDING, HISTORY_STATUS
+from dashboard.pages.upload import (
+    UPLOAD_CHECK,
+    UPLOAD_CHECKED,
+    UPLOAD_CONFIRM,
+    UPLOAD_FILES,
+    UPLOAD_REFUSED,
+)
+from targets.auth import hash_password
+from tests.test_auth import (
+    ORIGIN,
+    csv_data_url,
+    dash_post,
+    login,
+    make_app,
+    page_json,
+    upload_state,
+)
+
+GOOD_CSV = "地区,指标,年份,数值\n上海,研发投入强度,2023,4.50\n江苏,研发投入强度,2024,3.41\n"
+
+
+@pytest.fixture
+def app_and_tracker(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[Any, Any]]:
+    app, tracker = make_app(tmp_path, monkeypatch)
+    tracker.store.add_user("erin", "editor", hash_password("erin-password"))
+    tracker.store.add_user("vic", "viewer", hash_password("vic-password"))
+    yield app, tracker
+    tracker.store.dispose()
+
+
+def _imports(tracker: Any) -> list[tuple[int, str, str]]:
+    return [(i.id, i.file_name, i.state) for i in tracker.store.imports()]
+
+
+def _check(app: Any, client: FlaskClient, token: str | None, **kw: Any) -> Any:
+    state = upload_state([("good.csv", csv_data_url(GOOD_CSV))])
+    return dash_post(
+        app, client, f"{UPLOAD_CHECKED}.data", {f"{UPLOAD_CHECK}.n_clicks": 1, **state},
+        changed=f"{UPLOAD_CHECK}.n_clicks", token=token, **kw,
+    )  # fmt: skip
+
+
+def _commit(app: Any, client: FlaskClient, token: str | None, checked: Any) -> Any:
+    state = upload_state([("good.csv", csv_data_url(GOOD_CSV))], checked=checked)
+    return dash_post(
+        app, client, f"{UPLOAD_CHECKED}.data", {f"{UPLOAD_CONFIRM}.n_clicks": 1, **state},
+        changed=f"{UPLOAD_CONFIRM}.n_clicks", token=token,
+    )  # fmt: skip
+
+
+def _revert(app: Any, client: FlaskClient, token: str | None, import_id: int) -> Any:
+    return dash_post(
+        app, client, f"{HISTORY_STATUS}.children",
+        {
+            f"{HISTORY_CONFIRM}.submit_n_clicks": 1,
+            f"{HISTORY_PENDING}.data": import_id,
+            "_pages_location.search": "?lang=en",
+        },
+        changed=f"{HISTORY_CONFIRM}.submit_n_clicks", token=token,
+    )  # fmt: skip
+
+
+def _signature() -> dict[str, Any]:
+    import hashlib
+
+    return {
+        "files": [["good.csv", hashlib.sha256(GOOD_CSV.encode()).hexdigest()]],
+        "year": None,
+    }
+
+
+def test_the_protected_callbacks_are_registered_with_the_outputs_the_tests_post_to(
+    app_and_tracker: tuple[Any, Any],
+) -> None:
+    app, _ = app_and_tracker
+    keys = " ".join(app.callback_map)
+    assert f"{UPLOAD_CHECKED}.data" in keys and f"{HISTORY_STATUS}.children" in keys
+    assert UPLOAD_FILES in json.dumps([v["state"] for v in app.callback_map.values()])
+
+
+def test_no_session_no_token_is_refused_before_the_callback(
+    app_and_tracker: tuple[Any, Any],
+) -> None:
+    app, tracker = app_and_tracker
+    before = _imports(tracker)
+    client = app.server.test_client()
+    for response in (_check(app, client, None), _commit(app, client, None, _signature())):
+        assert response.status_code == 403
+    assert _revert(app, client, None, 1).status_code == 403
+    assert _imports(tracker) == before
+
+
+def test_anonymous_session_with_token_is_refused_inside_the_callback(
+    app_and_tracker: tuple[Any, Any],
+) -> None:
+    app, tracker = app_and_tracker
+    before = _imports(tracker)
+    client = app.server.test_client()
+    client.get("/upload")
+    token = client.get_cookie("_csrf_token").value  # type: ignore[union-attr]
+    check = _check(app, client, token)
+    commit = _commit(app, client, token, _signature())
+    assert check.status_code == 200 and commit.status_code == 200
+    for response in (check, commit):
+        body = response.get_json()["response"]
+        assert UPLOAD_REFUSED in json.dumps(body["upload-report"])
+        assert body["upload-checked"]["data"] is None
+    revert = _revert(app, client, token, before[0][0])
+    assert revert.status_code == 200
+    assert "editor" in json.dumps(revert.get_json()["response"][HISTORY_STATUS])
+    assert _imports(tracker) == before
+
+
+def test_viewer_is_refused_and_nothing_changes(app_and_tracker: tuple[Any, Any]) -> None:
+    app, tracker = app_and_tracker
+    before = _imports(tracker)
+    client = app.server.test_client()
+    token = login(client, "vic", "vic-password")
+    for response in (_check(app, client, token), _commit(app, client, token, _signature())):
+        assert response.status_code == 200
+        assert UPLOAD_REFUSED in json.dumps(response.get_json()["response"]["upload-report"])
+    _revert(app, client, token, before[0][0])
+    assert _imports(tracker) == before
+
+
+def test_editor_checks_commits_and_reverts_and_each_write_is_audited(
+    app_and_tracker: tuple[Any, Any],
+) -> None:
+    app, tracker = app_and_tracker
+    before = _imports(tracker)
+    client = app.server.test_client()
+    token = login(client, "erin", "erin-password")
+
+    check = _check(app, client, token)
+    assert check.status_code == 200
+    body = check.get_json()["response"]
+    assert body["upload-checked"]["data"] == _signature()
+    assert body["upload-confirm"]["disabled"] is False
+    assert "new 1 · unchanged 0 · revised 1" in json.dumps(
+        body["upload-report"], ensure_ascii=False
+    )
+    assert _imports(tracker) == before  # a dry run writes nothing
+
+    commit = _commit(app, client, token, body["upload-checked"]["data"])
+    assert commit.status_code == 200
+    after = _imports(tracker)
+    assert len(after) == len(before) + 1
+    new_id, name, state = after[0]
+    assert (name, state) == ("good.csv", "active")
+    assert tracker.store.get_import(new_id).user == "erin"
+    obs = tracker.store.observations(indicators=["rd_intensity"], regions=["jiangsu"])
+    assert obs.loc[obs["year"] == 2024, "value"].tolist() == [3.41]
+
+    revert = _revert(app, client, token, new_id)
+    assert revert.status_code == 200
+    assert tracker.store.get_import(new_id).state == "reverted"
+    log = tracker.store.audit_log()
+    actions = list(zip(log["action"], log["user"], strict=True))
+    assert actions[:3] == [("revert", "erin"), ("import", "erin"), ("login", "erin")]
+
+
+def test_commit_needs_the_bytes_that_were_checked(app_and_tracker: tuple[Any, Any]) -> None:
+    app, tracker = app_and_tracker
+    before = _imports(tracker)
+    client = app.server.test_client()
+    token = login(client, "erin", "erin-password")
+    stale = {"files": [["good.csv", "0" * 64]], "year": None}
+    response = _commit(app, client, token, stale)
+    assert response.status_code == 200
+    assert _imports(tracker) == before
+
+
+def test_editor_session_without_token_or_from_another_site_is_refused(
+    app_and_tracker: tuple[Any, Any],
+) -> None:
+    app, tracker = app_and_tracker
+    before = _imports(tracker)
+    client = app.server.test_client()
+    token = login(client, "erin", "erin-password")
+    assert _commit(app, client, None, _signature()).status_code == 403
+    assert _commit(app, client, "forged-token-" + "x" * 40, _signature()).status_code == 403
+    evil = _check(app, client, token, origin="http://evil.example")
+    assert evil.status_code == 403
+    no_origin = _check(app, client, token, origin=None)
+    assert no_origin.status_code == 403
+    # Referer stands in for Origin (older browsers, some proxies)
+    referer = _check(app, client, token, origin=None, referer=f"{ORIGIN}/upload")
+    assert referer.status_code == 200
+    assert _imports(tracker) == before
+
+
+def test_a_demoted_editor_loses_the_right_at_once(app_and_tracker: tuple[Any, Any]) -> None:
+    app, tracker = app_and_tracker
+    before = _imports(tracker)
+    client = app.server.test_client()
+    token = login(client, "erin", "erin-password")
+    tracker.store.set_role("erin", "viewer", by="admin")
+    response = _commit(app, client, token, _signature())
+    assert UPLOAD_REFUSED in json.dumps(response.get_json()["response"]["upload-report"])
+    assert _imports(tracker) == before
+
+
+def test_the_upload_page_shows_the_form_to_editors_only(app_and_tracker: tuple[Any, Any]) -> None:
+    from dashboard.pages import upload
+
+    app, _ = app_and_tracker
+    with app.server.test_request_context("/upload"):
+        import flask
+
+        flask.session.clear()
+        anonymous = page_json(upload.layout(lang="en"))
+    assert UPLOAD_REFUSED in anonymous and UPLOAD_FILES not in anonymous
+    assert "log in as an editor" in anonymous
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_every_edit_page_renders_for_an_editor_and_for_anonymous(
+    app_and_tracker: tuple[Any, Any], lang: str
+) -> None:
+    import flask
+
+    from dashboard import auth
+    from dashboard.pages import history, login, reports, upload
+
+    app, tracker = app_and_tracker
+    layouts = (upload.layout, history.layout, login.layout, login.logout_layout, reports.layout)
+    with app.server.test_request_context("/"):
+        anonymous = [page_json(f(lang=lang)) for f in layouts]
+        row = tracker.store.get_user("erin")
+        flask.session[auth.SESSION_USER] = "erin"
+        flask.session[auth.SESSION_FINGERPRINT] = auth._fingerprint(row["password_hash"])
+        flask.g.pop("targets_user", None)
+        editor = [page_json(f(lang=lang)) for f in layouts]
+    assert UPLOAD_FILES in editor[0] and UPLOAD_FILES not in anonymous[0]
+    assert "history-revert" in editor[1] and "history-revert" not in anonymous[1]
+    assert login.LOGIN_USER in anonymous[2] and login.LOGOUT_FORM in editor[2]
+    assert login.LOGOUT_FORM in editor[3] and login.LOGOUT_FORM not in anonymous[3]
+    assert reports.REPORTS_DOWNLOAD in anonymous[4]
+
+
+def test_upload_size_is_bounded_in_the_page_and_on_the_server(
+    app_and_tracker: tuple[Any, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from dashboard.pages import upload
+    from targets import config
+
+    app, tracker = app_and_tracker
+    with app.server.test_request_context("/upload"):
+        import flask
+
+        from dashboard import auth
+
+        row = tracker.store.get_user("erin")
+        flask.session[auth.SESSION_USER] = "erin"
+        flask.session[auth.SESSION_FINGERPRINT] = auth._fingerprint(row["password_hash"])
+        page = page_json(upload.layout(lang="en"))
+    assert f'"max_size": {config.MAX_UPLOAD_BYTES}' in page
+    before = _imports(tracker)
+    client = app.server.test_client()
+    token = login(client, "erin", "erin-password")
+    monkeypatch.setattr(config, "MAX_UPLOAD_BYTES", len(GOOD_CSV.encode()) - 1)
+    response = _check(app, client, token)
+    report = json.dumps(response.get_json()["response"]["upload-report"], ensure_ascii=False)
+    assert "more than the limit of" in report
+    assert response.get_json()["response"]["upload-checked"]["data"] is None
+    assert _imports(tracker) == before
+
+
+@pytest.mark.parametrize(
+    ("fmt", "magic"), [("xlsx", b"PK\x03\x04"), ("csv", None), ("html", b"<!"), ("pdf", b"%PDF")]
+)
+def test_reports_download_callback_sends_each_format(
+    app_and_tracker: tuple[Any, Any], fmt: str, magic: bytes | None
+) -> None:
+    import base64
+
+    from dashboard.pages import reports
+
+    app, _ = app_and_tracker
+    client = app.server.test_client()
+    client.get("/reports")
+    token = client.get_cookie("_csrf_token").value  # type: ignore[union-attr]
+    response = dash_post(
+        app, client, f"{reports.REPORTS_DOWNLOAD}.data",
+        {
+            f"{reports.BUTTONS[fmt]}.n_clicks": 1,
+            f"{reports.REPORTS_MILESTONE}.value": 2025,
+            f"{reports.REPORTS_REGIONS}.value": ["anhui", "not-a-region"],
+            f"{reports.REPORTS_INDICATORS}.value": ["rd_intensity"],
+            f"{reports.REPORTS_LANG}.value": "en",
+            "_pages_location.search": "?lang=en",
+        },
+        changed=f"{reports.BUTTONS[fmt]}.n_clicks", token=token,
+    )  # fmt: skip
+    assert response.status_code == 200
+    sent = response.get_json()["response"][reports.REPORTS_DOWNLOAD]["data"]
+    assert sent["filename"] == f"yrd-targets-2025-en.{fmt}" and sent["base64"] is True
+    data = base64.b64decode(sent["content"])
+    if magic is not None:
+        assert data.lstrip()[: len(magic)].upper() == magic.upper()
+    else:
+        text = data.decode("utf-8-sig")
+        assert "rd_intensity" in text or "R&D" in text
+        assert "anhui" in text.lower() and "jiangsu" not in text.lower()

@@ -1,0 +1,279 @@
+"""The figure builders of dashboard/figures.py, on hand-made frames in the engine's shape."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from dashboard import figures
+from dashboard import format as fmt
+
+NAMES = {"anhui": "安徽", "jiangsu": "江苏", "yrd": "长三角"}
+
+
+def obs_frame() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "region": ["anhui"] * 4 + ["jiangsu"] * 3,
+            "year": [2018, 2020, 2022, 2023, 2018, 2022, 2023],
+            "value": [2.16, 2.28, 2.56, 2.69, 2.70, 3.12, 3.29],
+        }
+    )
+
+
+def gaps_frame() -> pd.DataFrame:
+    """Two regions' gap rows for a '>= 3 by 2025' goal."""
+    return pd.DataFrame(
+        {
+            "indicator": ["rd_intensity", "rd_intensity"],
+            "region": ["anhui", "jiangsu"],
+            "year": [2023, 2023],
+            "value": [2.69, 3.29],
+            "milestone_year": [2025, 2025],
+            "target": [3.0, 3.0],
+            "comparator": [">=", ">="],
+            "gap": [0.31, 0.0],
+            "gap_pct": [0.31 / 3, 0.0],
+            "baseline_year": [2018, 2018],
+            "baseline_value": [2.16, 2.70],
+            "projected": [2.95, 3.60],
+            "status": ["moderate", "achieved"],
+            "schedule_years": [-0.8, 1.5],
+        }
+    )
+
+
+def traces(fig, kind: str, region: str | None = None) -> list:
+    return [
+        tr
+        for tr in fig.data
+        if tr.meta
+        and tr.meta.get("kind") == kind
+        and (region is None or tr.meta.get("region") == region)
+    ]
+
+
+def test_series_figure_draws_observed_goal_baseline_projection_and_required_path() -> None:
+    fig = figures.series_figure(
+        obs_frame(), gaps_frame(), region_names=NAMES, lang="zh", decimals=2, unit="%"
+    )
+    observed = traces(fig, "observed")
+    assert [tr.name for tr in observed] == ["安徽", "江苏"]
+    assert list(observed[0].x) == [2018, 2020, 2022, 2023]
+    assert list(observed[0].y) == pytest.approx([2.16, 2.28, 2.56, 2.69])
+
+    (goal,) = traces(fig, "goal")
+    assert list(goal.y) == [3.0, 3.0]
+    assert list(goal.x) == [2018, 2025]
+    assert goal.line.dash == figures.GOAL_DASH
+    assert "2025" in goal.name and "≥ 3.00%" in goal.name
+
+    (base,) = traces(fig, "baseline", "anhui")
+    assert (list(base.x), list(base.y)) == ([2018], [2.16])
+    assert base.marker.symbol == "diamond-open"
+
+    (proj,) = traces(fig, "projection", "anhui")
+    assert proj.line.dash == "dash"
+    assert proj.x[0] == 2023 and proj.x[-1] == 2025
+    assert proj.y[0] == pytest.approx(2.69) and proj.y[-1] == pytest.approx(2.95)
+
+    (req,) = traces(fig, "required", "anhui")
+    assert req.line.dash == "dot"
+    assert req.y[0] == pytest.approx(2.69) and req.y[-1] == pytest.approx(3.0)
+    # constant growth rate: the middle year is the geometric mean of its neighbours
+    assert req.y[1] == pytest.approx((2.69 * 3.0) ** 0.5)
+    # the projection and required path share the region's colour and legend group
+    assert proj.line.color == req.line.color == observed[0].line.color
+    assert proj.legendgroup == "anhui"
+
+
+def test_series_figure_one_goal_line_per_region_when_targets_differ() -> None:
+    gaps = gaps_frame().assign(target=[2.9, 3.1])
+    fig = figures.series_figure(
+        obs_frame(), gaps, region_names=NAMES, lang="en", decimals=1, unit="%"
+    )
+    goals = traces(fig, "goal")
+    assert sorted(tr.y[0] for tr in goals) == [2.9, 3.1]
+    assert {tuple(tr.meta["regions"]) for tr in goals} == {("anhui",), ("jiangsu",)}
+
+
+def test_series_figure_draws_no_required_path_to_a_goal_already_met() -> None:
+    fig = figures.series_figure(
+        obs_frame(), gaps_frame(), region_names=NAMES, lang="zh", decimals=2, unit="%"
+    )
+    # Jiangsu (3.29 >= 3) is achieved: its projection stays, the required path goes
+    assert traces(fig, "required", "jiangsu") == []
+    assert len(traces(fig, "projection", "jiangsu")) == 1
+
+
+def test_series_figure_skips_paths_when_latest_year_reaches_the_milestone() -> None:
+    gaps = gaps_frame().assign(year=[2025, 2025])
+    fig = figures.series_figure(
+        obs_frame(), gaps, region_names=NAMES, lang="zh", decimals=2, unit="%"
+    )
+    assert traces(fig, "projection") == [] and traces(fig, "required") == []
+
+
+def test_series_figure_without_observations_says_no_data() -> None:
+    fig = figures.series_figure(
+        obs_frame().iloc[0:0], gaps_frame(), region_names=NAMES, lang="en", decimals=2, unit="%"
+    )
+    assert fig.data == ()
+    assert fig.layout.annotations[0].text == "No data"
+
+
+def test_path_between_is_linear_when_a_value_is_not_positive() -> None:
+    years, values = figures.path_between(2020, -1.0, 2024, 3.0)
+    assert years == [2020, 2021, 2022, 2023, 2024]
+    assert values == pytest.approx([-1.0, 0.0, 1.0, 2.0, 3.0])
+
+
+def test_gap_bar_figure_orders_largest_gap_on_top_with_status_symbols() -> None:
+    gaps = pd.concat(
+        [
+            gaps_frame(),
+            pd.DataFrame(
+                {"region": ["yrd"], "year": [2023], "gap": [0.5], "status": ["insufficient"]}
+            ),
+        ],
+        ignore_index=True,
+    )
+    fig = figures.gap_bar_figure(gaps, region_names=NAMES, lang="zh", decimals=2, unit="%")
+    # plotly draws the first category at the bottom: the largest gap is last in the array
+    assert list(fig.layout.yaxis.categoryarray) == ["江苏", "安徽", "长三角"]
+    by_status = {tr.meta["status"]: tr for tr in fig.data}
+    assert set(by_status) == {"achieved", "moderate", "insufficient"}
+    assert list(by_status["moderate"].x) == [0.31]
+    assert by_status["moderate"].text[0] == f"{fmt.status_symbol('moderate')} 0.31 (2023)"
+    assert by_status["moderate"].marker.color == fmt.STATUS_COLOURS["moderate"][0]
+    assert by_status["moderate"].name == fmt.status_text("moderate", "zh")
+
+
+def test_gap_bar_figure_leaves_out_rows_without_gap() -> None:
+    gaps = gaps_frame().assign(gap=[None, None])
+    fig = figures.gap_bar_figure(gaps, region_names=NAMES, lang="en", decimals=2, unit="%")
+    assert fig.data == ()
+
+
+@pytest.mark.parametrize(
+    ("value", "target", "comparator", "share"),
+    [
+        (2.7, 3.0, ">=", 0.9),
+        (35.0, 35.0, "<=", 1.0),
+        (50.0, 35.0, "<=", 0.7),
+        (None, 3.0, ">=", None),
+    ],
+)
+def test_goal_share(value, target, comparator, share) -> None:
+    result = figures.goal_share(value, target, comparator)
+    assert result == (pytest.approx(share) if share is not None else None)
+
+
+def test_bullet_figure_normalises_each_indicator_to_its_goal() -> None:
+    gaps = pd.DataFrame(
+        {
+            "indicator": ["rd_intensity", "pm25", "words"],
+            "region": ["anhui"] * 3,
+            "year": [2023, 2023, None],
+            "value": [2.7, 50.0, None],
+            "target": [3.0, 35.0, None],
+            "comparator": [">=", "<=", None],
+            "baseline_value": [2.16, 70.0, None],
+            "status": ["moderate", "moving_away", "no_data"],
+        }
+    )
+    fig = figures.bullet_figure(
+        gaps,
+        names={"rd_intensity": "研发", "pm25": "PM2.5"},
+        decimals={"rd_intensity": 2, "pm25": 0},
+        units={"rd_intensity": "%", "pm25": "μg/m³"},
+        lang="zh",
+    )
+    shares = {tr.y[0]: tr.x[0] for tr in fig.data if tr.meta["kind"] == "share"}
+    assert shares == {"研发": pytest.approx(90.0), "PM2.5": pytest.approx(70.0)}
+    (base,) = [tr for tr in fig.data if tr.meta["kind"] == "baseline"]
+    assert dict(zip(base.y, base.x, strict=True)) == {
+        "研发": pytest.approx(72.0),
+        "PM2.5": pytest.approx(50.0),
+    }
+    # first indicator on top; the words-only row is left out
+    assert list(fig.layout.yaxis.categoryarray) == ["PM2.5", "研发"]
+    assert fig.layout.shapes[0].x0 == 100  # the goal line
+
+
+def tiles() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "region": ["a1", "a2", "b1"],
+            "name": ["甲一", "甲二", "乙<一>"],
+            "col": [0, 1, 1],
+            "row": [0, 0, 1],
+            "group": ["a", "a", "b"],
+            "group_name": ["甲", "甲", "乙"],
+            "status": ["achieved", "no_data", "moving_away"],
+            "label": ["1.0", "—", "2.0"],
+            "year": [2023, None, 2022],
+        }
+    )
+
+
+def test_tile_map_draws_one_square_per_tile_coloured_by_status() -> None:
+    fig = figures.tile_map_figure(tiles(), lang="zh")
+    rects = [s for s in fig.layout.shapes if s.type == "rect"]
+    assert len(rects) == 3
+    assert [r.fillcolor for r in rects] == [
+        fmt.STATUS_COLOURS[s][0] for s in ("achieved", "no_data", "moving_away")
+    ]
+    # row 1 is drawn south of row 0
+    assert rects[2].y0 < rects[0].y0
+    (text,) = [tr for tr in fig.data if tr.meta["kind"] == "tiles"]
+    assert text.text[0] == (
+        f"甲一<br>{fmt.status_symbol('achieved')} 1.0<br><span style='font-size:0.85em'>2023</span>"
+    )
+    assert text.text[1] == f"甲二<br>{fmt.status_symbol('no_data')} —"  # no value, no year
+    # names are escaped: plotly's text markup never sees a tag from the data
+    assert text.text[2].startswith("乙&lt;一&gt;")
+    assert list(text.textfont.color) == [
+        fmt.STATUS_COLOURS[s][1] for s in ("achieved", "no_data", "moving_away")
+    ]
+    legend = [tr.meta["status"] for tr in fig.data if tr.meta["kind"] == "legend"]
+    assert legend == ["achieved", "moving_away", "no_data"]
+    assert [a.text for a in fig.layout.annotations] == ["<b>甲</b>", "<b>乙</b>"]
+
+
+def test_outline_segments_follow_group_borders() -> None:
+    segments = figures.outline_segments(tiles())
+    # a1+a2 form a 2x1 block (6 outer edges), b1 is alone (4 edges), one edge shared
+    assert len(segments) == 9
+    # the edge between a2 (1,0) and b1 (1,1) is drawn once
+    assert segments.count(((0.5, -0.5), (1.5, -0.5))) == 1
+
+
+def test_tiles_frame_marks_regions_without_rows_as_no_data() -> None:
+    frame = figures.tiles_frame(
+        [
+            {"region": "anhui", "name": "安徽", "col": 0, "row": 0},
+            {"region": "x", "name": "X", "col": 1, "row": 0},
+        ],
+        gaps_frame(),
+        decimals=2,
+    )
+    assert frame["status"].tolist() == ["moderate", "no_data"]
+    assert frame["label"].tolist() == ["2.69", "—"]
+    assert frame["year"].tolist()[0] == 2023
+
+
+def test_status_colours_are_readable() -> None:
+    """WCAG AA: every status's text colour on its background has contrast >= 4.5."""
+    for status, (bg, fg) in fmt.STATUS_COLOURS.items():
+        assert fmt.contrast_ratio(bg, fg) >= 4.5, status
+
+
+def test_number_formatting() -> None:
+    assert fmt.number(1234.5, 1) == "1,234.5"
+    assert fmt.number(float("nan"), 2) == "—"
+    assert fmt.number(None) == "—"
+    assert fmt.number(-0.001, 2) == "0.00"
+    assert fmt.value_with_unit(2.694, 2, "%") == "2.69%"
+    assert fmt.value_with_unit(35, 0, "微克/立方米") == "35 微克/立方米"
+    assert fmt.percent(0.823) == "82%"

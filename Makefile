@@ -17,8 +17,14 @@ $(STAMP): pyproject.toml package.json
 
 install: $(STAMP)
 
-run: install
-	$(VENV)/bin/targets serve --host $(HOST) --port $(PORT)
+# A random session key made once per checkout (data/.secret_key, mode 600, never committed);
+# in production set TARGETS_SECRET_KEY yourself, the same for every worker.
+data/.secret_key:
+	@umask 077 && python3 -c 'import secrets; print(secrets.token_hex(32))' > $@
+
+run: install data/.secret_key
+	TARGETS_SECRET_KEY="$${TARGETS_SECRET_KEY:-$$(cat data/.secret_key)}" \
+	  $(VENV)/bin/targets serve --host $(HOST) --port $(PORT)
 
 # Chromium (browser tests), Noto CJK (Chinese in PDFs) and poppler (PDF checks) come from Debian.
 # Installed here when missing and we are root; otherwise the tests say what is missing.

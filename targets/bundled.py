@@ -114,11 +114,12 @@ def split_rows(rows: Iterable[dict[str, str]]) -> Split:
             continue
         ind, unit, factor = INDICATOR_MAP[name]
         region, scope_note = REGION_MAP[row["region"]]
-        value = float(row["value"]) * factor
+        # keep the published digits exactly; only a unit conversion computes a new number
+        value = row["value"] if factor == 1.0 else repr(round(float(row["value"]) * factor, 10))
         extra = scope_note
         if factor != 1.0:
             extra = "; ".join(p for p in (extra, f"published as {row['value']} {row['unit']}") if p)
-        out = [ind, region, row["year"], f"{value:g}", unit, _note(row, extra)]
+        out = [ind, region, row["year"], value, unit, _note(row, extra)]
         key = (name, row["region"], row["year"])
         if key in IN_FORCE_SOURCE and IN_FORCE_SOURCE[key] != row["source"]:
             superseded.append(out)
@@ -169,8 +170,14 @@ def is_bundled(note: str) -> bool:
 if __name__ == "__main__":  # pragma: no cover - a maintainer's tool
     import sys
 
-    source = Path(sys.argv[1]) if len(sys.argv) > 1 else config.ROOT.parent / "shared" / "data" / "observed_sources.csv"
+    source = (
+        Path(sys.argv[1])
+        if len(sys.argv) > 1
+        else config.ROOT.parent / "shared" / "data" / "observed_sources.csv"
+    )
     result = build_bundled(source)
-    print(f"in force: {len(result.main)}, superseded: {len(result.superseded)}, excluded: {len(result.excluded)}")
+    print(
+        f"in force: {len(result.main)}, superseded: {len(result.superseded)}, excluded: {len(result.excluded)}"
+    )
     for row, why in result.excluded:
         print(f"  excluded {row['indicator']} {row['region']} {row['year']} {row['value']}: {why}")

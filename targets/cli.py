@@ -94,7 +94,9 @@ class TargetsGroup(click.Group):
 
 
 @click.group(cls=TargetsGroup)
-@click.option("--db", envvar="TARGETS_DB", help="Database URL (default: a SQLite file under data/).")
+@click.option(
+    "--db", envvar="TARGETS_DB", help="Database URL (default: a SQLite file under data/)."
+)
 @click.option(
     "--catalogue", envvar="TARGETS_CATALOGUE", help="Catalogue path (default: indicators.yaml)."
 )
@@ -152,7 +154,9 @@ def indicators(obj: Context, as_json: bool) -> None:
 
 
 @main.command()
-@click.option("--indicator", "indicators_", multiple=True, help="Indicator id or name (repeatable).")
+@click.option(
+    "--indicator", "indicators_", multiple=True, help="Indicator id or name (repeatable)."
+)
 @click.option("--region", "regions_", multiple=True, help="Region id or alias (repeatable).")
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table")
 @click.pass_obj

@@ -15,7 +15,10 @@ CODES: dict[str, tuple[str, str]] = {
     # catalogue
     "catalogue-yaml": ("the catalogue is not valid YAML", "指标目录不是有效的 YAML"),
     "catalogue-schema": ("a catalogue entry breaks the schema", "指标目录条目不符合格式"),
-    "catalogue-unknown-series": ("a formula names a series that does not exist", "公式引用了不存在的序列"),
+    "catalogue-unknown-series": (
+        "a formula names a series that does not exist",
+        "公式引用了不存在的序列",
+    ),
     "catalogue-out-of-range": ("a goal value is outside valid_range", "目标值超出有效范围"),
     "catalogue-unknown-region": ("a scope or override names an unknown region", "范围中有未知地区"),
     "catalogue-duplicate-id": ("two entries share one id", "指标编号重复"),
@@ -23,7 +26,10 @@ CODES: dict[str, tuple[str, str]] = {
     "file-unreadable": ("the file is not a spreadsheet this tool can read", "文件不是可读取的表格"),
     "file-too-large": ("the file passes a configured size bound", "文件超过大小限制"),
     "file-too-many-rows": ("the file passes the configured row bound", "文件行数超过限制"),
-    "file-too-many-sheets": ("the workbook passes the configured sheet bound", "工作表数量超过限制"),
+    "file-too-many-sheets": (
+        "the workbook passes the configured sheet bound",
+        "工作表数量超过限制",
+    ),
     "file-empty": ("no data found in the file", "文件中没有数据"),
     "layout-unknown": ("the sheet's layout could not be recognised", "无法识别表格布局"),
     # import: cell level
@@ -34,7 +40,10 @@ CODES: dict[str, tuple[str, str]] = {
     "bad-value": ("a value that is not a number", "数值无法识别"),
     "out-of-range": ("a value outside the indicator's valid_range", "数值超出有效范围"),
     "unit-mismatch": ("a unit that cannot be converted with certainty", "单位不一致且无法确定换算"),
-    "duplicate-conflict": ("the same observation twice with different values", "同一观测值出现两次且不一致"),
+    "duplicate-conflict": (
+        "the same observation twice with different values",
+        "同一观测值出现两次且不一致",
+    ),
 }
 
 

@@ -97,7 +97,11 @@ class Tracker:
 
         def compute() -> pd.DataFrame:
             return compute_gaps(
-                self.catalogue, self.regions, self.store.observations(), milestone=milestone, year=year
+                self.catalogue,
+                self.regions,
+                self.store.observations(),
+                milestone=milestone,
+                year=year,
             )
 
         frame = self._cached(("gaps", milestone, year), compute)
@@ -122,6 +126,8 @@ class Tracker:
             ind = self.catalogue.lookup(name)
             if ind is None:
                 hint = ", ".join(self.catalogue.suggest(name))
-                raise KeyError(f"unknown indicator {name!r}" + (f"; did you mean {hint}?" if hint else ""))
+                raise KeyError(
+                    f"unknown indicator {name!r}" + (f"; did you mean {hint}?" if hint else "")
+                )
             out.append(ind.id)
         return out

@@ -16,7 +16,11 @@ ROOT = Path(__file__).resolve().parents[1]
 
 # indicator, region, {year: value}
 SERIES: list[tuple[str, str, dict[int, float]]] = [
-    ("rd_intensity", "shanghai", {2018: 4.16, 2019: 4.00, 2020: 4.17, 2021: 4.21, 2022: 4.44, 2023: 4.34}),
+    (
+        "rd_intensity",
+        "shanghai",
+        {2018: 4.16, 2019: 4.00, 2020: 4.17, 2021: 4.21, 2022: 4.44, 2023: 4.34},
+    ),
     ("rd_intensity", "jiangsu", {2018: 2.70, 2020: 2.93, 2021: 2.95, 2022: 3.12, 2023: 3.29}),
     ("rd_intensity", "zhejiang", {2018: 2.57, 2020: 2.88, 2022: 3.11, 2023: 3.20}),
     ("rd_intensity", "anhui", {2018: 2.16, 2020: 2.28, 2022: 2.56, 2023: 2.69}),

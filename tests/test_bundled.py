@@ -47,7 +47,10 @@ def test_committed_files_are_the_build_of_the_gathered_table(tmp_path: Path) -> 
 def test_every_value_carries_its_source_and_no_estimate_stands() -> None:
     rows = read(BUNDLED_DIR / MAIN_FILE)
     assert len(rows) > 100
-    assert all("http" in r["note"] and "«" in r["note"] for r in rows)
+    assert all(("http" in r["note"] or "github:" in r["note"]) and "«" in r["note"] for r in rows)
+    # published digits kept exactly (Jiangsu's revised 2020 GDP is 104566.6, not 104567)
+    gdp = {(r["region"], r["year"]): r["value"] for r in rows if r["indicator"] == "gdp"}
+    assert gdp[("jiangsu", "2020")] == "104566.6"
     # Shanghai's 2021 R&D intensity is an estimate ("预计达4.1%左右"): never bundled
     assert not any(r["indicator"] == "rd_intensity" and r["region"] == "shanghai"
                    and r["year"] == "2021" for r in rows)  # fmt: skip
@@ -66,7 +69,9 @@ def test_first_start_imports_bundled_data_visibly(bundled_tracker: Tracker) -> N
     assert ensure_bundled(bundled_tracker) is None  # not twice
 
 
-def test_conflicting_releases_both_visible_national_table_in_force(bundled_tracker: Tracker) -> None:
+def test_conflicting_releases_both_visible_national_table_in_force(
+    bundled_tracker: Tracker,
+) -> None:
     store = bundled_tracker.store
     in_force = store.observations(["rd_intensity"], ["zhejiang"]).set_index("year")["value"]
     assert in_force[2023] == pytest.approx(3.20)
@@ -85,7 +90,7 @@ def test_derived_values_against_published_ratios(bundled_tracker: Tracker) -> No
     # Zhejiang 2024: urban 5033 / resident 6670 万人 = 75.46%; published 75.5% (rounding agrees)
     published = value("urbanization_rate", "zhejiang", 2024)
     assert published == pytest.approx(75.5)
-    assert 5033 / 6670 * 100 == pytest.approx(published, abs=0.05)
+    assert pytest.approx(published, abs=0.05) == 5033 / 6670 * 100
     # 2024 whole-region urbanisation from components: Σ urban / Σ resident population
     expected = (2228 + 6440 + 5033 + 3831) / (2480 + 8526 + 6670 + 6123) * 100
     assert value("urbanization_rate", "yrd", 2024) == pytest.approx(expected)

@@ -173,6 +173,10 @@ def data(obj: Context, indicators_: tuple[str, ...], regions_: tuple[str, ...], 
 @click.option("--region", "regions_", multiple=True)
 @click.option("--indicator", "indicators_", multiple=True)
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table")
+@click.option(
+    "--behind-schedule", "behind", is_flag=True, help="Only rows behind schedule, with pace."
+)
+@click.option("--lang", type=click.Choice(["zh", "en"]), default="en", help="Pace text language.")
 @click.pass_obj
 def gaps(
     obj: Context,
@@ -181,16 +185,50 @@ def gaps(
     regions_: tuple[str, ...],
     indicators_: tuple[str, ...],
     fmt: str,
+    behind: bool,
+    lang: str,
 ) -> None:
     """Gap, progress, rates, projection and status per indicator × region × milestone."""
     t = obj.tracker
-    frame = t.gaps(
-        milestone=milestone,
-        year=year,
-        indicators=t.resolve_indicators(indicators_),
-        regions=t.resolve_regions(regions_),
-    )
+    inds, regs = t.resolve_indicators(indicators_), t.resolve_regions(regions_)
+    if behind:
+        if year is not None:
+            raise click.UsageError("--behind-schedule judges on all values; drop --year")
+        frame = t.behind_schedule(milestone, lang)
+        if inds:
+            frame = frame[frame["indicator"].isin(inds)]
+        if regs:
+            frame = frame[frame["region"].isin(regs)]
+        cols = ["indicator", "region", "milestone_year", "value", "target", "progress",
+                "time_elapsed", "schedule_years", "status", "pace"]  # fmt: skip
+        click.echo(render(frame[cols].reset_index(drop=True), fmt))
+        return
+    frame = t.gaps(milestone=milestone, year=year, indicators=inds, regions=regs)
     click.echo(render(frame[GAP_COLUMNS], fmt))
+
+
+@main.command()
+@click.option("--milestone", type=int, required=True, help="The milestone year judged (e.g. 2025).")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table")
+@click.option("--lang", type=click.Choice(["zh", "en"]), default="en")
+@click.pass_obj
+def assess(obj: Context, milestone: int, fmt: str, lang: str) -> None:
+    """The final evaluation of a milestone: met / missed / pending per goal, margin, source."""
+    frame = obj.tracker.assessment(milestone, lang)
+    if fmt == "table":
+        cols = ["indicator", "region", "target", "comparator", "value", "verdict", "margin",
+                "margin_pct", "source"]  # fmt: skip
+        frame = frame[cols]
+    click.echo(render(frame, fmt))
+
+
+@main.command()
+@click.option("--level", type=click.Choice(["province", "city"]), default="province")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table")
+@click.pass_obj
+def convergence(obj: Context, level: str, fmt: str) -> None:
+    """Whether regional differences narrow: spread (cv, max/min) trend per benchmarked goal."""
+    click.echo(render(obj.tracker.convergence(level), fmt))
 
 
 @main.command("import")

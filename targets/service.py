@@ -131,3 +131,69 @@ class Tracker:
                 )
             out.append(ind.id)
         return out
+
+    # -- analyses (targets.assessment, convergence, contribution, methods) --------------------
+    def assessment(self, milestone: int, lang: str = "zh") -> pd.DataFrame:
+        """The final-evaluation table of one milestone year (targets.assessment.final_assessment)."""
+        from targets.assessment import final_assessment
+
+        def compute() -> pd.DataFrame:
+            return final_assessment(
+                self.catalogue, self.regions, self.store.observations(), milestone, lang
+            )
+
+        return self._cached(("assessment", milestone, lang), compute)
+
+    def behind_schedule(self, milestone: int | None = None, lang: str = "zh") -> pd.DataFrame:
+        """Gap rows behind schedule, most behind first, with a `pace` column in `lang`."""
+        from targets.assessment import behind_schedule
+
+        gaps = self.gaps(milestone=milestone)
+        return self._cached(("behind", milestone, lang), lambda: behind_schedule(gaps, lang))
+
+    def convergence(self, level: str = "province") -> pd.DataFrame:
+        """Per benchmarked indicator: the trend of the spread across regions of `level`."""
+        from targets.convergence import convergence_table
+
+        def compute() -> pd.DataFrame:
+            return convergence_table(
+                self.catalogue,
+                self.regions,
+                self.store.observations(),
+                level,  # type: ignore[arg-type]
+            )
+
+        return self._cached(("convergence", level), compute)
+
+    def spread(self, indicator: str, level: str = "province") -> pd.DataFrame:
+        """Per complete year: the spread of `indicator` across regions of `level` (cv, max/min)."""
+        from targets.convergence import spread
+
+        def compute() -> pd.DataFrame:
+            return spread(self.observations(), self.regions, indicator, level)  # type: ignore[arg-type]
+
+        return self._cached(("spread", indicator, level), compute)
+
+    def contributions(self, indicator: str, year: int | None = None) -> pd.DataFrame:
+        """Each member's part of the regional gap of `indicator` (default: its latest year)."""
+        from targets.contribution import regional_gap_contributions
+
+        if year is None:
+            years = pd.to_numeric(self.observations([indicator])["year"], errors="coerce")
+            if years.dropna().empty:
+                raise ValueError(f"no value of {indicator} yet")
+            year = int(years.max())
+
+        def compute() -> pd.DataFrame:
+            return regional_gap_contributions(
+                self.catalogue, self.regions, self.store.observations(), indicator, int(year)
+            )
+
+        return self._cached(("contributions", indicator, year), compute)
+
+    def methods(self, milestone: int | None = None) -> pd.DataFrame:
+        """The three methods side by side per gap row, with `agree` (targets.methods)."""
+        from targets.methods import compare_methods
+
+        gaps = self.gaps(milestone=milestone)
+        return self._cached(("methods", milestone), lambda: compare_methods(gaps))

@@ -345,6 +345,17 @@ class Store:
             self.audit("import", user, f"#{import_id} {file_name}: {len(rows)} rows", conn=conn)
         return import_id
 
+    def set_import_warnings(self, import_id: int, warnings: list[str]) -> None:
+        """Replace the stored warnings of an import (those computed once its values are in force)."""
+        with self._write() as conn:
+            done = conn.execute(
+                imports_t.update()
+                .where(imports_t.c.id == import_id)
+                .values(warnings=json.dumps(list(warnings), ensure_ascii=False))
+            )
+            if done.rowcount == 0:
+                raise KeyError(f"no import #{import_id}")
+
     def _insert_observations(self, conn: Connection, columns: dict[str, list[Any]]) -> None:
         names = list(columns)
         if self.is_sqlite:

@@ -20,8 +20,11 @@ from targets.ingest.messages import make_issue
 from targets.ingest.readers import ReadError, read_workbook
 from targets.ingest.resolve import CatalogueLike, RegionsLike, Resolver
 from targets.issues import CODES, FileReport, ImportReport, Issue
+from targets.warnings import warnings_for_import
 
 STORE_COLUMNS = ["indicator", "region", "year", "value", "unit", "note"]
+# above this many rows an import's status-change warnings are skipped (two engine runs)
+WARNINGS_MAX_ROWS = 100_000
 
 
 @dataclass
@@ -153,6 +156,8 @@ def import_files(
     """Check and store each file as one import; `diff` (default: on for dry runs) compares
     each accepted file with the values in force."""
     want_diff = dry_run if diff is None else diff
+    obs_before: pd.DataFrame | None = None  # the values in force before the next write
+    analysable = hasattr(regions, "members") and hasattr(catalogue, "baseline_year")
     result = ImportResult(ImportReport())
     for item in paths:
         name, data, (code, why) = _load(item)
@@ -180,6 +185,14 @@ def import_files(
             result.diffs[name] = store.diff(rows)
         if dry_run:
             continue
+        # name-resolving stand-ins (no members/baselines) cannot run the engine: no warnings
+        check = analysable and len(rows) <= WARNINGS_MAX_ROWS
+        if analysable and not check:
+            fr.warnings.append(
+                f"{len(rows):,} rows: more than {WARNINGS_MAX_ROWS:,}, status changes not checked"
+            )
+        if check and obs_before is None:
+            obs_before = store.observations()
         fr.import_id = store.write_import(
             rows,
             file_name=name,
@@ -190,4 +203,21 @@ def import_files(
             note=note,
             warnings=fr.warnings,
         )
+        if not check or obs_before is None:
+            obs_before = None  # the next file reads the store again
+            continue
+        n_stored = len(fr.warnings)
+        # the warnings need the values in force after the write: read them back rather than
+        # re-implement the store's resolution of vintages here
+        obs_after = store.observations()
+        try:
+            found = warnings_for_import(catalogue, regions, obs_before, obs_after)  # type: ignore[arg-type]
+        except Exception as exc:  # noqa: BLE001 - the values are stored; advice must not undo that
+            fr.warnings.append(f"status changes not checked: {exc}")
+            found = []
+        if found:
+            fr.warnings.extend(w.message(lang) for w in found)
+        if len(fr.warnings) > n_stored:
+            store.set_import_warnings(fr.import_id, fr.warnings)
+        obs_before = obs_after
     return result

@@ -205,13 +205,11 @@ def test_formulas_as_specified(cat: Catalogue) -> None:
         "gdp_per_capita": "gdp / population * 10000",
     }
     # what has no formula and does not add up says how it aggregates
-    for ind_id in (
-        "urban_rural_income_ratio",
-        "life_expectancy",
-        "schooling_years",
-        "pm25_concentration",
-    ):
+    for ind_id in ("life_expectancy", "schooling_years"):
         assert cat[ind_id].weight == "population"
+    # ratios and city means whose regional value provinces cannot reproduce: never averaged
+    for ind_id in ("urban_rural_income_ratio", "pm25_concentration", "good_air_days_ratio"):
+        assert cat[ind_id].weight == "none"
 
 
 def test_every_goal_is_complete(cat: Catalogue) -> None:

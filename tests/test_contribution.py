@@ -122,19 +122,19 @@ def test_weighted_mean_is_a_ratio_of_sums(catalogue, regions) -> None:  # type: 
     assert t["value"][PROVINCES].tolist() == pytest.approx([83, 78, 80, 77])
 
 
-def test_lower_is_better_shortfall_is_the_excess(catalogue, regions) -> None:  # type: ignore[no-untyped-def]
-    # PM2.5 (population-weighted), goal ≤ 35: shortfall = pop × (x − 35):
-    #   shanghai 2500 × (30 − 35) = −12500; jiangsu 8500 × 5 = 42500; zhejiang 6500 × 1 = 6500;
-    #   anhui 6100 × 3 = 18300; Σ = 54800; gap = 54800 / 23600 = 2.322034 μg/m³ above the goal
-    values = {"shanghai": (30.0, 2500.0), "jiangsu": (40.0, 8500.0),
-              "zhejiang": (36.0, 6500.0), "anhui": (38.0, 6100.0)}  # fmt: skip
-    rows = [("pm25_concentration", r, 2022, x) for r, (x, _) in values.items()]
+def test_weighted_mean_shortfall_in_weight_units(catalogue, regions) -> None:  # type: ignore[no-untyped-def]
+    # Life expectancy (population-weighted), goal >= 79: shortfall = pop × (79 − x):
+    #   shanghai 2500 × (79 − 83) = −10000; jiangsu 8500 × 1 = 8500; zhejiang 6500 × (−1) = −6500;
+    #   anhui 6100 × 2 = 12200; Σ = 4200; gap = 4200 / 23600 = 0.177966 years below the goal
+    values = {"shanghai": (83.0, 2500.0), "jiangsu": (78.0, 8500.0),
+              "zhejiang": (80.0, 6500.0), "anhui": (77.0, 6100.0)}  # fmt: skip
+    rows = [("life_expectancy", r, 2022, x) for r, (x, _) in values.items()]
     rows += [("population", r, 2022, p) for r, (_, p) in values.items()]
-    out = regional_gap_contributions(catalogue, regions, obs(rows), "pm25_concentration", 2022)
+    out = regional_gap_contributions(catalogue, regions, obs(rows), "life_expectancy", 2022)
     t = by_region(out)
-    assert t["shortfall"].tolist() == pytest.approx([-12500, 42500, 6500, 18300, 54800])
-    assert t.loc["yrd", "gap_points"] == pytest.approx(54800 / 23600)
-    assert t.loc["yrd", "value"] - 35 == pytest.approx(54800 / 23600)
+    assert t["shortfall"].tolist() == pytest.approx([-10000, 8500, -6500, 12200, 4200])
+    assert t.loc["yrd", "gap_points"] == pytest.approx(4200 / 23600)
+    assert 79 - t.loc["yrd", "value"] == pytest.approx(4200 / 23600)
 
 
 def test_additive_count_reports_shares_instead(catalogue, regions) -> None:  # type: ignore[no-untyped-def]

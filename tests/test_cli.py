@@ -149,3 +149,10 @@ def test_every_command_is_documented_in_the_readme() -> None:
     names = [name for name in main.commands if not main.commands[name].hidden]
     missing = [n for n in names if f"targets {n}" not in readme]
     assert not missing, f"README lacks: {missing}"
+
+
+def test_every_issue_code_is_documented_in_the_readme() -> None:
+    from targets.issues import CODES
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert [c for c in CODES if f"`{c}`" not in readme] == []

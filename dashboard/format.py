@@ -16,20 +16,8 @@ from targets import progress
 
 DASH = "—"
 
-# Colour-blind-safe blue/orange scheme (after ColorBrewer PuOr/Blues/Oranges): blue for good,
-# orange to brown for bad, grey for no data. Each background is paired with the text colour that
-# gives a WCAG contrast of at least 4.5:1 (tests check it); the symbol carries the status too, so
-# nothing depends on colour alone.
-STATUS_COLOURS: dict[str, tuple[str, str]] = {
-    "achieved": ("#08519c", "#ffffff"),
-    "on_track": ("#9ecae1", "#000000"),
-    "moderate": ("#fee391", "#000000"),
-    "insufficient": ("#fdae6b", "#000000"),
-    "moving_away": ("#a63603", "#ffffff"),
-    "missed": ("#7f2704", "#ffffff"),
-    "insufficient_data": ("#e0e0e0", "#000000"),
-    "no_data": ("#ffffff", "#4d4d4d"),
-}
+# The palette lives with the statuses (targets.progress) so the reports use the same colours.
+STATUS_COLOURS: dict[str, tuple[str, str]] = progress.STATUS_COLOURS
 
 # headline groups of the overview: group -> statuses (in the order of STATUS_COLOURS)
 STATUS_GROUPS: dict[str, tuple[str, ...]] = {

@@ -70,25 +70,37 @@ PROJECTION_WINDOW = 5
 
 @dataclass(frozen=True)
 class Status:
-    """A status with its labels, a symbol (status is never shown by colour alone) and a colour."""
+    """A status with its labels, a symbol (status is never shown by colour alone) and colours.
+
+    The palette is colour-blind safe (blue for good, orange to brown for bad, grey for no data,
+    after ColorBrewer Blues/Oranges); each background is paired with the text colour that gives a
+    WCAG contrast of at least 4.5:1. Screen and paper use these same colours.
+    """
 
     id: str
     label: I18n
     symbol: str
     colour: str
+    text_colour: str
 
 
 # Best first: this order is the rank used to sort and compare statuses.
 STATUSES: tuple[Status, ...] = (
-    Status("achieved", I18n(zh="已实现", en="Achieved"), "✔", "#1a7f37"),
-    Status("on_track", I18n(zh="进展顺利", en="On track"), "▲", "#4c9f38"),
-    Status("moderate", I18n(zh="进展一般", en="Moderate progress"), "◆", "#d4a017"),
-    Status("insufficient", I18n(zh="进展不足", en="Insufficient progress"), "▼", "#e07b00"),
-    Status("moving_away", I18n(zh="反向变化", en="Moving away"), "✖", "#c62828"),
-    Status("missed", I18n(zh="未实现", en="Missed"), "✗", "#7b1fa2"),
-    Status("insufficient_data", I18n(zh="数据不足", en="Insufficient data"), "…", "#8c8c8c"),
-    Status("no_data", I18n(zh="无数据", en="No data"), "?", "#bdbdbd"),
+    Status("achieved", I18n(zh="已实现", en="Achieved"), "✔", "#08519c", "#ffffff"),
+    Status("on_track", I18n(zh="进展顺利", en="On track"), "▲", "#9ecae1", "#000000"),
+    Status("moderate", I18n(zh="进展一般", en="Moderate progress"), "◆", "#fee391", "#000000"),
+    Status(
+        "insufficient", I18n(zh="进展不足", en="Insufficient progress"), "▼", "#fdae6b", "#000000"
+    ),
+    Status("moving_away", I18n(zh="反向变化", en="Moving away"), "✖", "#a63603", "#ffffff"),
+    Status("missed", I18n(zh="未实现", en="Missed"), "✗", "#7f2704", "#ffffff"),
+    Status(
+        "insufficient_data", I18n(zh="数据不足", en="Insufficient data"), "…", "#e0e0e0", "#000000"
+    ),
+    Status("no_data", I18n(zh="无数据", en="No data"), "?", "#ffffff", "#4d4d4d"),
 )
+# status -> (background, text colour): the one palette of the dashboard and the reports
+STATUS_COLOURS: dict[str, tuple[str, str]] = {s.id: (s.colour, s.text_colour) for s in STATUSES}
 STATUS_IDS: tuple[str, ...] = tuple(s.id for s in STATUSES)
 STATUS_RANK: dict[str, int] = {s.id: i for i, s in enumerate(STATUSES)}
 _BY_ID: dict[str, Status] = {s.id: s for s in STATUSES}

@@ -638,3 +638,42 @@ def tiles_frame(
             }
         )
     return pd.DataFrame(rows)
+
+
+def cv_figure(spread: pd.DataFrame, *, title: str, lang: str) -> go.Figure:
+    """The coefficient of variation across regions by year (targets.convergence.spread).
+
+    A falling line is convergence. Years whose cv is undefined (mean not positive) are left out;
+    the hover names the lowest and highest region of the year.
+    """
+    rows = spread.dropna(subset=["cv"]) if "cv" in spread else spread.iloc[0:0]
+    if rows.empty:
+        return empty_figure(t("no_data", lang), height=220)
+    years = pd.to_numeric(rows["year"]).astype(int).tolist()
+    low, high = ("lowest", "highest") if lang == "en" else ("最低", "最高")
+    hover = [
+        f"{y}: cv {float(cv):.3f}<br>{low}: {html.escape(str(lo))}<br>{high}: {html.escape(str(hi))}"
+        for y, cv, lo, hi in zip(
+            years, rows["cv"], rows["min_region"], rows["max_region"], strict=True
+        )
+    ]
+    trace = go.Scatter(
+        x=years,
+        y=rows["cv"].astype(float).tolist(),
+        mode="lines+markers",
+        name="cv",
+        line={"color": REGION_COLOURS[0], "width": 2},
+        marker={"symbol": REGION_SYMBOLS[0], "size": 8},
+        hovertext=hover,
+        hoverinfo="text",
+        meta={"kind": "cv"},
+    )
+    return _figure(
+        [trace],
+        height=260,
+        title={"text": html.escape(title), "font": {"size": 14}},
+        xaxis={"title": {"text": "年份" if lang != "en" else "year"}, "dtick": 1},
+        yaxis={"title": {"text": "cv", "font": {"size": 12}}, "rangemode": "tozero"},
+        showlegend=False,
+        margin={"l": 10, "r": 10, "t": 40, "b": 10},
+    )

@@ -31,7 +31,11 @@ def test_assess_json_equals_the_tracker_records(fixture_url: str) -> None:
     assert records == frame_records(Tracker(fixture_url).assessment(2025, "en"))
     # the fixture stops at 2023: every 2025 goal is still pending, with the latest value given
     anhui = next(r for r in records if (r["indicator"], r["region"]) == ("rd_intensity", "anhui"))
-    assert (anhui["verdict"], anhui["latest_year"], anhui["latest_value"]) == ("pending", 2023, 2.69)
+    assert (anhui["verdict"], anhui["latest_year"], anhui["latest_value"]) == (
+        "pending",
+        2023,
+        2.69,
+    )
 
 
 def test_assess_table_names_verdict_and_source(fixture_url: str) -> None:
@@ -79,4 +83,6 @@ def test_import_that_changes_a_status_prints_and_stores_the_warning(
     assert stored and stored == [ln[4:] for ln in lines]
     # and the goal is no longer behind schedule
     behind = tracker.behind_schedule(2025, "en")
-    assert ("rd_intensity", "anhui") not in set(zip(behind["indicator"], behind["region"]))
+    assert ("rd_intensity", "anhui") not in set(
+        zip(behind["indicator"], behind["region"], strict=True)
+    )

@@ -55,7 +55,15 @@ def test_lang_print_css_and_sections(html: str) -> None:
     assert ("html", {"lang": "zh-CN"}) in tags
     assert "@page" in html and "break-before: page" in html
     sections = [a.get("id") for t, a in tags if t == "section"]
-    assert sections == ["summary", "gaps", "details", "method", "vintages"]
+    assert sections == [
+        "summary",
+        "gaps",
+        "assessment",
+        "convergence",
+        "details",
+        "method",
+        "vintages",
+    ]
     assert '"Noto Sans CJK SC"' in html
 
 

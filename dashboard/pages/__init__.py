@@ -43,6 +43,7 @@ PAGE_MODULES: tuple[str, ...] = (
     "indicator",
     "region",
     "map",
+    "assessment",
     "upload",
     "history",
     "reports",

@@ -151,6 +151,17 @@ def _time(value: Any) -> str:
     return "" if value is None else str(value)
 
 
+def warnings_details(warnings: list[str], lang: str) -> Any:
+    """The warnings stored with an import, folded (status changes, sheets skipped …)."""
+    if not warnings:
+        return None
+    summary = f"{len(warnings)} warning(s)" if lang == "en" else f"{len(warnings)} 条提示"
+    return html.Details(
+        [html.Summary(summary), html.Ul([html.Li(w) for w in warnings], className="small mb-0")],
+        className="history-warnings",
+    )
+
+
 def imports_table(imports: list[Import], can_revert: bool, lang: str) -> Any:
     if not imports:
         return html.P(tx("no_imports", lang))
@@ -171,7 +182,7 @@ def imports_table(imports: list[Import], can_revert: bool, lang: str) -> Any:
             html.Td(imp.user),
             html.Td(f"{imp.rows:,}", className="text-end"),
             html.Td(tx(imp.state, lang), className=f"history-state-{imp.state}"),
-            html.Td(imp.note, className="history-note"),
+            html.Td([imp.note, warnings_details(imp.warnings, lang)], className="history-note"),
         ]
         if can_revert:
             cells.append(

@@ -164,7 +164,7 @@ def body(tr: Any, year: int, show_cities: bool, lang: str) -> list[Any]:
             dbc.Row(
                 [
                     dbc.Col(matrix(tr, goals, shown, columns, year, lang), lg=9),
-                    dbc.Col(behind_list(tr, shown, lang), lg=3),
+                    dbc.Col(behind_list(tr, shown, lang, year), lg=3),
                 ],
                 className="g-3",
             ),
@@ -336,13 +336,14 @@ def matrix(
     )
 
 
-def behind_list(tr: Any, gaps: pd.DataFrame, lang: str) -> html.Section:
-    """Goals whose progress lags the time elapsed (schedule_years < 0), most behind first."""
-    # an achieved goal is not behind, whatever its pace since the baseline
-    lagging = (pd.to_numeric(gaps["schedule_years"], errors="coerce") < 0) & (
-        gaps["status"] != "achieved"
-    )
-    behind = gaps[lagging].sort_values(["schedule_years", "indicator", "region"])
+def behind_list(tr: Any, gaps: pd.DataFrame, lang: str, year: int | None = None) -> html.Section:
+    """Goals whose progress lags the time elapsed, most behind first, with their pace in words.
+
+    The rows come from Tracker.behind_schedule (one definition for CLI, reports and here),
+    restricted to the regions shown in `gaps`.
+    """
+    behind = tr.behind_schedule(year, lang)
+    behind = behind[behind["region"].isin(set(gaps["region"]))]
     items = []
     for _, row in behind.iterrows():
         ind = tr.catalogue[row["indicator"]]
@@ -361,7 +362,7 @@ def behind_list(tr: Any, gaps: pd.DataFrame, lang: str) -> html.Section:
                     ),
                     html.Br(),
                     html.Span(
-                        f"{t('years_behind', lang, years=fmt.years_text(row['schedule_years'], lang))} · {fmt.status_text(status, lang)}",
+                        f"{row['pace']} · {fmt.status_text(status, lang)}",
                         className="small",
                     ),
                 ],

@@ -12,7 +12,9 @@ from html import escape
 from typing import Any
 
 from targets.reports.model import (
+    ASSESSMENT_TABLE_COLUMNS,
     CHART_REGIONS,
+    CONVERGENCE_TABLE_COLUMNS,
     DASH,
     STATUS_COLOURS,
     TABLE_COLUMNS,
@@ -427,6 +429,37 @@ def _vintages(report: Report) -> str:
     )
 
 
+def _frame_section(
+    report: Report, frame: Any, columns: Sequence[str], section_id: str, numeric: set[str]
+) -> str:
+    """A section of one display frame (assessment, convergence): heading, note, table."""
+    t = report.t
+    title = t(section_id, year=report.milestone) if section_id == "assessment" else t(section_id)
+    head = f'<section id="{section_id}"><h2>{escape(title)}</h2>'
+    head += f'<p class="note">{escape(t(section_id + "_note"))}</p>'
+    if frame is None or frame.empty:
+        return head + f"<p>{escape(t('none'))}</p></section>"
+    rows = [
+        "<tr>" + "".join(_td(r[c], c in numeric) for c in columns) + "</tr>"
+        for r in frame.to_dict("records")
+    ]
+    return head + _table([(t(c), c in numeric) for c in columns], rows) + "</section>"
+
+
+def _assessment(report: Report) -> str:
+    numeric = {"goal", "value", "margin"}
+    return _frame_section(
+        report, report.assessment, ASSESSMENT_TABLE_COLUMNS, "assessment", numeric
+    )
+
+
+def _convergence(report: Report) -> str:
+    numeric = {"years", "cv", "maxmin"}
+    return _frame_section(
+        report, report.convergence, CONVERGENCE_TABLE_COLUMNS, "convergence", numeric
+    )
+
+
 def to_html(report: Report) -> str:
     """The whole report as one HTML document."""
     lang = "zh-CN" if report.lang == "zh" else "en"
@@ -436,6 +469,8 @@ def to_html(report: Report) -> str:
         f"<title>{escape(report.title)}</title><style>{CSS}</style></head><body>"
         + _summary(report)
         + _gap_table(report)
+        + _assessment(report)
+        + _convergence(report)
         + _details(report)
         + _method(report)
         + _vintages(report)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
@@ -28,18 +28,8 @@ LOCAL_TZ = ZoneInfo("Asia/Shanghai")
 MOVERS_SHOWN = 8
 CHART_REGIONS = 8  # lines per chart before it stops being readable; the tables keep every region
 
-# Same scheme as the dashboard (dashboard/format.py) so that paper and screen agree: colour-blind
-# safe blue/orange, each background paired with a text colour of WCAG contrast >= 4.5.
-STATUS_COLOURS: dict[str, tuple[str, str]] = {
-    "achieved": ("#08519c", "#ffffff"),
-    "on_track": ("#9ecae1", "#000000"),
-    "moderate": ("#fee391", "#000000"),
-    "insufficient": ("#fdae6b", "#000000"),
-    "moving_away": ("#a63603", "#ffffff"),
-    "missed": ("#7f2704", "#ffffff"),
-    "insufficient_data": ("#e0e0e0", "#000000"),
-    "no_data": ("#ffffff", "#4d4d4d"),
-}
+# The one palette of screen and paper, kept with the statuses.
+STATUS_COLOURS: dict[str, tuple[str, str]] = progress.STATUS_COLOURS
 
 CATEGORY_EN: dict[str, str] = {
     "城乡区域协调": "Urban-rural and regional coordination",
@@ -147,6 +137,19 @@ TEXT: dict[str, dict[str, str]] = {
         "page": "第 {page} 页",
         "none": "无",
         "unit_pct_points": "个百分点",
+        "assessment": "{year}年目标终期评估",
+        "assessment_note": "按目标年当年的数值判断是否实现；该年数值尚未公布的为“待定”，并给出已知最新值（括号内为年份）。差额以目标方向为正。",
+        "verdict": "结论",
+        "margin": "差额",
+        "source": "来源",
+        "convergence": "区域差距收敛",
+        "convergence_note": "各省（市）间变异系数（cv）与最大/最小值之比的变化趋势。",
+        "years": "年份",
+        "cv": "变异系数",
+        "maxmin": "最大/最小",
+        "trend": "趋势",
+        "sheet_assessment": "终期评估",
+        "sheet_convergence": "区域收敛",
     },
     "en": {
         "title": "Yangtze River Delta integration goals: gap report",
@@ -239,6 +242,19 @@ TEXT: dict[str, dict[str, str]] = {
         "page": "page {page}",
         "none": "none",
         "unit_pct_points": "percentage points",
+        "assessment": "Final assessment of the {year} goals",
+        "assessment_note": "Judged on the value for the goal year itself; where it is not published yet the goal is pending and the latest value known is given (its year in brackets). The margin is positive beyond the goal.",
+        "verdict": "Verdict",
+        "margin": "Margin",
+        "source": "Source",
+        "convergence": "Regional convergence",
+        "convergence_note": "Trend of the coefficient of variation (cv) and the max/min ratio across provinces.",
+        "years": "Years",
+        "cv": "cv",
+        "maxmin": "max/min",
+        "trend": "Trend",
+        "sheet_assessment": "Assessment",
+        "sheet_convergence": "Convergence",
     },
 }
 
@@ -394,6 +410,9 @@ class Report:
     thresholds: tuple[Threshold, ...]
     word_goals: tuple[tuple[str, str], ...]  # (indicator name, goal text) of goals in words only
     vintages: tuple[Vintage, ...]
+    # display strings, columns ASSESSMENT_TABLE_COLUMNS / CONVERGENCE_TABLE_COLUMNS (keys of TEXT)
+    assessment: pd.DataFrame = field(default_factory=pd.DataFrame)
+    convergence: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     def t(self, key: str, **kwargs: Any) -> str:
         """A report word in the report's language."""
@@ -427,6 +446,13 @@ TABLE_COLUMNS: tuple[str, ...] = (
     "indicator", "region", "year", "value", "goal", "gap", "progress", "time_elapsed",
     "required_rate", "actual_rate", "projected", "status",
 )  # fmt: skip
+
+
+ASSESSMENT_TABLE_COLUMNS: tuple[str, ...] = (
+    "indicator", "region", "goal", "value", "verdict", "margin", "source",
+)  # fmt: skip
+CONVERGENCE_TABLE_COLUMNS: tuple[str, ...] = ("indicator", "years", "cv", "maxmin", "trend")
+VERDICT_SYMBOLS = {"met": "✓", "missed": "✗", "pending": "…"}
 
 
 def _rate_text(rate: Any, linear: bool, decimals: int, per_year: str) -> str:
@@ -744,7 +770,81 @@ def build_report(
         thresholds=_thresholds(lang),
         word_goals=_word_goals(tracker, milestone, indicators, lang),
         vintages=_vintages(tracker, obs),
+        assessment=_assessment_table(tracker, milestone, regions, indicators, lang),
+        convergence=_convergence_table(tracker, indicators, lang),
     )
+
+
+def _assessment_table(
+    tracker: Tracker,
+    milestone: int,
+    regions: Collection[str] | None,
+    indicators: Collection[str] | None,
+    lang: str,
+) -> pd.DataFrame:
+    """Tracker.assessment in the report's scope, worded (verdict with symbol and word)."""
+    from targets.assessment import verdict_label
+
+    frame = tracker.assessment(milestone, lang)
+    if regions:
+        frame = frame[frame["region"].isin(list(regions))]
+    if indicators:
+        frame = frame[frame["indicator"].isin(list(indicators))]
+    out = []
+    for r in frame.to_dict("records"):
+        ind = tracker.catalogue.indicators.get(r["indicator"])
+        unit = ind.unit.get(lang) if ind is not None else ""
+        dec = int(ind.decimals) if ind is not None else 2
+        if r["verdict"] == "pending" and not is_missing(r["latest_value"]):
+            value = (
+                f"{with_unit(number(r['latest_value'], dec), unit)} ({year_text(r['latest_year'])})"
+            )
+        else:
+            value = with_unit(number(r["value"], dec), unit)
+        margin = number(r["margin"], dec, sign=True)
+        if not is_missing(r["margin_pct"]):
+            margin += f" ({number(r['margin_pct'], 1, sign=True)}%)"
+        out.append(
+            {
+                "indicator": ind.name.get(lang) if ind is not None else r["indicator"],
+                "region": tracker.regions.name(r["region"], lang),
+                "goal": goal_text(r["comparator"], r["target"], dec, unit),
+                "value": value,
+                "verdict": f"{VERDICT_SYMBOLS[r['verdict']]} {verdict_label(r['verdict'], lang)}",
+                "margin": margin,
+                "source": "" if is_missing(r["source"]) else str(r["source"]),
+            }
+        )
+    return pd.DataFrame(out, columns=list(ASSESSMENT_TABLE_COLUMNS), dtype="str")
+
+
+def _convergence_table(
+    tracker: Tracker, indicators: Collection[str] | None, lang: str
+) -> pd.DataFrame:
+    """Tracker.convergence (provinces) for the report's indicators, worded."""
+    from targets.convergence import verdict_label
+
+    frame = tracker.convergence("province")
+    if indicators:
+        frame = frame[frame["indicator"].isin(list(indicators))]
+    out = []
+    for r in frame.to_dict("records"):
+        ind = tracker.catalogue.indicators.get(r["indicator"])
+        years = (
+            DASH
+            if is_missing(r["first_year"])
+            else f"{year_text(r['first_year'])}–{year_text(r['last_year'])}"
+        )
+        out.append(
+            {
+                "indicator": ind.name.get(lang) if ind is not None else r["indicator"],
+                "years": years,
+                "cv": f"{number(r['cv_first'], 3)} → {number(r['cv_last'], 3)}",
+                "maxmin": f"{number(r['maxmin_first'], 2)} → {number(r['maxmin_last'], 2)}",
+                "trend": verdict_label(str(r["verdict"]), lang),
+            }
+        )
+    return pd.DataFrame(out, columns=list(CONVERGENCE_TABLE_COLUMNS), dtype="str")
 
 
 def method_blocks(text: str, lang: str) -> list[tuple[str, str]]:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+import pandas as pd
 from openpyxl import Workbook
 from openpyxl.chart import LineChart, Reference
 from openpyxl.formatting.rule import FormulaRule
@@ -24,8 +25,10 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from targets.reports.model import (
+    ASSESSMENT_TABLE_COLUMNS,
     CHART_REGIONS,
     COMPARATOR_SIGNS,
+    CONVERGENCE_TABLE_COLUMNS,
     STATUS_COLOURS,
     IndicatorDetail,
     Report,
@@ -555,6 +558,29 @@ def _sources_sheet(wb: Workbook, report: Report) -> None:
     sheet.fit()
 
 
+# ---------------------------------------------------------------------------- analyses
+
+
+def _frame_sheet(
+    wb: Workbook, report: Report, frame: pd.DataFrame, columns: Sequence[str], key: str
+) -> None:
+    """One sheet of a display frame (assessment, convergence): title, note, header, rows."""
+    ws = wb.create_sheet(_sheet_name(report.t("sheet_" + key), wb))
+    sheet = Sheet(ws)
+    t = report.t
+    title = t(key, year=report.milestone) if key == "assessment" else t(key)
+    sheet.put(1, 1, title, font=SECTION_FONT, measure=False)
+    sheet.put(2, 1, t(key + "_note"), font=NOTE_FONT, measure=False)
+    sheet.header(3, [t(c) for c in columns])
+    if frame.empty:
+        sheet.put(4, 1, t("none"), measure=False)
+    for i, r in enumerate(frame.to_dict("records"), start=4):
+        for c, col in enumerate(columns, start=1):
+            sheet.put(i, c, r[col])
+    ws.freeze_panes = "B4"
+    sheet.fit()
+
+
 # ---------------------------------------------------------------------------- entry point
 
 
@@ -572,6 +598,8 @@ def to_xlsx(report: Report) -> bytes:
     wb = Workbook()
     _summary_sheet(wb, report)
     _gap_sheet(wb, report)
+    _frame_sheet(wb, report, report.assessment, ASSESSMENT_TABLE_COLUMNS, "assessment")
+    _frame_sheet(wb, report, report.convergence, CONVERGENCE_TABLE_COLUMNS, "convergence")
     _category_sheets(wb, report)
     _sources_sheet(wb, report)
     for ws in wb.worksheets:

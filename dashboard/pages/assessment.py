@@ -1,0 +1,324 @@
+"""Assessment (/assessment): the final evaluation of a goal year, convergence, methods side by side.
+
+Everything is read from the Tracker (assessment, convergence, spread, methods), so the page shows
+the same judgements as `targets assess`, `targets convergence` and the reports.
+URL: /assessment?milestone=2025&indicator=rd_intensity&lang=en
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import dash
+import dash_bootstrap_components as dbc
+import pandas as pd
+from dash import Input, Output, State, dcc, html
+
+from dashboard import figures, ids
+from dashboard import format as fmt
+from dashboard.i18n import norm_lang, t
+from dashboard.pages import (
+    add_page,
+    attrs,
+    choose,
+    default_milestone,
+    int_param,
+    lang_from_search,
+    query_string,
+    tracker,
+    url_sync,
+)
+from targets import assessment, convergence, methods
+
+URL = "assessment-url"
+MILESTONE = "assessment-milestone"
+INDICATOR = "assessment-indicator"
+FINAL = "assessment-final"
+CONVERGENCE = "assessment-convergence"
+CV_GRAPH = "assessment-cv"
+METHODS = "assessment-methods"
+
+GRAPH_CONFIG: Any = {"displayModeBar": False, "responsive": True, "scrollZoom": False}
+# a verdict is never shown by colour alone: symbol and word
+VERDICT_SYMBOLS = {"met": "✓", "missed": "✗", "pending": "…"}
+
+TEXT: dict[str, tuple[str, str]] = {
+    "page": ("终期评估", "Assessment"),
+    "heading": ("目标年终期评估", "Final assessment of a goal year"),
+    "final": ("{year}年目标实现情况", "Goals for {year}: met, missed or pending"),
+    "final_note": (
+        "按目标年当年的数值判断；该年数值尚未公布的目标为“待定”，并给出已知最新值。",
+        "Judged on the value for the goal year itself; where it is not published yet the goal "
+        "is pending and the latest value known is given.",
+    ),
+    "goal": ("目标", "Goal"),
+    "value": ("数值", "Value"),
+    "verdict": ("结论", "Verdict"),
+    "margin": ("差额", "Margin"),
+    "source": ("来源", "Source"),
+    "convergence": ("区域差距是否缩小", "Are regional differences narrowing?"),
+    "conv_note": (
+        "各省（市）间变异系数（cv）与最大/最小值之比的趋势。",
+        "Trend of the coefficient of variation (cv) and the max/min ratio across provinces.",
+    ),
+    "years": ("年份", "Years"),
+    "cv": ("变异系数", "cv"),
+    "maxmin": ("最大/最小", "max/min"),
+    "trend": ("趋势", "Trend"),
+    "cv_of": ("{name}：变异系数", "{name}: coefficient of variation"),
+    "methods": ("三种方法对比", "Three methods side by side"),
+    "methods_note": (
+        "比值法（本工具的状态）、预测法（联合国亚太经社会）、德国指标报告“天气符号”法；"
+        "方法结论不一致的行标注“不一致”。",
+        "Ratio method (the tracker's status), projection (UN ESCAP), Germany's weather symbols; "
+        "rows where the methods disagree are marked “disagree”.",
+    ),
+    "ratio": ("比值法", "Ratio"),
+    "projection": ("预测法", "Projection"),
+    "germany": ("天气符号", "Weather"),
+    "agree": ("是否一致", "Agree?"),
+    "agree_yes": ("✓ 一致", "✓ agree"),
+    "agree_no": ("⚠ 不一致", "⚠ disagree"),
+    "agree_na": ("— 无法判断", "— cannot judge"),
+    "none": ("没有数据", "No data"),
+}
+
+
+def tx(key: str, lang: str, **values: Any) -> str:
+    zh, en = TEXT[key]
+    return (en if lang == "en" else zh).format(**values)
+
+
+def register(app: dash.Dash) -> None:
+    add_page(
+        __name__,
+        path="/assessment",
+        label=TEXT["page"],
+        order=35,
+        layout=layout,
+    )
+    app.callback(
+        Output(FINAL, "children"),
+        Output(METHODS, "children"),
+        Output(CV_GRAPH, "figure"),
+        Output(URL, "search"),
+        Input(MILESTONE, "value"),
+        Input(INDICATOR, "value"),
+        State(ids.PAGES_LOCATION, "search"),
+        prevent_initial_call=True,
+    )(update)
+
+
+def _ind_name(tr: Any, ind_id: str, lang: str) -> str:
+    ind = tr.catalogue.indicators.get(ind_id)
+    return str(ind.name.get(lang)) if ind is not None else ind_id
+
+
+def _decimals(tr: Any, ind_id: str) -> int:
+    ind = tr.catalogue.indicators.get(ind_id)
+    return int(ind.decimals) if ind is not None else 2
+
+
+def _table(caption: str, head: list[str], rows: list[Any], table_id: str) -> html.Table:
+    return html.Table(
+        [
+            html.Caption(caption),
+            html.Thead(html.Tr([html.Th(h, scope="col") for h in head])),
+            html.Tbody(rows),
+        ],
+        className="table table-sm",
+        id=table_id + "-table",
+    )
+
+
+def verdict_text(verdict: str, lang: str) -> str:
+    """Symbol and word: '✓ met', '✗ 未实现'."""
+    return f"{VERDICT_SYMBOLS.get(verdict, '')} {assessment.verdict_label(verdict, lang)}".strip()
+
+
+def final_table(tr: Any, year: int, lang: str) -> list[Any]:
+    """The final-evaluation table of `year` (Tracker.assessment)."""
+    frame = tr.assessment(year, lang)
+    if frame.empty:
+        return [html.P(tx("none", lang))]
+    rows = []
+    for r in frame.to_dict("records"):
+        ind = tr.catalogue.indicators.get(r["indicator"])
+        unit = ind.unit.get(lang) if ind is not None else ""
+        dec = _decimals(tr, r["indicator"])
+        goal = f"{fmt.comparator(r['comparator'])} {fmt.value_with_unit(r['target'], dec, unit)}"
+        if r["verdict"] == "pending" and not fmt.is_missing(r["latest_value"]):
+            value = f"{fmt.value_with_unit(r['latest_value'], dec, unit)} ({fmt.year(r['latest_year'])})"
+        else:
+            value = fmt.value_with_unit(r["value"], dec, unit)
+        margin = fmt.number(r["margin"], dec)
+        if not fmt.is_missing(r["margin_pct"]):
+            margin += f" ({fmt.number(r['margin_pct'], 1)}%)"
+        source = "" if fmt.is_missing(r["source"]) else str(r["source"])
+        rows.append(
+            html.Tr(
+                [
+                    html.Th(_ind_name(tr, r["indicator"], lang), scope="row"),
+                    html.Td(tr.regions.name(r["region"], lang)),
+                    html.Td(goal, className="num"),
+                    html.Td(value, className="num"),
+                    html.Td(verdict_text(str(r["verdict"]), lang), title=str(r["text"])),
+                    html.Td(margin, className="num"),
+                    html.Td(source, className="small"),
+                ],
+                className=f"verdict-{r['verdict']}",
+            )
+        )
+    head = [t("indicator", lang), t("region", lang)] + [
+        tx(k, lang) for k in ("goal", "value", "verdict", "margin", "source")
+    ]
+    return [_table(tx("final", lang, year=year), head, rows, FINAL)]
+
+
+def convergence_table(tr: Any, lang: str) -> html.Table:
+    frame = tr.convergence("province")
+    rows = []
+    for r in frame.to_dict("records"):
+        years = (
+            fmt.DASH
+            if fmt.is_missing(r["first_year"])
+            else f"{fmt.year(r['first_year'])}–{fmt.year(r['last_year'])}"
+        )
+        rows.append(
+            html.Tr(
+                [
+                    html.Th(_ind_name(tr, r["indicator"], lang), scope="row"),
+                    html.Td(years, className="num"),
+                    html.Td(
+                        f"{fmt.number(r['cv_first'], 3)} → {fmt.number(r['cv_last'], 3)}",
+                        className="num",
+                    ),
+                    html.Td(
+                        f"{fmt.number(r['maxmin_first'], 2)} → {fmt.number(r['maxmin_last'], 2)}",
+                        className="num",
+                    ),
+                    html.Td(convergence.verdict_label(str(r["verdict"]), lang)),
+                ]
+            )
+        )
+    head = [t("indicator", lang)] + [tx(k, lang) for k in ("years", "cv", "maxmin", "trend")]
+    return _table(tx("convergence", lang), head, rows, CONVERGENCE)
+
+
+def agree_text(value: Any, lang: str) -> str:
+    if value is pd.NA or value is None:
+        return tx("agree_na", lang)
+    return tx("agree_yes" if bool(value) else "agree_no", lang)
+
+
+def methods_table(tr: Any, year: int, lang: str) -> list[Any]:
+    """compare_methods for the goal year, rows with data only; disagreements said in words."""
+    frame = tr.methods(year)
+    frame = frame[frame["status_ratio"] != "no_data"]
+    if frame.empty:
+        return [html.P(tx("none", lang))]
+    rows = []
+    for r in frame.to_dict("records"):
+        agree = r["agree"]
+        disagree = agree is not pd.NA and agree is not None and not bool(agree)
+        rows.append(
+            html.Tr(
+                [
+                    html.Th(_ind_name(tr, r["indicator"], lang), scope="row"),
+                    html.Td(tr.regions.name(r["region"], lang)),
+                    html.Td(fmt.status_text(str(r["status_ratio"]), lang)),
+                    html.Td(methods.label(str(r["status_projection"]), lang)),
+                    html.Td(methods.label(str(r["status_germany"]), lang)),
+                    html.Td(agree_text(agree, lang), className="fw-bold" if disagree else ""),
+                ],
+                className="table-warning disagree" if disagree else "",
+            )
+        )
+    head = [t("indicator", lang), t("region", lang)] + [
+        tx(k, lang) for k in ("ratio", "projection", "germany", "agree")
+    ]
+    return [_table(tx("methods", lang), head, rows, METHODS)]
+
+
+def cv_options(tr: Any, lang: str) -> list[dict[str, str]]:
+    frame = tr.convergence("province")
+    return [{"label": _ind_name(tr, i, lang), "value": str(i)} for i in frame["indicator"].tolist()]
+
+
+def default_cv_indicator(tr: Any) -> str | None:
+    """The first indicator with a trend to show, else the first one."""
+    frame = tr.convergence("province")
+    judged = frame[frame["verdict"] != "insufficient_data"]
+    pick = judged if not judged.empty else frame
+    return str(pick["indicator"].iloc[0]) if not pick.empty else None
+
+
+def cv_view(tr: Any, indicator: str | None, lang: str) -> Any:
+    if indicator is None:
+        return figures.empty_figure(t("no_data", lang))
+    title = tx("cv_of", lang, name=_ind_name(tr, indicator, lang))
+    return figures.cv_figure(tr.spread(indicator, "province"), title=title, lang=lang)
+
+
+def layout(
+    lang: str = "zh", milestone: str | None = None, indicator: str | None = None, **_: Any
+) -> html.Div:
+    lang = norm_lang(lang)
+    tr = tracker()
+    years = tr.catalogue.milestone_years()
+    year = int_param(milestone, years, default_milestone(years))
+    options = cv_options(tr, lang)
+    chosen = choose(indicator, [o["value"] for o in options], None) or default_cv_indicator(tr)
+    return html.Div(
+        [
+            url_sync(URL),
+            html.H1(tx("heading", lang), className="h3"),
+            dbc.Label(t("milestone", lang), html_for=MILESTONE, className="fw-semibold"),
+            dbc.Select(
+                id=MILESTONE,
+                options=[{"label": str(y), "value": y} for y in years],
+                value=year,
+                className="w-auto mb-2",
+            ),
+            html.P(tx("final_note", lang), className="small text-body-secondary"),
+            html.Section(final_table(tr, year, lang), id=FINAL, **attrs(aria_live="polite")),
+            html.H2(tx("convergence", lang), className="h5 mt-4"),
+            html.P(tx("conv_note", lang), className="small text-body-secondary"),
+            dbc.Row(
+                [
+                    dbc.Col(convergence_table(tr, lang), lg=7),
+                    dbc.Col(
+                        [
+                            dbc.Label(t("indicator", lang), html_for=INDICATOR),
+                            dbc.Select(id=INDICATOR, options=options, value=chosen),
+                            dcc.Graph(
+                                id=CV_GRAPH, figure=cv_view(tr, chosen, lang), config=GRAPH_CONFIG
+                            ),
+                        ],
+                        lg=5,
+                    ),
+                ],
+                className="g-3",
+                id=CONVERGENCE,
+            ),
+            html.H2(tx("methods", lang), className="h5 mt-4"),
+            html.P(tx("methods_note", lang), className="small text-body-secondary"),
+            html.Section(methods_table(tr, year, lang), id=METHODS),
+        ],
+        className="assessment-page",
+    )
+
+
+def update(milestone: Any, indicator: Any, search: str | None) -> tuple[Any, ...]:
+    lang = lang_from_search(search)
+    tr = tracker()
+    years = tr.catalogue.milestone_years()
+    year = int_param(milestone, years, default_milestone(years))
+    options = cv_options(tr, lang)
+    chosen = choose(indicator, [o["value"] for o in options], None) or default_cv_indicator(tr)
+    return (
+        final_table(tr, year, lang),
+        methods_table(tr, year, lang),
+        cv_view(tr, chosen, lang),
+        query_string(lang, milestone=year, indicator=chosen),
+    )

@@ -1,0 +1,125 @@
+"""The assessment page (/assessment) without a browser, and its cv figure."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import dash
+import pandas as pd
+import pytest
+from dash import html
+
+from dashboard import figures
+from dashboard.app import create_app
+from dashboard.pages import assessment as page
+from dashboard.pages import overview as overview_page
+from tests.fixtures import build_fixture_db
+from tests.test_dashboard_callbacks import find, text, walk
+
+
+@pytest.fixture(autouse=True)
+def _secret(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TARGETS_SECRET_KEY", "test-secret-key-0123456789abcdef")
+
+
+@pytest.fixture
+def tracker(tmp_path: Path) -> Any:
+    return build_fixture_db(f"sqlite:///{tmp_path / 'targets.db'}")
+
+
+@pytest.fixture
+def ctx(tracker: Any) -> Iterator[None]:
+    app = create_app(tracker)
+    with app.server.test_request_context("/"):
+        yield
+
+
+def _rows(node: Any) -> list[html.Tr]:
+    return [c for c in walk(node) if isinstance(c, html.Tr)]
+
+
+def test_page_is_registered(ctx: None) -> None:
+    assert "/assessment" in {p["path"] for p in dash.page_registry.values()}
+
+
+def test_final_table_has_one_row_per_goal_with_verdict_in_words(tracker: Any, ctx: None) -> None:
+    layout = page.layout(lang="en", milestone="2025")
+    final = find(layout, page.FINAL + "-table")
+    body = _rows(final)[1:]  # the header row first
+    assert len(body) == len(tracker.assessment(2025, "en"))
+    anhui = next(r for r in body if "Anhui" in text(r) and "R&D" in text(r))
+    cells = [text(c) for c in anhui.children]
+    assert "… pending" in cells  # symbol and word, not colour only
+    assert "2.69% of GDP (2023)" in cells  # pending: the latest value, with its year
+    assert "test fixture (not published statistics)" in cells
+
+
+def test_convergence_table_and_cv_figure_for_rd_intensity(tracker: Any, ctx: None) -> None:
+    layout = page.layout(lang="en", indicator="rd_intensity")
+    conv = text(find(layout, page.CONVERGENCE + "-table"))
+    assert "narrowing" in conv
+    graph = find(layout, page.CV_GRAPH)
+    (trace,) = graph.figure.data
+    spread = tracker.spread("rd_intensity")
+    assert list(trace.x) == spread.dropna(subset=["cv"])["year"].astype(int).tolist()
+    assert trace.y[0] > trace.y[-1]  # narrowing: the cv falls
+
+
+def test_methods_table_says_disagreement_in_words(tracker: Any, ctx: None) -> None:
+    frame = tracker.methods(2025)
+    frame = frame[frame["status_ratio"] != "no_data"]
+    rows = _rows(find(page.layout(lang="en"), page.METHODS + "-table"))[1:]
+    assert len(rows) == len(frame)
+    n_disagree = int(frame["agree"].eq(False).fillna(False).sum())
+    marked = [r for r in rows if "⚠ disagree" in text(r)]
+    assert len(marked) == n_disagree
+    assert all("disagree" in getattr(r, "className", "") for r in marked)
+
+
+def test_update_callback_follows_the_milestone(ctx: None) -> None:
+    final, _methods, fig, search = page.update(2025, "rd_intensity", "?lang=zh")
+    assert search == "?milestone=2025&indicator=rd_intensity&lang=zh"
+    assert "2025年目标实现情况" in text(final)
+    assert fig.data[0].meta == {"kind": "cv"}
+
+
+def test_overview_behind_list_uses_the_pace_text(tracker: Any, ctx: None) -> None:
+    behind = find(overview_page.layout(lang="en"), "overview-behind")
+    paces = tracker.behind_schedule(2025, "en")["pace"].tolist()
+    items = [text(c) for c in walk(behind) if isinstance(c, html.Li)]
+    assert len(items) == len(paces) > 0
+    for item, pace in zip(items, paces, strict=True):
+        assert pace in item
+
+
+def test_cv_figure_draws_cv_by_year_and_names_extremes() -> None:
+    spread = pd.DataFrame(
+        {
+            "year": [2018, 2019, 2020],
+            "cv": [0.30, float("nan"), 0.20],
+            "min_region": ["anhui", "anhui", "anhui"],
+            "max_region": ["shanghai", "shanghai", "shanghai"],
+        }
+    )
+    fig = figures.cv_figure(spread, title="R&D", lang="en")
+    (trace,) = fig.data
+    assert list(trace.x) == [2018, 2020] and list(trace.y) == [0.30, 0.20]
+    assert "lowest: anhui" in trace.hovertext[0] and "highest: shanghai" in trace.hovertext[1]
+    empty = figures.cv_figure(spread.iloc[0:0], title="x", lang="en")
+    assert not empty.data
+
+
+def test_history_shows_the_warnings_stored_with_an_import(tracker: Any, ctx: None) -> None:
+    from dashboard.pages import history
+    from targets.ingest import import_files
+
+    data = "地区,指标,年份,数值\n安徽,研发投入强度,2024,3.05\n".encode()
+    result = import_files(
+        tracker.store, tracker.catalogue, tracker.regions, [("a.csv", data)], lang="en"
+    )
+    (fr,) = result.report.files
+    assert fr.warnings and tracker.store.get_import(fr.import_id).warnings == fr.warnings
+    shown = text(history.imports_table(tracker.store.imports(), False, "en"))
+    assert f"{len(fr.warnings)} warning(s)" in shown and fr.warnings[0] in shown

@@ -1,0 +1,71 @@
+"""The final-assessment and convergence sections of the report: model, Excel sheets, HTML."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from targets.reports import write_report
+from targets.reports.html import to_html
+from targets.reports.model import (
+    ASSESSMENT_TABLE_COLUMNS,
+    CONVERGENCE_TABLE_COLUMNS,
+    TEXT,
+    build_report,
+)
+from targets.service import Tracker
+from tests.fixtures import build_fixture_db
+
+
+@pytest.fixture
+def tracker(sqlite_url: str) -> Tracker:
+    return build_fixture_db(sqlite_url)
+
+
+def test_model_words_the_tracker_assessment(tracker: Tracker) -> None:
+    report = build_report(tracker, lang="en", milestone=2025)
+    assert len(report.assessment) == len(tracker.assessment(2025, "en"))
+    anhui = report.assessment[
+        (report.assessment["region"] == "Anhui")
+        & (report.assessment["indicator"] == tracker.catalogue["rd_intensity"].name.en)
+    ].iloc[0]
+    assert anhui["verdict"] == "… pending"
+    assert anhui["value"] == "2.69% of GDP (2023)"
+    assert anhui["goal"] == "> 3.00% of GDP"
+    conv = report.convergence.set_index("indicator")
+    rd = conv.loc[tracker.catalogue["rd_intensity"].name.en]
+    assert (rd["years"], rd["trend"]) == ("2018–2023", "narrowing")
+
+
+def test_scope_limits_the_assessment(tracker: Tracker) -> None:
+    report = build_report(
+        tracker, lang="zh", milestone=2025, regions=["anhui"], indicators=["rd_intensity"]
+    )
+    assert report.assessment["region"].tolist() == [tracker.regions.name("anhui", "zh")]
+    name = tracker.catalogue["rd_intensity"].name.zh
+    assert report.convergence["indicator"].tolist() == [name]
+
+
+def test_xlsx_has_an_assessment_and_a_convergence_sheet(tracker: Tracker, tmp_path: Path) -> None:
+    path = write_report(tracker, tmp_path / "r.xlsx", lang="zh", milestone=2025)
+    wb = load_workbook(path)
+    zh = TEXT["zh"]
+    assert wb.sheetnames[2:4] == [zh["sheet_assessment"], zh["sheet_convergence"]]
+    ws = wb[zh["sheet_assessment"]]
+    assert [c.value for c in ws[3]] == [zh[c] for c in ASSESSMENT_TABLE_COLUMNS]
+    rows = list(ws.iter_rows(min_row=4, values_only=True))
+    assert len(rows) == len(tracker.assessment(2025, "zh"))
+    assert any(r[1] == tracker.regions.name("anhui", "zh") and r[4] == "… 待定" for r in rows)
+    conv = wb[zh["sheet_convergence"]]
+    assert [c.value for c in conv[3]] == [zh[c] for c in CONVERGENCE_TABLE_COLUMNS]
+    assert any(r[4] == "差距缩小" for r in conv.iter_rows(min_row=4, values_only=True))
+
+
+def test_html_has_the_two_sections(tracker: Tracker) -> None:
+    page = to_html(build_report(tracker, lang="en", milestone=2025))
+    assert '<section id="assessment"><h2>Final assessment of the 2025 goals</h2>' in page
+    assert '<section id="convergence"><h2>Regional convergence</h2>' in page
+    assert page.index('id="gaps"') < page.index('id="assessment"') < page.index('id="details"')
+    assert "narrowing" in page

@@ -1,4 +1,9 @@
-"""WSGI entry point for many users: `gunicorn -w 4 -b 0.0.0.0:8050 targets.wsgi:server`.
+"""WSGI entry point for many users: `gunicorn --preload -w 4 -b 0.0.0.0:8050 targets.wsgi:server`.
+
+`--preload` runs this module once, before the workers fork, so the bundled statistics are loaded
+into an empty database by one process only (workers starting together would each see an empty
+database). The connection pool is disposed before the fork: a forked worker must not share the
+parent's connections.
 
 The database URL comes from TARGETS_DB (PostgreSQL when several workers share it); the session
 secret from TARGETS_SECRET_KEY. Workers are stateless: every request reads through the store.
@@ -12,5 +17,6 @@ from targets.service import Tracker
 
 tracker = Tracker()
 ensure_bundled(tracker)
+tracker.store.engine.dispose()
 app = create_app(tracker)
 server = app.server

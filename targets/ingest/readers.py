@@ -185,7 +185,7 @@ def decode(data: bytes) -> tuple[str, str]:
         candidates = ["utf-8-sig"]
     elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
         candidates = ["utf-16"]
-    elif b"\x00" in data[:4096]:
+    elif _utf16_nuls(data[:4096]):
         head = data[:4096]
         # ASCII in UTF-16 has its NUL byte second (LE) or first (BE)
         odd, even = head[1::2].count(0), head[0::2].count(0)
@@ -200,10 +200,20 @@ def decode(data: bytes) -> tuple[str, str]:
         if _looks_binary(text):
             break
         return text, "gbk" if enc == "gb18030" else enc
-    raise ReadError(
-        "file-unreadable",
-        "the file is neither a workbook nor text in UTF-8, GBK/GB18030 or UTF-16",
-    )
+    why = "the file is neither a workbook nor text in UTF-8, GBK/GB18030 or UTF-16"
+    if b"\x00" in data:
+        why += " (it contains NUL bytes: a damaged or binary file)"
+    raise ReadError("file-unreadable", why)
+
+
+def _utf16_nuls(head: bytes) -> bool:
+    """NUL bytes as UTF-16 text without a BOM has them: many (digits, separators and line ends
+    are ASCII), nearly all on one side of each pair. A few stray NULs in 8-bit text, or NUL
+    padding, are damage: that text is then refused as binary instead of being misread."""
+    nuls = head.count(0)
+    if nuls == 0 or nuls * 32 < len(head):
+        return False
+    return max(head[1::2].count(0), head[0::2].count(0)) >= 0.9 * nuls
 
 
 def _looks_binary(text: str) -> bool:

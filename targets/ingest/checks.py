@@ -176,7 +176,15 @@ def check_duplicates(ctx: Ctx, rows: pd.DataFrame) -> Iterator[Issue]:
     if not dup.any():
         return
     sub = rows[dup]
-    for _k, group in sub.groupby(key, sort=False):
+    # Vectorised first pass: a key conflicts when its values spread beyond rounding noise.
+    # Repeats of the same value are common (one figure quoted on several sheets) and cheap here;
+    # only the conflicting keys, rare in real files, go through the per-group loop below.
+    values = sub.groupby(key, sort=False)["value"]
+    lo, hi = values.transform("min"), values.transform("max")
+    conflicting = (hi - lo) > 1e-9 * np.maximum(hi.abs(), lo.abs())
+    if not conflicting.any():
+        return
+    for _k, group in sub[conflicting].groupby(key, sort=False):
         v = group["value"].to_numpy()
         if np.allclose(v, v[0], rtol=1e-9, atol=0):
             continue

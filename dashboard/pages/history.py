@@ -182,7 +182,13 @@ def imports_table(imports: list[Import], can_revert: bool, lang: str) -> Any:
             html.Td(imp.user),
             html.Td(f"{imp.rows:,}", className="text-end"),
             html.Td(tx(imp.state, lang), className=f"history-state-{imp.state}"),
-            html.Td([imp.note, warnings_details(imp.warnings, lang)], className="history-note"),
+            html.Td(
+                [
+                    html.Span(imp.note, className="history-note-text"),
+                    warnings_details(imp.warnings, lang),
+                ],
+                className="history-note",
+            ),
         ]
         if can_revert:
             cells.append(

@@ -110,7 +110,7 @@ def test_editor_uploads_checks_confirms_then_reverts_in_history(
     driver.get(f"{dash_duo.server_url}/history?lang=en")
     row = f"#history-import-{new.id}"
     dash_duo.wait_for_element(row)
-    note_cell = dash_duo.find_element(f"{row} .history-note")
+    note_cell = dash_duo.find_element(f"{row} .history-note-text")
     assert note_cell.text == XSS_NOTE  # the markup shows as its characters
     assert driver.find_elements(By.CSS_SELECTOR, f"#{history.HISTORY_IMPORTS} img") == []
     _no_alert(driver)

@@ -145,11 +145,24 @@ class Tracker:
         return self._cached(("assessment", milestone, lang), compute)
 
     def behind_schedule(self, milestone: int | None = None, lang: str = "zh") -> pd.DataFrame:
-        """Gap rows behind schedule, most behind first, with a `pace` column in `lang`."""
+        """Gap rows behind schedule: binding goals (约束性) first, then most behind first."""
         from targets.assessment import behind_schedule
 
         gaps = self.gaps(milestone=milestone)
-        return self._cached(("behind", milestone, lang), lambda: behind_schedule(gaps, lang))
+
+        def compute() -> pd.DataFrame:
+            frame = behind_schedule(gaps, lang)
+            binding = frame["indicator"].map(
+                lambda i: (
+                    i in self.catalogue.indicators
+                    and self.catalogue.indicators[i].nature == "binding"
+                )
+            )
+            # a stable sort keeps "most behind first" within each group
+            order = binding.astype(bool).map({True: 0, False: 1})
+            return frame.iloc[order.argsort(kind="stable")].reset_index(drop=True)
+
+        return self._cached(("behind", milestone, lang), compute)
 
     def convergence(self, level: str = "province") -> pd.DataFrame:
         """Per benchmarked indicator: the trend of the spread across regions of `level`."""

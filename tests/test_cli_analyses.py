@@ -10,6 +10,7 @@ from click.testing import CliRunner
 
 from targets.cli import frame_records, main
 from targets.service import Tracker
+from tests.conftest import ROOT
 from tests.fixtures import build_fixture_db
 
 
@@ -86,3 +87,20 @@ def test_import_that_changes_a_status_prints_and_stores_the_warning(
     assert ("rd_intensity", "anhui") not in set(
         zip(behind["indicator"], behind["region"], strict=True)
     )
+
+
+def test_behind_schedule_puts_binding_goals_first(tmp_path: Path) -> None:
+    """A goal the catalogue marks binding (约束性) leads the list even when less behind."""
+    text = (ROOT / "indicators.yaml").read_text(encoding="utf-8")
+    marker = "  - id: rd_intensity\n"
+    assert marker in text
+    copy = tmp_path / "indicators.yaml"
+    copy.write_text(text.replace(marker, marker + "    nature: binding\n"), encoding="utf-8")
+    base = build_fixture_db(f"sqlite:///{tmp_path / 'a.db'}")
+    plain = base.behind_schedule(milestone=2025)
+    marked = Tracker(db_url=base.db_url, catalogue_path=copy).behind_schedule(milestone=2025)
+    assert "rd_intensity" in set(plain["indicator"])
+    assert plain["indicator"].iloc[0] != "rd_intensity"  # not the most behind ...
+    assert marked["indicator"].iloc[0] == "rd_intensity"  # ... but binding, so first
+    rest = marked[marked["indicator"] != "rd_intensity"]
+    assert rest["schedule_years"].is_monotonic_increasing

@@ -123,3 +123,29 @@ def test_history_shows_the_warnings_stored_with_an_import(tracker: Any, ctx: Non
     assert fr.warnings and tracker.store.get_import(fr.import_id).warnings == fr.warnings
     shown = text(history.imports_table(tracker.store.imports(), False, "en"))
     assert f"{len(fr.warnings)} warning(s)" in shown and fr.warnings[0] in shown
+
+
+def test_contribution_section_on_the_bundled_data(tmp_path: Path) -> None:
+    from targets.bundled import ensure_bundled
+    from targets.service import Tracker
+
+    tr = Tracker(db_url=f"sqlite:///{tmp_path / 'bundled.db'}")
+    ensure_bundled(tr)
+    app = create_app(tr)
+    with app.server.test_request_context("/assessment"):
+        frames = {ind: (year, frame) for ind, year, frame in page.contribution_frames(tr)}
+        # R&D: 2023 lacks provincial R&D expenditure; 2020 has every component
+        year, rd = frames["rd_intensity"]
+        assert year == 2020
+        total = rd.set_index("region").loc["yrd"]
+        assert total["value"] == pytest.approx(
+            (1615.7 + 3005.9 + 1859.9 + 883.2) / (41603.9 + 104566.6 + 67164.5 + 38628.8) * 100
+        )
+        # PCT applications (a count with a regional goal): shares of the 2023 total 18,997
+        year, pct = frames["pct_applications"]
+        assert year == 2023
+        shares = pct.set_index("region")["share_of_total"]
+        assert shares["anhui"] == pytest.approx(1901 / 18997)
+        table = page.contribution_table(tr, "en")
+        assert "Share of the total: 10.0%" in text(table)
+        assert "R&D intensity (2020)" in text(table)

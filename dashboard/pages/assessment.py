@@ -37,6 +37,7 @@ FINAL = "assessment-final"
 CONVERGENCE = "assessment-convergence"
 CV_GRAPH = "assessment-cv"
 METHODS = "assessment-methods"
+CONTRIBUTION = "assessment-contribution"
 
 GRAPH_CONFIG: Any = {"displayModeBar": False, "responsive": True, "scrollZoom": False}
 # a verdict is never shown by colour alone: symbol and word
@@ -81,6 +82,19 @@ TEXT: dict[str, tuple[str, str]] = {
     "agree_no": ("⚠ 不一致", "⚠ disagree"),
     "agree_na": ("— 无法判断", "— cannot judge"),
     "none": ("没有数据", "No data"),
+    "contribution": ("区域差距从何而来", "Where the regional gap comes from"),
+    "contrib_note": (
+        "按全域目标衡量的指标：比率指标为各省（市）达到目标本身所缺的分子占全域差距的份额"
+        "（负值表示超过目标、抵消了其他地区的差距）；只有全域目标的总量指标为各省占总量的份额。"
+        "取各组成序列齐全的最近年份。",
+        "Goals measured on the whole region: for a ratio, the share of the regional gap that each "
+        "province's own shortfall makes (negative: beyond the goal, offsetting the others); for a "
+        "count with a regional goal only, each province's share of the total. The latest year "
+        "with every component is used.",
+    ),
+    "region": ("地区", "Region"),
+    "share_gap": ("占全域差距", "Share of the gap"),
+    "share_total": ("占总量", "Share of the total"),
 }
 
 
@@ -205,6 +219,53 @@ def convergence_table(tr: Any, lang: str) -> html.Table:
     return _table(tx("convergence", lang), head, rows, CONVERGENCE)
 
 
+def contribution_frames(tr: Any) -> list[tuple[str, int, Any]]:
+    """(indicator, year, frame) for each whole-region goal whose regional row can be computed.
+
+    The year is the latest one in which every member has the components: a regional ratio from
+    an incomplete set of provinces would be a different quantity.
+    """
+    out = []
+    obs = tr.observations()
+    for ind in tr.catalogue.goals():
+        if "yrd" not in ind.scope or ind.weight == "none":
+            continue
+        years = sorted(set(obs.loc[obs["indicator"] == ind.id, "year"].astype(int)), reverse=True)
+        for year in years[:8]:
+            try:
+                frame = tr.contributions(ind.id, year)
+            except (ValueError, KeyError):
+                break
+            total = frame[frame["region"] == "yrd"]
+            if not total.empty and not fmt.is_missing(total["value"].iloc[0]):
+                out.append((ind.id, year, frame))
+                break
+    return out
+
+
+def contribution_table(tr: Any, lang: str) -> html.Table:
+    rows = []
+    for ind_id, year, frame in contribution_frames(tr):
+        ratio = frame.attrs.get("method") != "additive"
+        share_col = "share_of_gap" if ratio else "share_of_total"
+        label = tx("share_gap" if ratio else "share_total", lang)
+        for r in frame[frame["region"] != "yrd"].to_dict("records"):
+            rows.append(
+                html.Tr(
+                    [
+                        html.Th(f"{_ind_name(tr, ind_id, lang)} ({year})", scope="row"),
+                        html.Td(tr.regions.name(r["region"], lang)),
+                        html.Td(fmt.number(r["value"], _decimals(tr, ind_id)), className="num"),
+                        html.Td(f"{label}: {fmt.number(100 * r[share_col], 1)}%", className="num"),
+                    ]
+                )
+            )
+    if not rows:
+        rows = [html.Tr(html.Td(tx("none", lang), colSpan=4))]
+    head = [t("indicator", lang), tx("region", lang), tx("value", lang), tx("share_gap", lang)]
+    return _table(tx("contribution", lang), head, rows, CONTRIBUTION)
+
+
 def agree_text(value: Any, lang: str) -> str:
     if value is pd.NA or value is None:
         return tx("agree_na", lang)
@@ -301,6 +362,9 @@ def layout(
                 className="g-3",
                 id=CONVERGENCE,
             ),
+            html.H2(tx("contribution", lang), className="h5 mt-4"),
+            html.P(tx("contrib_note", lang), className="small text-body-secondary"),
+            html.Section(contribution_table(tr, lang), id=CONTRIBUTION),
             html.H2(tx("methods", lang), className="h5 mt-4"),
             html.P(tx("methods_note", lang), className="small text-body-secondary"),
             html.Section(methods_table(tr, year, lang), id=METHODS),

@@ -204,6 +204,29 @@ class Tracker:
 
         return self._cached(("contributions", indicator, year), compute)
 
+    def regional_contributions(self) -> list[tuple[str, int, pd.DataFrame]]:
+        """(indicator, year, contributions) for each whole-region goal whose regional row exists.
+
+        The year is the latest one in which every member has the components: a regional ratio
+        from an incomplete set of provinces would be a different quantity.
+        """
+        out = []
+        obs = self.observations()
+        for ind in self.catalogue.goals():
+            if "yrd" not in ind.scope or ind.weight == "none":
+                continue
+            years = sorted(set(obs.loc[obs["indicator"] == ind.id, "year"].astype(int)))
+            for year in reversed(years[-8:]):
+                try:
+                    frame = self.contributions(ind.id, year)
+                except (ValueError, KeyError):
+                    break
+                total = frame[frame["region"] == "yrd"]
+                if not total.empty and pd.notna(total["value"].iloc[0]):
+                    out.append((ind.id, year, frame))
+                    break
+        return out
+
     def methods(self, milestone: int | None = None) -> pd.DataFrame:
         """The three methods side by side per gap row, with `agree` (targets.methods)."""
         from targets.methods import compare_methods

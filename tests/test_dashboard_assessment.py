@@ -133,7 +133,7 @@ def test_contribution_section_on_the_bundled_data(tmp_path: Path) -> None:
     ensure_bundled(tr)
     app = create_app(tr)
     with app.server.test_request_context("/assessment"):
-        frames = {ind: (year, frame) for ind, year, frame in page.contribution_frames(tr)}
+        frames = {ind: (year, frame) for ind, year, frame in tr.regional_contributions()}
         # R&D: 2023 lacks provincial R&D expenditure; 2020 has every component
         year, rd = frames["rd_intensity"]
         assert year == 2020

@@ -69,3 +69,21 @@ def test_html_has_the_two_sections(tracker: Tracker) -> None:
     assert '<section id="convergence"><h2>Regional convergence</h2>' in page
     assert page.index('id="gaps"') < page.index('id="assessment"') < page.index('id="details"')
     assert "narrowing" in page
+
+
+def test_contribution_sheet_and_section_on_the_bundled_data(tmp_path: Path) -> None:
+    from targets.bundled import ensure_bundled
+
+    tr = Tracker(db_url=f"sqlite:///{tmp_path / 'bundled.db'}")
+    ensure_bundled(tr)
+    path = write_report(tr, tmp_path / "gap.xlsx", lang="en", milestone=2025)
+    ws = load_workbook(path)["Gap sources"]
+    rows = [[c.value for c in row] for row in ws.iter_rows(min_row=4)]
+    anhui_pct = [
+        r for r in rows if r[0] == "PCT international patent applications" and r[2] == "Anhui"
+    ]
+    # Anhui's 1,901 of the region's 18,997 PCT applications in 2023 (hand sum of the provinces)
+    assert anhui_pct and anhui_pct[0][1] == "2023"
+    assert anhui_pct[0][4] == f"{100 * 1901 / 18997:.1f}% of the total"
+    html = to_html(build_report(tr, lang="en", milestone=2025))
+    assert 'id="contribution"' in html and "of the gap" in html

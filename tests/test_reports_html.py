@@ -60,6 +60,7 @@ def test_lang_print_css_and_sections(html: str) -> None:
         "gaps",
         "assessment",
         "convergence",
+        "contribution",
         "details",
         "method",
         "vintages",

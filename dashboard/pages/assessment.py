@@ -219,33 +219,9 @@ def convergence_table(tr: Any, lang: str) -> html.Table:
     return _table(tx("convergence", lang), head, rows, CONVERGENCE)
 
 
-def contribution_frames(tr: Any) -> list[tuple[str, int, Any]]:
-    """(indicator, year, frame) for each whole-region goal whose regional row can be computed.
-
-    The year is the latest one in which every member has the components: a regional ratio from
-    an incomplete set of provinces would be a different quantity.
-    """
-    out = []
-    obs = tr.observations()
-    for ind in tr.catalogue.goals():
-        if "yrd" not in ind.scope or ind.weight == "none":
-            continue
-        years = sorted(set(obs.loc[obs["indicator"] == ind.id, "year"].astype(int)), reverse=True)
-        for year in years[:8]:
-            try:
-                frame = tr.contributions(ind.id, year)
-            except (ValueError, KeyError):
-                break
-            total = frame[frame["region"] == "yrd"]
-            if not total.empty and not fmt.is_missing(total["value"].iloc[0]):
-                out.append((ind.id, year, frame))
-                break
-    return out
-
-
 def contribution_table(tr: Any, lang: str) -> html.Table:
     rows = []
-    for ind_id, year, frame in contribution_frames(tr):
+    for ind_id, year, frame in tr.regional_contributions():
         ratio = frame.attrs.get("method") != "additive"
         share_col = "share_of_gap" if ratio else "share_of_total"
         label = tx("share_gap" if ratio else "share_total", lang)

@@ -14,6 +14,7 @@ from typing import Any
 from targets.reports.model import (
     ASSESSMENT_TABLE_COLUMNS,
     CHART_REGIONS,
+    CONTRIBUTION_TABLE_COLUMNS,
     CONVERGENCE_TABLE_COLUMNS,
     DASH,
     STATUS_COLOURS,
@@ -460,6 +461,13 @@ def _convergence(report: Report) -> str:
     )
 
 
+def _contribution(report: Report) -> str:
+    numeric = {"contrib_year", "value", "share"}
+    return _frame_section(
+        report, report.contribution, CONTRIBUTION_TABLE_COLUMNS, "contribution", numeric
+    )
+
+
 def to_html(report: Report) -> str:
     """The whole report as one HTML document."""
     lang = "zh-CN" if report.lang == "zh" else "en"
@@ -471,6 +479,7 @@ def to_html(report: Report) -> str:
         + _gap_table(report)
         + _assessment(report)
         + _convergence(report)
+        + _contribution(report)
         + _details(report)
         + _method(report)
         + _vintages(report)

@@ -150,6 +150,10 @@ TEXT: dict[str, dict[str, str]] = {
         "trend": "趋势",
         "sheet_assessment": "终期评估",
         "sheet_convergence": "区域收敛",
+        "contribution": "区域差距从何而来",
+        "contribution_note": "按全域目标衡量的指标，取各组成序列齐全的最近年份：比率指标为各省（市）达到目标本身所缺的分子占全域差距的份额（负值表示超过目标、抵消了其他地区的差距）；只有全域目标的总量指标为各省占总量的份额。",
+        "contrib_year": "年份",
+        "sheet_contribution": "差距来源",
     },
     "en": {
         "title": "Yangtze River Delta integration goals: gap report",
@@ -255,6 +259,10 @@ TEXT: dict[str, dict[str, str]] = {
         "trend": "Trend",
         "sheet_assessment": "Assessment",
         "sheet_convergence": "Convergence",
+        "contribution": "Where the regional gap comes from",
+        "contribution_note": "Goals measured on the whole region, in the latest year with every component: for a ratio, the share of the regional gap that each province's own shortfall makes (negative: beyond the goal, offsetting the others); for a count with a regional goal only, each province's share of the total.",
+        "contrib_year": "Year",
+        "sheet_contribution": "Gap sources",
     },
 }
 
@@ -413,6 +421,7 @@ class Report:
     # display strings, columns ASSESSMENT_TABLE_COLUMNS / CONVERGENCE_TABLE_COLUMNS (keys of TEXT)
     assessment: pd.DataFrame = field(default_factory=pd.DataFrame)
     convergence: pd.DataFrame = field(default_factory=pd.DataFrame)
+    contribution: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     def t(self, key: str, **kwargs: Any) -> str:
         """A report word in the report's language."""
@@ -452,6 +461,13 @@ ASSESSMENT_TABLE_COLUMNS: tuple[str, ...] = (
     "indicator", "region", "goal", "value", "verdict", "margin", "source",
 )  # fmt: skip
 CONVERGENCE_TABLE_COLUMNS: tuple[str, ...] = ("indicator", "years", "cv", "maxmin", "trend")
+CONTRIBUTION_TABLE_COLUMNS: tuple[str, ...] = (
+    "indicator",
+    "contrib_year",
+    "region",
+    "value",
+    "share",
+)
 VERDICT_SYMBOLS = {"met": "✓", "missed": "✗", "pending": "…"}
 
 
@@ -772,7 +788,37 @@ def build_report(
         vintages=_vintages(tracker, obs),
         assessment=_assessment_table(tracker, milestone, regions, indicators, lang),
         convergence=_convergence_table(tracker, indicators, lang),
+        contribution=_contribution_table(tracker, indicators, lang),
     )
+
+
+def _contribution_table(
+    tracker: Tracker, indicators: Collection[str] | None, lang: str
+) -> pd.DataFrame:
+    """Tracker.regional_contributions for the report's indicators, worded."""
+    out = []
+    for ind_id, year, frame in tracker.regional_contributions():
+        if indicators and ind_id not in indicators:
+            continue
+        ind = tracker.catalogue.indicators[ind_id]
+        ratio = frame.attrs.get("method") != "additive"
+        col = "share_of_gap" if ratio else "share_of_total"
+        what = (
+            ("占全域差距" if ratio else "占总量")
+            if lang == "zh"
+            else ("of the gap" if ratio else "of the total")
+        )
+        for r in frame[frame["region"] != "yrd"].to_dict("records"):
+            out.append(
+                {
+                    "indicator": ind.name.get(lang),
+                    "contrib_year": year_text(year),
+                    "region": tracker.regions.name(r["region"], lang),
+                    "value": with_unit(number(r["value"], int(ind.decimals)), ind.unit.get(lang)),
+                    "share": f"{number(100 * r[col], 1)}% {what}",
+                }
+            )
+    return pd.DataFrame(out, columns=list(CONTRIBUTION_TABLE_COLUMNS), dtype="str")
 
 
 def _assessment_table(

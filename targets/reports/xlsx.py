@@ -28,6 +28,7 @@ from targets.reports.model import (
     ASSESSMENT_TABLE_COLUMNS,
     CHART_REGIONS,
     COMPARATOR_SIGNS,
+    CONTRIBUTION_TABLE_COLUMNS,
     CONVERGENCE_TABLE_COLUMNS,
     STATUS_COLOURS,
     IndicatorDetail,
@@ -600,6 +601,7 @@ def to_xlsx(report: Report) -> bytes:
     _gap_sheet(wb, report)
     _frame_sheet(wb, report, report.assessment, ASSESSMENT_TABLE_COLUMNS, "assessment")
     _frame_sheet(wb, report, report.convergence, CONVERGENCE_TABLE_COLUMNS, "convergence")
+    _frame_sheet(wb, report, report.contribution, CONTRIBUTION_TABLE_COLUMNS, "contribution")
     _category_sheets(wb, report)
     _sources_sheet(wb, report)
     for ws in wb.worksheets:

@@ -87,3 +87,16 @@ def test_contribution_sheet_and_section_on_the_bundled_data(tmp_path: Path) -> N
     assert anhui_pct[0][4] == f"{100 * 1901 / 18997:.1f}% of the total"
     html = to_html(build_report(tr, lang="en", milestone=2025))
     assert 'id="contribution"' in html and "of the gap" in html
+
+
+def test_methods_side_by_side_in_the_reports(tracker: Tracker, tmp_path: Path) -> None:
+    report = build_report(tracker, lang="en", milestone=2025)
+    expected = tracker.methods(2025)
+    expected = expected[expected["status_ratio"] != "no_data"]
+    assert len(report.methods) == len(expected) > 0
+    disagree = int((expected["agree"] == False).sum())  # noqa: E712 - a nullable boolean
+    assert (report.methods["m_agree"] == "⚠ disagree").sum() == disagree
+    path = write_report(tracker, tmp_path / "gap.xlsx", lang="en", milestone=2025)
+    ws = load_workbook(path)["Methods compared"]
+    assert ws.cell(3, 3).value == "Ratio" and ws.max_row == 3 + len(expected)
+    assert 'id="methods_compare"' in to_html(report)

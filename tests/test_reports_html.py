@@ -61,6 +61,7 @@ def test_lang_print_css_and_sections(html: str) -> None:
         "assessment",
         "convergence",
         "contribution",
+        "methods_compare",
         "details",
         "method",
         "vintages",

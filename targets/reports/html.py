@@ -17,6 +17,7 @@ from targets.reports.model import (
     CONTRIBUTION_TABLE_COLUMNS,
     CONVERGENCE_TABLE_COLUMNS,
     DASH,
+    METHODS_TABLE_COLUMNS,
     STATUS_COLOURS,
     TABLE_COLUMNS,
     IndicatorDetail,
@@ -468,6 +469,10 @@ def _contribution(report: Report) -> str:
     )
 
 
+def _methods(report: Report) -> str:
+    return _frame_section(report, report.methods, METHODS_TABLE_COLUMNS, "methods_compare", set())
+
+
 def to_html(report: Report) -> str:
     """The whole report as one HTML document."""
     lang = "zh-CN" if report.lang == "zh" else "en"
@@ -480,6 +485,7 @@ def to_html(report: Report) -> str:
         + _assessment(report)
         + _convergence(report)
         + _contribution(report)
+        + _methods(report)
         + _details(report)
         + _method(report)
         + _vintages(report)

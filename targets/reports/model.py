@@ -154,6 +154,13 @@ TEXT: dict[str, dict[str, str]] = {
         "contribution_note": "按全域目标衡量的指标，取各组成序列齐全的最近年份：比率指标为各省（市）达到目标本身所缺的分子占全域差距的份额（负值表示超过目标、抵消了其他地区的差距）；只有全域目标的总量指标为各省占总量的份额。",
         "contrib_year": "年份",
         "sheet_contribution": "差距来源",
+        "methods_compare": "三种方法对比",
+        "methods_compare_note": "比值法（本报告的状态）、预测法（联合国亚太经社会）、德国指标报告“天气符号”法；方法结论不一致的行标注“⚠ 不一致”。仅列出有数据的目标。",
+        "m_ratio": "比值法",
+        "m_projection": "预测法",
+        "m_germany": "天气符号",
+        "m_agree": "是否一致",
+        "sheet_methods_compare": "方法对比",
     },
     "en": {
         "title": "Yangtze River Delta integration goals: gap report",
@@ -263,6 +270,13 @@ TEXT: dict[str, dict[str, str]] = {
         "contribution_note": "Goals measured on the whole region, in the latest year with every component: for a ratio, the share of the regional gap that each province's own shortfall makes (negative: beyond the goal, offsetting the others); for a count with a regional goal only, each province's share of the total.",
         "contrib_year": "Year",
         "sheet_contribution": "Gap sources",
+        "methods_compare": "Three methods side by side",
+        "methods_compare_note": "Ratio method (this report's status), projection (UN ESCAP), Germany's weather symbols; rows where the methods disagree are marked “⚠ disagree”. Goals with data only.",
+        "m_ratio": "Ratio",
+        "m_projection": "Projection",
+        "m_germany": "Weather",
+        "m_agree": "Agree?",
+        "sheet_methods_compare": "Methods compared",
     },
 }
 
@@ -422,6 +436,7 @@ class Report:
     assessment: pd.DataFrame = field(default_factory=pd.DataFrame)
     convergence: pd.DataFrame = field(default_factory=pd.DataFrame)
     contribution: pd.DataFrame = field(default_factory=pd.DataFrame)
+    methods: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     def t(self, key: str, **kwargs: Any) -> str:
         """A report word in the report's language."""
@@ -461,6 +476,14 @@ ASSESSMENT_TABLE_COLUMNS: tuple[str, ...] = (
     "indicator", "region", "goal", "value", "verdict", "margin", "source",
 )  # fmt: skip
 CONVERGENCE_TABLE_COLUMNS: tuple[str, ...] = ("indicator", "years", "cv", "maxmin", "trend")
+METHODS_TABLE_COLUMNS: tuple[str, ...] = (
+    "indicator",
+    "region",
+    "m_ratio",
+    "m_projection",
+    "m_germany",
+    "m_agree",
+)
 CONTRIBUTION_TABLE_COLUMNS: tuple[str, ...] = (
     "indicator",
     "contrib_year",
@@ -789,7 +812,45 @@ def build_report(
         assessment=_assessment_table(tracker, milestone, regions, indicators, lang),
         convergence=_convergence_table(tracker, indicators, lang),
         contribution=_contribution_table(tracker, indicators, lang),
+        methods=_methods_table(tracker, milestone, regions, indicators, lang),
     )
+
+
+def _methods_table(
+    tracker: Tracker,
+    milestone: int,
+    regions: Collection[str] | None,
+    indicators: Collection[str] | None,
+    lang: str,
+) -> pd.DataFrame:
+    """Tracker.methods for the report's scope (goals with data), disagreements said in words."""
+    from targets.methods import label
+
+    frame = tracker.methods(milestone)
+    frame = frame[frame["status_ratio"] != "no_data"]
+    if regions:
+        frame = frame[frame["region"].isin(list(regions))]
+    if indicators:
+        frame = frame[frame["indicator"].isin(list(indicators))]
+    words = {True: ("✓ 一致", "✓ agree"), False: ("⚠ 不一致", "⚠ disagree")}
+    out = []
+    for r in frame.to_dict("records"):
+        agree = r["agree"]
+        known = agree is not pd.NA and agree is not None
+        said = words[bool(agree)] if known else ("— 无法判断", "— cannot judge")
+        ind = tracker.catalogue.indicators.get(r["indicator"])
+        status = str(r["status_ratio"])
+        out.append(
+            {
+                "indicator": ind.name.get(lang) if ind is not None else r["indicator"],
+                "region": tracker.regions.name(r["region"], lang),
+                "m_ratio": f"{progress.status_symbol(status)} {progress.status_label(status, lang)}",
+                "m_projection": label(str(r["status_projection"]), lang),
+                "m_germany": label(str(r["status_germany"]), lang),
+                "m_agree": said[1 if lang == "en" else 0],
+            }
+        )
+    return pd.DataFrame(out, columns=list(METHODS_TABLE_COLUMNS), dtype="str")
 
 
 def _contribution_table(

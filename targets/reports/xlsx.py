@@ -30,6 +30,7 @@ from targets.reports.model import (
     COMPARATOR_SIGNS,
     CONTRIBUTION_TABLE_COLUMNS,
     CONVERGENCE_TABLE_COLUMNS,
+    METHODS_TABLE_COLUMNS,
     STATUS_COLOURS,
     IndicatorDetail,
     Report,
@@ -602,6 +603,7 @@ def to_xlsx(report: Report) -> bytes:
     _frame_sheet(wb, report, report.assessment, ASSESSMENT_TABLE_COLUMNS, "assessment")
     _frame_sheet(wb, report, report.convergence, CONVERGENCE_TABLE_COLUMNS, "convergence")
     _frame_sheet(wb, report, report.contribution, CONTRIBUTION_TABLE_COLUMNS, "contribution")
+    _frame_sheet(wb, report, report.methods, METHODS_TABLE_COLUMNS, "methods_compare")
     _category_sheets(wb, report)
     _sources_sheet(wb, report)
     for ws in wb.worksheets:

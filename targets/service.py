@@ -205,7 +205,7 @@ class Tracker:
         return self._cached(("contributions", indicator, year), compute)
 
     def regional_contributions(self) -> list[tuple[str, int, pd.DataFrame]]:
-        """(indicator, year, contributions) for each whole-region goal whose regional row exists.
+        """(indicator, year, contributions) for each whole-region goal the region still misses.
 
         The year is the latest one in which every member has the components: a regional ratio
         from an incomplete set of provinces would be a different quantity.
@@ -223,7 +223,9 @@ class Tracker:
                     break
                 total = frame[frame["region"] == "yrd"]
                 if not total.empty and pd.notna(total["value"].iloc[0]):
-                    out.append((ind.id, year, frame))
+                    # a goal the region already meets has no gap to attribute
+                    if total["shortfall"].iloc[0] > 0:
+                        out.append((ind.id, year, frame))
                     break
         return out
 

@@ -149,3 +149,16 @@ def test_contribution_section_on_the_bundled_data(tmp_path: Path) -> None:
         table = page.contribution_table(tr, "en")
         assert "Share of the total: 10.0%" in text(table)
         assert "R&D intensity (2020)" in text(table)
+
+
+def test_no_contribution_shown_for_a_goal_the_region_meets(tmp_path: Path) -> None:
+    from targets.bundled import ensure_bundled
+    from targets.service import Tracker
+
+    tr = Tracker(db_url=f"sqlite:///{tmp_path / 'bundled.db'}")
+    ensure_bundled(tr)
+    shown = {ind for ind, _, _ in tr.regional_contributions()}
+    # 2024: Σ urban / Σ resident population = 73.7% >= 70%: met, nothing to attribute
+    assert "urbanization_rate" not in shown
+    # 2020 R&D from components: 7364.7 / 251963.8 = 2.92% < 3%: a gap, attributed
+    assert "rd_intensity" in shown

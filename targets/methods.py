@@ -18,9 +18,9 @@
    ratio needs no orientation: numerator and denominator both change sign with the goal's
    direction. deviation ≤ 0: the trend reaches or passes the goal.
    - sun (☀): deviation < 5% — the goal is reached or missed by less than 5% of the distance;
-   - partly cloudy (🌤): 5% ≤ deviation < 20%;
+   - partly cloudy (◐): 5% ≤ deviation < 20%;
    - cloudy (☁): 20% ≤ deviation < 100% — moving towards the goal, too slowly;
-   - thunderstorm (⛈): deviation ≥ 100% — the trend stands still or moves away.
+   - thunderstorm (☂): deviation ≥ 100% — the trend stands still or moves away.
    Already met (v_t meets T, so T − v_t is zero or of the wrong sign): sun when the projection
    still meets the goal, thunderstorm when the trend leads back below it (it moves away).
    Milestone passed with its value known: sun when met; when missed, cloudy if the value moved
@@ -62,11 +62,13 @@ LABELS: dict[str, dict[str, str]] = {
     "will_miss": {"zh": "预计难以实现", "en": "will miss"},
     "missed": {"zh": "未实现", "en": "missed"},
     "sun": {"zh": "☀ 晴", "en": "☀ sun"},
-    "partly_cloudy": {"zh": "🌤 晴间多云", "en": "🌤 partly cloudy"},
+    "partly_cloudy": {"zh": "◐ 晴间多云", "en": "◐ partly cloudy"},
     "cloudy": {"zh": "☁ 多云", "en": "☁ cloudy"},
-    "thunderstorm": {"zh": "⛈ 雷雨", "en": "⛈ thunderstorm"},
+    "thunderstorm": {"zh": "☂ 雷雨", "en": "☂ thunderstorm"},
     "none": {"zh": "无法判断", "en": "cannot judge"},
 }
+# Symbols only from Noto CJK's repertoire (☀ ◐ ☁ ☂): the PDF embeds that font, and ☂ or 🌤
+# would print as empty boxes. The words carry the meaning; the symbols only echo it.
 
 METHOD_COLUMNS: tuple[str, ...] = (
     "indicator",

@@ -182,3 +182,26 @@ def test_over_the_engines_gap_table(catalogue, regions) -> None:  # type: ignore
     assert bool(row["agree"])
     # rows without data cannot be judged by any method
     assert out[out["status_ratio"] == "no_data"]["agree"].isna().all()
+
+
+def test_weather_symbols_have_glyphs_in_the_report_font() -> None:
+    """Every symbol the methods print is in Noto CJK, which the PDF embeds (else: empty boxes)."""
+    import shutil
+    import subprocess
+
+    from targets.methods import LABELS
+    from tests.conftest import require
+
+    require(shutil.which("fc-list") is not None, "fc-list (fontconfig) is not installed")
+    installed = subprocess.run(["fc-list", ":", "family"], capture_output=True, text=True).stdout
+    require("Noto Sans CJK" in installed, "fonts-noto-cjk is not installed")
+    for labels in LABELS.values():
+        for text in labels.values():
+            symbol = text.split(" ")[0]
+            if len(symbol) != 1 or symbol.isalnum():
+                continue
+            fonts = subprocess.run(
+                ["fc-list", f":charset={ord(symbol):x}", "family"],
+                capture_output=True, text=True, check=True,
+            ).stdout  # fmt: skip
+            assert "Noto Sans CJK" in fonts or "Noto Serif CJK" in fonts, (symbol, fonts)

@@ -67,7 +67,7 @@ LABELS: dict[str, dict[str, str]] = {
     "thunderstorm": {"zh": "☂ 雷雨", "en": "☂ thunderstorm"},
     "none": {"zh": "无法判断", "en": "cannot judge"},
 }
-# Symbols only from Noto CJK's repertoire (☀ ◐ ☁ ☂): the PDF embeds that font, and ☂ or 🌤
+# Symbols only from Noto CJK's repertoire (☀ ◐ ☁ ☂): the PDF embeds that font, and U+26C8 or U+1F324
 # would print as empty boxes. The words carry the meaning; the symbols only echo it.
 
 METHOD_COLUMNS: tuple[str, ...] = (

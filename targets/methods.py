@@ -36,12 +36,11 @@ cannot judge (no data, one value).
 
 from __future__ import annotations
 
-import operator
-from collections.abc import Callable
-from typing import Any
-
 import numpy as np
 import pandas as pd
+
+# the engine's own comparator rule: one place decides whether a value meets a goal
+from targets.progress import meets
 
 SUN = 0.05
 PARTLY_CLOUDY = 0.20
@@ -85,30 +84,10 @@ METHOD_COLUMNS: tuple[str, ...] = (
     "agree",
 )
 
-_COMPARE: dict[str, Callable[[Any, Any], Any]] = {
-    ">=": operator.ge,
-    ">": operator.gt,
-    "<=": operator.le,
-    "<": operator.lt,
-}
-
 
 def label(status: str, lang: str = "zh") -> str:
     """The label of a projection or German status (the ratio method's: progress.status_label)."""
     return LABELS[status]["en" if lang == "en" else "zh"]
-
-
-def meets(value: Any, target: Any, comparator: str) -> Any:
-    """value meets the goal, with the comparator as the plan words it (NaN never meets).
-
-    The engine judges the same way (progress._judge: gap == 0); this is the one comparison for a
-    value the engine does not judge itself, the projection.
-    """
-    compare = _COMPARE.get(comparator)
-    if compare is None:
-        return np.zeros(np.shape(value), dtype=bool)
-    with np.errstate(invalid="ignore"):
-        return compare(value, target)
 
 
 def compare_methods(gaps: pd.DataFrame) -> pd.DataFrame:
@@ -124,14 +103,10 @@ def compare_methods(gaps: pd.DataFrame) -> pd.DataFrame:
     known = year == gaps["milestone_year"].to_numpy(dtype=np.float64)  # value for Y is in
     status_ratio = gaps["status"].astype(object).to_numpy()
 
-    met_now = np.array(
-        [bool(meets(v, t, c)) for v, t, c in zip(value, target, comparator, strict=True)]
-    )
+    met_now = meets(value, target, comparator)
     # the value judged by the projection method: the actual one once the milestone year is in
     judged = np.where(known, value, projected)
-    met_then = np.array(
-        [bool(meets(v, t, c)) for v, t, c in zip(judged, target, comparator, strict=True)]
-    )
+    met_then = meets(judged, target, comparator)
     usable = np.isfinite(judged) & np.isfinite(target) & (status_ratio != "no_data")
 
     status_projection = np.full(n, "none", dtype=object)

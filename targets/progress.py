@@ -288,6 +288,40 @@ def _direction(comparator: str | None) -> str | None:
     return None
 
 
+def _sign(comparator: Any) -> np.ndarray:
+    """+1 for a goal worded upwards (>, >=), -1 downwards (<, <=), NaN without a comparator."""
+    comparator = np.asarray(comparator, dtype=object)
+    up = np.isin(comparator, [">", ">="])
+    down = np.isin(comparator, ["<", "<="])
+    return np.where(up, 1.0, np.where(down, -1.0, np.nan))
+
+
+def goal_gap(value: Any, target: Any, comparator: Any) -> np.ndarray:
+    """Distance still to go in the goal's direction: 0 exactly when the goal is met as worded.
+
+    The one place where a comparator is applied (the engine's gap and status, the projection
+    method of targets.methods). A strict goal (> or <) is met from the next representable number
+    on, so "gap == 0" and "meets" never disagree. NaN value, target or comparator: NaN.
+    """
+    value = np.asarray(value, dtype=np.float64)
+    target = np.asarray(target, dtype=np.float64)
+    comparator = np.asarray(comparator, dtype=object)
+    d = _sign(comparator)
+    strict = np.isin(comparator, [">", "<"])
+    with np.errstate(invalid="ignore"):
+        threshold = np.where(strict, np.nextafter(target, d * np.inf), target)
+        gap = np.where(
+            d > 0, np.maximum(threshold - value, 0.0), np.maximum(value - threshold, 0.0)
+        )
+        return np.where(np.isnan(d) | np.isnan(value) | np.isnan(target), np.nan, gap)
+
+
+def meets(value: Any, target: Any, comparator: Any) -> np.ndarray:
+    """Whether a value meets the goal with the comparator as the plan words it (NaN never meets)."""
+    with np.errstate(invalid="ignore"):
+        return goal_gap(value, target, comparator) == 0
+
+
 # ---------------------------------------------------------------------------- look-ups
 
 
@@ -415,15 +449,9 @@ def _judge(sk: pd.DataFrame, coded: aggregate.Coded) -> pd.DataFrame:
     target = np.where(change, v_base * (1.0 + goal / 100.0), goal)
 
     comparator = sk["comparator"].astype(object).to_numpy()
-    up = np.isin(comparator, [">", ">="])
-    down = np.isin(comparator, ["<", "<="])
-    d = np.where(up, 1.0, np.where(down, -1.0, np.nan))
-    strict = np.isin(comparator, [">", "<"])
-    # a strict goal is met from the next representable number on, so gap == 0 exactly when met
-    threshold = np.where(strict, np.nextafter(target, d * np.inf), target)
+    d = _sign(comparator)
+    gap = goal_gap(v, target, comparator)
     with np.errstate(invalid="ignore"):
-        gap = np.where(up, np.maximum(threshold - v, 0.0), np.maximum(v - threshold, 0.0))
-        gap = np.where(np.isnan(d), np.nan, gap)
         met = gap == 0
         gap_pct = np.where(target != 0, gap / np.abs(target), np.nan)
 

@@ -556,3 +556,17 @@ def test_gap_is_zero_exactly_when_the_goal_is_met(
     assert (r["gap"] == 0) == met
     assert (r["status"] == "achieved") == met
     assert r["gap"] >= 0
+
+
+def test_meets_is_the_one_comparator_rule() -> None:
+    from targets.progress import goal_gap, meets
+
+    values = [3.0, 3.0, 2.9, 35.0, 36.0, float("nan"), 3.0]
+    targets_ = [3.0, 3.0, 3.0, 35.0, 35.0, 3.0, 3.0]
+    comparators = [">", ">=", ">=", "<=", "<=", ">=", None]
+    assert meets(values, targets_, comparators).tolist() == [
+        False, True, False, True, False, False, False,
+    ]  # fmt: skip
+    gaps = goal_gap(values, targets_, comparators)
+    assert gaps[1] == 0 and gaps[2] == pytest.approx(0.1) and gaps[4] == pytest.approx(1.0)
+    assert 0 < gaps[0] < 1e-12  # "> 3" at exactly 3: not met, by the smallest step

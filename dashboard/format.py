@@ -1,20 +1,39 @@
 """Numbers, units and statuses as the dashboard shows them (pure functions, no Dash).
 
 Every value is formatted with its indicator's `decimals`; a missing value is an em dash, never
-"nan". Status words and symbols come from targets.progress (one vocabulary for screen, CLI and
-reports); only the colours are the dashboard's own.
+"nan". The formatting rules, status words, symbols and colours are the library's
+(targets.display, targets.progress), shared with the CLI and the reports so screen and paper
+agree; this module adds what only the screen needs (status groups, severity, contrast checks).
 """
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
-import pandas as pd
-
 from targets import progress
+from targets.display import (
+    DASH,
+    is_missing,
+    number,
+    percent,
+    status_text,
+    unit_suffix,
+    value_with_unit,
+)
+from targets.display import comparator_sign as comparator
+from targets.display import year_text as year
 
-DASH = "—"
+__all__ = [
+    "DASH",
+    "comparator",
+    "is_missing",
+    "number",
+    "percent",
+    "status_text",
+    "unit_suffix",
+    "value_with_unit",
+    "year",
+]
 
 # The palette lives with the statuses (targets.progress) so the reports use the same colours.
 STATUS_COLOURS: dict[str, tuple[str, str]] = progress.STATUS_COLOURS
@@ -41,72 +60,12 @@ STATUS_SEVERITY: dict[str, int] = {
 }
 
 
-def is_missing(value: Any) -> bool:
-    """True for None, NaN and pandas NA."""
-    if value is None or value is pd.NA:
-        return True
-    try:
-        return math.isnan(float(value))
-    except (TypeError, ValueError):
-        return False
-
-
-def number(value: Any, decimals: int = 1) -> str:
-    """`1234.5` -> '1,234.5' with `decimals` digits; missing -> '—'."""
-    if is_missing(value):
-        return DASH
-    x = float(value)
-    if math.isinf(x):
-        return DASH
-    text = f"{x:,.{max(decimals, 0)}f}"
-    # "-0.0" reads as a sign error
-    return text[1:] if text.startswith("-") and float(text.replace(",", "")) == 0 else text
-
-
-def unit_suffix(unit: str) -> str:
-    """The unit as it follows a number: '%' is attached, words are spaced."""
-    if not unit:
-        return ""
-    return unit if unit.startswith(("%", "‰", "‱")) else f" {unit}"
-
-
-def value_with_unit(value: Any, decimals: int, unit: str) -> str:
-    """'2.69 %'-style text; missing -> '—' with no unit."""
-    text = number(value, decimals)
-    return text if text == DASH else text + unit_suffix(unit)
-
-
-def percent(share: Any, decimals: int = 0) -> str:
-    """A share (0.82) as '82%'."""
-    if is_missing(share):
-        return DASH
-    return f"{float(share) * 100:.{decimals}f}%"
-
-
-COMPARATORS = {">=": "≥", "<=": "≤", ">": ">", "<": "<"}
-
-
-def comparator(value: Any) -> str:
-    """'>=' as '≥' (the way the plans' goals read); missing -> ''."""
-    return "" if is_missing(value) else COMPARATORS.get(str(value), str(value))
-
-
-def year(value: Any) -> str:
-    """A year column value (float from a frame with gaps) as '2023'."""
-    return DASH if is_missing(value) else str(int(value))
-
-
 def status_label(status: str, lang: str) -> str:
     return progress.status_label(status, lang)
 
 
 def status_symbol(status: str) -> str:
     return progress.status_symbol(status)
-
-
-def status_text(status: str, lang: str) -> str:
-    """Symbol and word together: never a status by colour alone."""
-    return f"{status_symbol(status)} {status_label(status, lang)}"
 
 
 def status_colours(status: str) -> tuple[str, str]:

@@ -11,12 +11,12 @@ from collections.abc import Iterable, Sequence
 from html import escape
 from typing import Any
 
+from targets.display import DASH, is_missing, number, percent, status_text
 from targets.reports.model import (
     ASSESSMENT_TABLE_COLUMNS,
     CHART_REGIONS,
     CONTRIBUTION_TABLE_COLUMNS,
     CONVERGENCE_TABLE_COLUMNS,
-    DASH,
     METHODS_TABLE_COLUMNS,
     STATUS_COLOURS,
     TABLE_COLUMNS,
@@ -24,12 +24,8 @@ from targets.reports.model import (
     Report,
     category_name,
     goal_display,
-    is_missing,
     local_time,
     method_blocks,
-    number,
-    percent,
-    status_text,
     time_text,
 )
 from targets.reports.svg import goal_label, line_chart, lines_of

@@ -16,13 +16,24 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 
 from targets import progress
+
+# one set of formatting rules for screen and paper (re-exported: the writers import them here)
+from targets.display import (
+    DASH,
+    goal_text,
+    is_missing,
+    number,
+    percent,
+    status_text,
+    with_unit,
+    year_text,
+)
 from targets.models import Indicator
 
 if TYPE_CHECKING:
     from targets.service import Tracker
 
 LANGS = ("zh", "en")
-DASH = "—"
 # The plans are Chinese and their readers sit in the delta: times are shown in Beijing time.
 LOCAL_TZ = ZoneInfo("Asia/Shanghai")
 MOVERS_SHOWN = 8
@@ -42,7 +53,6 @@ CATEGORY_EN: dict[str, str] = {
     "组成序列": "Component series",
 }
 
-COMPARATOR_SIGNS = {">=": "≥", ">": ">", "<=": "≤", "<": "<"}
 
 # Every word a report prints, in both languages (keys are stable; writers look them up).
 TEXT: dict[str, dict[str, str]] = {
@@ -284,45 +294,6 @@ TEXT: dict[str, dict[str, str]] = {
 # ---------------------------------------------------------------------------- formatting
 
 
-def is_missing(value: Any) -> bool:
-    """True for None, NaN, NaT and pandas NA."""
-    if value is None or value is pd.NA or value is pd.NaT:
-        return True
-    try:
-        return math.isnan(float(value))
-    except (TypeError, ValueError):
-        return False
-
-
-def number(value: Any, decimals: int = 1, *, sign: bool = False) -> str:
-    """`1234.5` -> '1,234.5' with `decimals` digits; missing -> '—'."""
-    if is_missing(value) or math.isinf(float(value)):
-        return DASH
-    text = f"{float(value):{'+' if sign else ''},.{max(decimals, 0)}f}"
-    # "-0.0" reads as a sign error
-    if float(text.replace(",", "")) == 0:
-        text = text.lstrip("+-")
-    return text
-
-
-def percent(share: Any, decimals: int = 0, *, sign: bool = False) -> str:
-    """A share (0.82) as '82%'."""
-    if is_missing(share) or math.isinf(float(share)):
-        return DASH
-    return number(float(share) * 100, decimals, sign=sign) + "%"
-
-
-def with_unit(text: str, unit: str) -> str:
-    """'2.69' + '%' -> '2.69%'; '507' + '公里/万平方公里' -> '507 公里/万平方公里'."""
-    if text == DASH or not unit:
-        return text
-    return text + unit if unit.startswith(("%", "‰")) else f"{text} {unit}"
-
-
-def year_text(value: Any) -> str:
-    return DASH if is_missing(value) else str(int(value))
-
-
 def excel_number_format(decimals: int) -> str:
     """The Excel number format for `decimals` digits with a thousands separator."""
     return "#,##0" + ("." + "0" * decimals if decimals > 0 else "")
@@ -339,11 +310,6 @@ def time_text(moment: datetime | None, lang: str) -> str:
         return DASH
     suffix = "（北京时间）" if lang == "zh" else " (Beijing time)"
     return local_time(moment).strftime("%Y-%m-%d %H:%M") + suffix
-
-
-def status_text(status: str, lang: str) -> str:
-    """Symbol and word together: a status is never shown by colour alone."""
-    return f"{progress.status_symbol(status)} {progress.status_label(status, lang)}"
 
 
 def category_name(category: str, lang: str) -> str:
@@ -498,14 +464,6 @@ def _rate_text(rate: Any, linear: bool, decimals: int, per_year: str) -> str:
     if linear:
         return number(rate, decimals, sign=True) + (per_year if not is_missing(rate) else "")
     return percent(rate, 1, sign=True)
-
-
-def goal_text(comparator: Any, target: Any, decimals: int, unit: str) -> str:
-    """'≥ 3.00%' from the comparator, the target and the unit."""
-    if is_missing(target):
-        return DASH
-    sign = COMPARATOR_SIGNS.get(str(comparator), str(comparator or ""))
-    return f"{sign} {with_unit(number(target, decimals), unit)}".strip()
 
 
 def _enrich(tracker: Tracker, gaps: pd.DataFrame, lang: str) -> pd.DataFrame:

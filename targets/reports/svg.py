@@ -11,7 +11,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
 
-from targets.reports.model import COMPARATOR_SIGNS, IndicatorDetail, is_missing, number
+from targets.display import COMPARATOR_SIGNS, is_missing, number
+from targets.reports.model import IndicatorDetail
 
 # Okabe-Ito: told apart by colour-blind readers (yellow left out: unreadable on white)
 PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#7f7f7f")

@@ -24,10 +24,10 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from targets.display import COMPARATOR_SIGNS, is_missing, status_text
 from targets.reports.model import (
     ASSESSMENT_TABLE_COLUMNS,
     CHART_REGIONS,
-    COMPARATOR_SIGNS,
     CONTRIBUTION_TABLE_COLUMNS,
     CONVERGENCE_TABLE_COLUMNS,
     METHODS_TABLE_COLUMNS,
@@ -36,10 +36,8 @@ from targets.reports.model import (
     Report,
     category_name,
     excel_number_format,
-    is_missing,
     local_time,
     method_blocks,
-    status_text,
 )
 from targets.safety import neutralise
 

@@ -1,0 +1,33 @@
+"""Formatting rules shared by the dashboard and the reports."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from dashboard import format as screen
+from targets import display
+from targets.reports import model as paper
+
+
+def test_screen_and_paper_format_with_the_same_functions() -> None:
+    assert screen.number is paper.number is display.number
+    assert screen.value_with_unit is display.value_with_unit
+    assert screen.status_text is paper.status_text is display.status_text
+
+
+def test_numbers_units_goals_and_missing() -> None:
+    assert display.number(1234.5, 1) == "1,234.5"
+    assert display.number(-0.04, 1) == "0.0"  # no "-0.0"
+    assert display.number(0.31, 2, sign=True) == "+0.31"
+    for missing in (None, math.nan, pd.NA, math.inf):
+        assert display.number(missing) == "—"
+    assert display.value_with_unit(2.69, 2, "%") == "2.69%"
+    assert display.value_with_unit(507, 0, "公里/万平方公里") == "507 公里/万平方公里"
+    assert display.value_with_unit(None, 2, "%") == "—"
+    assert display.goal_text(">=", 70, 1, "%") == "≥ 70.0%"
+    assert display.goal_text(None, 35, 0, "微克/立方米") == "35 微克/立方米"
+    assert display.percent(0.8215, 1) == "82.2%"
+    assert display.year_text(2023.0) == "2023"
+    assert display.status_text("on_track", "en") == "▲ On track"

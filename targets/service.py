@@ -19,8 +19,6 @@ from targets.catalogue import Catalogue, load_catalogue
 from targets.regions import RegionRegistry, load_regions
 from targets.store import Store
 
-BUNDLED_NOTE = "bundled public statistics"
-
 
 class Tracker:
     """The tracker as one object: catalogue + region registry + store + cached engine results."""

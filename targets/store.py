@@ -13,9 +13,11 @@ when missing (an older database) and after a restore, and never part of a backup
 
 from __future__ import annotations
 
+import gc
 import gzip
 import json
 import math
+import threading
 from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -223,6 +225,34 @@ def _observation_records(rows: pd.DataFrame, import_id: int) -> dict[str, list[A
     }
 
 
+_gc_lock = threading.Lock()
+_gc_pausers = 0
+_gc_resume = True
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while millions of result tuples are made.
+
+    Each tuple counts as an allocation, so a large fetch triggers full collections that walk every
+    tuple already fetched (measured: a 10-million-row read took 26 s instead of 9 s). The tuples
+    hold no cycles. A counter, because threads pause and resume it independently.
+    """
+    global _gc_pausers, _gc_resume
+    with _gc_lock:
+        if _gc_pausers == 0:
+            _gc_resume = gc.isenabled()  # an application that turned it off keeps it off
+            gc.disable()
+        _gc_pausers += 1
+    try:
+        yield
+    finally:
+        with _gc_lock:
+            _gc_pausers -= 1
+            if _gc_pausers == 0 and _gc_resume:
+                gc.enable()
+
+
 def _frame(records: Sequence[Any], dtypes: dict[str, str]) -> pd.DataFrame:
     """A frame from result rows, built column by column (pandas probes each Row object when
     given rows, which costs more than the query at a million rows); `utc` marks timestamps."""
@@ -244,6 +274,16 @@ def _observation_frame(records: Sequence[Any], extra: tuple[str, ...] = ()) -> p
     if extra:
         dtypes.update({"state": "str", "created_at": "utc"})
     return _frame(records, dtypes)
+
+
+def _sorted_by_key(frame: pd.DataFrame) -> pd.DataFrame:
+    """Rows in indicator, region, year order, sorting integer codes rather than strings."""
+    if len(frame) < 2:
+        return frame
+    ind, _ = pd.factorize(frame["indicator"], sort=True)
+    reg, _ = pd.factorize(frame["region"], sort=True)
+    order = np.lexsort((frame["year"].to_numpy(), reg, ind))
+    return frame.take(order).reset_index(drop=True)
 
 
 def _import_from_row(row: Any) -> Import:
@@ -522,9 +562,11 @@ class Store:
 
         if in_force:
             v = in_force_t
-            stmt = sa.select(*(v.c[n] for n in OBSERVATION_COLUMNS)).order_by(
-                v.c.indicator, v.c.region, v.c.year
-            )
+            stmt = sa.select(*(v.c[n] for n in OBSERVATION_COLUMNS))
+            if self.is_sqlite:
+                # SQLite walks the primary key in order; PostgreSQL would sort every row with the
+                # text collation instead (14 s of a 16 s read at 10 million rows): sorted below
+                stmt = stmt.order_by(v.c.indicator, v.c.region, v.c.year)
             if indicators is not None:
                 stmt = stmt.where(v.c.indicator.in_(list(indicators)))
             if regions is not None:
@@ -537,9 +579,17 @@ class Store:
                 .order_by(o.c.indicator, o.c.region, o.c.year, o.c.import_id)
             )
             extra = ("state", "created_at")
-        with self._read() as conn:
-            records = conn.execute(stmt).all()
-        return _observation_frame(records, extra)
+        with self._read() as conn, _gc_paused():
+            if in_force:
+                # plain str/int/float columns: the driver's tuples need no SQLAlchemy Row
+                # processing, which cost a third of the read
+                result = conn.execute(stmt)
+                records = result.cursor.fetchall() if result.cursor is not None else []
+                result.close()
+            else:
+                records = conn.execute(stmt).all()
+            frame = _observation_frame(records, extra)
+        return frame if (self.is_sqlite or not in_force) else _sorted_by_key(frame)
 
     def _in_force_query(
         self, filtered: Callable[[sa.Select[Any]], sa.Select[Any]], *, ordered: bool = True

@@ -295,6 +295,37 @@ def test_values_in_force_are_rebuilt_for_a_database_without_the_table(db_url: st
     reopened.dispose()
 
 
+def test_gc_pause_nests_across_threads_and_keeps_a_disabled_collector_off() -> None:
+    import gc
+
+    from targets.store import _gc_paused
+
+    assert gc.isenabled()
+    inner_started, outer_done = threading.Event(), threading.Event()
+
+    def inner() -> None:
+        with _gc_paused():
+            inner_started.set()
+            outer_done.wait(5)
+            assert not gc.isenabled()  # the other thread's exit must not resume it under us
+
+    t = threading.Thread(target=inner)
+    with _gc_paused():
+        t.start()
+        inner_started.wait(5)
+    outer_done.set()
+    t.join()
+    assert gc.isenabled()
+
+    gc.disable()
+    try:
+        with _gc_paused():
+            pass
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+
 # -- users and audit ----------------------------------------------------------------------------
 def test_users_and_audit(store: Store) -> None:
     store.add_user("ana", "editor", "$argon2id$hash1", by="root")

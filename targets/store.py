@@ -107,6 +107,8 @@ observations_t = sa.Table(
     sa.Column("value", sa.Float(precision=53), nullable=False),
     sa.Column("unit", sa.Text, nullable=True),
     sa.Column("note", sa.Text, nullable=True),
+    # SQLite: rows live in the primary-key B-tree itself, so an insert writes one tree, not two
+    sqlite_with_rowid=False,
 )
 
 # One row per key: the value of the active import with the highest id (see the module docstring).
@@ -120,6 +122,8 @@ in_force_t = sa.Table(
     sa.Column("value", sa.Float(precision=53), nullable=False),
     sa.Column("unit", sa.Text, nullable=True),
     sa.Column("note", sa.Text, nullable=True),
+    # SQLite: rows live in the primary-key B-tree itself, so an insert writes one tree, not two
+    sqlite_with_rowid=False,
 )
 
 users_t = sa.Table(

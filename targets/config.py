@@ -41,3 +41,44 @@ MAX_UNCOMPRESSED_BYTES = _int_env("TARGETS_MAX_UNCOMPRESSED_BYTES", 500 * 1024 *
 MAX_ROWS = _int_env("TARGETS_MAX_ROWS", 3_000_000)
 MAX_COLUMNS = _int_env("TARGETS_MAX_COLUMNS", 2_000)
 MAX_SHEETS = _int_env("TARGETS_MAX_SHEETS", 100)
+
+
+# Shared result cache (targets.cache). Read when a Tracker is made, so a test or a worker can set
+# them before; a value that cannot work is an error naming the variable, not a silent default.
+DEFAULT_CACHE_TTL = 24 * 3600
+# A result larger than this stays in the process that computed it (Redis refuses values over
+# 512 MB, and moving hundreds of MB per request would cost more than it saves).
+DEFAULT_CACHE_MAX_MB = 256
+
+
+def redis_url() -> str | None:
+    """`TARGETS_REDIS` (e.g. redis://127.0.0.1:6379/0): share engine results between workers."""
+    return os.environ.get("TARGETS_REDIS", "").strip() or None
+
+
+def _positive_int_env(name: str, default: int, what: str) -> int:
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        value = 0
+    if value <= 0:
+        raise ValueError(f"{name}={raw!r}: expected a whole number of {what} above 0")
+    return value
+
+
+def cache_ttl() -> int:
+    """`TARGETS_CACHE_TTL`: seconds a result stays in Redis (default one day)."""
+    return _positive_int_env("TARGETS_CACHE_TTL", DEFAULT_CACHE_TTL, "seconds")
+
+
+def cache_max_mb() -> int:
+    """`TARGETS_CACHE_MAX_MB`: the largest result (MiB, pickled) put in Redis (default 256)."""
+    return _positive_int_env("TARGETS_CACHE_MAX_MB", DEFAULT_CACHE_MAX_MB, "MiB")
+
+
+def secret_key() -> str | None:
+    """`TARGETS_SECRET_KEY`, the same on every worker: signs sessions and cached results."""
+    return os.environ.get("TARGETS_SECRET_KEY", "").strip() or None

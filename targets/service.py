@@ -2,19 +2,20 @@
 
 Every screen, command and report asks this object, so they cannot disagree: the gap table is
 computed in one place (`Tracker.gaps`) and cached per data version (invalidated by any import
-or revert, in this process or another one writing to the same database).
+or revert, in this process or another one writing to the same database). The cache is this
+process's memory, or Redis shared by all workers when `TARGETS_REDIS` is set (targets.cache).
 """
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from functools import cached_property
 from pathlib import Path
 
 import pandas as pd
 
 from targets import config
+from targets.cache import CacheStats, ResultCache, ResultKey, make_cache, namespace
 from targets.catalogue import Catalogue, load_catalogue
 from targets.regions import RegionRegistry, load_regions
 from targets.store import Store
@@ -28,13 +29,14 @@ class Tracker:
         db_url: str | None = None,
         catalogue_path: Path | str | None = None,
         regions_path: Path | str | None = None,
+        *,
+        cache: ResultCache | None = None,
     ) -> None:
         self.db_url = db_url or config.default_db_url()
         self.catalogue_path = Path(catalogue_path or config.default_catalogue_path())
         self.regions_path = Path(regions_path or config.default_regions_path())
-        self._cache: dict[tuple, pd.DataFrame] = {}
-        self._cache_version: str | None = None
-        self._lock = threading.Lock()
+        # Redis when TARGETS_REDIS is set (a malformed URL fails here, at start), else memory
+        self.cache = cache if cache is not None else make_cache()
 
     @cached_property
     def regions(self) -> RegionRegistry:
@@ -49,20 +51,21 @@ class Tracker:
         return Store(self.db_url)
 
     # -- cached engine results ---------------------------------------------------------------
-    def _cached(self, key: tuple, compute) -> pd.DataFrame:  # type: ignore[no-untyped-def]
+    @cached_property
+    def cache_namespace(self) -> str:
+        """The cache's name for this database + catalogue + regions file + engine code."""
+        # load first: the key then names the files as this process read them
+        self.catalogue  # noqa: B018
+        return namespace(self.db_url, self.catalogue_path, self.regions_path)
+
+    def cache_stats(self) -> CacheStats:
+        """Hits (in memory, in Redis), misses and computations of the result cache so far."""
+        return self.cache.snapshot()
+
+    def _cached(self, key: ResultKey, compute: Callable[[], pd.DataFrame]) -> pd.DataFrame:
+        """compute() once per data version (and per key), or its cached result; always a copy."""
         version = self.store.data_version()
-        with self._lock:
-            if version != self._cache_version:
-                self._cache.clear()
-                self._cache_version = version
-            hit = self._cache.get(key)
-        if hit is not None:
-            return hit.copy()
-        frame = compute()
-        with self._lock:
-            if self._cache_version == version:
-                self._cache[key] = frame
-        return frame.copy()
+        return self.cache.get_or_compute(self.cache_namespace, version, key, compute)
 
     def observations(
         self,

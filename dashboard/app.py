@@ -19,7 +19,7 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import ClientsideFunction, Input, Output, html
 
-from dashboard import ids
+from dashboard import background, ids
 from dashboard.i18n import t
 from dashboard.pages import attrs, href, lang_from_search, register_pages
 from targets.service import Tracker
@@ -55,9 +55,17 @@ def reset_pages() -> None:
     dash._pages.PAGE_REGISTRY.clear()
 
 
-def create_app(tracker: Tracker, *, debug: bool = False) -> dash.Dash:
-    """The dashboard over `tracker`; `debug` turns on Dash's dev tools (tracebacks in the page)."""
+def create_app(
+    tracker: Tracker, *, debug: bool = False, background_manager: Any = None
+) -> dash.Dash:
+    """The dashboard over `tracker`; `debug` turns on Dash's dev tools (tracebacks in the page).
+
+    Background jobs (the report exports) run where `background_manager` says, by default where
+    the environment says (dashboard.background: Celery with TARGETS_REDIS, else diskcache).
+    """
     reset_pages()
+    # a job runs in another process, outside any request: it finds the tracker there
+    background.set_tracker(tracker)
     app = dash.Dash(
         __name__,
         use_pages=True,
@@ -71,6 +79,7 @@ def create_app(tracker: Tracker, *, debug: bool = False) -> dash.Dash:
         update_title="",  # no "Updating..." flicker in the tab title
         index_string=INDEX_STRING,
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
+        background_callback_manager=background_manager or background.make_manager(),
     )
     app.server.config["TRACKER"] = tracker
     register_pages(app)

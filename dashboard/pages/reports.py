@@ -1,27 +1,43 @@
 """Reports (/reports): the gap report as Excel, CSV, HTML or PDF, for a goal year, regions,
 indicators and a language. The file comes from targets.reports, the same code as
 `targets report`, so the download shows the same numbers as the screen and the CLI.
+
+The export is a Dash background callback: it runs in a job process (dashboard.background), not
+in the web request, so a long PDF cannot hit the web server's timeout. While it runs the format
+buttons are disabled, a progress bar shows the real stage of the work (targets.reports reports
+them) and a button cancels the job; the browser polls for the result with the same CSRF header
+as any callback.
 """
 
 from __future__ import annotations
 
+import logging
+import secrets
+from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlsplit
 
 import dash
 import dash_bootstrap_components as dbc
+import flask
 from dash import Input, Output, State, dcc, html
 
 from dashboard import ids as shell_ids
+from dashboard.background import job_tracker
 from dashboard.i18n import norm_lang
 from dashboard.pages import (
     add_page,
+    attrs,
     default_milestone,
     int_param,
     lang_from_search,
     milestone_years,
     tracker,
 )
-from targets.reports import FORMATS, render_report
+from targets.reports import FORMATS, render_report, stage_label
+from targets.reports.steps import DONE
+
+log = logging.getLogger(__name__)
 
 REPORTS_MILESTONE = "reports-milestone"
 REPORTS_REGIONS = "reports-regions"
@@ -29,6 +45,13 @@ REPORTS_INDICATORS = "reports-indicators"
 REPORTS_LANG = "reports-lang"
 REPORTS_DOWNLOAD = "reports-download"
 REPORTS_STATUS = "reports-status"
+REPORTS_JOB = "reports-job"
+REPORTS_PROGRESS = "reports-progress"
+REPORTS_PROGRESS_TEXT = "reports-progress-text"
+REPORTS_PROGRESS_LIVE = "reports-progress-live"
+REPORTS_CANCEL = "reports-cancel"
+REPORTS_NONCE = "reports-nonce"
+POLL_MS = 500  # how often the page asks for progress while a job runs
 BUTTONS: dict[str, str] = {fmt: f"reports-{fmt}" for fmt in FORMATS}
 FORMAT_LABELS: dict[str, str] = {
     "xlsx": "Excel (.xlsx)",
@@ -52,9 +75,26 @@ TEXT: dict[str, tuple[str, str]] = {
     "none_is_all": ("不选即全部。", "None chosen means all."),
     "lang": ("报告语言", "Language of the report"),
     "format": ("下载格式", "Download as"),
-    "pdf_slow": ("PDF 需要几秒钟生成。", "A PDF takes a few seconds to make."),
+    "pdf_slow": (
+        "PDF 需要几秒钟生成，生成时可以取消。",
+        "A PDF takes a few seconds to make; you can cancel it meanwhile.",
+    ),
+    "progress": ("生成进度", "Progress"),
+    "working": ("生成中：{stage}… {pct}%", "Working: {stage}… {pct}%"),
+    "finished": ("已生成，正在下载… 100%", "Done, downloading… 100%"),
+    # what a screen reader hears: the phase, not every page and percent (those are on screen)
+    "live": ("生成中：{stage}", "Working: {stage}"),
+    "live_sheets": ("生成中：写入工作表", "Working: writing the sheets"),
+    "live_sections": ("生成中：编排章节", "Working: composing the sections"),
+    "live_finished": ("已生成，正在下载", "Done, downloading"),
+    "cancel": ("取消生成", "Cancel"),
+    "cancelled": ("已取消，没有生成文件。", "Cancelled: no file was made."),
     "ready": ("已生成 {file}（{size} 字节）。", "{file} is ready ({size} bytes)."),
     "failed": ("无法生成报告：{why}", "The report could not be made: {why}"),
+    "job_failed": (
+        "后台任务无法运行，请稍后再试。",
+        "the background job could not be run; please try again later.",
+    ),
 }
 
 
@@ -75,8 +115,32 @@ def register(app: dash.Dash) -> None:
         State(REPORTS_INDICATORS, "value"),
         State(REPORTS_LANG, "value"),
         State(shell_ids.PAGES_LOCATION, "search"),
+        State(REPORTS_NONCE, "data"),
+        background=True,
+        # (output, while running, afterwards): the dashboard shows a job, not a frozen page
+        running=[
+            *((Output(BUTTONS[fmt], "disabled"), True, False) for fmt in FORMATS),
+            (Output(REPORTS_JOB, "hidden"), False, True),
+            (Output(REPORTS_CANCEL, "hidden"), False, True),
+            (Output(REPORTS_STATUS, "hidden"), True, False),
+        ],
+        progress=[
+            Output(REPORTS_PROGRESS, "value"),
+            Output(REPORTS_PROGRESS_TEXT, "children"),
+            Output(REPORTS_PROGRESS_LIVE, "children"),
+        ],
+        progress_default=["0", "", ""],
+        cancel=[Input(REPORTS_CANCEL, "n_clicks")],
+        interval=POLL_MS,
+        on_error=export_failed,
         prevent_initial_call=True,
     )(download)
+    app.callback(
+        Output(REPORTS_STATUS, "children", allow_duplicate=True),
+        Input(REPORTS_CANCEL, "n_clicks"),
+        State(shell_ids.PAGES_LOCATION, "search"),
+        prevent_initial_call=True,
+    )(cancelled)
 
 
 def layout(lang: str = "zh", milestone: str | None = None, **_: Any) -> html.Div:
@@ -168,12 +232,51 @@ def layout(lang: str = "zh", milestone: str | None = None, **_: Any) -> html.Div
                 ],
                 className="mb-3",
             ),
-            # the spinner shows while the file is made (a PDF takes seconds)
-            dcc.Loading(
-                [dcc.Download(id=REPORTS_DOWNLOAD), html.Div(id=REPORTS_STATUS, role="status")],
-                type="default",
-            ),
+            job_panel(lang),
+            html.Div(id=REPORTS_STATUS, role="status", className="mb-3"),
+            dcc.Download(id=REPORTS_DOWNLOAD),
+            # one per page view: two people asking for the same report at once are two jobs
+            # (Dash names a job's result by its inputs)
+            dcc.Store(id=REPORTS_NONCE, data=secrets.token_hex(8)),
         ]
+    )
+
+
+def job_panel(lang: str) -> html.Div:
+    """The running job: a labelled progress bar, its stage and percentage in words, a cancel
+    button; hidden until an export starts (the background callback's `running` shows it)."""
+    return html.Div(
+        [
+            html.Label(tx("progress", lang), htmlFor=REPORTS_PROGRESS, className="form-label mb-1"),
+            # a native <progress>: role progressbar, value and max come with the element, and
+            # the <label> names it; the words beside it say the stage, so not the bar alone
+            html.Progress(
+                id=REPORTS_PROGRESS,
+                value="0",
+                max="100",
+                className="reports-progress",
+                **attrs(aria_describedby=REPORTS_PROGRESS_TEXT),
+            ),
+            html.P(id=REPORTS_PROGRESS_TEXT, className="reports-progress-text mb-2"),
+            # the page numbers and percentages change twice a second: announced, they would
+            # drown everything else, so the live region only says when the phase changes
+            html.P(
+                id=REPORTS_PROGRESS_LIVE,
+                role="status",
+                className="visually-hidden",
+                **attrs(aria_live="polite"),
+            ),
+            html.Button(
+                tx("cancel", lang),
+                id=REPORTS_CANCEL,
+                type="button",
+                hidden=True,
+                className="btn btn-outline-danger btn-sm",
+            ),
+        ],
+        id=REPORTS_JOB,
+        hidden=True,
+        className="reports-job mb-3",
     )
 
 
@@ -203,27 +306,78 @@ def choice_group(component_id: str, label: str, options: list[dict[str, str]], l
     )
 
 
-def download(*args: Any) -> tuple[Any, Any]:
-    """Build the report in the format of the button pressed and send it to the browser."""
-    milestone, regions, indicators, report_lang, search = args[len(FORMATS) :]
+def progress_values(fraction: float, stage: str, lang: str) -> tuple[str, str, str]:
+    """For one stage of the job: the bar's value (a percentage, as <progress> takes it), the
+    words shown beside it, and the phase announced to screen readers."""
+    pct = max(0, min(100, round(100 * fraction)))
+    if stage == DONE:
+        return "100", tx("finished", lang), tx("live_finished", lang)
+    kind = stage.split(":", 1)[0]
+    if kind == "sheet":
+        live = tx("live_sheets", lang)
+    elif kind == "section":
+        live = tx("live_sections", lang)
+    else:
+        # the layout's steps and pages are one phase for the ear
+        layout = stage.startswith("pdf:") and stage != "pdf:write"
+        phase = "pdf:layout" if layout else stage
+        live = tx("live", lang, stage=stage_label(phase, lang))
+    return str(pct), tx("working", lang, stage=stage_label(stage, lang), pct=pct), live
+
+
+def download(set_progress: Callable[[Any], None], *args: Any) -> tuple[Any, Any]:
+    """Build the report in the format of the button pressed and send it to the browser.
+
+    Runs as a background job (another process): the tracker comes from `job_tracker()`, and
+    `set_progress((value, words, phase))` moves the page's progress bar.
+    """
+    milestone, regions, indicators, report_lang, search, _nonce = args[len(FORMATS) :]
     lang = lang_from_search(search)
     trigger = dash.ctx.triggered_id
     fmt = next((f for f, button in BUTTONS.items() if button == trigger), None)
     if fmt is None:
         return dash.no_update, dash.no_update
-    tr = tracker()
+    tr = job_tracker()
     years = milestone_years(tr.catalogue)
     year = int_param(milestone, years, default_milestone(years))
     out_lang = norm_lang(report_lang)
     # only ids this app knows reach the library: the dropdowns' values come from the browser
     region_ids = [r for r in regions or [] if r in tr.regions.regions] or None
     indicator_ids = [i for i in indicators or [] if i in tr.catalogue] or None
+
+    def progress(fraction: float, stage: str) -> None:
+        set_progress(progress_values(fraction, stage, lang))
+
     try:
         data = render_report(
-            tr, fmt, lang=out_lang, milestone=year, regions=region_ids, indicators=indicator_ids
+            tr,
+            fmt,
+            lang=out_lang,
+            milestone=year,
+            regions=region_ids,
+            indicators=indicator_ids,
+            progress=progress,
         )
     except (ValueError, KeyError, OSError) as exc:
         return dash.no_update, dbc.Alert(tx("failed", lang, why=str(exc)), color="danger")
     file_name = f"yrd-targets-{year}-{out_lang}.{fmt}"
     status = tx("ready", lang, file=file_name, size=f"{len(data):,}")
     return dcc.send_bytes(data, file_name), status
+
+
+def export_failed(error: Exception) -> tuple[Any, Any]:
+    """What goes wrong around the report, not in it (the job queue unreachable, a job that
+    died): logged here, and said in the status line without the server's details."""
+    log.error("report export failed: %s", error, exc_info=error)
+    # a poll carries no input values: the page's address (Referer) still has its language
+    search = dash.ctx.states.get(f"{shell_ids.PAGES_LOCATION}.search")
+    if search is None and flask.has_request_context():
+        search = urlsplit(flask.request.referrer or "").query
+    lang = lang_from_search(search)
+    alert = dbc.Alert(tx("failed", lang, why=tx("job_failed", lang)), color="danger")
+    return dash.no_update, alert
+
+
+def cancelled(n_clicks: int | None, search: str | None) -> str:
+    """The status line after Cancel (Dash's own cancel callback stops the job itself)."""
+    return tx("cancelled", lang_from_search(search))

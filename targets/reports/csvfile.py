@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from targets.progress import GAP_COLUMNS
 from targets.reports.model import Report
+from targets.reports.steps import Progress, ProgressCallback, as_progress
 from targets.safety import neutralise_frame
 
 NAME_COLUMNS = {"indicator": "indicator_name", "region": "region_name"}
@@ -23,7 +24,8 @@ def csv_columns() -> list[str]:
     return out
 
 
-def to_csv(report: Report) -> bytes:
+def to_csv(report: Report, progress: ProgressCallback | Progress | None = None) -> bytes:
     """The CSV file's bytes (CRLF line ends, as RFC 4180 and Excel expect)."""
+    as_progress(progress).begin("csv:write")
     frame = neutralise_frame(report.rows[csv_columns()])
     return frame.to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")

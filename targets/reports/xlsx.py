@@ -39,6 +39,7 @@ from targets.reports.model import (
     local_time,
     method_blocks,
 )
+from targets.reports.steps import Progress, ProgressCallback, as_progress
 from targets.safety import neutralise
 
 MAX_WIDTH = 60  # wider text wraps instead of stretching the column
@@ -499,8 +500,11 @@ def _indicator_block(sheet: Sheet, report: Report, detail: IndicatorDetail, top:
     return max(last + 2, header_row + 17)
 
 
-def _category_sheets(wb: Workbook, report: Report) -> None:
-    for category, details in report.categories():
+def _category_sheets(wb: Workbook, report: Report, progress: Progress | None = None) -> None:
+    categories = report.categories()
+    parts = (progress or Progress(None)).split([1.0] * len(categories)) if categories else []
+    for (category, details), part in zip(categories, parts, strict=True):
+        part.begin("sheet:indicators")
         name = SHEET_EN.get(category, category) if report.lang == "en" else category
         ws = wb.create_sheet(_sheet_name(name, wb))
         sheet = Sheet(ws)
@@ -593,17 +597,43 @@ def _print_setup(ws: Worksheet) -> None:
     ws.sheet_properties.pageSetUpPr.fitToPage = True
 
 
-def to_xlsx(report: Report) -> bytes:
-    """The workbook as bytes."""
+# how the workbook's part of the bar is shared: seconds per sheet on the bundled data (the
+# category sheets with their charts and the final zip take most of it)
+SHEET_WEIGHTS: tuple[tuple[str, float], ...] = (
+    ("sheet:summary", 3.0),
+    ("sheet:gaps", 2.0),
+    ("sheet:assessment", 1.0),
+    ("sheet:convergence", 1.0),
+    ("sheet:contribution", 1.0),
+    ("sheet:methods", 1.0),
+    ("sheet:indicators", 18.0),
+    ("sheet:sources", 1.0),
+    ("xlsx:save", 15.0),
+)
+
+
+def to_xlsx(report: Report, progress: ProgressCallback | Progress | None = None) -> bytes:
+    """The workbook as bytes; `progress` hears each sheet as it starts."""
+    stages = as_progress(progress).stages(SHEET_WEIGHTS)
     wb = Workbook()
+    stages.begin("sheet:summary")
     _summary_sheet(wb, report)
+    stages.begin("sheet:gaps")
     _gap_sheet(wb, report)
-    _frame_sheet(wb, report, report.assessment, ASSESSMENT_TABLE_COLUMNS, "assessment")
-    _frame_sheet(wb, report, report.convergence, CONVERGENCE_TABLE_COLUMNS, "convergence")
-    _frame_sheet(wb, report, report.contribution, CONTRIBUTION_TABLE_COLUMNS, "contribution")
-    _frame_sheet(wb, report, report.methods, METHODS_TABLE_COLUMNS, "methods_compare")
-    _category_sheets(wb, report)
+    frames = (
+        ("assessment", report.assessment, ASSESSMENT_TABLE_COLUMNS, "assessment"),
+        ("convergence", report.convergence, CONVERGENCE_TABLE_COLUMNS, "convergence"),
+        ("contribution", report.contribution, CONTRIBUTION_TABLE_COLUMNS, "contribution"),
+        ("methods", report.methods, METHODS_TABLE_COLUMNS, "methods_compare"),
+    )
+    for stage, frame, columns, key in frames:
+        stages.begin(f"sheet:{stage}")
+        _frame_sheet(wb, report, frame, columns, key)
+    # each category sheet announces itself within this stretch
+    _category_sheets(wb, report, stages.part("sheet:indicators"))
+    stages.begin("sheet:sources")
     _sources_sheet(wb, report)
+    stages.begin("xlsx:save")
     for ws in wb.worksheets:
         _print_setup(ws)
     wb.properties.title = report.title

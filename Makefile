@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1
 PORT ?= 8050
 
-.PHONY: install run test lint typecheck pytest system-deps bench loadtest screenshots clean
+.PHONY: install run test lint typecheck pytest system-deps bench bench-national loadtest screenshots clean
 
 $(STAMP): pyproject.toml package.json
 	@test -x $(PY) || python3 -m venv $(VENV)
@@ -53,7 +53,11 @@ pytest: install system-deps
 test: lint typecheck pytest
 
 bench: install
-	$(PY) bench/run.py
+	$(PY) bench/run.py --scale today
+
+# about 30 minutes: 10 million synthetic observations through both stores and the dashboard
+bench-national: install
+	$(PY) bench/run.py --scale national
 
 loadtest: install
 	$(PY) bench/loadtest.py

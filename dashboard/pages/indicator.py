@@ -75,10 +75,15 @@ def parse_regions(value: Any, available: list[str]) -> list[str]:
     return [r for r in dict.fromkeys(str(i).strip() for i in items) if r in available]
 
 
-def available_regions(tr: Any, indicator_id: str) -> list[str]:
-    """Regions with at least one value of the indicator, in the registry's order."""
-    obs = tr.observations(indicators=[indicator_id])
-    present = set(obs["region"])
+def available_regions(tr: Any, indicator_id: str, obs: pd.DataFrame | None = None) -> list[str]:
+    """Regions with at least one value of the indicator, in the registry's order.
+
+    `obs`: the indicator's observations when the caller has them already (each
+    Tracker.observations call costs a pass over every value in force).
+    """
+    if obs is None:
+        obs = tr.observations(indicators=[indicator_id])
+    present = set(obs["region"].unique())
     return [rid for rid in tr.regions.regions if rid in present]
 
 
@@ -109,9 +114,10 @@ def layout(
     ind = tr.catalogue[indicator_id]
     years = numeric_years(ind)
     year = int_param(milestone, years, 2025 if 2025 in years else (years[0] if years else 0))
-    available = available_regions(tr, ind.id)
+    obs = tr.observations(indicators=[ind.id])
+    available = available_regions(tr, ind.id, obs)
     chosen = parse_regions(region, available) or default_regions(tr, available)
-    series, gaps_fig, rows = views(tr, ind.id, chosen, year, lang)
+    series, gaps_fig, rows = views(tr, ind.id, chosen, year, lang, obs)
     unit = ind.unit.get(lang)
     facts = [
         f"{t('unit', lang)}: {unit}",
@@ -227,13 +233,22 @@ def controls(
 
 
 def views(
-    tr: Any, indicator_id: str, regions: list[str], year: int, lang: str
+    tr: Any,
+    indicator_id: str,
+    regions: list[str],
+    year: int,
+    lang: str,
+    obs: pd.DataFrame | None = None,
 ) -> tuple[Any, Any, list[dict[str, Any]]]:
-    """The series figure, the gaps figure and the table rows for one state of the page."""
+    """The series figure, the gaps figure and the table rows for one state of the page.
+
+    `obs`: the indicator's observations, if the caller has read them already.
+    """
     ind = tr.catalogue[indicator_id]
     unit = ind.unit.get(lang)
     names = {rid: tr.regions.name(rid, lang) for rid in tr.regions.regions}
-    obs = tr.observations(indicators=[indicator_id])
+    if obs is None:
+        obs = tr.observations(indicators=[indicator_id])
     chosen = obs[obs["region"].isin(regions)]
     # the registry's order, so colours stay with a region whatever the selection order
     chosen = chosen.assign(
@@ -397,8 +412,9 @@ def update(
     ind = tr.catalogue[indicator_id]
     years = numeric_years(ind)
     year = int_param(milestone, years, 2025 if 2025 in years else (years[0] if years else 0))
-    chosen = parse_regions(regions, available_regions(tr, indicator_id))
-    series, gaps_fig, rows = views(tr, indicator_id, chosen, year, lang)
+    obs = tr.observations(indicators=[indicator_id])
+    chosen = parse_regions(regions, available_regions(tr, indicator_id, obs))
+    series, gaps_fig, rows = views(tr, indicator_id, chosen, year, lang, obs)
     return (
         series,
         gaps_fig,

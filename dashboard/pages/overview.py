@@ -271,7 +271,10 @@ def matrix(
 ) -> html.Div:
     """The HTML table: a row group per category, a row per goal, a column per region."""
     names = {rid: tr.regions.name(rid, lang) for rid in columns}
-    lookup = {(r["indicator"], r["region"]): r for r in gaps.to_dict("records")}
+    # only the columns a cell shows: turning every gap column into Python objects cost more
+    # than the cells themselves at national scale
+    shown = gaps[["indicator", "region", "status", "value", "gap", "year"]]
+    lookup = {(r["indicator"], r["region"]): r for r in shown.to_dict("records")}
     head = html.Thead(
         html.Tr(
             [html.Th(t("indicator", lang), scope="col", className="row-head")]
@@ -345,7 +348,9 @@ def behind_list(tr: Any, gaps: pd.DataFrame, lang: str, year: int | None = None)
     behind = tr.behind_schedule(year, lang)
     behind = behind[behind["region"].isin(set(gaps["region"]))]
     items = []
-    for _, row in behind.iterrows():
+    # plain dicts: iterrows builds a Series per row (thousands of rows with cities shown)
+    fields = ["indicator", "region", "status", "milestone_year", "pace"]
+    for row in behind[fields].to_dict("records"):
         ind = tr.catalogue[row["indicator"]]
         status = str(row["status"])
         items.append(

@@ -62,21 +62,37 @@ def _env_int(name: str, default: int) -> int:
 
 def _args() -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--xlsx-rows", type=int, default=_env_int("BENCH_XLSX_ROWS", 200_000))
-    p.add_argument("--csv-rows", type=int, default=_env_int("BENCH_CSV_ROWS", 200_000))
-    p.add_argument("--obs", type=int, default=_env_int("BENCH_OBS", 2_000_000))
-    p.add_argument("--store-rows", type=int, default=_env_int("BENCH_STORE_ROWS", 1_000_000))
+    p.add_argument(
+        "--scale",
+        choices=["today", "national"],
+        default=os.environ.get("BENCH_SCALE", "today"),
+        help="today's sizes (make bench) or a national deployment (make bench-national)",
+    )
+    for name in ("xlsx-rows", "csv-rows", "obs", "store-rows"):
+        env = os.environ.get("BENCH_" + name.upper().replace("-", "_"))
+        p.add_argument(f"--{name}", type=int, default=int(env) if env else None)
     p.add_argument("--reps", type=int, default=_env_int("BENCH_REPS", 30))
+    p.add_argument(
+        "--call-budget",
+        type=float,
+        default=float(os.environ.get("BENCH_CALL_BUDGET", 30)),
+        help="at most this many seconds of repeated calls per dashboard callback",
+    )
+    p.add_argument("--loads", type=int, default=_env_int("BENCH_LOADS", 20), help="Chromium loads")
     p.add_argument("--pg-url", default=PG_URL)
     p.add_argument("--out", type=Path, default=ROOT / "docs" / "performance.md")
     p.add_argument(
         "--only",
-        choices=["import", "engine", "engine-store", "store", "dashboard"],
         action="append",
-        help="run these sections only (repeatable); implies --no-write",
+        help="run this section only (repeatable; see the table in docs/performance.md); "
+        "implies --no-write",
     )
     p.add_argument("--no-write", action="store_true", help="print only; leave the docs alone")
-    return p.parse_args()
+    args = p.parse_args()
+    for key, value in SCALES[args.scale].items():
+        if getattr(args, key) is None:
+            setattr(args, key, value)
+    return args
 
 
 def _timed(fn: Callable[[], Any]) -> tuple[float, Any]:
@@ -434,51 +450,6 @@ def _pct(samples: list[float]) -> tuple[float, float]:
     return float(np.percentile(arr, 50)), float(np.percentile(arr, 95))
 
 
-def bench_dashboard(args: argparse.Namespace, work: Path) -> list[Row]:
-    from dashboard.app import create_app
-    from targets.bundled import ensure_bundled
-
-    tracker = Tracker(db_url=f"sqlite:///{work / 'bundled.db'}")
-    ensure_bundled(tracker)
-    app = create_app(tracker)
-    client = app.server.test_client()
-    client.get("/")
-    cookie = client.get_cookie("_csrf_token")
-    headers = {"Origin": "http://localhost", "X-CSRFToken": cookie.value if cookie else ""}
-    rows: list[Row] = []
-    for path in PAGES:
-        gets: list[float] = []
-        posts: list[float] = []
-        for rep in range(args.reps + 1):  # the first round warms the tracker's cache
-            s, resp = _timed(partial(client.get, path))
-            assert resp.status_code == 200, (path, resp.status_code)
-            t, resp = _timed(
-                partial(
-                    client.post,
-                    "/_dash-update-component",
-                    data=_router_body(path),
-                    content_type="application/json",
-                    headers=headers,
-                )
-            )
-            assert resp.status_code == 200, (path, resp.status_code, resp.data[:200])
-            if rep:
-                gets.append(s)
-                posts.append(t)
-        g50, g95 = _pct(gets)
-        p50, p95 = _pct(posts)
-        rows.append(
-            Row(
-                f"dashboard {path}: page callback (bundled data, {args.reps} reps)",
-                f"p50 {p50:.0f} ms, p95 {p95:.0f} ms (GET: p50 {g50:.0f}, p95 {g95:.0f} ms)",
-                "goal: p95 < 100 ms",
-                "met ✔" if p95 < 100 else "not met ✗",
-            )
-        )
-        print(rows[-1])
-    return rows
-
-
 # ----------------------------------------------------------------------------- the report
 
 
@@ -496,53 +467,66 @@ def _table(rows: list[Row]) -> str:
     return "\n".join(lines)
 
 
-GROWTH = """\
-## How the costs grow
-
-The bundled data are 136 values (18 indicators, the 4 provinces and the region, 2017–2024). A
-national deployment would hold every indicator for ~3,000 counties over a few decades: a few
-million observations, and uploads of yearbook tables of tens of thousands of rows.
-
-- **Import** reads (calamine for workbooks, the C parser for CSV), resolves names (one lookup per
-  *distinct* label), checks values (vectorised) and inserts (SQLite executemany into a table with
-  a primary key, PostgreSQL COPY); about half of the 200,000-row CSV time is the insert. The
-  baseline `to_sql` writes a table without any index or check, hence the gap.
-- **Engine** (`compute_gaps`) sorts int64 keys once and works per indicator × region × milestone
-  with array operations: its cost follows the gap rows (regions × goals × milestones) more than
-  the observations. About half of the 10-million figure below is building the gap-table skeleton
-  row by row (`progress._skeleton`, 222,238 rows for 13,889 regions).
-- **Store**: reading the values in force is one indexed query whose time grows with all stored
-  rows (every vintage), not only those in force; PostgreSQL adds the wire protocol per row.
-- **Dashboard** pages read the gap table cached per data version (one computation after each
-  import), so a page's time follows the rows it shows, not the size of the database.
-
-### Full-scale figures (run once, same machine, 2026-11-23)
-
-| figure | value | baseline | ratio |
-|---|---|---|---|
-| engine compute_gaps, 10,000,000 observations (synthetic, 13,889 regions, 222,238 gap rows; `--only engine --obs 10000000`) | 4.05 s, peak memory +563 MiB (input frame 2,871 MiB) | – | – |
-| import .csv, 2,000,000 long rows, 79 MB (synthetic; `--only import --csv-rows 2000000`) | 220,041 rows/s (9.09 s) | pandas.read_csv + to_sql(sqlite3): 609,336 rows/s (3.28 s) | 2.77× the time (goal ≤ 3×) |
-
-With real ids there are only 272,404 distinct keys (the catalogue × 41 cities × 1949–2099), so
-the 2-million-row file repeats each key about seven times with the same value. A first
-measurement gave 8.97× (74,326 rows/s): ~85% of it was the duplicate check comparing each
-repeated key in a Python loop. The check is now vectorised (min/max per key; only keys whose
-values differ are looked at one by one), which brought the same file to 2.77×.
-"""
+# Sizes per scale: today's data and uploads, and a national deployment (31 provinces, ~340
+# cities, ~2,800 counties, ~100 indicators, 30 years: about 10 million observations).
+SCALES: dict[str, dict[str, int]] = {
+    "today": {"xlsx_rows": 200_000, "csv_rows": 200_000, "obs": 2_000_000, "store_rows": 1_000_000},
+    "national": {
+        "xlsx_rows": 200_000,
+        "csv_rows": 2_000_000,
+        "obs": 10_000_000,
+        "store_rows": 10_000_000,
+    },
+}
 
 
-def _write_doc(path: Path, rows: list[Row], args: argparse.Namespace, when: str) -> None:
-    text = (
-        "# Performance\n\n"
-        f"Measured by `make bench` (`bench/run.py`) on {when}, on {_machine()}.\n\n"
-        "Data: the import, engine and store figures use **synthetic** data generated by the script "
-        f"(seed {SEED}; real indicator and region ids, values inside each indicator's valid range); "
-        "the dashboard figures use the bundled public statistics. Ratio = our time ÷ the "
-        "baseline's time (lower is better). Sizes: "
-        f"`--xlsx-rows {args.xlsx_rows} --csv-rows {args.csv_rows} --obs {args.obs} "
-        f"--store-rows {args.store_rows} --reps {args.reps}`.\n\n"
-        f"{_table(rows)}\n\n{GROWTH}"
+def _sections(scale: str) -> dict[str, Callable[[argparse.Namespace, Path], list[Row]]]:
+    """The figures of one scale, in the order they run (the national ones need more time)."""
+    from bench import cache, national
+
+    common: dict[str, Callable[[argparse.Namespace, Path], list[Row]]] = {
+        "import": bench_import,
+        "engine": bench_engine,
+        "engine-store": bench_engine_store,
+        "store": bench_store,
+    }
+    if scale == "today":
+        return {
+            **common,
+            "cache": cache.bench_cache,
+            "dashboard": national.bench_bundled_callbacks,
+            "chromium": national.bench_chromium_bundled,
+        }
+    return {
+        **common,
+        "dashboard": national.bench_national_dashboard,
+        "chromium": national.bench_chromium_national,
+    }
+
+
+def _block(scale: str, rows: list[Row], args: argparse.Namespace, when: str) -> str:
+    sizes = " ".join(
+        f"--{k.replace('_', '-')} {getattr(args, k)}"
+        for k in ("xlsx_rows", "csv_rows", "obs", "store_rows", "reps")
     )
+    return (
+        f"<!-- bench:{scale}:start -->\n"
+        f"Measured by `make {'bench' if scale == 'today' else 'bench-national'}` on {when}, on "
+        f"{_machine()}. Sizes: `--scale {scale} {sizes}`.\n\n"
+        f"{_table(rows)}\n"
+        f"<!-- bench:{scale}:end -->"
+    )
+
+
+def _write_doc(path: Path, scale: str, block: str) -> None:
+    """Replace this scale's table in the document, leaving the prose around it as written."""
+    text = path.read_text(encoding="utf-8") if path.exists() else "# Performance\n"
+    start, end = f"<!-- bench:{scale}:start -->", f"<!-- bench:{scale}:end -->"
+    if start in text and end in text:
+        head, rest = text.split(start, 1)
+        text = head + block + rest.split(end, 1)[1]
+    else:
+        text = text.rstrip("\n") + "\n\n" + block + "\n"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
 
@@ -550,24 +534,25 @@ def _write_doc(path: Path, rows: list[Row], args: argparse.Namespace, when: str)
 def main() -> None:
     args = _args()
     when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
-    print(f"{when} · {_machine()}")
+    print(f"{when} · {_machine()} · scale {args.scale}")
+    sections = _sections(args.scale)
+    unknown = set(args.only or ()) - set(sections)
+    if unknown:
+        raise SystemExit(
+            f"no section {', '.join(sorted(unknown))} at scale {args.scale}; "
+            f"choose from {', '.join(sections)}"
+        )
     rows: list[Row] = []
     with tempfile.TemporaryDirectory(prefix="targets_bench_") as tmp:
         work = Path(tmp)
-        sections = {
-            "import": bench_import,
-            "engine": bench_engine,
-            "engine-store": bench_engine_store,
-            "store": bench_store,
-            "dashboard": bench_dashboard,
-        }
         for name, bench in sections.items():
             if not args.only or name in args.only:
+                print(f"-- {name}", flush=True)
                 rows += bench(args, work)
     print()
     print(_table(rows))
     if not args.no_write and not args.only:
-        _write_doc(args.out, rows, args, when)
+        _write_doc(args.out, args.scale, _block(args.scale, rows, args, when))
         shown = args.out.relative_to(ROOT) if args.out.is_relative_to(ROOT) else args.out
         print(f"\nwritten to {shown}")
 

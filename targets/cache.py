@@ -172,6 +172,13 @@ class ResultCache:
             setattr(self.stats, name, getattr(self.stats, name) + n)
 
 
+def _own(frame: pd.DataFrame) -> pd.DataFrame:
+    """A frame the caller owns: a shallow copy, which pandas' copy-on-write (the default since
+    pandas 3) keeps apart from the cached one at the first write. A deep copy of the whole table
+    on every call cost 0.6 s of a page's time at 10 million rows."""
+    return frame.copy(deep=False)
+
+
 class MemoryCache(ResultCache):
     """This process's results for the newest data version of each namespace.
 
@@ -203,7 +210,7 @@ class MemoryCache(ResultCache):
         else:
             self._count("misses")
             self._count("computes")
-        return frame.copy()
+        return _own(frame)
 
     def lookup(
         self, namespace: str, version: str, key: ResultKey, load: Compute
@@ -329,7 +336,7 @@ class RedisCache(ResultCache):
         )
         if local:
             self._count("local_hits")
-        return frame.copy()
+        return _own(frame)
 
     def redis_key(self, namespace: str, version: str, key: ResultKey) -> str:
         """The Redis key of one result: readable head, hashed tail (user text stays out of it)."""

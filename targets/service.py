@@ -211,24 +211,34 @@ class Tracker:
         The year is the latest one in which every member has the components: a regional ratio
         from an incomplete set of provinces would be a different quantity.
         """
-        out = []
-        obs = self.observations()
-        for ind in self.catalogue.goals():
-            if "yrd" not in ind.scope or ind.weight == "none":
-                continue
-            years = sorted(set(obs.loc[obs["indicator"] == ind.id, "year"].astype(int)))
-            for year in reversed(years[-8:]):
-                try:
-                    frame = self.contributions(ind.id, year)
-                except (ValueError, KeyError):
-                    break
-                total = frame[frame["region"] == "yrd"]
-                if not total.empty and pd.notna(total["value"].iloc[0]):
-                    # a goal the region already meets has no gap to attribute
-                    if total["shortfall"].iloc[0] > 0:
-                        out.append((ind.id, year, frame))
-                    break
-        return out
+
+        def compute() -> pd.DataFrame:
+            chosen: list[tuple[str, int]] = []
+            obs = self.observations()
+            for ind in self.catalogue.goals():
+                if "yrd" not in ind.scope or ind.weight == "none":
+                    continue
+                years = sorted(set(obs.loc[obs["indicator"] == ind.id, "year"].astype(int)))
+                for year in reversed(years[-8:]):
+                    try:
+                        frame = self.contributions(ind.id, year)
+                    except (ValueError, KeyError):
+                        break
+                    total = frame[frame["region"] == "yrd"]
+                    if not total.empty and pd.notna(total["value"].iloc[0]):
+                        # a goal the region already meets has no gap to attribute
+                        if total["shortfall"].iloc[0] > 0:
+                            chosen.append((ind.id, year))
+                        break
+            return pd.DataFrame(chosen, columns=["indicator", "year"])
+
+        # the choice is cached, so that a goal whose contributions cannot be computed is tried
+        # once per import, not on every view of the assessment page (30 s at national scale)
+        chosen = self._cached(("regional_contributions",), compute)
+        return [
+            (str(ind), int(year), self.contributions(str(ind), int(year)))
+            for ind, year in chosen.itertuples(index=False)
+        ]
 
     def methods(self, milestone: int | None = None) -> pd.DataFrame:
         """The three methods side by side per gap row, with `agree` (targets.methods)."""

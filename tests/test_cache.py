@@ -8,6 +8,7 @@ is unreachable, and fail under CI=true. The outage tests start a private redis-s
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
@@ -217,6 +218,29 @@ def test_memory_cache_computes_once_per_version_and_returns_copies() -> None:
     assert len(calls) == 3
     assert len(cache) == 1
     assert cache.snapshot().computes == 3
+
+
+def test_every_kind_of_write_to_a_returned_frame_leaves_the_cached_one_alone() -> None:
+    """Results are shallow copies (copy-on-write keeps them apart): each way a caller can change
+    its frame in place must leave the next caller's frame as computed."""
+    cache = MemoryCache()
+    writes: list[Callable[[pd.DataFrame], object]] = [
+        lambda f: f.loc.__setitem__((0, "value"), -1.0),
+        lambda f: f.iloc.__setitem__((1, 2), -2.0),
+        lambda f: f.__setitem__("value", 0.0),
+        lambda f: f.__setitem__("extra", 1),
+        lambda f: f.fillna({"value": 7.0}, inplace=True),
+        lambda f: f.sort_values("value", ascending=False, inplace=True),
+        lambda f: f.drop(columns=["year"], inplace=True),
+        lambda f: f.rename(columns={"value": "v"}, inplace=True),
+        lambda f: f.reset_index(drop=True, inplace=True),
+        lambda f: f["value"].to_numpy().__setitem__(0, -3.0),  # read-only under CoW
+    ]
+    for n, write in enumerate(writes):
+        got = cache.get_or_compute("ns", "1:0", ("gaps",), _frame)
+        with contextlib.suppress(ValueError, TypeError):  # read-only views refuse: that is fine
+            write(got)
+        assert_frame_equal(cache.get_or_compute("ns", "1:0", ("gaps",), _frame), _frame()), n
 
 
 def test_memory_cache_keeps_namespaces_apart() -> None:

@@ -149,10 +149,9 @@ class Tracker:
         """Gap rows behind schedule: binding goals (约束性) first, then most behind first."""
         from targets.assessment import behind_schedule
 
-        gaps = self.gaps(milestone=milestone)
-
         def compute() -> pd.DataFrame:
-            frame = behind_schedule(gaps, lang)
+            # read inside: a cached answer must not cost a copy of the whole gap table first
+            frame = behind_schedule(self.gaps(milestone=milestone), lang)
             binding = frame["indicator"].map(
                 lambda i: (
                     i in self.catalogue.indicators
@@ -244,5 +243,6 @@ class Tracker:
         """The three methods side by side per gap row, with `agree` (targets.methods)."""
         from targets.methods import compare_methods
 
-        gaps = self.gaps(milestone=milestone)
-        return self._cached(("methods", milestone), lambda: compare_methods(gaps))
+        return self._cached(
+            ("methods", milestone), lambda: compare_methods(self.gaps(milestone=milestone))
+        )

@@ -17,6 +17,7 @@ import pandas as pd
 from targets import config
 from targets.cache import CacheStats, ResultCache, ResultKey, make_cache, namespace
 from targets.catalogue import Catalogue, load_catalogue
+from targets.models import OBSERVATION_COLUMNS
 from targets.regions import RegionRegistry, load_regions
 from targets.store import Store
 
@@ -85,6 +86,20 @@ class Tracker:
             frame = frame[frame["region"].isin(list(regions))]
         return frame.reset_index(drop=True)
 
+    def _stored(self) -> pd.DataFrame:
+        """The values in force as the store holds them, read once per data version.
+
+        They are the observed rows of the cached observations (derive keeps them first, as
+        read): every analysis takes them from there instead of reading the store again, which
+        at 10 million rows cost 20-60 s per analysis on the first visit after an import.
+        """
+        frame = self.observations()
+        observed = frame.loc[~frame["derived"].astype(bool), list(OBSERVATION_COLUMNS)]
+        # the derived rows had widened some columns (no unit, no import): narrow them back
+        dtypes = {c: "str" for c in ("indicator", "region", "unit", "note")}
+        dtypes.update(year="int64", value="float64", import_id="int64")
+        return observed.astype(dtypes).reset_index(drop=True)
+
     def gaps(
         self,
         *,
@@ -100,7 +115,7 @@ class Tracker:
             return compute_gaps(
                 self.catalogue,
                 self.regions,
-                self.store.observations(),
+                self._stored(),
                 milestone=milestone,
                 year=year,
             )
@@ -140,7 +155,7 @@ class Tracker:
 
         def compute() -> pd.DataFrame:
             return final_assessment(
-                self.catalogue, self.regions, self.store.observations(), milestone, lang
+                self.catalogue, self.regions, self._stored(), milestone, lang
             )
 
         return self._cached(("assessment", milestone, lang), compute)
@@ -172,7 +187,7 @@ class Tracker:
             return convergence_table(
                 self.catalogue,
                 self.regions,
-                self.store.observations(),
+                self._stored(),
                 level,  # type: ignore[arg-type]
             )
 
@@ -199,7 +214,7 @@ class Tracker:
 
         def compute() -> pd.DataFrame:
             return regional_gap_contributions(
-                self.catalogue, self.regions, self.store.observations(), indicator, int(year)
+                self.catalogue, self.regions, self._stored(), indicator, int(year)
             )
 
         return self._cached(("contributions", indicator, year), compute)

@@ -304,7 +304,8 @@ def test_tracker_without_redis_uses_process_memory(
     first = tracker.gaps()
     assert_frame_equal(tracker.gaps(), first)
     stats = tracker.cache_stats()
-    assert (stats.computes, stats.local_hits, stats.shared_hits) == (1, 1, 0)
+    # two results computed: the gap table and the observations it was computed from
+    assert (stats.computes, stats.local_hits, stats.shared_hits) == (2, 1, 0)
 
 
 # ----------------------------------------------------------------------------- fingerprints
@@ -345,7 +346,8 @@ def test_second_worker_gets_the_gap_table_from_redis_without_computing(
 ) -> None:
     first, second = worker(db, ttl=600), worker(db, ttl=600)
     gaps = first.gaps()
-    assert first.cache_stats().computes == 1
+    # the gap table and the observations (the store read) it was computed from
+    assert first.cache_stats().computes == 2
 
     shared = second.gaps()
     stats = second.cache_stats()
@@ -402,7 +404,7 @@ def test_an_import_through_one_worker_invalidates_for_both(
     import_id = _add_import(first, 2.75)
     after_first = first.gaps()
     assert _anhui_2023(after_first) == pytest.approx(2.75)
-    assert first.cache_stats().computes == 2
+    assert first.cache_stats().computes == 4  # gaps and observations, before and after
     after_second = second.gaps()
     assert_frame_equal(after_second, after_first)
     assert second.cache_stats().computes == 0  # the new table came from Redis too
@@ -411,7 +413,7 @@ def test_an_import_through_one_worker_invalidates_for_both(
     second.store.revert(import_id)
     assert _anhui_2023(second.gaps()) == pytest.approx(2.69)
     assert _anhui_2023(first.gaps()) == pytest.approx(2.69)
-    assert first.cache_stats().computes + second.cache_stats().computes == 3
+    assert first.cache_stats().computes + second.cache_stats().computes == 6
 
 
 class _Marker:
@@ -454,7 +456,8 @@ def test_a_tampered_value_is_never_unpickled(
     assert not marker.exists()
     assert_frame_equal(got, gaps)
     stats = second.cache_stats()
-    assert (stats.rejected, stats.computes, stats.shared_hits) == (1, 1, 0)
+    # the forged gap table rejected and recomputed, from the observations shared in Redis
+    assert (stats.rejected, stats.computes, stats.shared_hits) == (1, 1, 1)
     assert any("bad signature" in r.getMessage() for r in caplog.records)
     # the recomputed table replaced the forged value: a third worker reads it
     third = worker(db)
@@ -475,7 +478,7 @@ def test_two_databases_on_one_redis_do_not_collide(
 
     gaps_a = a.gaps()
     gaps_b = b.gaps()
-    assert b.cache_stats().computes == 1
+    assert b.cache_stats().computes == 2  # its own gaps and observations
     assert b.cache_stats().shared_hits == 0
     assert _anhui_2023(gaps_b) == pytest.approx(3.10)
     assert _anhui_2023(gaps_a) == pytest.approx(2.69)
@@ -502,7 +505,7 @@ def test_editing_the_catalogue_changes_the_key(
     changed = worker(db, catalogue=edited)
     assert changed.cache_namespace != original.cache_namespace
     new = changed.gaps()
-    assert changed.cache_stats().computes == 1
+    assert changed.cache_stats().computes == 2  # gaps and observations, under the new key
     rd = (new["indicator"] == "rd_intensity") & (new["milestone_year"] == 2025)
     assert set(new.loc[rd, "target"]) == {3.5}
 
@@ -539,7 +542,7 @@ def test_without_a_shared_secret_another_process_does_not_share(
     first = worker(db, secret=None)  # this process's random key
     first.gaps()
     # another process has another random key: it computes, and sees no "bad signature" either
-    assert second_process() == {"computes": 1, "shared": 0, "rejected": 0}
+    assert second_process() == {"computes": 2, "shared": 0, "rejected": 0}  # gaps + observations
     # a second Tracker in this process (or a worker forked from it) shares the process's key
     same_process = worker(db, secret=None)
     same_process.gaps()
@@ -654,8 +657,8 @@ def test_a_result_too_large_for_redis_stays_in_the_process(
     first, second = worker(db, max_bytes=1000), worker(db, max_bytes=1000)
     gaps = first.gaps()
     assert_frame_equal(second.gaps(), gaps)
-    assert first.cache_stats().oversized == 1
-    assert second.cache_stats().computes == 1
+    assert first.cache_stats().oversized == 2  # the gap table and the observations
+    assert second.cache_stats().computes == 2  # gaps + observations, both too large to share
     assert not list(raw.scan_iter(match=f"{prefix}:*:gaps:*"))
 
 
@@ -674,8 +677,8 @@ def test_an_unreachable_redis_still_gives_results(
     plain = compute_gaps(tracker.catalogue, tracker.regions, tracker.store.observations())
     assert_frame_equal(gaps, plain)
     stats = tracker.cache_stats()
-    assert stats.computes == 2
-    assert stats.local_hits == 1
+    assert stats.computes == 3  # gaps, observations (shared by both), assessment
+    assert stats.local_hits >= 1
     assert stats.errors >= 2
     outage = [r for r in caplog.records if "unavailable" in r.getMessage()]
     assert len(outage) == 1  # once, not per request

@@ -1,0 +1,57 @@
+"""targets/service.py: one store read per data version feeds every analysis."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pytest
+
+from targets.bundled import ensure_bundled
+from targets.service import Tracker
+
+
+@pytest.fixture
+def tracker(tmp_path: Path) -> Tracker:
+    t = Tracker(db_url=f"sqlite:///{tmp_path / 'bundled.db'}")
+    ensure_bundled(t)
+    return t
+
+
+def test_stored_rows_are_exactly_what_the_store_holds(tracker: Tracker) -> None:
+    pd.testing.assert_frame_equal(tracker._stored(), tracker.store.observations())
+
+
+def test_every_analysis_shares_one_store_read_per_data_version(
+    tracker: Tracker, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    reads: list[Any] = []
+    read = tracker.store.observations
+
+    def counted(*args: Any, **kwargs: Any) -> pd.DataFrame:
+        reads.append((args, kwargs))
+        return read(*args, **kwargs)
+
+    monkeypatch.setattr(tracker.store, "observations", counted)
+
+    def everything() -> None:
+        tracker.gaps()
+        tracker.gaps(milestone=2025)
+        tracker.assessment(2025)
+        tracker.behind_schedule()
+        tracker.convergence()
+        tracker.regional_contributions()
+        tracker.methods()
+
+    everything()
+    assert len(reads) == 1  # the first analysis read the store; the rest took its rows
+    everything()
+    assert len(reads) == 1  # all cached
+
+    # an import moves the data version: one new read, shared again
+    rows = tracker.store.observations().head(1).assign(value=lambda f: f["value"] + 0.01)
+    tracker.store.write_import(rows, file_name="rev.csv", sha256="e" * 64)
+    reads.clear()
+    everything()
+    assert len(reads) == 1

@@ -154,9 +154,7 @@ class Tracker:
         from targets.assessment import final_assessment
 
         def compute() -> pd.DataFrame:
-            return final_assessment(
-                self.catalogue, self.regions, self._stored(), milestone, lang
-            )
+            return final_assessment(self.catalogue, self.regions, self._stored(), milestone, lang)
 
         return self._cached(("assessment", milestone, lang), compute)
 

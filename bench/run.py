@@ -87,6 +87,9 @@ def _args() -> argparse.Namespace:
         help="run this section only (repeatable; see the table in docs/performance.md); "
         "implies --no-write",
     )
+    p.add_argument(
+        "--skip", action="append", default=[], help="leave this section out (repeatable)"
+    )
     p.add_argument("--no-write", action="store_true", help="print only; leave the docs alone")
     args = p.parse_args()
     for key, value in SCALES[args.scale].items():
@@ -509,10 +512,11 @@ def _block(scale: str, rows: list[Row], args: argparse.Namespace, when: str) -> 
         f"--{k.replace('_', '-')} {getattr(args, k)}"
         for k in ("xlsx_rows", "csv_rows", "obs", "store_rows", "reps")
     )
+    skipped = f" Not run this time: {', '.join(args.skip)}." if args.skip else ""
     return (
         f"<!-- bench:{scale}:start -->\n"
         f"Measured by `make {'bench' if scale == 'today' else 'bench-national'}` on {when}, on "
-        f"{_machine()}. Sizes: `--scale {scale} {sizes}`.\n\n"
+        f"{_machine()}. Sizes: `--scale {scale} {sizes}`.{skipped}\n\n"
         f"{_table(rows)}\n"
         f"<!-- bench:{scale}:end -->"
     )
@@ -536,7 +540,7 @@ def main() -> None:
     when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     print(f"{when} · {_machine()} · scale {args.scale}")
     sections = _sections(args.scale)
-    unknown = set(args.only or ()) - set(sections)
+    unknown = (set(args.only or ()) | set(args.skip)) - set(sections)
     if unknown:
         raise SystemExit(
             f"no section {', '.join(sorted(unknown))} at scale {args.scale}; "
@@ -546,7 +550,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="targets_bench_") as tmp:
         work = Path(tmp)
         for name, bench in sections.items():
-            if not args.only or name in args.only:
+            if (not args.only or name in args.only) and name not in args.skip:
                 print(f"-- {name}", flush=True)
                 rows += bench(args, work)
     print()

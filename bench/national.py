@@ -46,7 +46,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench.run import PAGES, PG_URL, SEED, Row, _pct, _router_body, _timed  # noqa: E402
+from bench.run import PAGES, PG_URL, SEED, Row, _pct, _router_body, _timed, pg_database  # noqa: E402
 from targets.aggregate import _aggregation  # noqa: E402
 from targets.catalogue import load_catalogue  # noqa: E402
 from targets.config import DATA_DIR, default_catalogue_path  # noqa: E402
@@ -483,23 +483,6 @@ def national_obs(args: argparse.Namespace) -> int:
     return int(getattr(args, "national_obs", None) or getattr(args, "obs", None) or 1_000_000)
 
 
-@contextmanager
-def postgres_database(admin_url: str) -> Iterator[str]:
-    """A fresh PostgreSQL database for one run (dropped afterwards); yields its URL."""
-    import sqlalchemy as sa
-
-    admin = sa.create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    name = f"targets_national_{secrets.token_hex(4)}"
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield admin_url.rsplit("/", 1)[0] + f"/{name}"
-    finally:
-        with admin.connect() as conn:
-            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-
 def _national_tracker(args: argparse.Namespace, work: Path, url: str | None = None) -> Tracker:
     """The national setup for this run: SQLite, built once per work directory and size (reused
     by later sections), or in the database `url` (built every time)."""
@@ -553,7 +536,9 @@ def bench_national_dashboard(args: argparse.Namespace, work: Path) -> list[Row]:
     """
     rows = _bench_national(args, work, None)
     if getattr(args, "national_pg", False):
-        with postgres_database(args.pg_url) as url:
+        with pg_database(args.pg_url) as url:
+            if url is None:
+                return rows
             rows += _bench_national(args, work, url)
     return rows
 

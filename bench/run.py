@@ -300,26 +300,27 @@ def bench_engine(args: argparse.Namespace, work: Path) -> list[Row]:
     return [row]
 
 
-def _pg_database(args: argparse.Namespace) -> tuple[str, Callable[[], None]] | None:
-    """A fresh PostgreSQL database for one figure and a function that drops it; None if the
-    server cannot be reached (the figure is then skipped, and says so)."""
+@contextmanager
+def pg_database(admin_url: str) -> Iterator[str | None]:
+    """A fresh PostgreSQL database for one figure, dropped afterwards; yields its URL, or None
+    when the server cannot be reached (the figure is then skipped, and says so)."""
     import sqlalchemy as sa
 
     try:
-        admin = sa.create_engine(args.pg_url, isolation_level="AUTOCOMMIT")
+        admin = sa.create_engine(admin_url, isolation_level="AUTOCOMMIT")
         name = f"targets_bench_{secrets.token_hex(4)}"
         with admin.connect() as conn:
             conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
     except Exception as exc:  # noqa: BLE001 - any failure to reach PostgreSQL means: skip it
         print(f"PostgreSQL unreachable ({type(exc).__name__}): its figures are skipped")
-        return None
-
-    def drop() -> None:
+        yield None
+        return
+    try:
+        yield admin_url.rsplit("/", 1)[0] + f"/{name}"
+    finally:
         with admin.connect() as conn:
             conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
-
-    return args.pg_url.rsplit("/", 1)[0] + f"/{name}", drop
 
 
 def _engine_through_store(url: str, label: str, obs: pd.DataFrame) -> Row:
@@ -357,13 +358,9 @@ def bench_engine_store(args: argparse.Namespace, work: Path) -> list[Row]:
     tracker = Tracker(db_url=f"sqlite:///{work / 'cat.db'}")
     obs = _synthetic_obs(tracker, args.obs)
     rows = [_engine_through_store(f"sqlite:///{work / 'engine.db'}", "SQLite", obs)]
-    pg = _pg_database(args)
-    if pg is not None:
-        url, drop = pg
-        try:
+    with pg_database(args.pg_url) as url:
+        if url is not None:
             rows.append(_engine_through_store(url, "PostgreSQL", obs))
-        finally:
-            drop()
     return rows
 
 
@@ -416,13 +413,9 @@ def _bench_store(url: str, label: str, args: argparse.Namespace) -> Row:
 
 def bench_store(args: argparse.Namespace, work: Path) -> list[Row]:
     rows = [_bench_store(f"sqlite:///{work / 'store.db'}", "SQLite", args)]
-    pg = _pg_database(args)
-    if pg is not None:
-        url, drop = pg
-        try:
+    with pg_database(args.pg_url) as url:
+        if url is not None:
             rows.append(_bench_store(url, "PostgreSQL", args))
-        finally:
-            drop()
     return rows
 
 

@@ -158,3 +158,13 @@ OBSERVATION_COLUMNS: tuple[str, ...] = (
     "note",
     "import_id",
 )
+# Their dtypes in such a frame (text as pandas' str, missing text as NaN).
+OBSERVATION_DTYPES: dict[str, str] = {
+    "indicator": "str",
+    "region": "str",
+    "year": "int64",
+    "value": "float64",
+    "unit": "str",
+    "note": "str",
+    "import_id": "int64",
+}

@@ -17,7 +17,7 @@ import pandas as pd
 from targets import config
 from targets.cache import CacheStats, ResultCache, ResultKey, make_cache, namespace
 from targets.catalogue import Catalogue, load_catalogue
-from targets.models import OBSERVATION_COLUMNS
+from targets.models import OBSERVATION_COLUMNS, OBSERVATION_DTYPES
 from targets.regions import RegionRegistry, load_regions
 from targets.store import Store
 
@@ -96,9 +96,7 @@ class Tracker:
         frame = self.observations()
         observed = frame.loc[~frame["derived"].astype(bool), list(OBSERVATION_COLUMNS)]
         # the derived rows had widened some columns (no unit, no import): narrow them back
-        dtypes = {c: "str" for c in ("indicator", "region", "unit", "note")}
-        dtypes.update(year="int64", value="float64", import_id="int64")
-        return observed.astype(dtypes).reset_index(drop=True)
+        return observed.astype(OBSERVATION_DTYPES).reset_index(drop=True)
 
     def gaps(
         self,

@@ -30,7 +30,7 @@ import psycopg
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-from targets.models import OBSERVATION_COLUMNS, Import
+from targets.models import OBSERVATION_COLUMNS, OBSERVATION_DTYPES, Import
 
 ROLES: tuple[str, ...] = ("viewer", "editor", "admin")
 STATES: tuple[str, ...] = ("active", "reverted")
@@ -273,8 +273,7 @@ def _frame(records: Sequence[Any], dtypes: dict[str, str]) -> pd.DataFrame:
 
 
 def _observation_frame(records: Sequence[Any], extra: tuple[str, ...] = ()) -> pd.DataFrame:
-    dtypes = {c: "str" for c in OBSERVATION_COLUMNS}
-    dtypes.update({"year": "int64", "value": "float64", "import_id": "int64"})
+    dtypes = dict(OBSERVATION_DTYPES)
     if extra:
         dtypes.update({"state": "str", "created_at": "utc"})
     return _frame(records, dtypes)

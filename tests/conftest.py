@@ -9,6 +9,7 @@ import os
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -27,6 +28,18 @@ def require(condition: bool, why: str) -> None:
     if IN_CI:
         pytest.fail(f"CI=true but {why}", pytrace=False)
     pytest.skip(why)
+
+
+def require_redis(url: str) -> Any:
+    """A client of the Redis at `url`; skipped where it does not answer, a failure under CI."""
+    import redis
+
+    client = redis.Redis.from_url(url, socket_connect_timeout=2)
+    try:
+        client.ping()
+    except redis.RedisError as exc:
+        require(False, f"Redis is not reachable at {url}: {exc}")
+    return client
 
 
 @pytest.fixture(scope="session")

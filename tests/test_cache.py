@@ -37,7 +37,7 @@ from targets.cache import (
 )
 from targets.progress import compute_gaps
 from targets.service import Tracker
-from tests.conftest import ROOT, require
+from tests.conftest import ROOT, require, require_redis
 from tests.fixtures import FIXTURE_NOTE, build_fixture_db
 
 REDIS_URL = os.environ.get("TARGETS_TEST_REDIS", "redis://127.0.0.1:6379/15")
@@ -50,12 +50,7 @@ CATALOGUE = ROOT / "indicators.yaml"
 
 @pytest.fixture(scope="session")
 def redis_url() -> str:
-    import redis
-
-    try:
-        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2).ping()
-    except redis.RedisError as exc:
-        require(False, f"Redis is not reachable at {REDIS_URL}: {exc}")
+    require_redis(REDIS_URL).close()
     return REDIS_URL
 
 

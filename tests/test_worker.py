@@ -28,7 +28,7 @@ from dash import CeleryManager
 from pypdf import PdfReader
 
 from targets.service import Tracker
-from tests.conftest import ROOT, require
+from tests.conftest import ROOT, require_redis
 from tests.fixtures import build_fixture_db
 from tests.test_auth import SECRET
 
@@ -54,14 +54,7 @@ class Worker:
 
 
 def redis_client() -> Any:
-    import redis
-
-    client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2)
-    try:
-        client.ping()
-    except redis.RedisError as exc:
-        require(False, f"Redis is not reachable at {REDIS_URL}: {exc}")
-    return client
+    return require_redis(REDIS_URL)
 
 
 @contextmanager

@@ -30,7 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from run import Row, _env_int, _synthetic_obs, _timed  # noqa: E402
 
 from targets.cache import MemoryCache, RedisCache  # noqa: E402
-from targets.service import Tracker  # noqa: E402
+from targets.tracker import Tracker  # noqa: E402
 
 DEFAULT_REDIS = "redis://127.0.0.1:6379/15"
 

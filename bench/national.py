@@ -50,7 +50,7 @@ from bench.run import PAGES, PG_URL, SEED, Row, _pct, _router_body, _timed, pg_d
 from targets.aggregate import _aggregation  # noqa: E402
 from targets.catalogue import load_catalogue  # noqa: E402
 from targets.config import DATA_DIR, default_catalogue_path  # noqa: E402
-from targets.service import Tracker  # noqa: E402
+from targets.tracker import Tracker  # noqa: E402
 
 SYNTHETIC_NOTE = "SYNTHETIC national-scale benchmark data (bench/national.py): not statistics"
 HOST = "127.0.0.1"  # loopback only

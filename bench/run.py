@@ -41,7 +41,7 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import psutil  # noqa: E402
 
-from targets.service import Tracker  # noqa: E402
+from targets.tracker import Tracker  # noqa: E402
 
 SEED = 20240
 PG_URL = os.environ.get("TARGETS_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
@@ -339,7 +339,7 @@ def _engine_through_store(url: str, label: str, obs: pd.DataFrame) -> Row:
         read, frame = _timed(tracker.store.observations)
         engine, gaps = _timed(partial(compute_gaps, tracker.catalogue, tracker.regions, frame))
     del frame
-    total, _ = _timed(tracker.gaps)  # the same through the service, which caches the result
+    total, _ = _timed(tracker.gaps)  # the same through the Tracker, which caches the result
     again, _ = _timed(tracker.gaps)
     tracker.store.dispose()
     row = Row(

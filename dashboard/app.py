@@ -22,7 +22,7 @@ from dash import ClientsideFunction, Input, Output, html
 from dashboard import background, ids
 from dashboard.i18n import t
 from dashboard.pages import attrs, href, lang_from_search, register_pages
-from targets.service import Tracker
+from targets.tracker import Tracker
 
 ASSETS = Path(__file__).resolve().parent / "assets"
 

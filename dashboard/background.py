@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from targets.service import Tracker
+    from targets.tracker import Tracker
 
 DEFAULT_QUEUE = "targets"
 # Results nobody fetched (the browser went away) leave Redis after this long; an export the
@@ -192,7 +192,7 @@ def job_tracker() -> Tracker:
         # connections must not be used from two processes, and a lock another thread of the
         # parent held at the fork would never be released here. A Tracker of its own on the
         # same database, catalogue and regions costs a catalogue load (milliseconds).
-        from targets.service import Tracker
+        from targets.tracker import Tracker
 
         tracker = Tracker(
             db_url=tracker.db_url,

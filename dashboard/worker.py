@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from dashboard import background
 from dashboard.app import create_app
-from targets.service import Tracker
+from targets.tracker import Tracker
 
 if background.celery_url() is None:
     raise background.JobsConfigError(

@@ -1,6 +1,6 @@
 """The `targets` command: every operation without a browser, for scripts and cron jobs.
 
-A thin layer over `targets.service.Tracker`: parse options, call the library, render the result.
+A thin layer over `targets.tracker.Tracker`: parse options, call the library, render the result.
 Domain errors become one-line user errors here (exit 1); tracebacks only with --debug.
 """
 
@@ -17,7 +17,7 @@ import click
 import pandas as pd
 
 from targets import config
-from targets.service import Tracker
+from targets.tracker import Tracker
 
 GAP_COLUMNS = [
     "indicator", "region", "year", "value", "milestone_year", "target", "comparator", "gap",

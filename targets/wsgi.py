@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dashboard.app import create_app
 from targets.bundled import ensure_bundled
-from targets.service import Tracker
+from targets.tracker import Tracker
 
 tracker = Tracker()
 ensure_bundled(tracker)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from targets.service import Tracker
+from targets.tracker import Tracker
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -16,7 +16,7 @@ from targets.bundled import (
     ensure_bundled,
     is_bundled,
 )
-from targets.service import Tracker
+from targets.tracker import Tracker
 from tests.conftest import ROOT, require
 
 SHARED = ROOT.parent / "shared" / "data" / "observed_sources.csv"

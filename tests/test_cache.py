@@ -36,7 +36,7 @@ from targets.cache import (
     files_fingerprint,
 )
 from targets.progress import compute_gaps
-from targets.service import Tracker
+from targets.tracker import Tracker
 from tests.conftest import ROOT, require, require_redis
 from tests.fixtures import FIXTURE_NOTE, build_fixture_db
 
@@ -508,7 +508,7 @@ def test_editing_the_catalogue_changes_the_key(
 SECOND_PROCESS = """
 import json, sys
 from targets.cache import RedisCache
-from targets.service import Tracker
+from targets.tracker import Tracker
 url, prefix, db, catalogue = sys.argv[1:]
 tracker = Tracker(db_url=db, catalogue_path=catalogue, cache=RedisCache(url, prefix=prefix))
 tracker.gaps()

@@ -70,7 +70,7 @@ def test_gaps_json_has_exactly_the_contract_fields_and_the_engine_numbers(
     assert code == 0
     rows = json.loads(out)
     assert rows and all(list(r) == GAP_COLUMNS for r in rows)
-    from targets.service import Tracker
+    from targets.tracker import Tracker
 
     expected = frame_records(Tracker(fixture_url).gaps(milestone=2025)[GAP_COLUMNS])
     assert rows == expected

@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from targets.cli import frame_records, main
-from targets.service import Tracker
+from targets.tracker import Tracker
 from tests.conftest import ROOT
 from tests.fixtures import build_fixture_db
 

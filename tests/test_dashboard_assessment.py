@@ -127,7 +127,7 @@ def test_history_shows_the_warnings_stored_with_an_import(tracker: Any, ctx: Non
 
 def test_contribution_section_on_the_bundled_data(tmp_path: Path) -> None:
     from targets.bundled import ensure_bundled
-    from targets.service import Tracker
+    from targets.tracker import Tracker
 
     tr = Tracker(db_url=f"sqlite:///{tmp_path / 'bundled.db'}")
     ensure_bundled(tr)
@@ -153,7 +153,7 @@ def test_contribution_section_on_the_bundled_data(tmp_path: Path) -> None:
 
 def test_no_contribution_shown_for_a_goal_the_region_meets(tmp_path: Path) -> None:
     from targets.bundled import ensure_bundled
-    from targets.service import Tracker
+    from targets.tracker import Tracker
 
     tr = Tracker(db_url=f"sqlite:///{tmp_path / 'bundled.db'}")
     ensure_bundled(tr)

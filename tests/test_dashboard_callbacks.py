@@ -339,7 +339,7 @@ def test_no_page_renders_data_as_html(ctx: None) -> None:
 
 
 def test_every_page_renders_on_an_empty_database(tmp_path: Path) -> None:
-    from targets.service import Tracker
+    from targets.tracker import Tracker
 
     app = create_app(Tracker(db_url=f"sqlite:///{tmp_path / 'empty.db'}"))
     with app.server.test_request_context("/"):
@@ -404,7 +404,7 @@ def _dispatch(client: Any, pathname: str, search: str) -> tuple[int, Any]:
 def bundled_app(tmp_path: Path) -> dash.Dash:
     """The app over the bundled public statistics, as `targets serve` starts on an empty database."""
     from targets.bundled import ensure_bundled
-    from targets.service import Tracker
+    from targets.tracker import Tracker
 
     tracker = Tracker(db_url=f"sqlite:///{tmp_path / 'bundled.db'}")
     ensure_bundled(tracker)

@@ -15,7 +15,7 @@ from targets.reports.model import (
     TEXT,
     build_report,
 )
-from targets.service import Tracker
+from targets.tracker import Tracker
 from tests.fixtures import build_fixture_db
 
 

@@ -9,7 +9,7 @@ from click.testing import CliRunner
 
 from targets.cli import main
 from targets.reports import FORMATS, render_report, write_report
-from targets.service import Tracker
+from targets.tracker import Tracker
 from tests.conftest import ROOT
 from tests.fixtures import build_fixture_db
 

@@ -11,7 +11,7 @@ import pytest
 from targets.progress import GAP_COLUMNS
 from targets.reports import render_report, write_report
 from targets.reports.csvfile import csv_columns
-from targets.service import Tracker
+from targets.tracker import Tracker
 from tests.fixtures import build_fixture_db
 
 

@@ -9,7 +9,7 @@ from html.parser import HTMLParser
 import pytest
 
 from targets.reports import render_report
-from targets.service import Tracker
+from targets.tracker import Tracker
 from tests.fixtures import build_fixture_db
 
 

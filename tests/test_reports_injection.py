@@ -16,7 +16,7 @@ from openpyxl import load_workbook
 
 from targets.reports import render_report
 from targets.safety import DANGEROUS_PREFIXES
-from targets.service import Tracker
+from targets.tracker import Tracker
 from tests.conftest import ROOT
 from tests.fixtures import fixture_rows
 

@@ -19,7 +19,7 @@ from targets.reports.model import (
     time_text,
     with_unit,
 )
-from targets.service import Tracker
+from targets.tracker import Tracker
 from tests.fixtures import SERIES, build_fixture_db
 
 NOW = datetime(2026, 3, 1, 4, 30, tzinfo=UTC)

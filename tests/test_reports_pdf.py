@@ -15,7 +15,7 @@ import pytest
 from pypdf import PdfReader
 
 from targets.reports import write_report
-from targets.service import Tracker
+from targets.tracker import Tracker
 from tests.conftest import require
 from tests.fixtures import build_fixture_db
 

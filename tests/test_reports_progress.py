@@ -19,7 +19,7 @@ from targets.reports import FORMATS, render_report, stage_label
 from targets.reports.model import MODEL_WEIGHTS
 from targets.reports.pdf import PAGE_MESSAGE, PROGRESS_LOGGER, _hearing_pages, page_fraction
 from targets.reports.steps import DONE, Progress
-from targets.service import Tracker
+from targets.tracker import Tracker
 from tests.fixtures import build_fixture_db
 
 MODEL_STAGES = [name for name, _ in MODEL_WEIGHTS]

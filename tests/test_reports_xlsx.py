@@ -22,7 +22,7 @@ from targets.progress import GAP_COLUMNS
 from targets.reports import write_report
 from targets.reports.model import STATUS_COLOURS, TEXT
 from targets.reports.xlsx import GAP_SHEET_KEYS, display_width
-from targets.service import Tracker
+from targets.tracker import Tracker
 from tests.conftest import ROOT
 from tests.fixtures import build_fixture_db
 

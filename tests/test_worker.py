@@ -27,7 +27,7 @@ import pytest
 from dash import CeleryManager
 from pypdf import PdfReader
 
-from targets.service import Tracker
+from targets.tracker import Tracker
 from tests.conftest import ROOT, require_redis
 from tests.fixtures import build_fixture_db
 from tests.test_auth import SECRET

@@ -19,7 +19,7 @@ from targets.reports.model import Report, build_report
 from targets.reports.steps import Progress, ProgressCallback, as_progress, stage_label
 
 if TYPE_CHECKING:
-    from targets.service import Tracker
+    from targets.tracker import Tracker
 
 FORMATS: tuple[str, ...] = ("xlsx", "csv", "html", "pdf")
 MEDIA_TYPES: dict[str, str] = {

@@ -33,7 +33,7 @@ from targets.progress import method_text, status_counts
 from targets.reports.steps import Progress, ProgressCallback, as_progress
 
 if TYPE_CHECKING:
-    from targets.service import Tracker
+    from targets.tracker import Tracker
 
 LANGS = ("zh", "en")
 # The plans are Chinese and their readers sit in the delta: times are shown in Beijing time.

@@ -1,4 +1,4 @@
-"""targets/service.py: one store read per data version feeds every analysis."""
+"""targets/tracker.py: one store read per data version feeds every analysis."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from targets.bundled import ensure_bundled
-from targets.service import Tracker
+from targets.tracker import Tracker
 
 
 @pytest.fixture

@@ -14,13 +14,13 @@ from typing import Any
 import pandas as pd
 
 from targets import config
+from targets.alerts import alerts_for_import
 from targets.ingest.checks import empty_rows, validate
 from targets.ingest.layouts import SheetResult, analyse_sheet, is_instructions
 from targets.ingest.messages import make_issue
 from targets.ingest.readers import ReadError, read_workbook
 from targets.ingest.resolve import CatalogueLike, RegionsLike, Resolver
 from targets.issues import CODES, FileReport, ImportReport, Issue
-from targets.warnings import warnings_for_import
 
 STORE_COLUMNS = ["indicator", "region", "year", "value", "unit", "note"]
 # above this many rows an import's status-change warnings are skipped (two engine runs)
@@ -211,7 +211,7 @@ def import_files(
         # re-implement the store's resolution of vintages here
         obs_after = store.observations()
         try:
-            found = warnings_for_import(catalogue, regions, obs_before, obs_after)  # type: ignore[arg-type]
+            found = alerts_for_import(catalogue, regions, obs_before, obs_after)  # type: ignore[arg-type]
         except Exception as exc:  # noqa: BLE001 - the values are stored; advice must not undo that
             fr.warnings.append(f"status changes not checked: {exc}")
             found = []

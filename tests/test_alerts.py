@@ -1,4 +1,4 @@
-"""Warnings about an import: status changes, newly behind schedule, stale series."""
+"""targets/alerts.py: alerts about an import: status changes, newly behind schedule, stale series."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from targets import progress
-from targets.warnings import KINDS, Warning, import_warnings, warnings_for_import
+from targets.alerts import KINDS, Alert, alerts_for_import, import_alerts
 
 
 def obs(rows: list[tuple[str, str, int, float]]) -> pd.DataFrame:
@@ -47,11 +47,11 @@ AFTER = [
 
 
 @pytest.fixture(scope="module")
-def found(catalogue, regions) -> list[Warning]:  # type: ignore[no-untyped-def]
-    return warnings_for_import(catalogue, regions, obs(BEFORE), obs(AFTER), as_of_year=2025)
+def found(catalogue, regions) -> list[Alert]:  # type: ignore[no-untyped-def]
+    return alerts_for_import(catalogue, regions, obs(BEFORE), obs(AFTER), as_of_year=2025)
 
 
-def test_status_change(found: list[Warning]) -> None:
+def test_status_change(found: list[Alert]) -> None:
     changed = [w for w in found if w.kind == "status_changed"]
     assert [(w.indicator, w.region) for w in changed] == [("rd_intensity", "anhui")]
     assert changed[0].message_en == "R&D intensity, Anhui (2025 goal): on track → moderate progress"
@@ -59,7 +59,7 @@ def test_status_change(found: list[Warning]) -> None:
     assert changed[0].message("en") == changed[0].message_en
 
 
-def test_newly_behind_schedule(found: list[Warning]) -> None:
+def test_newly_behind_schedule(found: list[Alert]) -> None:
     behind = [w for w in found if w.kind == "behind_schedule"]
     assert [(w.indicator, w.region) for w in behind] == [("rd_intensity", "anhui")]
     years = (0.34 / 0.84 - 4 / 7) * 7  # −1.1667
@@ -74,7 +74,7 @@ def test_newly_behind_schedule(found: list[Warning]) -> None:
     )
 
 
-def test_stale_series_in_scope(found: list[Warning]) -> None:
+def test_stale_series_in_scope(found: list[Alert]) -> None:
     stale = [w for w in found if w.kind == "stale"]
     # Anhui's series is as old (2022 < 2023) but Anhui is not in the goal's scope (yrd)
     assert [(w.indicator, w.region) for w in stale] == [("rd_intensity", "yrd")]
@@ -84,7 +84,7 @@ def test_stale_series_in_scope(found: list[Warning]) -> None:
     assert stale[0].message_zh == "研发投入强度 · 长三角：2020年以来无新数值（缺2023—2024年）"
 
 
-def test_order_and_kinds(found: list[Warning]) -> None:
+def test_order_and_kinds(found: list[Alert]) -> None:
     assert [w.kind for w in found] == ["status_changed", "behind_schedule", "stale"]
     assert set(KINDS) == {"status_changed", "behind_schedule", "stale"}
     with pytest.raises(dataclasses.FrozenInstanceError):
@@ -93,7 +93,7 @@ def test_order_and_kinds(found: list[Warning]) -> None:
 
 
 def test_nothing_changed_nothing_said(catalogue, regions) -> None:  # type: ignore[no-untyped-def]
-    same = warnings_for_import(catalogue, regions, obs(BEFORE), obs(BEFORE), as_of_year=2022)
+    same = alerts_for_import(catalogue, regions, obs(BEFORE), obs(BEFORE), as_of_year=2022)
     # as of 2022 a series is stale without a value for 2020 or 2021: the whole region's R&D
     # intensity has 2020, PCT applications 2023. Nothing changed, nothing is behind anew.
     assert same == []
@@ -102,7 +102,7 @@ def test_nothing_changed_nothing_said(catalogue, regions) -> None:  # type: igno
 def test_without_catalogue_ids_are_the_names(catalogue, regions) -> None:  # type: ignore[no-untyped-def]
     before = progress.compute_gaps(catalogue, regions, obs(BEFORE))
     after = progress.compute_gaps(catalogue, regions, obs(AFTER))
-    found = import_warnings(before, after, obs(AFTER), as_of_year=2025)
+    found = import_alerts(before, after, obs(AFTER), as_of_year=2025)
     changed = [w for w in found if w.kind == "status_changed"]
     assert changed[0].message_en == "rd_intensity, anhui (2025 goal): on track → moderate progress"
     # without a catalogue there is no scope: Anhui's series (last 2022) is stale as well

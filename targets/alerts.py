@@ -1,7 +1,7 @@
-"""What an import changed, in words: status changes, goals newly behind schedule, stale series.
+"""Alerts: what an import changed, in words (status changes, goals newly behind schedule, stale series).
 
-`import_warnings` compares the gap tables before and after an import (both from
-`progress.compute_gaps`); `warnings_for_import` computes them from two observation sets. The
+`import_alerts` compares the gap tables before and after an import (both from
+`progress.compute_gaps`); `alerts_for_import` computes them from two observation sets. The
 import pipeline stores the messages on the import; the dashboard and the CLI show them.
 
 - status_changed: a goal's status moved (R&D intensity, Anhui (2025 goal): on track → moderate
@@ -34,8 +34,8 @@ _KEY = ["indicator", "region", "milestone_year"]
 
 
 @dataclass(frozen=True)
-class Warning:  # the brief's word; it shadows the builtin only inside this module
-    """One message about an import, in both languages."""
+class Alert:
+    """One message about what an import changed, in both languages."""
 
     kind: Kind
     indicator: str
@@ -83,7 +83,7 @@ class _Names:
         return text + (f"（{int(y)}年目标）" if y is not None else "")
 
 
-def _status_changes(before: pd.DataFrame, after: pd.DataFrame, names: _Names) -> list[Warning]:
+def _status_changes(before: pd.DataFrame, after: pd.DataFrame, names: _Names) -> list[Alert]:
     joined = after[[*_KEY, "status"]].merge(
         before[[*_KEY, "status"]], on=_KEY, how="left", suffixes=("", "_before")
     )
@@ -94,7 +94,7 @@ def _status_changes(before: pd.DataFrame, after: pd.DataFrame, names: _Names) ->
     for row in joined[known & (old != new)].to_dict("records"):
         was, now = str(row["status_before"]), str(row["status"])
         out.append(
-            Warning(
+            Alert(
                 "status_changed",
                 str(row["indicator"]),
                 str(row["region"]),
@@ -107,13 +107,13 @@ def _status_changes(before: pd.DataFrame, after: pd.DataFrame, names: _Names) ->
     return out
 
 
-def _newly_behind(before: pd.DataFrame, after: pd.DataFrame, names: _Names) -> list[Warning]:
+def _newly_behind(before: pd.DataFrame, after: pd.DataFrame, names: _Names) -> list[Alert]:
     was = behind_schedule(before)[_KEY]
     now = behind_schedule(after)
     fresh = now.merge(was.assign(_was=True), on=_KEY, how="left")
     fresh = fresh[fresh["_was"].isna().to_numpy(dtype=bool)]
     return [
-        Warning(
+        Alert(
             "behind_schedule",
             str(row["indicator"]),
             str(row["region"]),
@@ -130,7 +130,7 @@ def _stale(
     as_of_year: int,
     names: _Names,
     catalogue: CatalogueLike | None,
-) -> list[Warning]:
+) -> list[Alert]:
     pairs = after[["indicator", "region"]].drop_duplicates()
     if catalogue is not None:  # goals in scope: the regions each goal is set for
         scope = {i.id: set(i.scope) for i in catalogue.indicators.values()}
@@ -166,7 +166,7 @@ def _stale(
         row = {"indicator": ind, "region": reg, "milestone_year": None}
         span = f"{first_missing}–{as_of_year - 1}"
         out.append(
-            Warning(
+            Alert(
                 "stale",
                 str(ind),
                 str(reg),
@@ -177,7 +177,7 @@ def _stale(
     return out
 
 
-def import_warnings(
+def import_alerts(
     before_gaps: pd.DataFrame,
     after_gaps: pd.DataFrame,
     obs_after: pd.DataFrame,
@@ -185,13 +185,13 @@ def import_warnings(
     as_of_year: int,
     catalogue: CatalogueLike | None = None,
     regions: RegionsLike | None = None,
-) -> list[Warning]:
-    """Warnings about an import: status changes, goals newly behind schedule, stale series.
+) -> list[Alert]:
+    """Alerts about an import: status changes, goals newly behind schedule, stale series.
 
     The gap tables are compute_gaps' output before and after the import; obs_after the values
     in force after it. catalogue and regions supply names (ids otherwise) and, for stale
     series, the goals' scope (every row of after_gaps otherwise). Both languages are always
-    filled: `Warning.message(lang)` picks one.
+    filled: `Alert.message(lang)` picks one.
     """
     names = _Names(catalogue, regions)
     return [
@@ -201,18 +201,18 @@ def import_warnings(
     ]
 
 
-def warnings_for_import(
+def alerts_for_import(
     catalogue: CatalogueLike,
     regions: RegionsLike,
     obs_before: pd.DataFrame,
     obs_after: pd.DataFrame,
     *,
     as_of_year: int | None = None,
-) -> list[Warning]:
-    """import_warnings over the gap tables of two observation sets (as_of_year: this year)."""
+) -> list[Alert]:
+    """import_alerts over the gap tables of two observation sets (as_of_year: this year)."""
     before = progress.compute_gaps(catalogue, regions, obs_before)
     after = progress.compute_gaps(catalogue, regions, obs_after)
-    return import_warnings(
+    return import_alerts(
         before,
         after,
         obs_after,

@@ -51,7 +51,7 @@ def render(frame: pd.DataFrame, fmt: str) -> str:
     if fmt == "json":
         return json.dumps(frame_records(frame), ensure_ascii=False, indent=2)
     if fmt == "csv":
-        from targets.safety import neutralise_frame
+        from targets.formula_injection import neutralise_frame
 
         buf = io.StringIO()
         neutralise_frame(frame).to_csv(buf, index=False)

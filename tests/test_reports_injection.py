@@ -14,8 +14,8 @@ import pytest
 import yaml
 from openpyxl import load_workbook
 
+from targets.formula_injection import DANGEROUS_PREFIXES
 from targets.reports import render_report
-from targets.safety import DANGEROUS_PREFIXES
 from targets.tracker import Tracker
 from tests.conftest import ROOT
 from tests.fixtures import fixture_rows

@@ -3,10 +3,10 @@ indicator × region, the gap table's machine column names plus name columns in t
 
 from __future__ import annotations
 
+from targets.formula_injection import neutralise_frame
 from targets.progress import GAP_COLUMNS
 from targets.reports.model import Report
 from targets.reports.steps import Progress, ProgressCallback, as_progress
-from targets.safety import neutralise_frame
 
 NAME_COLUMNS = {"indicator": "indicator_name", "region": "region_name"}
 

@@ -3,7 +3,7 @@
 Sheets: a summary; the gap table (real numbers with per-indicator formats, status colours by
 conditional formatting beside a symbol + label column, frozen header, autofilter); one sheet per
 category with a native line chart of each indicator against its goal; sources and vintages.
-Every text cell goes through `targets.safety.neutralise` (formula injection).
+Every text cell goes through `targets.formula_injection.neutralise` (formula injection).
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from targets.display import COMPARATOR_SIGNS, is_missing, status_text
+from targets.formula_injection import neutralise
 from targets.reports.model import (
     ASSESSMENT_TABLE_COLUMNS,
     CHART_REGIONS,
@@ -40,7 +41,6 @@ from targets.reports.model import (
     method_blocks,
 )
 from targets.reports.steps import Progress, ProgressCallback, as_progress
-from targets.safety import neutralise
 
 MAX_WIDTH = 60  # wider text wraps instead of stretching the column
 MIN_WIDTH = 6

@@ -300,7 +300,7 @@ def goal_gap(value: Any, target: Any, comparator: Any) -> np.ndarray:
     """Distance still to go in the goal's direction: 0 exactly when the goal is met as worded.
 
     The one place where a comparator is applied (the engine's gap and status, the projection
-    method of targets.methods). A strict goal (> or <) is met from the next representable number
+    method of targets.status_methods). A strict goal (> or <) is met from the next representable number
     on, so "gap == 0" and "meets" never disagree. NaN value, target or comparator: NaN.
     """
     value = np.asarray(value, dtype=np.float64)

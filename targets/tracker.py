@@ -251,8 +251,8 @@ class Tracker:
         ]
 
     def methods(self, milestone: int | None = None) -> pd.DataFrame:
-        """The three methods side by side per gap row, with `agree` (targets.methods)."""
-        from targets.methods import compare_methods
+        """The three methods side by side per gap row, with `agree` (targets.status_methods)."""
+        from targets.status_methods import compare_methods
 
         return self._cached(
             ("methods", milestone), lambda: compare_methods(self.gaps(milestone=milestone))

@@ -28,7 +28,7 @@ from dashboard.pages import (
     tracker,
     url_sync,
 )
-from targets import assessment, convergence, methods
+from targets import assessment, convergence, status_methods
 
 URL = "assessment-url"
 MILESTONE = "assessment-milestone"
@@ -264,8 +264,8 @@ def methods_table(tr: Any, year: int, lang: str) -> list[Any]:
                     html.Th(_ind_name(tr, r["indicator"], lang), scope="row"),
                     html.Td(tr.regions.name(r["region"], lang)),
                     html.Td(fmt.status_text(str(r["status_ratio"]), lang)),
-                    html.Td(methods.label(str(r["status_projection"]), lang)),
-                    html.Td(methods.label(str(r["status_germany"]), lang)),
+                    html.Td(status_methods.label(str(r["status_projection"]), lang)),
+                    html.Td(status_methods.label(str(r["status_germany"]), lang)),
                     html.Td(agree_text(agree, lang), className="fw-bold" if disagree else ""),
                 ],
                 className="table-warning disagree" if disagree else "",

@@ -553,12 +553,12 @@ def _table(rows: pd.DataFrame, lang: str) -> pd.DataFrame:
 
 
 def _missed(rows: pd.DataFrame) -> pd.DataFrame:
-    """Rows the projection method (targets.methods) judges missed or to be missed, by how much.
+    """Rows the projection method (targets.status_methods) judges missed or to be missed, by how much.
 
     `expected` is the value judged: the actual one once the goal year is in, else the projection;
     `shortfall` its distance from the goal in the indicator's unit.
     """
-    from targets.methods import compare_methods
+    from targets.status_methods import compare_methods
 
     judged = compare_methods(rows)
     miss = judged["status_projection"].isin(["will_miss", "missed"]).to_numpy()
@@ -815,7 +815,7 @@ def _methods_table(
     lang: str,
 ) -> pd.DataFrame:
     """Tracker.methods for the report's scope (goals with data), disagreements said in words."""
-    from targets.methods import label
+    from targets.status_methods import label
 
     frame = tracker.methods(milestone)
     frame = frame[frame["status_ratio"] != "no_data"]

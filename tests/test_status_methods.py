@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from targets import progress
-from targets.methods import (
+from targets.status_methods import (
     METHOD_COLUMNS,
     compare_methods,
     disagreements,
@@ -189,7 +189,7 @@ def test_weather_symbols_have_glyphs_in_the_report_font() -> None:
     import shutil
     import subprocess
 
-    from targets.methods import LABELS
+    from targets.status_methods import LABELS
     from tests.conftest import require
 
     require(shutil.which("fc-list") is not None, "fc-list (fontconfig) is not installed")

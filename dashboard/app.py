@@ -85,8 +85,8 @@ def create_app(
     register_pages(app)
     app.layout = shell_layout
     register_shell_callbacks(app)
-    if importlib.util.find_spec("dashboard.auth") is not None:
-        importlib.import_module("dashboard.auth").init_auth(app, tracker, debug=debug)
+    if importlib.util.find_spec("dashboard.sessions") is not None:
+        importlib.import_module("dashboard.sessions").init_auth(app, tracker, debug=debug)
     if debug:
         app.enable_dev_tools(debug=True)
     return app
@@ -146,19 +146,19 @@ def shell_layout() -> html.Div:
 
 
 def account_slot(pathname: str | None, search: str | None, lang: str) -> Any:
-    """Who is logged in (with a logout button), or a login link; nothing without dashboard.auth."""
-    if importlib.util.find_spec("dashboard.auth") is None:
+    """Who is logged in (with a logout button), or a login link; nothing without dashboard.sessions."""
+    if importlib.util.find_spec("dashboard.sessions") is None:
         return None
-    auth = importlib.import_module("dashboard.auth")
-    user = auth.current_user()
+    sessions = importlib.import_module("dashboard.sessions")
+    user = sessions.current_user()
     if user is not None:
         return [
             html.Span(user["name"], className="text-white small me-2", id="shell-user"),
-            auth.logout_form(lang),
+            sessions.logout_form(lang),
         ]
     back = (pathname or "/") + (search or "")
     return dbc.NavLink(
-        t("log_in", lang), href=href(auth.LOGIN_PATH, lang, next=back), id="shell-login"
+        t("log_in", lang), href=href(sessions.LOGIN_PATH, lang, next=back), id="shell-login"
     )
 
 

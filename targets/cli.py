@@ -387,7 +387,7 @@ def user() -> None:
 @click.pass_obj
 def user_add(obj: Context, name: str, role: str, password_stdin: bool) -> None:
     """Add an account; the password is prompted (or read from stdin) and stored hashed."""
-    from targets.auth import hash_password
+    from targets.passwords import hash_password
 
     if password_stdin:
         password = sys.stdin.readline().rstrip("\n")

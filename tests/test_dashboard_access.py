@@ -21,8 +21,8 @@ from dashboard.pages.upload import (
     UPLOAD_FILES,
     UPLOAD_REFUSED,
 )
-from targets.auth import hash_password
-from tests.test_auth import (
+from targets.passwords import hash_password
+from tests.test_sessions import (
     ORIGIN,
     csv_data_url,
     dash_post,
@@ -235,7 +235,7 @@ def test_every_edit_page_renders_for_an_editor_and_for_anonymous(
 ) -> None:
     import flask
 
-    from dashboard import auth
+    from dashboard import sessions
     from dashboard.pages import history, login, reports, upload
 
     app, tracker = app_and_tracker
@@ -243,8 +243,8 @@ def test_every_edit_page_renders_for_an_editor_and_for_anonymous(
     with app.server.test_request_context("/"):
         anonymous = [page_json(f(lang=lang)) for f in layouts]
         row = tracker.store.get_user("erin")
-        flask.session[auth.SESSION_USER] = "erin"
-        flask.session[auth.SESSION_FINGERPRINT] = auth._fingerprint(row["password_hash"])
+        flask.session[sessions.SESSION_USER] = "erin"
+        flask.session[sessions.SESSION_FINGERPRINT] = sessions._fingerprint(row["password_hash"])
         flask.g.pop("targets_user", None)
         editor = [page_json(f(lang=lang)) for f in layouts]
     assert UPLOAD_FILES in editor[0] and UPLOAD_FILES not in anonymous[0]
@@ -264,11 +264,11 @@ def test_upload_size_is_bounded_in_the_page_and_on_the_server(
     with app.server.test_request_context("/upload"):
         import flask
 
-        from dashboard import auth
+        from dashboard import sessions
 
         row = tracker.store.get_user("erin")
-        flask.session[auth.SESSION_USER] = "erin"
-        flask.session[auth.SESSION_FINGERPRINT] = auth._fingerprint(row["password_hash"])
+        flask.session[sessions.SESSION_USER] = "erin"
+        flask.session[sessions.SESSION_FINGERPRINT] = sessions._fingerprint(row["password_hash"])
         page = page_json(upload.layout(lang="en"))
     assert f'"max_size": {config.MAX_UPLOAD_BYTES}' in page
     before = _imports(tracker)

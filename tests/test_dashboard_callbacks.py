@@ -36,7 +36,7 @@ from tests.fixtures import build_fixture_db
 
 @pytest.fixture(autouse=True)
 def _secret(monkeypatch: pytest.MonkeyPatch) -> None:
-    # dashboard.auth refuses to start without a session key
+    # dashboard.sessions refuses to start without a session key
     monkeypatch.setenv("TARGETS_SECRET_KEY", "test-secret-key-0123456789abcdef")
 
 

@@ -22,9 +22,9 @@ import pytest
 from dash import CeleryManager, DiskcacheManager
 from flask.testing import FlaskClient
 
-from dashboard import auth, background
+from dashboard import background, sessions
 from dashboard.pages import reports
-from tests.test_auth import ORIGIN, _outputs, dash_post, make_app
+from tests.test_sessions import ORIGIN, _outputs, dash_post, make_app
 
 # a bound so that a job that never ends fails the test instead of hanging the run
 JOB_LIMIT_S = 180.0
@@ -84,7 +84,7 @@ def poll(
     if referer:
         headers["Referer"] = referer
     if token:
-        headers[auth.CSRF_HEADER] = token
+        headers[sessions.CSRF_HEADER] = token
     return client.post(f"/_dash-update-component?{urlencode(query)}", json=body, headers=headers)
 
 
@@ -135,7 +135,7 @@ def unsigned(handle: str) -> str:
 
 def page_token(client: FlaskClient) -> str:
     client.get("/reports?lang=en")
-    cookie = client.get_cookie(auth.CSRF_COOKIE)
+    cookie = client.get_cookie(sessions.CSRF_COOKIE)
     assert cookie is not None
     return cookie.value
 
@@ -283,7 +283,7 @@ def test_an_unreachable_job_queue_is_said_at_once(
 def test_two_page_views_asking_for_the_same_report_get_a_file_each(app_and_tracker: Any) -> None:
     """Dash names a job's result by the callback's inputs: the page's nonce keeps two people's
     identical requests apart (without it the first poll to arrive takes the one result)."""
-    from tests.test_auth import page_json
+    from tests.test_sessions import page_json
 
     app, _ = app_and_tracker
     with app.server.test_request_context("/reports"):
@@ -348,7 +348,7 @@ def test_progress_words_say_the_stage_and_the_percentage() -> None:
 
 
 def test_the_page_has_a_labelled_progress_bar_and_a_cancel_button(app_and_tracker: Any) -> None:
-    from tests.test_auth import page_json
+    from tests.test_sessions import page_json
 
     app, _ = app_and_tracker
     with app.server.test_request_context("/reports"):

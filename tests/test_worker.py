@@ -30,7 +30,7 @@ from pypdf import PdfReader
 from targets.tracker import Tracker
 from tests.conftest import ROOT, require_redis
 from tests.fixtures import build_fixture_db
-from tests.test_auth import SECRET
+from tests.test_sessions import SECRET
 
 REDIS_URL = os.environ.get("TARGETS_TEST_REDIS", "redis://127.0.0.1:6379/14")
 READY_LIMIT_S = 90.0  # a bound on the worker's start, so a broken worker fails instead of hanging

@@ -16,8 +16,8 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import ALL, Input, Output, State, dcc, html
 
-from dashboard import auth
 from dashboard import ids as shell_ids
+from dashboard import sessions
 from dashboard.i18n import norm_lang
 from dashboard.pages import add_page, href, lang_from_search, tracker
 from targets.models import Import
@@ -116,7 +116,7 @@ def register(app: dash.Dash) -> None:
 def layout(lang: str = "zh", **_: Any) -> html.Div:
     lang = norm_lang(lang)
     store = tracker().store
-    can_revert = auth.editor() is not None
+    can_revert = sessions.editor() is not None
     parts: list[Any] = [
         html.H1(tx("heading", lang), className="h3"),
         html.P(tx("intro", lang)),
@@ -128,7 +128,7 @@ def layout(lang: str = "zh", **_: Any) -> html.Div:
                     tx("login_to_revert", lang) + " ",
                     dcc.Link(
                         tx("login", lang),
-                        href=href(auth.LOGIN_PATH, lang, next=href("/history", lang)),
+                        href=href(sessions.LOGIN_PATH, lang, next=href("/history", lang)),
                     ),
                 ],
                 className="small",
@@ -256,7 +256,7 @@ def ask(clicks: list[int | None], search: str | None) -> tuple[Any, Any, Any]:
     """A revert button was pressed: ask for confirmation (the buttons exist only for editors)."""
     lang = lang_from_search(search)
     trigger = dash.ctx.triggered_id
-    if not any(clicks) or not isinstance(trigger, dict) or auth.editor() is None:
+    if not any(clicks) or not isinstance(trigger, dict) or sessions.editor() is None:
         return dash.no_update, dash.no_update, dash.no_update
     import_id = int(trigger["index"])
     try:
@@ -270,7 +270,7 @@ def ask(clicks: list[int | None], search: str | None) -> tuple[Any, Any, Any]:
 def revert(submitted: int | None, pending: Any, search: str | None) -> tuple[Any, Any, Any]:
     """The confirmed revert; editors only, checked here on the server."""
     lang = lang_from_search(search)
-    user = auth.editor()
+    user = sessions.editor()
     if user is None:
         return dash.no_update, dash.no_update, dbc.Alert(tx("need_editor", lang), color="warning")
     if not submitted or pending is None:

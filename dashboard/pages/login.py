@@ -1,4 +1,4 @@
-"""Login (/login) and logout (/logout): plain HTML forms posting to the Flask routes of auth.py.
+"""Login (/login) and logout (/logout): plain HTML forms posting to the Flask routes of sessions.py.
 
 The forms are ordinary <form method=post> so the browser's password manager works and the session
 cookie is set by a normal response; each carries the session's CSRF token in a hidden field.
@@ -13,7 +13,7 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from dashboard import auth
+from dashboard import sessions
 from dashboard.i18n import norm_lang
 from dashboard.pages import add_page, href
 
@@ -77,11 +77,11 @@ def role_name(role: str, lang: str) -> str:
 
 def register(app: dash.Dash) -> None:
     add_page(
-        __name__, path=auth.LOGIN_PATH, label=TEXT["login"], order=90, layout=layout, nav=False
+        __name__, path=sessions.LOGIN_PATH, label=TEXT["login"], order=90, layout=layout, nav=False
     )
     add_page(
         f"{__name__}.logout",
-        path=auth.LOGOUT_PATH,
+        path=sessions.LOGOUT_PATH,
         label=TEXT["logout"],
         order=91,
         layout=logout_layout,
@@ -111,7 +111,7 @@ def layout(
     lang: str = "zh", error: str | None = None, next: str | None = None, **_: Any
 ) -> html.Div:
     lang = norm_lang(lang)
-    user = auth.current_user()
+    user = sessions.current_user()
     parts: list[Any] = [html.H1(tx("login", lang), className="h3")]
     if user is not None:
         parts += [
@@ -122,7 +122,7 @@ def layout(
             _logout_form(lang),
         ]
         return html.Div(parts, className="col-md-6 col-lg-4")
-    if not auth.public_view():
+    if not sessions.public_view():
         parts.append(html.P(tx("private_view", lang)))
     parts.append(html.P(tx("login_intro", lang), className="text-body-secondary"))
     if error in ERRORS:
@@ -137,7 +137,7 @@ def layout(
                     type="text",
                     autoComplete="username",
                     required=True,
-                    maxLength=auth.MAX_NAME_CHARS,
+                    maxLength=sessions.MAX_NAME_CHARS,
                     autoFocus=True,
                 ),
                 _field(
@@ -147,17 +147,17 @@ def layout(
                     type="password",
                     autoComplete="current-password",
                     required=True,
-                    maxLength=auth.MAX_PASSWORD_CHARS,
+                    maxLength=sessions.MAX_PASSWORD_CHARS,
                 ),
-                dcc.Input(type="hidden", name=auth.CSRF_FIELD, value=auth.csrf_token()),
-                dcc.Input(type="hidden", name="next", value=auth.safe_next(next, lang)),
+                dcc.Input(type="hidden", name=sessions.CSRF_FIELD, value=sessions.csrf_token()),
+                dcc.Input(type="hidden", name="next", value=sessions.safe_next(next, lang)),
                 dcc.Input(type="hidden", name="lang", value=lang),
                 html.Button(
                     tx("login", lang), id=LOGIN_SUBMIT, type="submit", className="btn btn-primary"
                 ),
             ],
             id=LOGIN_FORM,
-            action=_route(auth.LOGIN_ROUTE),
+            action=_route(sessions.LOGIN_ROUTE),
             method="post",
         )
     )
@@ -165,19 +165,19 @@ def layout(
 
 
 def _logout_form(lang: str) -> html.Form:
-    return auth.logout_form(
+    return sessions.logout_form(
         lang, label=tx("logout", lang), form_id=LOGOUT_FORM, button_class="btn btn-secondary"
     )
 
 
 def logout_layout(lang: str = "zh", **_: Any) -> html.Div:
     lang = norm_lang(lang)
-    user = auth.current_user()
+    user = sessions.current_user()
     parts: list[Any] = [html.H1(tx("logout", lang), className="h3")]
     if user is None:
         parts += [
             html.P(tx("not_logged_in", lang), id=LOGIN_STATUS),
-            dcc.Link(tx("login", lang), href=href(auth.LOGIN_PATH, lang)),
+            dcc.Link(tx("login", lang), href=href(sessions.LOGIN_PATH, lang)),
         ]
     else:
         parts += [

@@ -23,8 +23,8 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import Input, Output, State, dcc, html
 
-from dashboard import auth
 from dashboard import ids as shell_ids
+from dashboard import sessions
 from dashboard.format import number
 from dashboard.i18n import norm_lang
 from dashboard.pages import add_page, href, lang_from_search, tracker
@@ -212,7 +212,7 @@ def register(app: dash.Dash) -> None:
 def layout(lang: str = "zh", **_: Any) -> html.Div:
     lang = norm_lang(lang)
     heading = html.H1(tx("heading", lang), className="h3")
-    if auth.editor() is None:
+    if sessions.editor() is None:
         return html.Div([heading, refusal(lang)])
     mb = config.MAX_UPLOAD_BYTES / 1024 / 1024
     return html.Div(
@@ -329,7 +329,7 @@ def refusal(lang: str) -> dbc.Alert:
             html.Span(tx("need_editor", lang) + " "),
             dcc.Link(
                 tx("login", lang),
-                href=href(auth.LOGIN_PATH, lang, next=href("/upload", lang)),
+                href=href(sessions.LOGIN_PATH, lang, next=href("/upload", lang)),
                 className="alert-link",
             ),
         ],
@@ -364,7 +364,7 @@ def act(
 ) -> tuple[Any, Any, bool, Any]:
     """The dry run (check button) or the import (confirm button); editors only."""
     lang = lang_from_search(search)
-    user = auth.editor()  # checked here, on the server, for every request
+    user = sessions.editor()  # checked here, on the server, for every request
     if user is None:
         return refusal(lang), [], True, None
     files, problem = decode_files(contents, filenames, lang)

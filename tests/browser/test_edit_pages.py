@@ -22,8 +22,8 @@ from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
 from dashboard.pages import history, login, reports, upload
-from targets.auth import hash_password
-from tests.test_auth import SECRET
+from targets.passwords import hash_password
+from tests.test_sessions import SECRET
 
 pytestmark = pytest.mark.browser
 

@@ -25,9 +25,9 @@ from pypdf import PdfReader
 from selenium.webdriver.common.by import By
 
 from dashboard.pages import reports
-from targets.auth import hash_password
+from targets.passwords import hash_password
 from tests.browser.test_edit_pages import _log_in, _wait_for_file
-from tests.test_auth import SECRET
+from tests.test_sessions import SECRET
 from tests.test_worker import Worker, celery_worker  # noqa: F401 - the fixture, used below
 
 pytestmark = pytest.mark.browser

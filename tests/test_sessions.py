@@ -1,4 +1,4 @@
-"""dashboard.auth: secret key policy, session cookie flags, login/logout with CSRF and same-origin
+"""dashboard.sessions: secret key policy, session cookie flags, login/logout with CSRF and same-origin
 checks, throttling, audit entries, sessions ended by a password change, private viewing.
 
 The helpers at the top (make_app, login, dash_post …) are shared by test_dashboard_access.py and
@@ -18,8 +18,8 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from flask.testing import FlaskClient
 
-from dashboard import auth
-from targets.auth import hash_password
+from dashboard import sessions
+from targets.passwords import hash_password
 from tests.fixtures import build_fixture_db
 
 SECRET = "test-secret-" + "k" * 40
@@ -43,7 +43,7 @@ def make_app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, **env: str) -> tup
 
 
 def csrf_cookie(client: FlaskClient) -> str:
-    cookie = client.get_cookie(auth.CSRF_COOKIE)
+    cookie = client.get_cookie(sessions.CSRF_COOKIE)
     assert cookie is not None, "the app sets the CSRF cookie on every page"
     return cookie.value
 
@@ -52,8 +52,8 @@ def login(client: FlaskClient, name: str, password: str) -> str:
     """Log in through the form route as a browser would; return the session's new CSRF token."""
     client.get("/login")
     response = client.post(
-        auth.LOGIN_ROUTE,
-        data={"username": name, "password": password, auth.CSRF_FIELD: csrf_cookie(client)},
+        sessions.LOGIN_ROUTE,
+        data={"username": name, "password": password, sessions.CSRF_FIELD: csrf_cookie(client)},
         headers={"Origin": ORIGIN},
     )
     assert response.status_code == 303, response.data
@@ -129,7 +129,7 @@ def dash_post(
     if referer:
         headers["Referer"] = referer
     if token:
-        headers[auth.CSRF_HEADER] = token
+        headers[sessions.CSRF_HEADER] = token
     return client.post("/_dash-update-component", json=body, headers=headers)
 
 
@@ -159,8 +159,8 @@ def _redirect_query(response: Any) -> dict[str, list[str]]:
 def test_no_secret_key_refuses_to_start_outside_debug(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("TARGETS_SECRET_KEY", raising=False)
     monkeypatch.delenv("TARGETS_INSECURE_DEV_KEY", raising=False)
-    with pytest.raises(auth.AuthConfigError, match="TARGETS_SECRET_KEY is not set"):
-        auth.secret_key(debug=False)
+    with pytest.raises(sessions.AuthConfigError, match="TARGETS_SECRET_KEY is not set"):
+        sessions.secret_key(debug=False)
 
 
 def test_debug_or_the_insecure_flag_get_a_random_key_with_a_warning(
@@ -168,19 +168,19 @@ def test_debug_or_the_insecure_flag_get_a_random_key_with_a_warning(
 ) -> None:
     monkeypatch.delenv("TARGETS_SECRET_KEY", raising=False)
     monkeypatch.delenv("TARGETS_INSECURE_DEV_KEY", raising=False)
-    first = auth.secret_key(debug=True)
+    first = sessions.secret_key(debug=True)
     monkeypatch.setenv("TARGETS_INSECURE_DEV_KEY", "1")
-    second = auth.secret_key(debug=False)
+    second = sessions.secret_key(debug=False)
     assert len(first) == 64 and len(second) == 64 and first != second
     assert "TARGETS_SECRET_KEY is not set" in caplog.text
 
 
 def test_a_short_secret_key_is_refused_and_a_good_one_used(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("TARGETS_SECRET_KEY", "short")
-    with pytest.raises(auth.AuthConfigError, match="too short"):
-        auth.secret_key(debug=True)
+    with pytest.raises(sessions.AuthConfigError, match="too short"):
+        sessions.secret_key(debug=True)
     monkeypatch.setenv("TARGETS_SECRET_KEY", SECRET)
-    assert auth.secret_key(debug=False) == SECRET
+    assert sessions.secret_key(debug=False) == SECRET
 
 
 def test_create_app_without_a_key_fails_with_the_clear_error(
@@ -192,7 +192,7 @@ def test_create_app_without_a_key_fails_with_the_clear_error(
     monkeypatch.delenv("TARGETS_SECRET_KEY", raising=False)
     monkeypatch.delenv("TARGETS_INSECURE_DEV_KEY", raising=False)
     monkeypatch.delenv("DASH_DEBUG", raising=False)
-    with pytest.raises(auth.AuthConfigError):
+    with pytest.raises(sessions.AuthConfigError):
         create_app(tracker)
 
 
@@ -206,11 +206,11 @@ def test_login_sets_an_httponly_samesite_session_and_is_audited(
     client = app.server.test_client()
     client.get("/login")
     response = client.post(
-        auth.LOGIN_ROUTE,
+        sessions.LOGIN_ROUTE,
         data={
             "username": "erin",
             "password": "erin-password",
-            auth.CSRF_FIELD: csrf_cookie(client),
+            sessions.CSRF_FIELD: csrf_cookie(client),
             "next": "/upload?lang=en",
             "lang": "en",
         },
@@ -222,11 +222,11 @@ def test_login_sets_an_httponly_samesite_session_and_is_audited(
     session_cookie = next(c for c in cookies if c.startswith("targets_session="))
     assert "HttpOnly" in session_cookie and "SameSite=Lax" in session_cookie
     # the CSRF token is renewed at login, and readable by the page's script (not HttpOnly)
-    csrf = next(c for c in cookies if c.startswith(f"{auth.CSRF_COOKIE}="))
+    csrf = next(c for c in cookies if c.startswith(f"{sessions.CSRF_COOKIE}="))
     assert "HttpOnly" not in csrf and "SameSite=Lax" in csrf
     assert _audit(tracker)[0] == ("login", "erin")
     with client.session_transaction() as session:
-        assert session[auth.SESSION_USER] == "erin"
+        assert session[sessions.SESSION_USER] == "erin"
 
 
 def test_wrong_password_and_unknown_user_get_the_same_answer(
@@ -238,8 +238,8 @@ def test_wrong_password_and_unknown_user_get_the_same_answer(
     answers = []
     for name, password in (("erin", "wrong-password"), ("nobody", "wrong-password")):
         response = client.post(
-            auth.LOGIN_ROUTE,
-            data={"username": name, "password": password, auth.CSRF_FIELD: csrf_cookie(client)},
+            sessions.LOGIN_ROUTE,
+            data={"username": name, "password": password, sessions.CSRF_FIELD: csrf_cookie(client)},
             headers={"Origin": ORIGIN},
         )
         answers.append((response.status_code, response.headers["Location"]))
@@ -247,7 +247,7 @@ def test_wrong_password_and_unknown_user_get_the_same_answer(
     assert _redirect_query(response)["error"] == ["invalid"]
     assert _audit(tracker)[:2] == [("login_failed", "nobody"), ("login_failed", "erin")]
     with client.session_transaction() as session:
-        assert auth.SESSION_USER not in session
+        assert sessions.SESSION_USER not in session
 
 
 def test_login_page_says_wrong_name_or_password_without_naming_which(
@@ -259,7 +259,7 @@ def test_login_page_says_wrong_name_or_password_without_naming_which(
     with app.server.test_request_context("/login"):
         page = page_json(login_page.layout(lang="en", error="invalid"))
     assert "Wrong user name or password." in page
-    assert auth.CSRF_FIELD in page and auth.LOGIN_ROUTE in page
+    assert sessions.CSRF_FIELD in page and sessions.LOGIN_ROUTE in page
     assert '"type": "password"' in page and '"autoComplete": "current-password"' in page
 
 
@@ -268,27 +268,33 @@ def test_login_without_the_csrf_token_does_not_log_in(app_and_tracker: tuple[Any
     client = app.server.test_client()
     client.get("/login")
     response = client.post(
-        auth.LOGIN_ROUTE,
-        data={"username": "erin", "password": "erin-password", auth.CSRF_FIELD: "guess"},
+        sessions.LOGIN_ROUTE,
+        data={"username": "erin", "password": "erin-password", sessions.CSRF_FIELD: "guess"},
         headers={"Origin": ORIGIN},
     )
     assert response.status_code == 303 and _redirect_query(response)["error"] == ["expired"]
     with client.session_transaction() as session:
-        assert auth.SESSION_USER not in session
+        assert sessions.SESSION_USER not in session
 
 
 def test_login_from_another_site_is_forbidden(app_and_tracker: tuple[Any, Any]) -> None:
     app, tracker = app_and_tracker
     client = app.server.test_client()
     client.get("/login")
-    data = {"username": "erin", "password": "erin-password", auth.CSRF_FIELD: csrf_cookie(client)}
+    data = {
+        "username": "erin",
+        "password": "erin-password",
+        sessions.CSRF_FIELD: csrf_cookie(client),
+    }
     assert (
         client.post(
-            auth.LOGIN_ROUTE, data=data, headers={"Origin": "http://evil.example"}
+            sessions.LOGIN_ROUTE, data=data, headers={"Origin": "http://evil.example"}
         ).status_code
         == 403
     )
-    assert client.post(auth.LOGIN_ROUTE, data=data).status_code == 403  # neither Origin nor Referer
+    assert (
+        client.post(sessions.LOGIN_ROUTE, data=data).status_code == 403
+    )  # neither Origin nor Referer
     assert ("login", "erin") not in _audit(tracker)
 
 
@@ -301,8 +307,12 @@ def test_login_is_throttled_after_five_failures_even_with_the_right_password(
 
     def attempt(password: str) -> list[str]:
         response = client.post(
-            auth.LOGIN_ROUTE,
-            data={"username": "Erin", "password": password, auth.CSRF_FIELD: csrf_cookie(client)},
+            sessions.LOGIN_ROUTE,
+            data={
+                "username": "Erin",
+                "password": password,
+                sessions.CSRF_FIELD: csrf_cookie(client),
+            },
             headers={"Origin": ORIGIN},
         )
         return _redirect_query(response).get("error", [])
@@ -313,7 +323,7 @@ def test_login_is_throttled_after_five_failures_even_with_the_right_password(
 
 
 def test_throttle_window_and_keys() -> None:
-    throttle = auth.LoginThrottle(per_user=2, per_address=3, window_s=60)
+    throttle = sessions.LoginThrottle(per_user=2, per_address=3, window_s=60)
     throttle.fail("a", "1.1.1.1", now=0)
     throttle.fail("A", "1.1.1.1", now=1)
     assert throttle.blocked("a", "2.2.2.2", now=2)  # per user name, case-insensitive
@@ -340,7 +350,7 @@ def test_throttle_window_and_keys() -> None:
     ],
 )
 def test_safe_next_keeps_local_paths_only(target: str | None, expected: str) -> None:
-    assert auth.safe_next(target, "en") == expected
+    assert sessions.safe_next(target, "en") == expected
 
 
 def test_logout_needs_the_token_then_ends_the_session(app_and_tracker: tuple[Any, Any]) -> None:
@@ -348,17 +358,19 @@ def test_logout_needs_the_token_then_ends_the_session(app_and_tracker: tuple[Any
     client = app.server.test_client()
     token = login(client, "erin", "erin-password")
     stale = client.post(
-        auth.LOGOUT_ROUTE, data={auth.CSRF_FIELD: "stale"}, headers={"Origin": ORIGIN}
+        sessions.LOGOUT_ROUTE, data={sessions.CSRF_FIELD: "stale"}, headers={"Origin": ORIGIN}
     )
     assert stale.status_code == 303
     with client.session_transaction() as session:
-        assert session[auth.SESSION_USER] == "erin"
+        assert session[sessions.SESSION_USER] == "erin"
     done = client.post(
-        auth.LOGOUT_ROUTE, data={auth.CSRF_FIELD: token, "lang": "en"}, headers={"Origin": ORIGIN}
+        sessions.LOGOUT_ROUTE,
+        data={sessions.CSRF_FIELD: token, "lang": "en"},
+        headers={"Origin": ORIGIN},
     )
     assert done.status_code == 303 and done.headers["Location"] == "/?lang=en"
     with client.session_transaction() as session:
-        assert auth.SESSION_USER not in session
+        assert sessions.SESSION_USER not in session
     assert _audit(tracker)[0] == ("logout", "erin")
 
 
@@ -372,16 +384,16 @@ def test_a_password_change_ends_existing_sessions(app_and_tracker: tuple[Any, An
         import flask
 
         flask.session.update(saved)
-        assert auth.current_user() == {"name": "erin", "role": "editor"}
+        assert sessions.current_user() == {"name": "erin", "role": "editor"}
     tracker.store.set_password_hash("erin", hash_password("a-new-password"), by="erin")
     with app.server.test_request_context("/"):
         flask.session.update(saved)
-        assert auth.current_user() is None
+        assert sessions.current_user() is None
 
 
 def test_current_user_is_none_outside_a_request() -> None:
-    assert auth.current_user() is None
-    assert auth.csrf_token() == ""
+    assert sessions.current_user() is None
+    assert sessions.csrf_token() == ""
 
 
 # -- private viewing ---------------------------------------------------------------------------
@@ -426,7 +438,7 @@ def test_private_view_sends_anonymous_visitors_to_login(
             "state": [{"id": "_pages_location", "property": "search", "value": ""}],
             "changedPropIds": ["_pages_location.pathname"],
         },
-        headers={"Origin": ORIGIN, auth.CSRF_HEADER: token},
+        headers={"Origin": ORIGIN, sessions.CSRF_HEADER: token},
     )
     assert forged.status_code == 204
     token = login(client, "vic", "vic-password")
@@ -436,7 +448,7 @@ def test_private_view_sends_anonymous_visitors_to_login(
 
 def test_public_view_is_the_default(app_and_tracker: tuple[Any, Any]) -> None:
     app, _ = app_and_tracker
-    assert auth.public_view()
+    assert sessions.public_view()
     assert app.server.test_client().get("/indicator/rd_intensity").status_code == 200
 
 

@@ -34,7 +34,7 @@ from dash import dcc, html
 from werkzeug.wrappers import Response
 
 from targets import config
-from targets.auth import can_edit, hash_password, verify_password
+from targets.passwords import can_edit, hash_password, verify_password
 
 log = logging.getLogger(__name__)
 

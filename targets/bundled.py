@@ -78,7 +78,15 @@ REGION_MAP = {
 IN_FORCE_SOURCE = {
     ("rd_intensity", "Zhejiang", "2023"): "http://www.szxuejia.com/top/1199108.html",
     ("rd_intensity", "YRD", "2023"): "https://cthks.com/20241204/105479",
+    # the NBS R&D bulletin's final figure; the provincial 3.33%左右 came from a press conference
+    ("rd_intensity", "Jiangsu", "2024"): "http://www.ilovedushubiji.com/post/47444.html",
 }
+# notes that mark a figure as a lesser reading of a value another release states exactly
+LESSER_NOTES = ("approx", "prelim")
+
+
+Candidate = tuple[dict[str, str], list[str]]  # a gathered row and its bundled line
+Excluded = tuple[dict[str, str], str]  # a gathered row and why it is left out
 
 
 @dataclass(frozen=True)
@@ -101,6 +109,8 @@ def split_rows(rows: Iterable[dict[str, str]]) -> Split:
     main: list[list[str]] = []
     superseded: list[list[str]] = []
     excluded: list[tuple[dict[str, str], str]] = []
+    # rows for the values in force, by catalogue key, until releases that disagree are settled
+    candidates: dict[tuple[str, str, str], list[Candidate]] = {}
     for row in rows:
         name, note = row["indicator"], row["note"]
         if name in EXCLUDED_SERIES:
@@ -124,8 +134,47 @@ def split_rows(rows: Iterable[dict[str, str]]) -> Split:
         if key in IN_FORCE_SOURCE and IN_FORCE_SOURCE[key] != row["source"]:
             superseded.append(out)
         else:
-            main.append(out)
+            candidates.setdefault((ind, region, row["year"]), []).append((row, out))
+    for rivals in candidates.values():
+        kept, lost, dropped = _one_figure(rivals)
+        main.extend(out for _, out in kept)
+        superseded.extend(out for _, out in lost)
+        excluded.extend(dropped)
     return Split(main, superseded, excluded)
+
+
+def _digits(value: str) -> int:
+    return len(value.split(".", 1)[1]) if "." in value else 0
+
+
+def _one_figure(rivals: list[Candidate]) -> tuple[list[Candidate], list[Candidate], list[Excluded]]:
+    """One value per (indicator, region, year): (in force, superseded, excluded with why).
+
+    Releases that agree all stay (more sources, one figure). Where they differ, a figure marked
+    `conflict` is kept visible as superseded and an approximate or preliminary one is left out,
+    when another release gives an unmarked figure; and a figure that is another's rounding
+    yields to the more precise one. Any other disagreement is left for the importer to refuse:
+    it must be settled in IN_FORCE_SOURCE, never guessed.
+    """
+    if len({out[3] for _, out in rivals}) == 1:
+        return rivals, [], []
+    plain = [r for r in rivals if not r[0]["note"].startswith((*LESSER_NOTES, "conflict"))]
+    pool = plain or rivals
+    superseded = [r for r in rivals if plain and r[0]["note"].startswith("conflict")]
+    dropped: list[Excluded] = [
+        (row, f"marked {row['note'].split(';')[0]!r} where another release gives the exact figure")
+        for row, _ in rivals
+        if plain and row["note"].startswith(LESSER_NOTES)
+    ]
+    best = max(_digits(out[3]) for _, out in pool)
+    precise = [r for r in pool if _digits(r[1][3]) == best]
+    for row, out in pool:
+        if _digits(out[3]) < best:
+            if all(round(float(p[3]), _digits(out[3])) == float(out[3]) for _, p in precise):
+                dropped.append((row, f"the same figure rounded ({out[3]} for {precise[0][1][3]})"))
+            else:
+                precise.append((row, out))  # a real disagreement: the importer refuses it
+    return precise, superseded, dropped
 
 
 def build_bundled(src: Path, out_dir: Path = BUNDLED_DIR) -> Split:

@@ -105,9 +105,10 @@ def test_gaps_a_planner_can_check_by_hand(bundled_tracker: Tracker) -> None:
     # R&D intensity, whole region: 3.34% in 2023 > 3%: achieved
     rd = gaps.loc[("rd_intensity", "yrd")]
     assert (rd["year"], rd["value"], rd["status"]) == (2023, pytest.approx(3.34), "achieved")
-    # Anhui R&D: 2.69% (2023) against 3%, baseline 2018 not published -> first year with a value
+    # Anhui R&D: 2.76% (2024, the NBS bulletin) against 3%
     anhui = gaps.loc[("rd_intensity", "anhui")]
-    assert anhui["gap"] == pytest.approx(0.31)
+    assert (anhui["year"], anhui["value"]) == (2024, pytest.approx(2.76))
+    assert anhui["gap"] == pytest.approx(0.24)
     # PM2.5, whole region (41 cities): 31 μg/m³ in 2022 <= 35: achieved
     pm = gaps.loc[("pm25_concentration", "yrd")]
     assert (pm["year"], pm["status"], pm["gap"]) == (2022, "achieved", 0)

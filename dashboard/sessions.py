@@ -33,8 +33,8 @@ import flask
 from dash import dcc, html
 from werkzeug.wrappers import Response
 
-from targets import config
-from targets.passwords import can_edit, hash_password, verify_password
+from targets import config, users
+from targets.passwords import hash_password, verify_password
 
 log = logging.getLogger(__name__)
 
@@ -162,7 +162,7 @@ def current_user() -> dict[str, str] | None:
     user = None
     name = flask.session.get(SESSION_USER)
     if isinstance(name, str) and name:
-        row = _tracker().store.get_user(name)
+        row = users.get_user(_tracker().store, name)
         if row is not None and hmac.compare_digest(
             _fingerprint(row["password_hash"]), str(flask.session.get(SESSION_FINGERPRINT, ""))
         ):
@@ -174,7 +174,7 @@ def current_user() -> dict[str, str] | None:
 def editor() -> dict[str, str] | None:
     """The current account if it may change data (editor or admin), else None."""
     user = current_user()
-    return user if user is not None and can_edit(user["role"]) else None
+    return user if user is not None and users.can_edit(user["role"]) else None
 
 
 def csrf_token() -> str:
@@ -332,7 +332,7 @@ def _dummy_verify(password: str) -> None:
 
 def authenticate(store: Any, name: str, password: str) -> dict[str, Any] | None:
     """The account row when the name and password match, else None (same work either way)."""
-    row = store.get_user(name) if name else None
+    row = users.get_user(store, name) if name else None
     if row is None:
         _dummy_verify(password)
         return None

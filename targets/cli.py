@@ -18,6 +18,7 @@ import pandas as pd
 
 from targets import config
 from targets.tracker import Tracker
+from targets.users import ROLES
 
 GAP_COLUMNS = [
     "indicator", "region", "year", "value", "milestone_year", "target", "comparator", "gap",
@@ -382,18 +383,19 @@ def user() -> None:
 
 @user.command("add")
 @click.argument("name")
-@click.option("--role", type=click.Choice(["viewer", "editor", "admin"]), required=True)
+@click.option("--role", type=click.Choice(ROLES), required=True)
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
 @click.pass_obj
 def user_add(obj: Context, name: str, role: str, password_stdin: bool) -> None:
     """Add an account; the password is prompted (or read from stdin) and stored hashed."""
     from targets.passwords import hash_password
+    from targets.users import add_user
 
     if password_stdin:
         password = sys.stdin.readline().rstrip("\n")
     else:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
-    obj.tracker.store.add_user(name, role, hash_password(password))
+    add_user(obj.tracker.store, name, role, hash_password(password))
     click.echo(f"user {name!r} added as {role}")
 
 
@@ -402,7 +404,9 @@ def user_add(obj: Context, name: str, role: str, password_stdin: bool) -> None:
 @click.pass_obj
 def backup(obj: Context, out: str) -> None:
     """Write a portable dump of imports, observations, users and audit."""
-    obj.tracker.store.backup(Path(out))
+    from targets.backup import backup as write_backup
+
+    write_backup(obj.tracker.store, Path(out))
     click.echo(f"{out}: backup written")
 
 
@@ -411,5 +415,7 @@ def backup(obj: Context, out: str) -> None:
 @click.pass_obj
 def restore(obj: Context, infile: str) -> None:
     """Restore a dump into an empty database."""
-    obj.tracker.store.restore(Path(infile))
+    from targets.backup import restore as load_backup
+
+    load_backup(obj.tracker.store, Path(infile))
     click.echo(f"{infile}: restored")

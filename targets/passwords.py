@@ -1,11 +1,10 @@
-"""Password hashing (Argon2id) and roles. Passwords are never stored or logged in clear."""
+"""Password hashing (Argon2id). Passwords are never stored or logged in clear; roles: targets.users."""
 
 from __future__ import annotations
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-ROLES = ("viewer", "editor", "admin")
 _hasher = PasswordHasher()
 
 
@@ -20,7 +19,3 @@ def verify_password(password_hash: str, password: str) -> bool:
         return _hasher.verify(password_hash, password)
     except (VerificationError, InvalidHashError):
         return False
-
-
-def can_edit(role: str | None) -> bool:
-    return role in ("editor", "admin")

@@ -1,4 +1,4 @@
-"""The store: imports (vintages), observations, users and an audit log over SQLAlchemy Core.
+"""The store: imports (vintages), observations and an audit log over SQLAlchemy Core.
 
 SQLite by default (a file under data/, WAL, busy timeout, foreign keys on), PostgreSQL when the
 URL says `postgresql+psycopg://`. Observations are never overwritten: each belongs to an import,
@@ -9,33 +9,32 @@ The values in force are also kept in their own table, `values_in_force`, updated
 transaction as each import and revert: reading them then costs one row per key, however many
 vintages (yearly revisions) pile up behind it. It is derived data: rebuilt from `observations`
 when missing (an older database) and after a restore, and never part of a backup.
+
+Accounts live in targets.users and the portable dump in targets.backup, both functions over a
+Store; the engine, MetaData and timestamps in targets.db.
 """
 
 from __future__ import annotations
 
 import gc
-import gzip
 import json
 import math
 import threading
 from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 import psycopg
 import sqlalchemy as sa
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.engine import Connection
 
+from targets.db import BEGIN_OPTION, UTCDateTime, make_engine, metadata, normalise_url, now
 from targets.models import OBSERVATION_COLUMNS, OBSERVATION_DTYPES, Import
+from targets.users import users_t  # noqa: F401 - on `metadata`: created with the other tables
 
-ROLES: tuple[str, ...] = ("viewer", "editor", "admin")
 STATES: tuple[str, ...] = ("active", "reverted")
-BACKUP_FORMAT = "yrd-targets-backup"
-BACKUP_VERSION = 1
 # rows per executemany / backup batch: bounds memory for very large imports and restores
 CHUNK = 50_000
 # PostgreSQL advisory lock key taken while creating tables, so concurrent first uses do not race
@@ -43,34 +42,10 @@ _SCHEMA_LOCK = 0x7A5D_2019
 # PostgreSQL advisory lock key held by every import and revert: they run one at a time, so import
 # ids follow commit order and the values-in-force upsert never sees a newer import committed first
 _WRITE_LOCK = 0x7A5D_2020
-# execution option read by the SQLite "begin" listener: IMMEDIATE for write transactions
-_BEGIN_OPTION = "targets_sqlite_begin"
 _KEY = ["indicator", "region", "year"]
 _IN_FORCE_COLUMNS = ["indicator", "region", "year", "import_id", "value", "unit", "note"]
 _TEXT_COLUMNS = ("indicator", "region", "unit", "note")
 
-
-class UTCDateTime(sa.TypeDecorator[datetime]):
-    """A timestamp stored in UTC and always read back timezone-aware (SQLite keeps no zone)."""
-
-    impl = sa.DateTime(timezone=True)
-    cache_ok = True
-
-    def process_bind_param(self, value: datetime | None, dialect: sa.Dialect) -> datetime | None:
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            raise ValueError(f"naive datetime {value!r}: timestamps must carry a time zone")
-        value = value.astimezone(UTC)
-        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
-
-    def process_result_value(self, value: datetime | None, dialect: sa.Dialect) -> datetime | None:
-        if value is None:
-            return None
-        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-
-
-metadata = sa.MetaData()
 
 imports_t = sa.Table(
     "imports",
@@ -126,16 +101,6 @@ in_force_t = sa.Table(
     sqlite_with_rowid=False,
 )
 
-users_t = sa.Table(
-    "users",
-    metadata,
-    sa.Column("name", sa.String(200), primary_key=True),
-    sa.Column("role", sa.String(16), nullable=False),
-    sa.Column("password_hash", sa.Text, nullable=False),
-    sa.Column("created_at", UTCDateTime, nullable=False),
-    sa.CheckConstraint("role IN ('viewer', 'editor', 'admin')", name="ck_users_role"),
-)
-
 audit_t = sa.Table(
     "audit",
     metadata,
@@ -145,57 +110,6 @@ audit_t = sa.Table(
     sa.Column("action", sa.String(64), nullable=False),
     sa.Column("detail", sa.Text, nullable=False, default=""),
 )
-
-# backup order: parents before children, so a restore satisfies the foreign keys as it streams
-_BACKUP_TABLES: tuple[sa.Table, ...] = (imports_t, observations_t, users_t, audit_t)
-_SERIAL_TABLES: tuple[sa.Table, ...] = (imports_t, audit_t)
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
-
-
-def normalise_url(url: str) -> str:
-    """`postgresql://` and `postgres://` mean psycopg 3 here (psycopg2 is not a dependency)."""
-    for prefix in ("postgresql://", "postgres://"):
-        if url.startswith(prefix):
-            return "postgresql+psycopg://" + url[len(prefix) :]
-    return url
-
-
-def _make_engine(url: str) -> Engine:
-    parsed = sa.make_url(url)
-    if parsed.get_backend_name() != "sqlite":
-        return sa.create_engine(url, pool_pre_ping=True)
-    if (
-        parsed.database
-        and parsed.database != ":memory:"
-        and not parsed.database.startswith("file:")
-    ):
-        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-    engine = sa.create_engine(url, connect_args={"timeout": 30})
-
-    @sa.event.listens_for(engine, "connect")
-    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
-        # Take transaction control away from the sqlite3 module (it would BEGIN DEFERRED lazily),
-        # so the "begin" listener decides between DEFERRED reads and IMMEDIATE writes.
-        dbapi_conn.isolation_level = None
-        cur = dbapi_conn.cursor()
-        cur.execute("PRAGMA busy_timeout = 30000")
-        cur.execute("PRAGMA foreign_keys = ON")
-        cur.execute("PRAGMA journal_mode = WAL")
-        # 64 MB page cache (the default is 2 MB): the in-force query looks up one row per key
-        cur.execute("PRAGMA cache_size = -65536")
-        cur.close()
-
-    @sa.event.listens_for(engine, "begin")
-    def _on_begin(conn: Connection) -> None:
-        # Writers take the write lock up front and queue on busy_timeout; a deferred transaction
-        # that upgrades to a writer fails at once with "database is locked" instead of waiting.
-        mode = conn.get_execution_options().get(_BEGIN_OPTION, "DEFERRED")
-        conn.exec_driver_sql(f"BEGIN {mode}")
-
-    return engine
 
 
 def _text_or_none(series: pd.Series) -> list[str | None]:
@@ -305,18 +219,12 @@ def _import_from_row(row: Any) -> Import:
     )
 
 
-def _json_default(value: object) -> object:
-    if isinstance(value, datetime):
-        return value.isoformat()
-    raise TypeError(f"cannot serialise {type(value).__name__}")
-
-
 class Store:
-    """Imports, observations, users and audit log in one database."""
+    """Imports, observations and the audit log in one database (users: targets.users)."""
 
     def __init__(self, url: str) -> None:
         self.url = normalise_url(url)
-        self.engine = _make_engine(self.url)
+        self.engine = make_engine(self.url)
         self._create_schema()
 
     @property
@@ -332,36 +240,36 @@ class Store:
 
     # -- transactions ------------------------------------------------------------------------
     @contextmanager
-    def _write(self) -> Iterator[Connection]:
+    def write_transaction(self) -> Iterator[Connection]:
         """One write transaction: BEGIN IMMEDIATE on SQLite, committed on success, else rolled back."""
         with self.engine.connect() as conn:
             if self.is_sqlite:
-                conn.execution_options(**{_BEGIN_OPTION: "IMMEDIATE"})
+                conn.execution_options(**{BEGIN_OPTION: "IMMEDIATE"})
             with conn.begin():
                 yield conn
 
     @contextmanager
-    def _read(self) -> Iterator[Connection]:
+    def read_transaction(self) -> Iterator[Connection]:
         """One read transaction (a consistent snapshot on SQLite; statement-level on PostgreSQL)."""
         with self.engine.connect() as conn, conn.begin():
             yield conn
 
     def _create_schema(self) -> None:
-        with self._write() as conn:
+        with self.write_transaction() as conn:
             if not self.is_sqlite:
                 conn.execute(sa.select(sa.func.pg_advisory_xact_lock(_SCHEMA_LOCK)))
             had_in_force = sa.inspect(conn).has_table(in_force_t.name)
             metadata.create_all(conn, checkfirst=True)
             if not had_in_force:
                 # a database written before the table existed: derive it once from the vintages
-                self._rebuild_in_force(conn)
+                self.rebuild_in_force(conn)
 
     def _lock_writers(self, conn: Connection) -> None:
         """Serialise imports and reverts on PostgreSQL (SQLite's BEGIN IMMEDIATE already does)."""
         if not self.is_sqlite:
             conn.execute(sa.select(sa.func.pg_advisory_xact_lock(_WRITE_LOCK)))
 
-    def _rebuild_in_force(self, conn: Connection) -> None:
+    def rebuild_in_force(self, conn: Connection) -> None:
         """Recompute the whole values-in-force table from the vintages."""
         conn.execute(in_force_t.delete())
         conn.execute(
@@ -435,7 +343,7 @@ class Store:
         note: str,
         warnings: list[str] | None,
     ) -> int:
-        with self._write() as conn:
+        with self.write_transaction() as conn:
             self._lock_writers(conn)
             stmt = imports_t.insert().values(
                 file_name=file_name,
@@ -443,7 +351,7 @@ class Store:
                 sheets=sheets,
                 layout=layout,
                 user_name=user,
-                created_at=_now(),
+                created_at=now(),
                 row_count=len(rows),
                 state="active",
                 note=note,
@@ -457,7 +365,7 @@ class Store:
 
     def set_import_warnings(self, import_id: int, warnings: list[str]) -> None:
         """Replace the stored warnings of an import (those computed once its values are in force)."""
-        with self._write() as conn:
+        with self.write_transaction() as conn:
             done = conn.execute(
                 imports_t.update()
                 .where(imports_t.c.id == import_id)
@@ -493,18 +401,18 @@ class Store:
             .order_by(imports_t.c.id.desc())
             .limit(1)
         )
-        with self._read() as conn:
+        with self.read_transaction() as conn:
             row = conn.execute(stmt).first()
         return None if row is None else _import_from_row(row)
 
     def imports(self) -> list[Import]:
         """Every import, newest first."""
-        with self._read() as conn:
+        with self.read_transaction() as conn:
             rows = conn.execute(sa.select(imports_t).order_by(imports_t.c.id.desc())).all()
         return [_import_from_row(r) for r in rows]
 
     def get_import(self, import_id: int) -> Import:
-        with self._read() as conn:
+        with self.read_transaction() as conn:
             row = conn.execute(sa.select(imports_t).where(imports_t.c.id == import_id)).first()
         if row is None:
             raise KeyError(f"no import #{import_id}")
@@ -512,7 +420,7 @@ class Store:
 
     def revert(self, import_id: int, user: str = "") -> None:
         """Withdraw an import: the values in force before it come back. Its rows stay as history."""
-        with self._write() as conn:
+        with self.write_transaction() as conn:
             self._lock_writers(conn)
             row = conn.execute(
                 sa.select(imports_t.c.state, imports_t.c.file_name).where(
@@ -531,13 +439,13 @@ class Store:
 
     def is_empty(self) -> bool:
         """True when no import was ever written (reverted ones count as written)."""
-        with self._read() as conn:
+        with self.read_transaction() as conn:
             return conn.execute(sa.select(imports_t.c.id).limit(1)).first() is None
 
     def data_version(self) -> str:
         """A token that changes whenever an import is written or reverted; caches key on it."""
         reverted = sa.func.sum(sa.case((imports_t.c.state == "reverted", 1), else_=0))
-        with self._read() as conn:
+        with self.read_transaction() as conn:
             max_id, n_reverted = conn.execute(
                 sa.select(sa.func.max(imports_t.c.id), reverted)
             ).one()
@@ -582,7 +490,7 @@ class Store:
                 .order_by(o.c.indicator, o.c.region, o.c.year, o.c.import_id)
             )
             extra = ("state", "created_at")
-        with self._read() as conn, _gc_paused():
+        with self.read_transaction() as conn, _gc_paused():
             if in_force:
                 # plain str/int/float columns: the driver's tuples need no SQLAlchemy Row
                 # processing, which cost a third of the read
@@ -651,64 +559,14 @@ class Store:
         out = out[[*_KEY, "old", "new", "change"]]
         return out.sort_values(_KEY, ignore_index=True)
 
-    # -- users -------------------------------------------------------------------------------
-    def add_user(self, name: str, role: str, password_hash: str, *, by: str = "") -> None:
-        """A new account; ValueError for a taken name or a role not in ROLES."""
-        _check_role(role)
-        with self._write() as conn:
-            if _user_exists(conn, name):
-                raise ValueError(f"user {name!r} exists")
-            conn.execute(
-                users_t.insert().values(
-                    name=name, role=role, password_hash=password_hash, created_at=_now()
-                )
-            )
-            self.audit("user_add", by, f"{name} ({role})", conn=conn)
-
-    def get_user(self, name: str) -> dict[str, Any] | None:
-        """name, role, password_hash, created_at; None for an unknown name."""
-        with self._read() as conn:
-            row = conn.execute(sa.select(users_t).where(users_t.c.name == name)).first()
-        return None if row is None else dict(row._mapping)
-
-    def users(self) -> list[dict[str, Any]]:
-        """Every account by name, without password hashes."""
-        stmt = sa.select(users_t.c.name, users_t.c.role, users_t.c.created_at).order_by(
-            users_t.c.name
-        )
-        with self._read() as conn:
-            return [dict(r._mapping) for r in conn.execute(stmt)]
-
-    def set_role(self, name: str, role: str, *, by: str = "") -> None:
-        _check_role(role)
-        self._update_user(name, {"role": role}, "user_role", f"{name} -> {role}", by)
-
-    def set_password_hash(self, name: str, password_hash: str, *, by: str = "") -> None:
-        self._update_user(name, {"password_hash": password_hash}, "user_password", name, by)
-
-    def delete_user(self, name: str, *, by: str = "") -> None:
-        with self._write() as conn:
-            if conn.execute(users_t.delete().where(users_t.c.name == name)).rowcount == 0:
-                raise KeyError(f"no user {name!r}")
-            self.audit("user_delete", by, name, conn=conn)
-
-    def _update_user(
-        self, name: str, values: dict[str, str], action: str, detail: str, by: str
-    ) -> None:
-        with self._write() as conn:
-            stmt = users_t.update().where(users_t.c.name == name).values(**values)
-            if conn.execute(stmt).rowcount == 0:
-                raise KeyError(f"no user {name!r}")
-            self.audit(action, by, detail, conn=conn)
-
     # -- audit -------------------------------------------------------------------------------
     def audit(self, action: str, user: str, detail: str, conn: Connection | None = None) -> None:
         """Record an action; pass `conn` to make the entry part of the caller's transaction."""
-        stmt = audit_t.insert().values(at=_now(), user_name=user, action=action, detail=detail)
+        stmt = audit_t.insert().values(at=now(), user_name=user, action=action, detail=detail)
         if conn is not None:
             conn.execute(stmt)
             return
-        with self._write() as own:
+        with self.write_transaction() as own:
             own.execute(stmt)
 
     def audit_log(self, limit: int = 200) -> pd.DataFrame:
@@ -719,130 +577,7 @@ class Store:
             .order_by(a.c.id.desc())
             .limit(limit)
         )
-        with self._read() as conn:
+        with self.read_transaction() as conn:
             records = conn.execute(stmt).all()
         dtypes = {"id": "int64", "at": "utc", "user": "str", "action": "str", "detail": "str"}
         return _frame(records, dtypes)
-
-    # -- backup / restore --------------------------------------------------------------------
-    def backup(self, path: Path | str) -> dict[str, int]:
-        """Write a gzip JSON-lines dump (a header line, then one line per row); return row counts."""
-        with self.engine.connect() as conn:
-            if not self.is_sqlite:
-                # one snapshot for every table, so the dump is consistent under concurrent writes
-                conn.execution_options(isolation_level="REPEATABLE READ")
-            with conn.begin():
-                counts = {
-                    t.name: int(
-                        conn.execute(sa.select(sa.func.count()).select_from(t)).scalar_one()
-                    )
-                    for t in _BACKUP_TABLES
-                }
-                header = {
-                    "format": BACKUP_FORMAT,
-                    "version": BACKUP_VERSION,
-                    "created_at": _now().isoformat(),
-                    "counts": counts,
-                }
-                with gzip.open(path, "wt", encoding="utf-8") as out:
-                    out.write(json.dumps(header) + "\n")
-                    for table in _BACKUP_TABLES:
-                        order = list(table.primary_key.columns)
-                        result = conn.execution_options(yield_per=CHUNK).execute(
-                            sa.select(table).order_by(*order)
-                        )
-                        for row in result:
-                            line = {"table": table.name, "row": dict(row._mapping)}
-                            out.write(
-                                json.dumps(line, ensure_ascii=False, default=_json_default) + "\n"
-                            )
-        return counts
-
-    def restore(self, path: Path | str) -> dict[str, int]:
-        """Load a dump written by backup() into an EMPTY database, ids kept; one transaction.
-
-        ValueError (nothing restored) for a non-empty database or a damaged or foreign file.
-        """
-        try:
-            return self._restore(path)
-        except (sa.exc.IntegrityError, gzip.BadGzipFile, EOFError, json.JSONDecodeError) as exc:
-            raise ValueError(f"{path}: not restored: {str(exc).splitlines()[0]}") from exc
-
-    def _restore(self, path: Path | str) -> dict[str, int]:
-        tables = {t.name: t for t in _BACKUP_TABLES}
-        with self._write() as conn:
-            for t in _BACKUP_TABLES:
-                if conn.execute(sa.select(sa.literal(1)).select_from(t).limit(1)).first():
-                    raise ValueError(f"restore needs an empty database; table {t.name} has rows")
-            with gzip.open(path, "rt", encoding="utf-8") as src:
-                header = _read_header(src.readline())
-                seen = dict.fromkeys(tables, 0)
-                batch: list[dict[str, Any]] = []
-                current: sa.Table | None = None
-                for lineno, line in enumerate(src, start=2):
-                    rec = json.loads(line)
-                    table = tables.get(rec.get("table"))
-                    if table is None:
-                        raise ValueError(f"{path}:{lineno}: unknown table {rec.get('table')!r}")
-                    if table is not current:
-                        _flush(conn, current, batch)
-                        current, batch = table, []
-                    batch.append(_decode_row(table, rec["row"]))
-                    seen[table.name] += 1
-                    if len(batch) >= CHUNK:
-                        _flush(conn, current, batch)
-                        batch = []
-                _flush(conn, current, batch)
-            if seen != header["counts"]:
-                raise ValueError(
-                    f"{path}: truncated dump: rows {seen}, header says {header['counts']}"
-                )
-            self._rebuild_in_force(conn)
-            if not self.is_sqlite:
-                # ids were inserted explicitly: move the sequences past them or the next insert fails
-                for t in _SERIAL_TABLES:
-                    conn.execute(
-                        sa.text(
-                            f"SELECT setval(pg_get_serial_sequence('{t.name}', 'id'), "
-                            f"coalesce(max(id), 1), max(id) IS NOT NULL) FROM {t.name}"
-                        )
-                    )
-        return seen
-
-
-def _check_role(role: str) -> None:
-    if role not in ROLES:
-        raise ValueError(f"role {role!r} is not one of {', '.join(ROLES)}")
-
-
-def _user_exists(conn: Connection, name: str) -> bool:
-    return conn.execute(sa.select(users_t.c.name).where(users_t.c.name == name)).first() is not None
-
-
-def _read_header(line: str) -> dict[str, Any]:
-    try:
-        header = json.loads(line)
-    except json.JSONDecodeError as exc:
-        raise ValueError(f"not a {BACKUP_FORMAT} file: {exc}") from exc
-    if not isinstance(header, dict) or header.get("format") != BACKUP_FORMAT:
-        raise ValueError(f"not a {BACKUP_FORMAT} file")
-    if header.get("version") != BACKUP_VERSION:
-        raise ValueError(f"backup version {header.get('version')} is not {BACKUP_VERSION}")
-    return header
-
-
-def _decode_row(table: sa.Table, row: dict[str, Any]) -> dict[str, Any]:
-    # backup() writes every column: anything else is a damaged or foreign file
-    if set(row) != set(table.columns.keys()):
-        wrong = sorted(set(row) ^ set(table.columns.keys()))
-        raise ValueError(f"table {table.name}: unknown or missing column(s) {wrong}")
-    out = dict(row)
-    for col in table.columns:
-        if isinstance(col.type, UTCDateTime) and out.get(col.name) is not None:
-            out[col.name] = datetime.fromisoformat(out[col.name])
-    return out
-
-
-def _flush(conn: Connection, table: sa.Table | None, batch: list[dict[str, Any]]) -> None:
-    if table is not None and batch:
-        conn.execute(table.insert(), batch)

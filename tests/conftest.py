@@ -94,6 +94,16 @@ def sqlite_url(tmp_path: Path) -> str:
     return f"sqlite:///{tmp_path / 'targets.db'}"
 
 
+@pytest.fixture
+def store(db_url: str) -> Iterator[Any]:
+    """A Store on db_url (both backends), closed afterwards."""
+    from targets.store import Store
+
+    s = Store(db_url)
+    yield s
+    s.dispose()
+
+
 @pytest.fixture(scope="session")
 def catalogue():  # type: ignore[no-untyped-def]
     from targets.catalogue import load_catalogue

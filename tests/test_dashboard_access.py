@@ -22,6 +22,7 @@ from dashboard.pages.upload import (
     UPLOAD_REFUSED,
 )
 from targets.passwords import hash_password
+from targets.users import add_user, get_user, set_role
 from tests.test_sessions import (
     ORIGIN,
     csv_data_url,
@@ -38,8 +39,8 @@ GOOD_CSV = "地区,指标,年份,数值\n上海,研发投入强度,2023,4.50\n�
 @pytest.fixture
 def app_and_tracker(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[Any, Any]]:
     app, tracker = make_app(tmp_path, monkeypatch)
-    tracker.store.add_user("erin", "editor", hash_password("erin-password"))
-    tracker.store.add_user("vic", "viewer", hash_password("vic-password"))
+    add_user(tracker.store, "erin", "editor", hash_password("erin-password"))
+    add_user(tracker.store, "vic", "viewer", hash_password("vic-password"))
     yield app, tracker
     tracker.store.dispose()
 
@@ -210,7 +211,7 @@ def test_a_demoted_editor_loses_the_right_at_once(app_and_tracker: tuple[Any, An
     before = _imports(tracker)
     client = app.server.test_client()
     token = login(client, "erin", "erin-password")
-    tracker.store.set_role("erin", "viewer", by="admin")
+    set_role(tracker.store, "erin", "viewer", by="admin")
     response = _commit(app, client, token, _signature())
     assert UPLOAD_REFUSED in json.dumps(response.get_json()["response"]["upload-report"])
     assert _imports(tracker) == before
@@ -242,7 +243,7 @@ def test_every_edit_page_renders_for_an_editor_and_for_anonymous(
     layouts = (upload.layout, history.layout, login.layout, login.logout_layout, reports.layout)
     with app.server.test_request_context("/"):
         anonymous = [page_json(f(lang=lang)) for f in layouts]
-        row = tracker.store.get_user("erin")
+        row = get_user(tracker.store, "erin")
         flask.session[sessions.SESSION_USER] = "erin"
         flask.session[sessions.SESSION_FINGERPRINT] = sessions._fingerprint(row["password_hash"])
         flask.g.pop("targets_user", None)
@@ -266,7 +267,7 @@ def test_upload_size_is_bounded_in_the_page_and_on_the_server(
 
         from dashboard import sessions
 
-        row = tracker.store.get_user("erin")
+        row = get_user(tracker.store, "erin")
         flask.session[sessions.SESSION_USER] = "erin"
         flask.session[sessions.SESSION_FINGERPRINT] = sessions._fingerprint(row["password_hash"])
         page = page_json(upload.layout(lang="en"))

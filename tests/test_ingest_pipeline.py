@@ -40,13 +40,6 @@ def _observations(store: Store) -> list[tuple[str, str, int, float]]:
     )
 
 
-@pytest.fixture
-def store(db_url: str) -> Store:
-    s = Store(db_url)
-    yield s  # type: ignore[misc]
-    s.dispose()
-
-
 def test_accepted_file_is_one_import_with_layout_sheets_and_notes(store: Store) -> None:
     data = mf.xlsx_bytes({"数据": FIRST, "2022年": [["指标", "安徽"], ["研发投入强度", 2.56]]})
     result = import_files(store, CAT, REG, [("stats.xlsx", data)], user="ana", note="first load")

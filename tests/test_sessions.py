@@ -20,6 +20,7 @@ from flask.testing import FlaskClient
 
 from dashboard import sessions
 from targets.passwords import hash_password
+from targets.users import add_user, set_password_hash
 from tests.fixtures import build_fixture_db
 
 SECRET = "test-secret-" + "k" * 40
@@ -139,7 +140,7 @@ def dash_post(
 @pytest.fixture
 def app_and_tracker(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[Any, Any]]:
     app, tracker = make_app(tmp_path, monkeypatch)
-    tracker.store.add_user("erin", "editor", hash_password("erin-password"))
+    add_user(tracker.store, "erin", "editor", hash_password("erin-password"))
     yield app, tracker
     tracker.store.dispose()
 
@@ -385,7 +386,7 @@ def test_a_password_change_ends_existing_sessions(app_and_tracker: tuple[Any, An
 
         flask.session.update(saved)
         assert sessions.current_user() == {"name": "erin", "role": "editor"}
-    tracker.store.set_password_hash("erin", hash_password("a-new-password"), by="erin")
+    set_password_hash(tracker.store, "erin", hash_password("a-new-password"), by="erin")
     with app.server.test_request_context("/"):
         flask.session.update(saved)
         assert sessions.current_user() is None
@@ -403,7 +404,7 @@ def test_private_view_sends_anonymous_visitors_to_login(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     app, tracker = make_app(tmp_path, monkeypatch, TARGETS_PUBLIC_VIEW="0")
-    tracker.store.add_user("vic", "viewer", hash_password("vic-password"))
+    add_user(tracker.store, "vic", "viewer", hash_password("vic-password"))
     client = app.server.test_client()
     response = client.get("/indicator/rd_intensity?lang=en")
     assert response.status_code == 302

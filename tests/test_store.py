@@ -1,10 +1,8 @@
-"""The store on a real SQLite file and on PostgreSQL: vintages, revert, diff, users, audit,
-backup/restore across backends, atomic writes and concurrent importers."""
+"""The store on a real SQLite file and on PostgreSQL: vintages, revert, diff, the values in force,
+atomic writes and concurrent importers (users: test_users.py, backup: test_backup.py)."""
 
 from __future__ import annotations
 
-import gzip
-import json
 import os
 import subprocess
 import sys
@@ -49,13 +47,6 @@ def in_force(store: Store) -> dict[tuple[str, str, int], tuple[float, int]]:
     return {
         (r.indicator, r.region, r.year): (r.value, r.import_id) for r in obs.itertuples(index=False)
     }
-
-
-@pytest.fixture
-def store(db_url: str):  # type: ignore[no-untyped-def]
-    s = Store(db_url)
-    yield s
-    s.dispose()
 
 
 def write(store: Store, rows: pd.DataFrame, name: str, user: str = "ana") -> int:
@@ -324,160 +315,6 @@ def test_gc_pause_nests_across_threads_and_keeps_a_disabled_collector_off() -> N
         assert not gc.isenabled()
     finally:
         gc.enable()
-
-
-# -- users and audit ----------------------------------------------------------------------------
-def test_users_and_audit(store: Store) -> None:
-    store.add_user("ana", "editor", "$argon2id$hash1", by="root")
-    with pytest.raises(ValueError, match="exists"):
-        store.add_user("ana", "viewer", "x")
-    with pytest.raises(ValueError, match="role"):
-        store.add_user("bo", "owner", "x")
-    store.add_user("bo", "viewer", "$argon2id$hash2")
-
-    ana = store.get_user("ana")
-    assert ana is not None
-    assert (ana["name"], ana["role"], ana["password_hash"]) == ("ana", "editor", "$argon2id$hash1")
-    assert ana["created_at"].tzinfo is not None
-    assert store.get_user("nobody") is None
-    assert [(u["name"], u["role"]) for u in store.users()] == [("ana", "editor"), ("bo", "viewer")]
-    assert all("password_hash" not in u for u in store.users())
-
-    store.set_role("bo", "admin", by="ana")
-    store.set_password_hash("bo", "$argon2id$hash3", by="bo")
-    bo = store.get_user("bo")
-    assert bo is not None and (bo["role"], bo["password_hash"]) == ("admin", "$argon2id$hash3")
-    with pytest.raises(ValueError):
-        store.set_role("bo", "owner")
-    with pytest.raises(KeyError):
-        store.set_role("nobody", "admin")
-    store.delete_user("ana", by="bo")
-    assert store.get_user("ana") is None
-    with pytest.raises(KeyError):
-        store.delete_user("ana")
-
-    import_id = write(store, FIRST, "first.csv", user="bo")
-    store.revert(import_id, user="bo")
-    store.audit("login", "bo", "from 10.0.0.1")
-
-    log = store.audit_log()
-    assert list(log.columns) == ["id", "at", "user", "action", "detail"]
-    assert log["action"].tolist() == [
-        "login",
-        "revert",
-        "import",
-        "user_delete",
-        "user_password",
-        "user_role",
-        "user_add",
-        "user_add",
-    ]
-    assert log["user"].tolist() == ["bo", "bo", "bo", "bo", "bo", "ana", "", "root"]
-    assert log["id"].is_monotonic_decreasing
-    assert str(log["at"].dtype) == "datetime64[us, UTC]"
-    assert f"#{import_id} first.csv" in log["detail"].iloc[1]
-    assert not any("argon2" in d for d in log["detail"])  # hashes never reach the log
-    assert store.audit_log(limit=2)["action"].tolist() == ["login", "revert"]
-
-
-# -- backup and restore -------------------------------------------------------------------------
-def _fill(store: Store) -> None:
-    first = write(
-        store, FIRST.assign(note=["页注 ①", None, "tab\there", 'quote "x"\nline']), "一.csv"
-    )
-    write(store, SECOND.assign(value=[1 / 3, 1e-300, 123456789.123456789]), "second.csv")
-    store.revert(first, user="ana")
-    store.add_user("ana", "admin", "$argon2id$h")
-
-
-def _snapshot(store: Store) -> tuple[object, ...]:
-    return (
-        store.observations(in_force=False),
-        store.observations(),
-        [i.model_dump() for i in store.imports()],
-        store.get_user("ana"),
-        store.audit_log(),
-    )
-
-
-def _assert_same(a: tuple[object, ...], b: tuple[object, ...]) -> None:
-    pd.testing.assert_frame_equal(a[0], b[0])  # type: ignore[arg-type]
-    pd.testing.assert_frame_equal(a[1], b[1])  # type: ignore[arg-type]
-    assert a[2] == b[2] and a[3] == b[3]
-    pd.testing.assert_frame_equal(a[4], b[4])  # type: ignore[arg-type]
-
-
-def test_backup_restore_round_trip_across_backends(
-    sqlite_url: str, db_url: str, tmp_path: Path
-) -> None:
-    """Backup a SQLite database, restore it into SQLite and into PostgreSQL: the same frames."""
-    source = Store(sqlite_url.replace("targets.db", "source.db"))
-    _fill(source)
-    dump = tmp_path / "dump.jsonl.gz"
-    counts = source.backup(dump)
-    assert counts == {"imports": 2, "observations": 7, "users": 1, "audit": 4}
-
-    target = Store(db_url)
-    assert target.restore(dump) == counts
-    _assert_same(_snapshot(source), _snapshot(target))
-    assert target.data_version() == source.data_version()
-
-    # ids continue after the restored ones (PostgreSQL sequences were advanced)
-    assert write(target, FIRST, "after.csv") == 3
-    target.audit("check", "", "")
-    assert target.audit_log(limit=1)["id"].tolist() == [counts["audit"] + 2]
-
-    with pytest.raises(ValueError, match="empty"):
-        target.restore(dump)
-    source.dispose()
-    target.dispose()
-
-
-def test_backup_from_postgresql_restores_into_sqlite(
-    db_url: str, sqlite_url: str, tmp_path: Path
-) -> None:
-    source = Store(db_url)
-    _fill(source)
-    dump = tmp_path / "dump.jsonl.gz"
-    source.backup(dump)
-    target = Store(sqlite_url.replace("targets.db", "target.db"))
-    target.restore(dump)
-    _assert_same(_snapshot(source), _snapshot(target))
-    source.dispose()
-    target.dispose()
-
-
-def test_restore_refuses_foreign_or_truncated_files(store: Store, tmp_path: Path) -> None:
-    bad = tmp_path / "bad.gz"
-    with gzip.open(bad, "wt") as out:
-        out.write('{"format": "something-else"}\n')
-    with pytest.raises(ValueError, match="not a"):
-        store.restore(bad)
-
-    source = Store(f"sqlite:///{tmp_path / 'source.db'}")
-    _fill(source)
-    dump = tmp_path / "dump.gz"
-    source.backup(dump)
-    with gzip.open(dump, "rt") as src:
-        lines = src.readlines()
-    with gzip.open(bad, "wt") as out:
-        out.writelines(lines[:-1])
-    with pytest.raises(ValueError, match="truncated"):
-        store.restore(bad)
-    with gzip.open(bad, "wt") as out:
-        out.writelines([*lines[:-1], '{"table": "audit", "row": {"id": 99}}\n'])
-    with pytest.raises(ValueError, match="missing column"):
-        store.restore(bad)
-    row = {"id": 99, "at": None, "user_name": "", "action": "x", "detail": ""}
-    with gzip.open(bad, "wt") as out:
-        out.writelines([*lines[:-1], json.dumps({"table": "audit", "row": row}) + "\n"])
-    with pytest.raises(ValueError, match="not restored"):  # NULL time: the database refuses
-        store.restore(bad)
-    bad.write_bytes(b"plain text, not gzip")
-    with pytest.raises(ValueError, match="not restored"):
-        store.restore(bad)
-    assert store.is_empty() and store.get_user("ana") is None  # the partial restore rolled back
-    source.dispose()
 
 
 # -- atomic writes ------------------------------------------------------------------------------

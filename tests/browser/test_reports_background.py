@@ -26,6 +26,7 @@ from selenium.webdriver.common.by import By
 
 from dashboard.pages import reports
 from targets.passwords import hash_password
+from targets.users import add_user
 from tests.browser.test_edit_pages import _log_in, _wait_for_file
 from tests.test_sessions import SECRET
 from tests.test_worker import Worker, celery_worker  # noqa: F401 - the fixture, used below
@@ -45,7 +46,7 @@ def private_app(fixture_tracker: Any, tmp_path: Path, monkeypatch: pytest.Monkey
     monkeypatch.delenv("TARGETS_REDIS", raising=False)
     monkeypatch.delenv("TARGETS_JOBS", raising=False)
     # an editor account: _log_in (shared with the editing tests) logs in as erin
-    fixture_tracker.store.add_user("erin", "editor", hash_password("erin-password"))
+    add_user(fixture_tracker.store, "erin", "editor", hash_password("erin-password"))
     return create_app(fixture_tracker)
 
 
@@ -172,7 +173,7 @@ def test_export_through_a_celery_worker(
 ) -> None:
     from dashboard.app import create_app
 
-    celery_worker.tracker.store.add_user("erin", "editor", hash_password("erin-password"))
+    add_user(celery_worker.tracker.store, "erin", "editor", hash_password("erin-password"))
     app = create_app(celery_worker.tracker)
     assert isinstance(app._background_manager, CeleryManager)
     dash_duo.start_server(app)

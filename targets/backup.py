@@ -1,0 +1,145 @@
+"""Backup and restore: a portable gzip JSON-lines dump of imports, observations, users and audit.
+
+`backup(store, path)` writes one consistent snapshot; `restore(store, path)` loads it into an
+empty store in one transaction, ids kept, across backends (SQLite <-> PostgreSQL). The
+values-in-force table is derived data: never dumped, rebuilt after a restore.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from targets.db import UTCDateTime, now
+from targets.store import CHUNK, Store, audit_t, imports_t, observations_t
+from targets.users import users_t
+
+BACKUP_FORMAT = "yrd-targets-backup"
+BACKUP_VERSION = 1
+# backup order: parents before children, so a restore satisfies the foreign keys as it streams
+_BACKUP_TABLES: tuple[sa.Table, ...] = (imports_t, observations_t, users_t, audit_t)
+_SERIAL_TABLES: tuple[sa.Table, ...] = (imports_t, audit_t)
+
+
+def backup(store: Store, path: Path | str) -> dict[str, int]:
+    """Write a gzip JSON-lines dump (a header line, then one line per row); return row counts."""
+    with store.engine.connect() as conn:
+        if not store.is_sqlite:
+            # one snapshot for every table, so the dump is consistent under concurrent writes
+            conn.execution_options(isolation_level="REPEATABLE READ")
+        with conn.begin():
+            counts = {
+                t.name: int(conn.execute(sa.select(sa.func.count()).select_from(t)).scalar_one())
+                for t in _BACKUP_TABLES
+            }
+            header = {
+                "format": BACKUP_FORMAT,
+                "version": BACKUP_VERSION,
+                "created_at": now().isoformat(),
+                "counts": counts,
+            }
+            with gzip.open(path, "wt", encoding="utf-8") as out:
+                out.write(json.dumps(header) + "\n")
+                for table in _BACKUP_TABLES:
+                    order = list(table.primary_key.columns)
+                    result = conn.execution_options(yield_per=CHUNK).execute(
+                        sa.select(table).order_by(*order)
+                    )
+                    for row in result:
+                        line = {"table": table.name, "row": dict(row._mapping)}
+                        out.write(
+                            json.dumps(line, ensure_ascii=False, default=_json_default) + "\n"
+                        )
+    return counts
+
+
+def restore(store: Store, path: Path | str) -> dict[str, int]:
+    """Load a dump written by backup() into an EMPTY store, ids kept; one transaction.
+
+    ValueError (nothing restored) for a non-empty database or a damaged or foreign file.
+    """
+    try:
+        return _restore(store, path)
+    except (sa.exc.IntegrityError, gzip.BadGzipFile, EOFError, json.JSONDecodeError) as exc:
+        raise ValueError(f"{path}: not restored: {str(exc).splitlines()[0]}") from exc
+
+
+def _restore(store: Store, path: Path | str) -> dict[str, int]:
+    tables = {t.name: t for t in _BACKUP_TABLES}
+    with store.write_transaction() as conn:
+        for t in _BACKUP_TABLES:
+            if conn.execute(sa.select(sa.literal(1)).select_from(t).limit(1)).first():
+                raise ValueError(f"restore needs an empty database; table {t.name} has rows")
+        with gzip.open(path, "rt", encoding="utf-8") as src:
+            header = _read_header(src.readline())
+            seen = dict.fromkeys(tables, 0)
+            batch: list[dict[str, Any]] = []
+            current: sa.Table | None = None
+            for lineno, line in enumerate(src, start=2):
+                rec = json.loads(line)
+                table = tables.get(rec.get("table"))
+                if table is None:
+                    raise ValueError(f"{path}:{lineno}: unknown table {rec.get('table')!r}")
+                if table is not current:
+                    _flush(conn, current, batch)
+                    current, batch = table, []
+                batch.append(_decode_row(table, rec["row"]))
+                seen[table.name] += 1
+                if len(batch) >= CHUNK:
+                    _flush(conn, current, batch)
+                    batch = []
+            _flush(conn, current, batch)
+        if seen != header["counts"]:
+            raise ValueError(f"{path}: truncated dump: rows {seen}, header says {header['counts']}")
+        store.rebuild_in_force(conn)
+        if not store.is_sqlite:
+            # ids were inserted explicitly: move the sequences past them or the next insert fails
+            for t in _SERIAL_TABLES:
+                conn.execute(
+                    sa.text(
+                        f"SELECT setval(pg_get_serial_sequence('{t.name}', 'id'), "
+                        f"coalesce(max(id), 1), max(id) IS NOT NULL) FROM {t.name}"
+                    )
+                )
+    return seen
+
+
+def _read_header(line: str) -> dict[str, Any]:
+    try:
+        header = json.loads(line)
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"not a {BACKUP_FORMAT} file: {exc}") from exc
+    if not isinstance(header, dict) or header.get("format") != BACKUP_FORMAT:
+        raise ValueError(f"not a {BACKUP_FORMAT} file")
+    if header.get("version") != BACKUP_VERSION:
+        raise ValueError(f"backup version {header.get('version')} is not {BACKUP_VERSION}")
+    return header
+
+
+def _decode_row(table: sa.Table, row: dict[str, Any]) -> dict[str, Any]:
+    # backup() writes every column: anything else is a damaged or foreign file
+    if set(row) != set(table.columns.keys()):
+        wrong = sorted(set(row) ^ set(table.columns.keys()))
+        raise ValueError(f"table {table.name}: unknown or missing column(s) {wrong}")
+    out = dict(row)
+    for col in table.columns:
+        if isinstance(col.type, UTCDateTime) and out.get(col.name) is not None:
+            out[col.name] = datetime.fromisoformat(out[col.name])
+    return out
+
+
+def _flush(conn: Connection, table: sa.Table | None, batch: list[dict[str, Any]]) -> None:
+    if table is not None and batch:
+        conn.execute(table.insert(), batch)
+
+
+def _json_default(value: object) -> object:
+    if isinstance(value, datetime):
+        return value.isoformat()
+    raise TypeError(f"cannot serialise {type(value).__name__}")

@@ -20,6 +20,7 @@ from pydantic import ValidationError
 
 from targets.config import default_regions_path
 from targets.models import Region
+from targets.names import normalize_name
 
 # Suffixes a name may carry or omit: 江苏省 = 江苏, Hefei City = Hefei. Longest first, so that
 # 自治区 goes before 区. Keys have no spaces, so "Jiangsu Province" arrives as "jiangsuprovince".
@@ -44,14 +45,11 @@ SUGGEST_WINDOW = 0.15  # keep only candidates nearly as close as the best one
 MAX_SUGGESTIONS = 3
 
 
-def normalise(text: str) -> str:
-    """NFKC (full-width → half-width), all whitespace removed, casefolded: `" ＳＨ "` → `"sh"`."""
-    return "".join(unicodedata.normalize("NFKC", str(text)).split()).casefold()
-
-
 def _key(text: str) -> str:
     """A lookup key: normalised, punctuation dropped (`Huai'an` = `Huaian`, `suzhou_js` = `suzhoujs`)."""
-    return "".join(ch for ch in normalise(text) if not unicodedata.category(ch).startswith("P"))
+    return "".join(
+        ch for ch in normalize_name(text) if not unicodedata.category(ch).startswith("P")
+    )
 
 
 def _strip_suffix(key: str) -> str:
@@ -66,7 +64,7 @@ def _lookup_keys(text: str) -> list[str]:
     """The keys to try for a typed name, most literal first."""
     key = _key(text)
     keys = [key, _strip_suffix(key)]
-    m = _CODE_LIKE.match(normalise(text))
+    m = _CODE_LIKE.match(normalize_name(text))
     if m:
         keys.append(m.group(1))
     return list(dict.fromkeys(k for k in keys if k))

@@ -11,7 +11,6 @@ from targets.catalogue import (
     CatalogueError,
     CatalogueProblem,
     load_catalogue,
-    normalize_name,
     validate_catalogue,
 )
 from targets.issues import CODES
@@ -313,10 +312,6 @@ def test_lookup_misses(cat: Catalogue) -> None:
     assert cat.lookup("研发") is None
     assert cat.lookup("") is None
     assert cat.lookup("（%）") is None
-
-
-def test_normalize_name() -> None:
-    assert normalize_name("Ｒ＆Ｄ 经费\u3000投入强度（％）") == "r&d经费投入强度(%)"
 
 
 def test_suggest(cat: Catalogue) -> None:

@@ -11,11 +11,11 @@ from typing import Any
 import pytest
 import yaml
 
+from targets.names import normalize_name
 from targets.regions import (
     RegionRegistry,
     UnknownRegionError,
     load_regions,
-    normalise,
 )
 
 REGIONS_YAML = Path(__file__).resolve().parents[1] / "data" / "regions.yaml"
@@ -234,12 +234,6 @@ def test_get_is_by_id_only(reg: RegionRegistry) -> None:
         reg.get("合肥")
 
 
-def test_normalise() -> None:
-    assert normalise(" ＳＨ\u3000") == "sh"
-    assert normalise("Jiangsu  Province") == "jiangsuprovince"
-    assert normalise("３１００００") == "310000"
-
-
 def test_names(reg: RegionRegistry) -> None:
     assert reg.name("suzhou_js", "en") == "Suzhou (Jiangsu)"
     assert reg.name("suzhou_ah", "zh") == "宿州"
@@ -253,7 +247,8 @@ def test_every_alias_unique_across_regions() -> None:
     owner: dict[str, str] = {}
     for e in raw()["regions"]:
         names = {
-            normalise(a) for a in [e["id"], e["name"]["zh"], e["name"]["en"], *e.get("aliases", [])]
+            normalize_name(a)
+            for a in [e["id"], e["name"]["zh"], e["name"]["en"], *e.get("aliases", [])]
         }
         for name in names:
             assert name not in owner, f"{name!r}: {owner.get(name)} and {e['id']}"

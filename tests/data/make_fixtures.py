@@ -17,8 +17,9 @@ from typing import Any
 import openpyxl
 import pandas as pd
 
-from targets.catalogue import Catalogue, normalize_name
+from targets.catalogue import Catalogue
 from targets.models import I18n, Indicator, Region
+from targets.names import normalize_name
 
 OUT = Path(__file__).resolve().parent / "ingest"
 

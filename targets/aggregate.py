@@ -16,7 +16,7 @@ Rules (DESIGN.md, "Progress method"):
    evaluated at the indicator's scope regions.
 Where an aggregate cannot be made, `missing_reasons` says why ("no gdp for anhui in 2023").
 
-The engine works on integer codes (`Coded`): one sorted int64 key per observation
+The engine works on integer codes (`targets.coding.Coded`): one sorted int64 key per observation
 (indicator << 40 | region << 16 | year), so that grouping and "latest value up to year Y" are
 array operations even on millions of observations; `targets.progress` reuses the same form.
 """
@@ -24,21 +24,31 @@ array operations even on millions of observations; `targets.progress` reuses the
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
+from targets.coding import (
+    IND_SHIFT,
+    REGION_BITS,
+    YEAR_BITS,
+    YEAR_MASK,
+    Coded,
+    CodedSeries,
+    IntArray,
+    encode,
+    member_of,
+    merge_sorted,
+    region_runs,
+    union_sorted,
+)
 from targets.formula import Formula, evaluate, parse
 from targets.models import OBSERVATION_COLUMNS, Indicator, Milestone
 
-YEAR_BITS = 16
-YEAR_MASK = (1 << YEAR_BITS) - 1
-REGION_BITS = 24
-IND_SHIFT = YEAR_BITS + REGION_BITS
 # the series that a `weight:` names; "area" falls back to the region table when not uploaded
 WEIGHT_SERIES: dict[str, str] = {"population": "population", "gdp": "gdp", "area": "land_area"}
 DERIVED_PREFIX = "derived: "
@@ -69,248 +79,11 @@ class RegionsLike(Protocol):
     def members(self, region_id: str) -> Sequence[Any]: ...
 
 
-IntArray = NDArray[np.int64]
-FloatArray = NDArray[np.float64]
-
-
-# --------------------------------------------------------------------------- coded observations
-
-
-@dataclass
-class Coded:
-    """Observations as sorted integer keys (indicator << 40 | region << 16 | year) and values."""
-
-    indicators: list[str]
-    regions: list[str]
-    key: IntArray
-    value: FloatArray
-    # position of the row in the source frame; -1 for a derived row
-    row: IntArray
-    # index into `notes` for a derived row; -1 for an observed one
-    note: IntArray
-    notes: list[str] = field(default_factory=list)
-
-    @property
-    def ind(self) -> IntArray:
-        return self.key >> IND_SHIFT
-
-    @property
-    def reg(self) -> IntArray:
-        return (self.key >> YEAR_BITS) & ((1 << REGION_BITS) - 1)
-
-    @property
-    def year(self) -> IntArray:
-        return self.key & YEAR_MASK
-
-    @property
-    def derived(self) -> NDArray[np.bool_]:
-        return self.row < 0
-
-    def ind_code(self, indicator: str) -> int:
-        """The code of an indicator id, or -1 when no observation has it."""
-        return self._ind_index.get(indicator, -1)
-
-    def find_region(self, region: str) -> int:
-        """The code of a region id, or -1 when unknown."""
-        return self._reg_index.get(region, -1)
-
-    def reg_code(self, region: str) -> int:
-        """The code of a region id, adding it to the table when new."""
-        code = self._reg_index.get(region)
-        if code is None:
-            code = len(self.regions)
-            self.regions.append(region)
-            self._reg_index[region] = code
-        return code
-
-    def __post_init__(self) -> None:
-        self._ind_index = {name: i for i, name in enumerate(self.indicators)}
-        self._reg_index = {name: i for i, name in enumerate(self.regions)}
-
-    def add_indicator(self, indicator: str) -> int:
-        code = self._ind_index.get(indicator)
-        if code is None:
-            code = len(self.indicators)
-            self.indicators.append(indicator)
-            self._ind_index[indicator] = code
-        return code
-
-
-def _codes(column: pd.Series) -> tuple[IntArray, list[str]]:
-    """Integer codes and names of a text column; fast on the store's sorted output (few runs)."""
-    values = column.to_numpy(dtype=object)
-    n = len(values)
-    if n > 1:
-        starts = np.flatnonzero(np.append(True, values[1:] != values[:-1]))
-        if len(starts) * 4 < n:
-            # code only the first row of each run and repeat: avoids hashing every row
-            run_codes, uniques = pd.factorize(values[starts], sort=False)
-            lengths = np.diff(np.append(starts, n))
-            codes = np.repeat(run_codes.astype(np.int64), lengths)
-            return codes, [str(u) for u in uniques]
-    codes, uniques = pd.factorize(values, sort=False)
-    return codes.astype(np.int64), [str(u) for u in uniques]
-
-
-def _is_sorted(key: IntArray) -> bool:
-    return len(key) < 2 or bool(np.all(key[1:] >= key[:-1]))
-
-
-def _sort_order(ind: IntArray, reg: IntArray, year: IntArray, key: IntArray) -> IntArray | None:
-    """The permutation that sorts `key`, or None when it is sorted already (the store's order)."""
-    if _is_sorted(key):
-        return None
-    n_reg = int(reg.max()) + 1
-    pair = ind * n_reg + reg
-    if int(pair.max()) <= 0xFFFF:
-        # two stable 16-bit passes are radix sorts: about twice as fast as one int64 argsort
-        order = np.argsort(year.astype(np.uint16), kind="stable")
-        return order[np.argsort(pair[order].astype(np.uint16), kind="stable")]
-    return np.argsort(key, kind="stable")
-
-
-def encode(obs: pd.DataFrame, regions: Iterable[str] = ()) -> Coded:
-    """Observations (indicator, region, year, value …) → Coded; rows without a value are dropped.
-
-    Where a key occurs twice the later row wins (the frame is expected to hold values in force).
-    """
-    value = pd.to_numeric(obs["value"], errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
-    year_col = pd.to_numeric(obs["year"], errors="coerce")
-    keep = ~np.isnan(value) & year_col.notna().to_numpy()
-    rows = np.flatnonzero(keep).astype(np.int64)
-    if len(rows) < len(obs):
-        obs = obs.iloc[rows]
-        value = value[rows]
-        year_col = year_col.iloc[rows]
-    year = year_col.to_numpy(dtype=np.int64)
-    if len(year) and (year.min() < 0 or year.max() > YEAR_MASK):
-        raise ValueError(f"years must lie in 0..{YEAR_MASK}")
-    ind, ind_names = _codes(obs["indicator"])
-    reg, reg_names = _codes(obs["region"])
-    named = (ind >= 0) & (reg >= 0)  # factorize codes a missing id as -1
-    if not named.all():
-        ind, reg, year, value, rows = ind[named], reg[named], year[named], value[named], rows[named]
-    known = set(reg_names)
-    reg_names += [r for r in regions if r not in known]
-    if len(reg_names) >= 1 << REGION_BITS:
-        raise ValueError("too many regions")
-    key = (ind << IND_SHIFT) | (reg << YEAR_BITS) | year
-    if not _is_sorted(key):
-        # the store sorts by name: with codes in name order its output needs no sorting at all
-        ind_rank = np.argsort(np.argsort(np.array(ind_names, dtype=object), kind="stable"))
-        reg_rank = np.argsort(np.argsort(np.array(reg_names, dtype=object), kind="stable"))
-        by_name = (ind_rank[ind] << IND_SHIFT) | (reg_rank[reg] << YEAR_BITS) | year
-        if _is_sorted(by_name):
-            ind_names = [ind_names[i] for i in np.argsort(ind_rank)]
-            reg_names = [reg_names[i] for i in np.argsort(reg_rank)]
-            ind, reg, key = ind_rank[ind], reg_rank[reg], by_name
-    order = _sort_order(ind, reg, year, key)
-    if order is not None:
-        key, value, rows = key[order], value[order], rows[order]
-    if len(key) > 1:
-        # a repeated key: keep the last row given (stable sort kept the given order)
-        last = np.append(key[1:] != key[:-1], True)
-        if not last.all():
-            key, value, rows = key[last], value[last], rows[last]
-    return Coded(
-        indicators=ind_names,
-        regions=reg_names,
-        key=key,
-        value=value,
-        row=rows,
-        note=np.full(len(key), -1, dtype=np.int64),
-    )
-
-
-# --------------------------------------------------------------------------- sorted-array tools
-
-
-def _member(a: IntArray, b: IntArray) -> NDArray[np.bool_]:
-    """a ∈ b, elementwise, for b sorted (a binary search: no hashing of millions of keys)."""
-    if len(b) == 0 or len(a) == 0:
-        return np.zeros(len(a), dtype=bool)
-    pos = np.minimum(np.searchsorted(b, a), len(b) - 1)
-    return np.asarray(b[pos] == a)
-
-
-def _in_regions(keys: IntArray, regions: IntArray) -> IntArray:
-    """Positions of the series keys (region << YEAR_BITS | year, sorted) of the given regions
-    (sorted), in key order.
-
-    Each region's keys are one contiguous run: two binary searches per region instead of one
-    membership test per key (an aggregate has tens of members, a series millions of keys).
-    """
-    lo = np.searchsorted(keys, regions << YEAR_BITS)
-    hi = np.searchsorted(keys, (regions + 1) << YEAR_BITS)
-    lengths = hi - lo
-    total = int(lengths.sum())
-    if total == 0:
-        return np.array([], dtype=np.int64)
-    # the runs' positions one after the other: lo[i], lo[i] + 1, …, hi[i] - 1 for each region
-    offsets = np.repeat(lo - np.cumsum(lengths) + lengths, lengths)
-    return (offsets + np.arange(total)).astype(np.int64)
-
-
-def _insert(a: IntArray, b: IntArray) -> tuple[IntArray, NDArray[np.bool_]]:
-    """Merge two sorted disjoint key arrays: (merged keys, mask of the positions that came from b)."""
-    from_b = np.zeros(len(a) + len(b), dtype=bool)
-    from_b[np.searchsorted(a, b) + np.arange(len(b))] = True
-    keys = np.empty(len(a) + len(b), dtype=np.int64)
-    keys[from_b] = b
-    keys[~from_b] = a
-    return keys, from_b
-
-
-def _union(arrays: Sequence[IntArray]) -> IntArray:
-    """Sorted union of sorted unique key arrays (cheap when they are equal, the common case)."""
-    out = arrays[0] if arrays else np.array([], dtype=np.int64)
-    for other in arrays[1:]:
-        if len(other) == len(out) and np.array_equal(other, out):
-            continue
-        out = _insert(out, other[~_member(other, out)])[0]
-    return out
-
-
-@dataclass
-class _Series:
-    """One series' values: keys (region << 16 | year) sorted and unique, and values."""
-
-    keys: IntArray
-    values: FloatArray
-
-    @staticmethod
-    def empty() -> _Series:
-        return _Series(np.array([], dtype=np.int64), np.array([], dtype=np.float64))
-
-    def __len__(self) -> int:
-        return len(self.keys)
-
-    def at(self, keys: IntArray) -> FloatArray:
-        """Values at the given keys, NaN where absent."""
-        if len(self.keys) == 0:
-            return np.full(len(keys), np.nan)
-        pos = np.minimum(np.searchsorted(self.keys, keys), len(self.keys) - 1)
-        return np.where(self.keys[pos] == keys, self.values[pos], np.nan)
-
-    def merge(self, other: _Series) -> _Series:
-        """self ∪ other, keys disjoint."""
-        if len(other) == 0:
-            return self
-        keys, from_other = _insert(self.keys, other.keys)
-        values = np.empty(len(keys), dtype=np.float64)
-        values[from_other] = other.values
-        values[~from_other] = self.values
-        return _Series(keys, values)
-
-    def select(self, mask: NDArray[np.bool_]) -> _Series:
-        return _Series(self.keys[mask], self.values[mask])
-
-
 @dataclass
 class _Made:
     """Values derived for one series, with a note code (into the derivation's notes) per value."""
 
-    series: _Series
+    series: CodedSeries
     notes: IntArray
 
 
@@ -405,7 +178,7 @@ class _Derivation:
         self.agg = _aggregates(regions, coded)
         self.indicators: Mapping[str, Indicator] = catalogue.indicators
         self._bounds = np.searchsorted(coded.ind, np.arange(len(coded.indicators) + 1))
-        self.full: dict[str, _Series] = {}
+        self.full: dict[str, CodedSeries] = {}
         self.made: dict[str, _Made] = {}
         # keys whose value was made by summing or weighting members (a note then says "Σ gdp")
         self.summed: dict[str, IntArray] = {}
@@ -423,14 +196,14 @@ class _Derivation:
 
     # ---- series access
 
-    def observed(self, sid: str) -> _Series:
+    def observed(self, sid: str) -> CodedSeries:
         code = self.coded.ind_code(sid)
         if code < 0:
-            return _Series.empty()
+            return CodedSeries.empty()
         lo, hi = self._bounds[code], self._bounds[code + 1]
-        return _Series(self.coded.key[lo:hi] & ((1 << IND_SHIFT) - 1), self.coded.value[lo:hi])
+        return CodedSeries(self.coded.key[lo:hi] & ((1 << IND_SHIFT) - 1), self.coded.value[lo:hi])
 
-    def series(self, sid: str) -> _Series:
+    def series(self, sid: str) -> CodedSeries:
         """Observed ∪ derived values of a series."""
         if sid in self.full:
             return self.full[sid]
@@ -454,8 +227,10 @@ class _Derivation:
         self.full[sid] = result
         return result
 
-    def _record(self, sid: str, observed: _Series, new: _Series, notes: IntArray) -> _Series:
-        keep = ~_member(new.keys, observed.keys)  # observed values always win
+    def _record(
+        self, sid: str, observed: CodedSeries, new: CodedSeries, notes: IntArray
+    ) -> CodedSeries:
+        keep = ~member_of(new.keys, observed.keys)  # observed values always win
         new, notes = new.select(keep), notes[keep]
         if len(new):
             self.made[sid] = _Made(new, notes)
@@ -479,7 +254,7 @@ class _Derivation:
 
     # ---- sums and weighted means over members
 
-    def _area(self, keys: IntArray) -> _Series:
+    def _area(self, keys: IntArray) -> CodedSeries:
         """Area weights from the region table, at the given keys."""
         area = np.full(len(self.coded.regions), np.nan)
         for rid, region in self.regions.regions.items():
@@ -488,12 +263,12 @@ class _Derivation:
                 area[self.coded.reg_code(rid)] = float(km2)
         values = area[keys >> YEAR_BITS]
         ok = ~np.isnan(values)
-        return _Series(keys[ok], values[ok])
+        return CodedSeries(keys[ok], values[ok])
 
-    def _bottom_up(self, sid: str, observed: _Series, weight: str | None) -> _Series:
+    def _bottom_up(self, sid: str, observed: CodedSeries, weight: str | None) -> CodedSeries:
         """Sum (weight None) or weighted mean over members, level by level from the cities up."""
         current = observed
-        made: list[_Series] = []
+        made: list[CodedSeries] = []
         why_keys: list[IntArray] = []
         why_texts: list[str] = []
         weights = self.series(weight) if weight is not None else None
@@ -501,11 +276,11 @@ class _Derivation:
         for level in self.agg.levels:
             if from_table:
                 weights = self._area(current.keys)
-            level_made: list[_Series] = []
+            level_made: list[CodedSeries] = []
             for agg in level:
                 part, why_k, why_t = self._aggregate(sid, current, agg, weight, weights)
-                level_made.append(part.select(~_member(part.keys, observed.keys)))
-                keep = ~_member(why_k, observed.keys)
+                level_made.append(part.select(~member_of(part.keys, observed.keys)))
+                keep = ~member_of(why_k, observed.keys)
                 why_keys.append(why_k[keep])
                 why_texts += [t for t, k in zip(why_t, keep.tolist(), strict=True) if k]
             for part in level_made:  # the regions of a level differ: their keys never collide
@@ -517,7 +292,7 @@ class _Derivation:
         if not len(keys):
             return observed
         order = np.argsort(keys, kind="stable")
-        new = _Series(keys[order], np.concatenate([m.values for m in made])[order])
+        new = CodedSeries(keys[order], np.concatenate([m.values for m in made])[order])
         self.summed[sid] = new.keys
         return self._record(sid, observed, new, self._notes_for(sid, weight, new.keys))
 
@@ -532,14 +307,19 @@ class _Derivation:
         return codes
 
     def _aggregate(
-        self, sid: str, values: _Series, agg: int, weight: str | None, weights: _Series | None
-    ) -> tuple[_Series, IntArray, list[str]]:
+        self,
+        sid: str,
+        values: CodedSeries,
+        agg: int,
+        weight: str | None,
+        weights: CodedSeries | None,
+    ) -> tuple[CodedSeries, IntArray, list[str]]:
         """One aggregate region over all years: (values where complete, reason keys, reasons)."""
         members = self.agg.members[agg]
-        sel = _in_regions(values.keys, members)
+        sel = region_runs(values.keys, members)
         empty = np.array([], dtype=np.int64)
         if not len(sel):
-            return _Series.empty(), empty, []
+            return CodedSeries.empty(), empty, []
         mk = values.keys[sel]
         mv = values.values[sel]
         if weight is not None:
@@ -558,7 +338,7 @@ class _Derivation:
             den = np.bincount(inv, weights=np.where(ok, w, 0.0), minlength=len(years))
             complete &= den != 0
             num = np.divide(num, den, out=np.full(len(years), np.nan), where=den != 0)
-        made = _Series((agg << YEAR_BITS) | years[complete], num[complete])
+        made = CodedSeries((agg << YEAR_BITS) | years[complete], num[complete])
         incomplete = years[~complete]
         if not len(incomplete):
             return made, empty, []
@@ -593,14 +373,14 @@ class _Derivation:
 
     # ---- formulas
 
-    def _formula(self, ind: Indicator, observed: _Series) -> _Series:
+    def _formula(self, ind: Indicator, observed: CodedSeries) -> CodedSeries:
         assert ind.formula is not None
         formula = parse(ind.formula)
         if formula.regions:
             return self._cross_region(ind, formula, observed)
         comps = sorted(formula.series)
         parts = {sid: self.series(sid) for sid in comps}
-        keys = _union([parts[c].keys for c in comps])
+        keys = union_sorted([parts[c].keys for c in comps])
         # every component on one shared index: pandas then skips aligning millions of keys
         index = pd.Index(keys, dtype=np.int64)
         aligned = {c: pd.Series(parts[c].at(keys), index=index, copy=False) for c in comps}
@@ -608,8 +388,8 @@ class _Derivation:
         if not isinstance(result, pd.Series):
             return observed  # a formula of constants only makes no series
         values = result.to_numpy(dtype=np.float64)
-        ok = np.isfinite(values) & ~_member(keys, observed.keys)
-        new = _Series(keys[ok], values[ok])
+        ok = np.isfinite(values) & ~member_of(keys, observed.keys)
+        new = CodedSeries(keys[ok], values[ok])
         self._formula_reasons(ind.id, formula, parts, observed, keys[~np.isfinite(values)])
         return self._record(ind.id, observed, new, self._formula_notes(formula, new.keys))
 
@@ -620,7 +400,7 @@ class _Derivation:
         for i, sid in enumerate(comps):
             summed = self.summed.get(sid)
             if summed is not None:
-                flags |= _member(keys, summed).astype(np.int64) << i
+                flags |= member_of(keys, summed).astype(np.int64) << i
         n_reg = len(self.coded.regions)
         group = flags * n_reg + np.where(flags > 0, keys >> YEAR_BITS, 0)
         uniq, inv = np.unique(group, return_inverse=True)
@@ -641,22 +421,22 @@ class _Derivation:
         self,
         sid: str,
         formula: Formula,
-        parts: Mapping[str, _Series],
-        observed: _Series,
+        parts: Mapping[str, CodedSeries],
+        observed: CodedSeries,
         failed: IntArray,
     ) -> None:
         """Where the formula has no value but some component has a value or a reason: say why."""
         extra = [
             np.asarray(self.reasons[c].index, dtype=np.int64) for c in parts if c in self.reasons
         ]
-        cand = _union([failed] + [np.unique(e) for e in extra]) if extra else failed
-        cand = cand[~_member(cand, observed.keys)]
+        cand = union_sorted([failed] + [np.unique(e) for e in extra]) if extra else failed
+        cand = cand[~member_of(cand, observed.keys)]
         if not len(cand):
             return
         texts: list[list[str]] = [[] for _ in range(len(cand))]
         all_present = np.ones(len(cand), dtype=bool)
         for comp in sorted(parts):
-            lacking = ~_member(cand, parts[comp].keys)
+            lacking = ~member_of(cand, parts[comp].keys)
             all_present &= ~lacking
             idx = np.flatnonzero(lacking)
             if not len(idx):
@@ -669,9 +449,9 @@ class _Derivation:
             texts[i].append(f"{_pretty(formula.text)} divides by zero")
         self._add_reasons(sid, cand, ["; ".join(t) for t in texts])
 
-    def _cross_region(self, ind: Indicator, formula: Formula, observed: _Series) -> _Series:
+    def _cross_region(self, ind: Indicator, formula: Formula, observed: CodedSeries) -> CodedSeries:
         """A formula comparing regions, evaluated at each of the indicator's scope regions."""
-        made: list[_Series] = []
+        made: list[CodedSeries] = []
         why_keys: list[int] = []
         why_texts: list[str] = []
         for scope in dict.fromkeys(ind.scope):
@@ -693,7 +473,7 @@ class _Derivation:
                 continue
             result = result.replace([np.inf, -np.inf], np.nan).dropna()
             years = np.asarray(result.index, dtype=np.int64)
-            made.append(_Series((code << YEAR_BITS) | years, result.to_numpy(dtype=np.float64)))
+            made.append(CodedSeries((code << YEAR_BITS) | years, result.to_numpy(dtype=np.float64)))
             for y in sorted({int(y) for s in refs.values() for y in s.index} - set(years.tolist())):
                 parts = []
                 for (sid, rid), s in sorted(refs.items()):
@@ -706,7 +486,7 @@ class _Derivation:
                 why_keys.append((code << YEAR_BITS) | y)
                 why_texts.append("; ".join(parts) or f"{_pretty(formula.text)} divides by zero")
         keys = np.array(why_keys, dtype=np.int64)
-        keep = ~_member(keys, observed.keys)
+        keep = ~member_of(keys, observed.keys)
         self._add_reasons(
             ind.id, keys[keep], [t for t, k in zip(why_texts, keep.tolist(), strict=True) if k]
         )
@@ -714,7 +494,7 @@ class _Derivation:
             return observed
         new = made[0]
         for other in made[1:]:
-            new = new.merge(other.select(~_member(other.keys, new.keys)))
+            new = new.merge(other.select(~member_of(other.keys, new.keys)))
         notes = np.full(len(new), self.note(DERIVED_PREFIX + _pretty(formula.text)), dtype=np.int64)
         return self._record(ind.id, observed, new, notes)
 
@@ -748,7 +528,7 @@ class _Derivation:
                 self.notes,
             )
         new_keys = np.concatenate([(codes[sid] << IND_SHIFT) | m.series.keys for sid, m in blocks])
-        key, from_new = _insert(coded.key, new_keys)
+        key, from_new = merge_sorted(coded.key, new_keys)
 
         def fill(old: NDArray[Any], new: NDArray[Any], dtype: Any) -> NDArray[Any]:
             out = np.empty(len(key), dtype=dtype)

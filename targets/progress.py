@@ -58,7 +58,8 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from targets import aggregate
-from targets.aggregate import REGION_BITS, YEAR_BITS, YEAR_MASK, CatalogueLike, RegionsLike
+from targets.aggregate import CatalogueLike, RegionsLike
+from targets.coding import REGION_BITS, YEAR_BITS, YEAR_MASK, Coded, FloatArray, IntArray, encode
 from targets.models import I18n, Indicator, Milestone
 
 # ---------------------------------------------------------------------------- the constants
@@ -199,9 +200,6 @@ def status_counts(gaps: pd.DataFrame) -> dict[str, int]:
 
 # ---------------------------------------------------------------------------- the skeleton
 
-IntArray = NDArray[np.int64]
-FloatArray = NDArray[np.float64]
-
 
 def _numeric_milestones(ind: Indicator, milestone: int | None) -> list[Milestone]:
     return [
@@ -220,7 +218,7 @@ def _region_order(regions: RegionsLike, extra: Collection[str]) -> dict[str, int
 def _skeleton(
     catalogue: CatalogueLike,
     regions: RegionsLike,
-    coded: aggregate.Coded,
+    coded: Coded,
     milestone: int | None,
     indicators: Collection[str] | None,
     region_ids: Collection[str] | None,
@@ -328,7 +326,7 @@ def meets(value: Any, target: Any, comparator: Any) -> np.ndarray:
 class _Keys:
     """Searches in the sorted keys: latest value up to a year, first from a year, exact year."""
 
-    def __init__(self, coded: aggregate.Coded) -> None:
+    def __init__(self, coded: Coded) -> None:
         self.key = coded.key
         self.n = len(coded.key)
 
@@ -368,9 +366,7 @@ def _take(array: NDArray[Any], pos: IntArray, fill: Any) -> NDArray[Any]:
 # ---------------------------------------------------------------------------- the arithmetic
 
 
-def _trend(
-    coded: aggregate.Coded, keys: _Keys, pos_t: IntArray, pair: IntArray, at: IntArray
-) -> FloatArray:
+def _trend(coded: Coded, keys: _Keys, pos_t: IntArray, pair: IntArray, at: IntArray) -> FloatArray:
     """Least-squares trend over the last PROJECTION_WINDOW values up to pos_t, evaluated at `at`."""
     n = len(pos_t)
     if n == 0 or keys.n == 0:
@@ -414,7 +410,7 @@ def _rates(
         return np.where(ok, np.where(linear, straight, compound), np.nan)
 
 
-def _judge(sk: pd.DataFrame, coded: aggregate.Coded) -> pd.DataFrame:
+def _judge(sk: pd.DataFrame, coded: Coded) -> pd.DataFrame:
     """All the measures and the status, as arrays over the skeleton's rows."""
     keys = _Keys(coded)
     n = len(sk)
@@ -571,7 +567,7 @@ def compute_gaps(
     obs = aggregate.observed_rows(obs)
     if year is not None:
         obs = obs[pd.to_numeric(obs["year"], errors="coerce") <= year].reset_index(drop=True)
-    coded = aggregate.encode(obs, regions.regions)
+    coded = encode(obs, regions.regions)
     coded, reasons = aggregate.derive_coded(catalogue, regions, coded)
     sk = _skeleton(catalogue, regions, coded, milestone, indicators, region_ids)
     measures = _judge(sk, coded)

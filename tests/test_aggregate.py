@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 import pandas as pd
 import pytest
 
-from targets.aggregate import derive, derive_with_reasons, encode, missing_reasons
+from targets.aggregate import derive, derive_with_reasons, missing_reasons
 from targets.models import I18n, Indicator, Milestone, Region, Source
 
 SRC = [Source(document="outline", section="s", quote="q")]
@@ -345,24 +345,3 @@ def test_rederiving_a_derived_frame_gives_the_same_rows() -> None:
     once = derive(CATALOGUE, REGIONS, PROVINCES)
     twice = derive(CATALOGUE, REGIONS, once)
     assert len(twice) == len(once)
-
-
-def test_encode_sorts_and_keeps_the_last_of_a_repeated_key() -> None:
-    frame = obs([("b", "r", 2021, 1.0), ("a", "r", 2020, 2.0), ("b", "r", 2021, 3.0)])
-    coded = encode(frame)
-    assert list(coded.key) == sorted(coded.key)
-    assert sorted(coded.value.tolist()) == [2.0, 3.0]
-    assert list(coded.row) in ([1, 2], [2, 1])
-
-
-def test_encode_keeps_names_with_their_values_in_any_row_order() -> None:
-    # sorted by name as the store returns it; region codes by first appearance would not be
-    rows = [("a", "shanghai", 2020, 1.0), ("b", "anhui", 2020, 2.0), ("b", "shanghai", 2020, 3.0)]
-    for frame in (obs(rows), obs(rows[::-1]), obs([rows[1], rows[0], rows[2]])):
-        coded = encode(frame)
-        assert list(coded.key) == sorted(coded.key)
-        got = {
-            (coded.indicators[i], coded.regions[r], int(y), v)
-            for i, r, y, v in zip(coded.ind, coded.reg, coded.year, coded.value, strict=True)
-        }
-        assert got == set(rows)

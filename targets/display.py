@@ -81,3 +81,22 @@ def goal_text(comparator: Any, target: Any, decimals: int, unit: str) -> str:
 def status_text(status: str, lang: str) -> str:
     """Symbol and word together: a status is never shown by colour alone."""
     return f"{progress.status_symbol(status)} {progress.status_label(status, lang)}"
+
+
+# the catalogue's categories are Chinese words (models.CATEGORIES); their English names, the
+# same on screen and in the reports
+CATEGORY_EN: dict[str, str] = {
+    "城乡区域协调": "Urban-rural and regional coordination",
+    "科创产业": "Innovation and industry",
+    "基础设施": "Infrastructure",
+    "生态环境": "Ecology and environment",
+    "公共服务": "Public services",
+    "科技创新共同体": "S&T Innovation Community",
+    "三年行动计划": "Three-year action plan",
+    "组成序列": "Component series",
+}
+
+
+def category_name(category: str, lang: str) -> str:
+    """A catalogue category in `lang` (unknown categories as they are)."""
+    return CATEGORY_EN.get(category, category) if lang == "en" else category

@@ -8,13 +8,10 @@ import pytest
 from openpyxl import load_workbook
 
 from targets.reports import write_report
+from targets.reports.analyses import ASSESSMENT_TABLE_COLUMNS, CONVERGENCE_TABLE_COLUMNS
 from targets.reports.html import to_html
-from targets.reports.model import (
-    ASSESSMENT_TABLE_COLUMNS,
-    CONVERGENCE_TABLE_COLUMNS,
-    TEXT,
-    build_report,
-)
+from targets.reports.model import build_report
+from targets.reports.text import TEXT
 from targets.tracker import Tracker
 from tests.fixtures import build_fixture_db
 

@@ -9,16 +9,8 @@ import pandas as pd
 import pytest
 
 from targets.progress import GAP_COLUMNS, STATUS_IDS
-from targets.reports.model import (
-    TABLE_COLUMNS,
-    build_report,
-    goal_display,
-    method_blocks,
-    number,
-    percent,
-    time_text,
-    with_unit,
-)
+from targets.reports.model import TABLE_COLUMNS, build_report, goal_display
+from targets.reports.text import time_text
 from targets.tracker import Tracker
 from tests.fixtures import SERIES, build_fixture_db
 
@@ -149,27 +141,6 @@ def test_change_goal_is_shown_as_the_change() -> None:
            "goal_change": -10.0, "goal_base_year": 2017.0}  # fmt: skip
     assert goal_display(row, "zh") == "较2017年 −10%"
     assert goal_display({**row, "target": 0.45}, "en") == "−10% on 2017 (≤ 0.450 吨标准煤/万元)"
-
-
-def test_formatting_helpers() -> None:
-    assert number(1234.5, 1) == "1,234.5"
-    assert number(-0.001, 2) == "0.00"
-    assert number(float("nan")) == "—"
-    assert percent(0.123, 1, sign=True) == "+12.3%"
-    assert with_unit("2.69", "%") == "2.69%"
-    assert with_unit("507", "公里/万平方公里") == "507 公里/万平方公里"
-    assert time_text(NOW, "zh") == "2026-03-01 12:30（北京时间）"
-
-
-def test_method_blocks_keep_list_items_whole() -> None:
-    text = "Title.\n\nMeasures.\n- gap: the distance\n  still to go;\n- progress.\nAfter the list."
-    assert method_blocks(text, "en") == [
-        ("p", "Title."),
-        ("p", "Measures."),
-        ("li", "gap: the distance still to go;"),
-        ("li", "progress."),
-        ("p", "After the list."),
-    ]
 
 
 def test_same_report_on_sqlite_and_postgresql(db_url: str) -> None:

@@ -18,9 +18,9 @@ from openpyxl import load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 from targets.cli import main
-from targets.progress import GAP_COLUMNS
+from targets.progress import GAP_COLUMNS, STATUS_COLOURS
 from targets.reports import write_report
-from targets.reports.model import STATUS_COLOURS, TEXT
+from targets.reports.text import TEXT
 from targets.reports.xlsx import GAP_SHEET_KEYS, display_width
 from targets.tracker import Tracker
 from tests.conftest import ROOT

@@ -11,25 +11,24 @@ from collections.abc import Callable, Iterable, Sequence
 from html import escape
 from typing import Any
 
-from targets.display import DASH, is_missing, number, percent, status_text
-from targets.reports.model import (
+from targets.display import DASH, category_name, is_missing, number, percent, status_text
+from targets.progress import STATUS_COLOURS
+from targets.reports.analyses import (
     ASSESSMENT_TABLE_COLUMNS,
-    CHART_REGIONS,
     CONTRIBUTION_TABLE_COLUMNS,
     CONVERGENCE_TABLE_COLUMNS,
     METHODS_TABLE_COLUMNS,
-    STATUS_COLOURS,
+)
+from targets.reports.model import (
+    CHART_REGIONS,
     TABLE_COLUMNS,
     IndicatorDetail,
     Report,
-    category_name,
     goal_display,
-    local_time,
-    method_blocks,
-    time_text,
 )
 from targets.reports.steps import Progress, ProgressCallback, as_progress
 from targets.reports.svg import goal_label, line_chart, lines_of
+from targets.reports.text import local_time, method_blocks, time_text
 
 FONT_STACK = '"Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei", sans-serif'
 

@@ -24,23 +24,24 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from targets.display import COMPARATOR_SIGNS, is_missing, status_text
+from targets.display import COMPARATOR_SIGNS, category_name, is_missing, status_text
 from targets.formula_injection import neutralise
-from targets.reports.model import (
+from targets.progress import STATUS_COLOURS
+from targets.reports.analyses import (
     ASSESSMENT_TABLE_COLUMNS,
-    CHART_REGIONS,
     CONTRIBUTION_TABLE_COLUMNS,
     CONVERGENCE_TABLE_COLUMNS,
     METHODS_TABLE_COLUMNS,
-    STATUS_COLOURS,
-    IndicatorDetail,
-    Report,
-    category_name,
-    excel_number_format,
-    local_time,
-    method_blocks,
 )
+from targets.reports.model import CHART_REGIONS, IndicatorDetail, Report
 from targets.reports.steps import Progress, ProgressCallback, as_progress
+from targets.reports.text import local_time, method_blocks
+
+
+def excel_number_format(decimals: int) -> str:
+    """The Excel number format for `decimals` digits with a thousands separator."""
+    return "#,##0" + ("." + "0" * decimals if decimals > 0 else "")
+
 
 MAX_WIDTH = 60  # wider text wraps instead of stretching the column
 MIN_WIDTH = 6

@@ -1,0 +1,178 @@
+"""The four analysis tables of a report, worded: assessment, convergence, contributions, methods.
+
+Each takes the Tracker's cached analysis (Tracker.assessment, .convergence,
+.regional_contributions, .methods), keeps the report's scope and words it as display strings,
+in columns named by the keys of targets.reports.text.TEXT.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from targets import progress
+from targets.display import DASH, goal_text, is_missing, number, with_unit, year_text
+
+if TYPE_CHECKING:
+    from targets.tracker import Tracker
+
+ASSESSMENT_TABLE_COLUMNS: tuple[str, ...] = (
+    "indicator", "region", "goal", "value", "verdict", "margin", "source",
+)  # fmt: skip
+CONVERGENCE_TABLE_COLUMNS: tuple[str, ...] = ("indicator", "years", "cv", "maxmin", "trend")
+METHODS_TABLE_COLUMNS: tuple[str, ...] = (
+    "indicator",
+    "region",
+    "m_ratio",
+    "m_projection",
+    "m_germany",
+    "m_agree",
+)
+CONTRIBUTION_TABLE_COLUMNS: tuple[str, ...] = (
+    "indicator",
+    "contrib_year",
+    "region",
+    "value",
+    "share",
+)
+VERDICT_SYMBOLS = {"met": "✓", "missed": "✗", "pending": "…"}
+
+
+def methods_table(
+    tracker: Tracker,
+    milestone: int,
+    regions: Collection[str] | None,
+    indicators: Collection[str] | None,
+    lang: str,
+) -> pd.DataFrame:
+    """Tracker.methods for the report's scope (goals with data), disagreements said in words."""
+    from targets.status_methods import label
+
+    frame = tracker.methods(milestone)
+    frame = frame[frame["status_ratio"] != "no_data"]
+    if regions:
+        frame = frame[frame["region"].isin(list(regions))]
+    if indicators:
+        frame = frame[frame["indicator"].isin(list(indicators))]
+    words = {True: ("✓ 一致", "✓ agree"), False: ("⚠ 不一致", "⚠ disagree")}
+    out = []
+    for r in frame.to_dict("records"):
+        agree = r["agree"]
+        known = agree is not pd.NA and agree is not None
+        said = words[bool(agree)] if known else ("— 无法判断", "— cannot judge")
+        ind = tracker.catalogue.indicators.get(r["indicator"])
+        status = str(r["status_ratio"])
+        out.append(
+            {
+                "indicator": ind.name.get(lang) if ind is not None else r["indicator"],
+                "region": tracker.regions.name(r["region"], lang),
+                "m_ratio": f"{progress.status_symbol(status)} {progress.status_label(status, lang)}",
+                "m_projection": label(str(r["status_projection"]), lang),
+                "m_germany": label(str(r["status_germany"]), lang),
+                "m_agree": said[1 if lang == "en" else 0],
+            }
+        )
+    return pd.DataFrame(out, columns=list(METHODS_TABLE_COLUMNS), dtype="str")
+
+
+def contribution_table(
+    tracker: Tracker, indicators: Collection[str] | None, lang: str
+) -> pd.DataFrame:
+    """Tracker.regional_contributions for the report's indicators, worded."""
+    out = []
+    for ind_id, year, frame in tracker.regional_contributions():
+        if indicators and ind_id not in indicators:
+            continue
+        ind = tracker.catalogue.indicators[ind_id]
+        ratio = frame.attrs.get("method") != "additive"
+        col = "share_of_gap" if ratio else "share_of_total"
+        what = (
+            ("占全域差距" if ratio else "占总量")
+            if lang == "zh"
+            else ("of the gap" if ratio else "of the total")
+        )
+        for r in frame[frame["region"] != "yrd"].to_dict("records"):
+            out.append(
+                {
+                    "indicator": ind.name.get(lang),
+                    "contrib_year": year_text(year),
+                    "region": tracker.regions.name(r["region"], lang),
+                    "value": with_unit(number(r["value"], int(ind.decimals)), ind.unit.get(lang)),
+                    "share": f"{number(100 * r[col], 1)}% {what}",
+                }
+            )
+    return pd.DataFrame(out, columns=list(CONTRIBUTION_TABLE_COLUMNS), dtype="str")
+
+
+def assessment_table(
+    tracker: Tracker,
+    milestone: int,
+    regions: Collection[str] | None,
+    indicators: Collection[str] | None,
+    lang: str,
+) -> pd.DataFrame:
+    """Tracker.assessment in the report's scope, worded (verdict with symbol and word)."""
+    from targets.assessment import verdict_label
+
+    frame = tracker.assessment(milestone, lang)
+    if regions:
+        frame = frame[frame["region"].isin(list(regions))]
+    if indicators:
+        frame = frame[frame["indicator"].isin(list(indicators))]
+    out = []
+    for r in frame.to_dict("records"):
+        ind = tracker.catalogue.indicators.get(r["indicator"])
+        unit = ind.unit.get(lang) if ind is not None else ""
+        dec = int(ind.decimals) if ind is not None else 2
+        if r["verdict"] == "pending" and not is_missing(r["latest_value"]):
+            value = (
+                f"{with_unit(number(r['latest_value'], dec), unit)} ({year_text(r['latest_year'])})"
+            )
+        else:
+            value = with_unit(number(r["value"], dec), unit)
+        margin = number(r["margin"], dec, sign=True)
+        if not is_missing(r["margin_pct"]):
+            margin += f" ({number(r['margin_pct'], 1, sign=True)}%)"
+        out.append(
+            {
+                "indicator": ind.name.get(lang) if ind is not None else r["indicator"],
+                "region": tracker.regions.name(r["region"], lang),
+                "goal": goal_text(r["comparator"], r["target"], dec, unit),
+                "value": value,
+                "verdict": f"{VERDICT_SYMBOLS[r['verdict']]} {verdict_label(r['verdict'], lang)}",
+                "margin": margin,
+                "source": "" if is_missing(r["source"]) else str(r["source"]),
+            }
+        )
+    return pd.DataFrame(out, columns=list(ASSESSMENT_TABLE_COLUMNS), dtype="str")
+
+
+def convergence_table(
+    tracker: Tracker, indicators: Collection[str] | None, lang: str
+) -> pd.DataFrame:
+    """Tracker.convergence (provinces) for the report's indicators, worded."""
+    from targets.convergence import verdict_label
+
+    frame = tracker.convergence("province")
+    if indicators:
+        frame = frame[frame["indicator"].isin(list(indicators))]
+    out = []
+    for r in frame.to_dict("records"):
+        ind = tracker.catalogue.indicators.get(r["indicator"])
+        years = (
+            DASH
+            if is_missing(r["first_year"])
+            else f"{year_text(r['first_year'])}–{year_text(r['last_year'])}"
+        )
+        out.append(
+            {
+                "indicator": ind.name.get(lang) if ind is not None else r["indicator"],
+                "years": years,
+                "cv": f"{number(r['cv_first'], 3)} → {number(r['cv_last'], 3)}",
+                "maxmin": f"{number(r['maxmin_first'], 2)} → {number(r['maxmin_last'], 2)}",
+                "trend": verdict_label(str(r["verdict"]), lang),
+            }
+        )
+    return pd.DataFrame(out, columns=list(CONVERGENCE_TABLE_COLUMNS), dtype="str")

@@ -187,24 +187,6 @@ TEXT: dict[str, tuple[str, str]] = {
 }
 
 
-# the catalogue's categories are Chinese words (models.CATEGORIES); their English names
-CATEGORY_EN: dict[str, str] = {
-    "城乡区域协调": "Urban-rural and regional coordination",
-    "科创产业": "Innovation and industry",
-    "基础设施": "Infrastructure",
-    "生态环境": "Environment",
-    "公共服务": "Public services",
-    "科技创新共同体": "S&T Innovation Community",
-    "三年行动计划": "Three-year action plan",
-    "组成序列": "Component series",
-}
-
-
-def category_name(category: str, lang: str) -> str:
-    """A catalogue category in `lang` (unknown categories as they are)."""
-    return CATEGORY_EN.get(category, category) if lang == "en" else category
-
-
 def norm_lang(lang: Any) -> str:
     """The language of a URL parameter: 'en' or the default 'zh' (anything else is ignored)."""
     return "en" if str(lang or "").lower().startswith("en") else DEFAULT_LANG

@@ -16,7 +16,7 @@ from dash import Input, Output, State, dcc, html
 
 from dashboard import figures, ids
 from dashboard import format as fmt
-from dashboard.i18n import category_name, norm_lang, t
+from dashboard.i18n import norm_lang, t
 from dashboard.pages import (
     add_page,
     href,
@@ -26,6 +26,7 @@ from dashboard.pages import (
     tracker,
     url_sync,
 )
+from targets.display import category_name
 
 INDICATOR_ID_STORE = "indicator-id"
 GRAPH_CONFIG: Any = {"displaylogo": False, "responsive": True}

@@ -17,7 +17,7 @@ from dash import Input, Output, State, dcc, html
 
 from dashboard import format as fmt
 from dashboard import ids
-from dashboard.i18n import category_name, norm_lang, t
+from dashboard.i18n import norm_lang, t
 from dashboard.pages import (
     add_page,
     attrs,
@@ -31,6 +31,7 @@ from dashboard.pages import (
     tracker,
     url_sync,
 )
+from targets.display import category_name
 
 BASE_COLUMNS = ("yrd", "central_zone")
 TRUE = ("1", "true", "yes", "on")

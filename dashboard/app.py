@@ -175,11 +175,7 @@ def nav_links(pathname: str | None, lang: str) -> list[dash.development.base_com
         )
         children: list[str | html.Span] = [label]
         if active:
-            children.append(
-                html.Span(
-                    " (当前页)" if lang == "zh" else " (current page)", className="visually-hidden"
-                )
-            )
+            children.append(html.Span(t("current_page", lang), className="visually-hidden"))
         links.append(
             dbc.NavLink(
                 children, href=href(page["relative_path"], lang), active=active, className="px-2"

@@ -654,7 +654,7 @@ def cv_figure(spread: pd.DataFrame, *, title: str, lang: str) -> go.Figure:
     if rows.empty:
         return empty_figure(t("no_data", lang), height=220)
     years = pd.to_numeric(rows["year"]).astype(int).tolist()
-    low, high = ("lowest", "highest") if lang == "en" else ("最低", "最高")
+    low, high = t("lowest", lang), t("highest", lang)
     hover = [
         f"{y}: cv {float(cv):.3f}<br>{low}: {html.escape(str(lo))}<br>{high}: {html.escape(str(hi))}"
         for y, cv, lo, hi in zip(

@@ -1,7 +1,9 @@
-"""Interface text in Chinese and English; Chinese is the default language.
+"""Interface text in Chinese and English, one catalogue for every page; Chinese is the default.
 
-Text from the data (indicator names, units, goal wording) comes from the catalogue's I18n fields;
-this module holds only the words of the interface itself.
+Every word of the interface is a key of `TEXT` (key -> (zh, en)) looked up with `t(key, lang)`;
+a page's own words carry its name as prefix (`upload_refused`), words shared by pages do not.
+Text from the data (indicator names, units, goal wording) comes from the catalogue's I18n fields,
+and numbers, goals and statuses are worded by targets.display, as in the reports.
 """
 
 from __future__ import annotations
@@ -184,6 +186,249 @@ TEXT: dict[str, tuple[str, str]] = {
     # 404
     "not_found_text": ("找不到这个页面。", "There is no page at this address."),
     "back_home": ("返回总览", "Back to the overview"),
+    # the assessment page
+    "assessment_page": ("终期评估", "Assessment"),
+    "assessment_heading": ("目标年终期评估", "Final assessment of a goal year"),
+    "assessment_final": ("{year}年目标实现情况", "Goals for {year}: met, missed or pending"),
+    "assessment_final_note": (
+        "按目标年当年的数值判断；该年数值尚未公布的目标为“待定”，并给出已知最新值。",
+        "Judged on the value for the goal year itself; where it is not published yet the goal is pending and the latest value known is given.",
+    ),
+    "assessment_verdict": ("结论", "Verdict"),
+    "assessment_margin": ("差额", "Margin"),
+    "assessment_source": ("来源", "Source"),
+    "assessment_convergence": ("区域差距是否缩小", "Are regional differences narrowing?"),
+    "assessment_conv_note": (
+        "各省（市）间变异系数（cv）与最大/最小值之比的趋势。",
+        "Trend of the coefficient of variation (cv) and the max/min ratio across provinces.",
+    ),
+    "assessment_years": ("年份", "Years"),
+    "assessment_cv": ("变异系数", "cv"),
+    "assessment_maxmin": ("最大/最小", "max/min"),
+    "assessment_trend": ("趋势", "Trend"),
+    "assessment_cv_of": ("{name}：变异系数", "{name}: coefficient of variation"),
+    "assessment_methods": ("三种方法对比", "Three methods side by side"),
+    "assessment_methods_note": (
+        "比值法（本工具的状态）、预测法（联合国亚太经社会）、德国指标报告“天气符号”法；方法结论不一致的行标注“不一致”。",
+        "Ratio method (the tracker's status), projection (UN ESCAP), Germany's weather symbols; rows where the methods disagree are marked “disagree”.",
+    ),
+    "assessment_ratio": ("比值法", "Ratio"),
+    "assessment_projection": ("预测法", "Projection"),
+    "assessment_germany": ("天气符号", "Weather"),
+    "assessment_agree": ("是否一致", "Agree?"),
+    "assessment_agree_yes": ("✓ 一致", "✓ agree"),
+    "assessment_agree_no": ("⚠ 不一致", "⚠ disagree"),
+    "assessment_agree_na": ("— 无法判断", "— cannot judge"),
+    "assessment_none": ("没有数据", "No data"),
+    "assessment_contribution": ("区域差距从何而来", "Where the regional gap comes from"),
+    "assessment_contrib_note": (
+        "按全域目标衡量的指标：比率指标为各省（市）达到目标本身所缺的分子占全域差距的份额（负值表示超过目标、抵消了其他地区的差距）；只有全域目标的总量指标为各省占总量的份额。取各组成序列齐全的最近年份。",
+        "Goals measured on the whole region: for a ratio, the share of the regional gap that each province's own shortfall makes (negative: beyond the goal, offsetting the others); for a count with a regional goal only, each province's share of the total. The latest year with every component is used.",
+    ),
+    "assessment_share_gap": ("占全域差距", "Share of the gap"),
+    "assessment_share_total": ("占总量", "Share of the total"),
+    # the history page
+    "history_page": ("导入历史", "History"),
+    "history_heading": ("导入历史", "Import history"),
+    "history_intro": (
+        "每次上传的每个文件是一个导入批次。撤销后，该批次的数值不再生效，此前的数值恢复；记录保留。",
+        "Each uploaded file is one import. Reverting an import withdraws its values and brings back those in force before it; its records stay.",
+    ),
+    "history_login_to_revert": (
+        "以编辑身份登录后可撤销导入。",
+        "Log in as an editor to revert imports.",
+    ),
+    "history_id": ("批次", "Import"),
+    "history_time": ("时间（UTC）", "Time (UTC)"),
+    "history_note": ("说明", "Note"),
+    "history_action": ("操作", "Action"),
+    "history_detail": ("详情", "Detail"),
+    "history_active": ("生效", "active"),
+    "history_reverted": ("已撤销", "reverted"),
+    "history_revert": ("撤销", "Revert"),
+    "history_revert_label": ("撤销导入批次 #{id}（{file}）", "Revert import #{id} ({file})"),
+    "history_confirm": (
+        "撤销导入批次 #{id}（{file}，{rows} 行）？其数值将不再生效，此前的数值恢复。",
+        "Revert import #{id} ({file}, {rows} rows)? Its values are withdrawn and those in force before it come back.",
+    ),
+    "history_reverted_ok": ("已撤销导入批次 #{id}。", "Import #{id} reverted."),
+    "history_revert_failed": ("无法撤销：{why}", "Could not revert: {why}"),
+    "history_need_editor": ("撤销需要编辑账号。", "Reverting needs an editor account."),
+    "history_no_imports": ("还没有导入。", "No import yet."),
+    "history_audit_heading": ("审计日志", "Audit log"),
+    "history_audit_intro": (
+        "所有写入操作和登录记录（最近 {n} 条），含操作人和时间。",
+        "Every write and login (the latest {n}), with who and when.",
+    ),
+    "history_audit_editors_only": (
+        "审计日志仅对编辑和管理员显示。",
+        "The audit log is shown to editors and administrators only.",
+    ),
+    # levels of the region registry, and the audited actions (history page)
+    "level_region": ("全域", "Whole region"),
+    "level_zone": ("区域", "Zone"),
+    "level_province": ("省级", "Province"),
+    "level_city": ("城市", "City"),
+    "level_county": ("县区", "County"),
+    "action_import": ("导入", "import"),
+    "action_revert": ("撤销", "revert"),
+    "action_login": ("登录", "login"),
+    "action_login_failed": ("登录失败", "failed login"),
+    "action_login_throttled": ("登录受限", "login throttled"),
+    "action_logout": ("退出", "logout"),
+    "action_user_add": ("新增账号", "account added"),
+    "action_user_role": ("修改角色", "role changed"),
+    "action_user_password": ("修改密码", "password changed"),
+    "action_user_delete": ("删除账号", "account deleted"),
+    "history_warning_count": ("{n} 条提示", "{n} warning(s)"),
+    "current_page": (" (当前页)", " (current page)"),
+    "lowest": ("最低", "lowest"),
+    "highest": ("最高", "highest"),
+    # the login page
+    "role_viewer": ("查看者", "viewer"),
+    "role_editor": ("编辑", "editor"),
+    "role_admin": ("管理员", "admin"),
+    "login_logout": ("退出登录", "Log out"),
+    "login_username": ("用户名", "User name"),
+    "login_password": ("密码", "Password"),
+    "login_intro": (
+        "上传数据和撤销导入需要编辑账号。账号由管理员用 “targets user add” 创建。",
+        "Uploading and reverting imports need an editor account. An administrator creates accounts with “targets user add”.",
+    ),
+    "login_error_invalid": ("用户名或密码错误。", "Wrong user name or password."),
+    "login_error_throttled": (
+        "登录尝试过于频繁，请一分钟后再试。",
+        "Too many login attempts: wait a minute and try again.",
+    ),
+    "login_error_expired": (
+        "表单已过期，请重新输入后提交。",
+        "The form had expired: please enter your details again.",
+    ),
+    "login_logged_in_as": ("当前登录：{name}（{role}）", "Logged in as {name} ({role})"),
+    "login_not_logged_in": ("您尚未登录。", "You are not logged in."),
+    "login_logout_intro": (
+        "退出后，编辑页面需要重新登录。",
+        "After logging out, editing needs a new login.",
+    ),
+    "login_private_view": (
+        "本站的数据仅对登录用户开放。",
+        "The data on this site is shown to logged-in users only.",
+    ),
+    # the reports page
+    "reports_page": ("报告", "Reports"),
+    "reports_heading": ("下载差距报告", "Download the gap report"),
+    "reports_intro": (
+        "报告与总览页和命令行 “targets report” 的数字完全相同。不选地区或指标即包含全部。",
+        "The report has the same numbers as the overview and “targets report”. Leave regions or indicators unchosen to include them all.",
+    ),
+    "reports_regions": ("地区（可多选）", "Regions (any number)"),
+    "reports_indicators": ("指标（可多选）", "Indicators (any number)"),
+    "reports_choose": ("展开选择", "Choose"),
+    "reports_none_is_all": ("不选即全部。", "None chosen means all."),
+    "reports_lang": ("报告语言", "Language of the report"),
+    "reports_format": ("下载格式", "Download as"),
+    "reports_pdf_slow": (
+        "PDF 需要几秒钟生成，生成时可以取消。",
+        "A PDF takes a few seconds to make; you can cancel it meanwhile.",
+    ),
+    "reports_progress": ("生成进度", "Progress"),
+    "reports_working": ("生成中：{stage}… {pct}%", "Working: {stage}… {pct}%"),
+    "reports_finished": ("已生成，正在下载… 100%", "Done, downloading… 100%"),
+    "reports_live": ("生成中：{stage}", "Working: {stage}"),
+    "reports_live_sheets": ("生成中：写入工作表", "Working: writing the sheets"),
+    "reports_live_sections": ("生成中：编排章节", "Working: composing the sections"),
+    "reports_live_finished": ("已生成，正在下载", "Done, downloading"),
+    "reports_cancel": ("取消生成", "Cancel"),
+    "reports_cancelled": ("已取消，没有生成文件。", "Cancelled: no file was made."),
+    "reports_ready": ("已生成 {file}（{size} 字节）。", "{file} is ready ({size} bytes)."),
+    "reports_failed": ("无法生成报告：{why}", "The report could not be made: {why}"),
+    "reports_job_failed": (
+        "后台任务无法运行，请稍后再试。",
+        "the background job could not be run; please try again later.",
+    ),
+    # the upload page
+    "upload_page": ("上传", "Upload"),
+    "upload_heading": ("上传统计数据", "Upload statistics"),
+    "upload_intro": (
+        "支持 .xlsx、.xls、.ods 和 .csv（UTF-8 或 GBK）。先检查（不写入），看过报告后再确认导入；每个文件成为一个导入批次，可在“导入历史”中撤销。",
+        "Accepted: .xlsx, .xls, .ods and .csv (UTF-8 or GBK). Check first (nothing is written), read the report, then confirm; each file becomes one import, which History can revert.",
+    ),
+    "upload_need_editor": (
+        "上传数据需要编辑账号。请以编辑身份登录。",
+        "Uploading needs an editor account: log in as an editor.",
+    ),
+    "upload_files": ("文件", "Files"),
+    "upload_drop": ("把文件拖到这里，或", "Drag and drop files here, or"),
+    "upload_browse": ("选择文件", "choose files"),
+    "upload_limit": (
+        "每次最多 {mb} MB（所有文件合计）。",
+        "Up to {mb} MB per upload (all files together).",
+    ),
+    "upload_none_selected": ("尚未选择文件。", "No file chosen yet."),
+    "upload_selected": ("已选择：", "Chosen:"),
+    "upload_year": ("年份（可选）", "Year (optional)"),
+    "upload_year_help": (
+        "表格中没有年份时使用，例如只含一年数据的表。",
+        "Used where the sheet gives no year, e.g. a table of a single year.",
+    ),
+    "upload_note": ("说明（可选）", "Note (optional)"),
+    "upload_note_help": (
+        "记录在导入历史中，例如数据来源。",
+        "Kept in the import history, e.g. where the figures come from.",
+    ),
+    "upload_check": ("检查（试运行）", "Check (dry run)"),
+    "upload_confirm": ("确认导入", "Confirm import"),
+    "upload_report": ("检查报告", "Check report"),
+    "upload_result": ("导入结果", "Import result"),
+    "upload_no_files": ("请先选择文件。", "Choose files first."),
+    "upload_too_large": (
+        "文件合计 {size} 字节，超过上限 {limit} 字节。",
+        "The files add up to {size} bytes, more than the limit of {limit}.",
+    ),
+    "upload_bad_contents": ("文件内容无法读取。", "The file contents could not be read."),
+    "upload_changed": (
+        "检查之后文件或年份有变化，请重新检查。",
+        "The files or the year changed after the check: check again.",
+    ),
+    "upload_accepted": ("可以导入：{rows} 行", "Ready to import: {rows} rows"),
+    "upload_refused": (
+        "拒绝：{n} 个错误，整个文件不会写入",
+        "Refused: {n} errors; nothing of this file is written",
+    ),
+    "upload_duplicate": (
+        "与导入批次 #{id} 完全相同，不会重复写入",
+        "Identical to import #{id}; nothing will be stored",
+    ),
+    "upload_counts": (
+        "新增 {new} · 不变 {unchanged} · 修订 {revised}",
+        "new {new} · unchanged {unchanged} · revised {revised}",
+    ),
+    "upload_errors": ("错误", "Errors"),
+    "upload_warnings": ("提示", "Warnings"),
+    "upload_sheet": ("工作表", "Sheet"),
+    "upload_cell": ("单元格", "Cell"),
+    "upload_code": ("代码", "Code"),
+    "upload_message": ("说明", "Message"),
+    "upload_suggestion": ("建议", "Suggestion"),
+    "upload_preview": (
+        "表格预览（{sheet}）：标有 ⚠ 的单元格有错误",
+        "Preview of {sheet}: cells marked ⚠ have errors",
+    ),
+    "upload_preview_rows": (
+        "显示前 {n} 行及所有出错的行。",
+        "Showing the first {n} rows and every row with an error.",
+    ),
+    "upload_diff": ("导入后的变化", "What the import changes"),
+    "upload_old": ("原值", "Old"),
+    "upload_new": ("新值", "New"),
+    "upload_change": ("变化", "Change"),
+    "upload_change_new": ("新增", "new"),
+    "upload_change_unchanged": ("不变", "unchanged"),
+    "upload_change_revised": ("修订", "revised"),
+    "upload_imported": ("已导入为批次 #{id}：{rows} 行", "Imported as #{id}: {rows} rows"),
+    "upload_not_imported": ("未导入", "Not imported"),
+    "upload_see_history": ("查看导入历史", "See the import history"),
+    "upload_nothing_to_import": ("没有可以导入的文件。", "No file can be imported."),
 }
 
 

@@ -33,6 +33,7 @@ import flask
 from dash import dcc, html
 from werkzeug.wrappers import Response
 
+from dashboard.i18n import t
 from targets import config, users
 from targets.passwords import hash_password, verify_password
 
@@ -425,7 +426,7 @@ def logout_form(
             dcc.Input(type="hidden", name=CSRF_FIELD, value=csrf_token()),
             dcc.Input(type="hidden", name="lang", value=lang),
             html.Button(
-                label or ("Log out" if lang == "en" else "退出登录"),
+                label or t("login_logout", lang),
                 id=f"{form_id}-submit",
                 type="submit",
                 className=button_class,

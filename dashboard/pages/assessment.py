@@ -16,7 +16,7 @@ from dash import Input, Output, State, dcc, html
 
 from dashboard import figures, ids
 from dashboard import format as fmt
-from dashboard.i18n import norm_lang, t
+from dashboard.i18n import TEXT, norm_lang, t
 from dashboard.pages import (
     add_page,
     attrs,
@@ -43,71 +43,12 @@ GRAPH_CONFIG: Any = {"displayModeBar": False, "responsive": True, "scrollZoom": 
 # a verdict is never shown by colour alone: symbol and word
 VERDICT_SYMBOLS = {"met": "✓", "missed": "✗", "pending": "…"}
 
-TEXT: dict[str, tuple[str, str]] = {
-    "page": ("终期评估", "Assessment"),
-    "heading": ("目标年终期评估", "Final assessment of a goal year"),
-    "final": ("{year}年目标实现情况", "Goals for {year}: met, missed or pending"),
-    "final_note": (
-        "按目标年当年的数值判断；该年数值尚未公布的目标为“待定”，并给出已知最新值。",
-        "Judged on the value for the goal year itself; where it is not published yet the goal "
-        "is pending and the latest value known is given.",
-    ),
-    "goal": ("目标", "Goal"),
-    "value": ("数值", "Value"),
-    "verdict": ("结论", "Verdict"),
-    "margin": ("差额", "Margin"),
-    "source": ("来源", "Source"),
-    "convergence": ("区域差距是否缩小", "Are regional differences narrowing?"),
-    "conv_note": (
-        "各省（市）间变异系数（cv）与最大/最小值之比的趋势。",
-        "Trend of the coefficient of variation (cv) and the max/min ratio across provinces.",
-    ),
-    "years": ("年份", "Years"),
-    "cv": ("变异系数", "cv"),
-    "maxmin": ("最大/最小", "max/min"),
-    "trend": ("趋势", "Trend"),
-    "cv_of": ("{name}：变异系数", "{name}: coefficient of variation"),
-    "methods": ("三种方法对比", "Three methods side by side"),
-    "methods_note": (
-        "比值法（本工具的状态）、预测法（联合国亚太经社会）、德国指标报告“天气符号”法；"
-        "方法结论不一致的行标注“不一致”。",
-        "Ratio method (the tracker's status), projection (UN ESCAP), Germany's weather symbols; "
-        "rows where the methods disagree are marked “disagree”.",
-    ),
-    "ratio": ("比值法", "Ratio"),
-    "projection": ("预测法", "Projection"),
-    "germany": ("天气符号", "Weather"),
-    "agree": ("是否一致", "Agree?"),
-    "agree_yes": ("✓ 一致", "✓ agree"),
-    "agree_no": ("⚠ 不一致", "⚠ disagree"),
-    "agree_na": ("— 无法判断", "— cannot judge"),
-    "none": ("没有数据", "No data"),
-    "contribution": ("区域差距从何而来", "Where the regional gap comes from"),
-    "contrib_note": (
-        "按全域目标衡量的指标：比率指标为各省（市）达到目标本身所缺的分子占全域差距的份额"
-        "（负值表示超过目标、抵消了其他地区的差距）；只有全域目标的总量指标为各省占总量的份额。"
-        "取各组成序列齐全的最近年份。",
-        "Goals measured on the whole region: for a ratio, the share of the regional gap that each "
-        "province's own shortfall makes (negative: beyond the goal, offsetting the others); for a "
-        "count with a regional goal only, each province's share of the total. The latest year "
-        "with every component is used.",
-    ),
-    "region": ("地区", "Region"),
-    "share_gap": ("占全域差距", "Share of the gap"),
-    "share_total": ("占总量", "Share of the total"),
-}
-
-
-def tx(key: str, lang: str, **values: Any) -> str:
-    zh, en = TEXT[key]
-    return (en if lang == "en" else zh).format(**values)
-
 
 def register(app: dash.Dash) -> None:
     add_page(
         __name__,
         path="/assessment",
-        label=TEXT["page"],
+        label=TEXT["assessment_page"],
         order=35,
         layout=layout,
     )
@@ -154,7 +95,7 @@ def final_table(tr: Any, year: int, lang: str) -> list[Any]:
     """The final-evaluation table of `year` (Tracker.assessment)."""
     frame = tr.assessment(year, lang)
     if frame.empty:
-        return [html.P(tx("none", lang))]
+        return [html.P(t("assessment_none", lang))]
     rows = []
     for r in frame.to_dict("records"):
         ind = tr.catalogue.indicators.get(r["indicator"])
@@ -184,9 +125,10 @@ def final_table(tr: Any, year: int, lang: str) -> list[Any]:
             )
         )
     head = [t("indicator", lang), t("region", lang)] + [
-        tx(k, lang) for k in ("goal", "value", "verdict", "margin", "source")
+        t(k, lang)
+        for k in ("goal", "value", "assessment_verdict", "assessment_margin", "assessment_source")
     ]
-    return [_table(tx("final", lang, year=year), head, rows, FINAL)]
+    return [_table(t("assessment_final", lang, year=year), head, rows, FINAL)]
 
 
 def convergence_table(tr: Any, lang: str) -> html.Table:
@@ -215,8 +157,11 @@ def convergence_table(tr: Any, lang: str) -> html.Table:
                 ]
             )
         )
-    head = [t("indicator", lang)] + [tx(k, lang) for k in ("years", "cv", "maxmin", "trend")]
-    return _table(tx("convergence", lang), head, rows, CONVERGENCE)
+    head = [t("indicator", lang)] + [
+        t(k, lang)
+        for k in ("assessment_years", "assessment_cv", "assessment_maxmin", "assessment_trend")
+    ]
+    return _table(t("assessment_convergence", lang), head, rows, CONVERGENCE)
 
 
 def contribution_table(tr: Any, lang: str) -> html.Table:
@@ -224,7 +169,7 @@ def contribution_table(tr: Any, lang: str) -> html.Table:
     for ind_id, year, frame in tr.regional_contributions():
         ratio = frame.attrs.get("method") != "additive"
         share_col = "share_of_gap" if ratio else "share_of_total"
-        label = tx("share_gap" if ratio else "share_total", lang)
+        label = t("assessment_share_gap" if ratio else "assessment_share_total", lang)
         for r in frame[frame["region"] != "yrd"].to_dict("records"):
             rows.append(
                 html.Tr(
@@ -237,15 +182,20 @@ def contribution_table(tr: Any, lang: str) -> html.Table:
                 )
             )
     if not rows:
-        rows = [html.Tr(html.Td(tx("none", lang), colSpan=4))]
-    head = [t("indicator", lang), tx("region", lang), tx("value", lang), tx("share_gap", lang)]
-    return _table(tx("contribution", lang), head, rows, CONTRIBUTION)
+        rows = [html.Tr(html.Td(t("assessment_none", lang), colSpan=4))]
+    head = [
+        t("indicator", lang),
+        t("region", lang),
+        t("value", lang),
+        t("assessment_share_gap", lang),
+    ]
+    return _table(t("assessment_contribution", lang), head, rows, CONTRIBUTION)
 
 
 def agree_text(value: Any, lang: str) -> str:
     if value is pd.NA or value is None:
-        return tx("agree_na", lang)
-    return tx("agree_yes" if bool(value) else "agree_no", lang)
+        return t("assessment_agree_na", lang)
+    return t("assessment_agree_yes" if bool(value) else "assessment_agree_no", lang)
 
 
 def methods_table(tr: Any, year: int, lang: str) -> list[Any]:
@@ -253,7 +203,7 @@ def methods_table(tr: Any, year: int, lang: str) -> list[Any]:
     frame = tr.methods(year)
     frame = frame[frame["status_ratio"] != "no_data"]
     if frame.empty:
-        return [html.P(tx("none", lang))]
+        return [html.P(t("assessment_none", lang))]
     rows = []
     for r in frame.to_dict("records"):
         agree = r["agree"]
@@ -272,9 +222,15 @@ def methods_table(tr: Any, year: int, lang: str) -> list[Any]:
             )
         )
     head = [t("indicator", lang), t("region", lang)] + [
-        tx(k, lang) for k in ("ratio", "projection", "germany", "agree")
+        t(k, lang)
+        for k in (
+            "assessment_ratio",
+            "assessment_projection",
+            "assessment_germany",
+            "assessment_agree",
+        )
     ]
-    return [_table(tx("methods", lang), head, rows, METHODS)]
+    return [_table(t("assessment_methods", lang), head, rows, METHODS)]
 
 
 def cv_options(tr: Any, lang: str) -> list[dict[str, str]]:
@@ -293,7 +249,7 @@ def default_cv_indicator(tr: Any) -> str | None:
 def cv_view(tr: Any, indicator: str | None, lang: str) -> Any:
     if indicator is None:
         return figures.empty_figure(t("no_data", lang))
-    title = tx("cv_of", lang, name=_ind_name(tr, indicator, lang))
+    title = t("assessment_cv_of", lang, name=_ind_name(tr, indicator, lang))
     return figures.cv_figure(tr.spread(indicator, "province"), title=title, lang=lang)
 
 
@@ -309,7 +265,7 @@ def layout(
     return html.Div(
         [
             url_sync(URL),
-            html.H1(tx("heading", lang), className="h3"),
+            html.H1(t("assessment_heading", lang), className="h3"),
             dbc.Label(t("milestone", lang), html_for=MILESTONE, className="fw-semibold"),
             dbc.Select(
                 id=MILESTONE,
@@ -317,10 +273,10 @@ def layout(
                 value=year,
                 className="w-auto mb-2",
             ),
-            html.P(tx("final_note", lang), className="small text-body-secondary"),
+            html.P(t("assessment_final_note", lang), className="small text-body-secondary"),
             html.Section(final_table(tr, year, lang), id=FINAL, **attrs(aria_live="polite")),
-            html.H2(tx("convergence", lang), className="h5 mt-4"),
-            html.P(tx("conv_note", lang), className="small text-body-secondary"),
+            html.H2(t("assessment_convergence", lang), className="h5 mt-4"),
+            html.P(t("assessment_conv_note", lang), className="small text-body-secondary"),
             dbc.Row(
                 [
                     dbc.Col(convergence_table(tr, lang), lg=7),
@@ -338,11 +294,11 @@ def layout(
                 className="g-3",
                 id=CONVERGENCE,
             ),
-            html.H2(tx("contribution", lang), className="h5 mt-4"),
-            html.P(tx("contrib_note", lang), className="small text-body-secondary"),
+            html.H2(t("assessment_contribution", lang), className="h5 mt-4"),
+            html.P(t("assessment_contrib_note", lang), className="small text-body-secondary"),
             html.Section(contribution_table(tr, lang), id=CONTRIBUTION),
-            html.H2(tx("methods", lang), className="h5 mt-4"),
-            html.P(tx("methods_note", lang), className="small text-body-secondary"),
+            html.H2(t("assessment_methods", lang), className="h5 mt-4"),
+            html.P(t("assessment_methods_note", lang), className="small text-body-secondary"),
             html.Section(methods_table(tr, year, lang), id=METHODS),
         ],
         className="assessment-page",

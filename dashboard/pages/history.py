@@ -18,7 +18,7 @@ from dash import ALL, Input, Output, State, dcc, html
 
 from dashboard import ids as shell_ids
 from dashboard import sessions
-from dashboard.i18n import norm_lang
+from dashboard.i18n import TEXT, norm_lang, t
 from dashboard.pages import add_page, href, lang_from_search, tracker
 from targets.models import Import
 
@@ -30,70 +30,9 @@ HISTORY_STATUS = "history-status"
 REVERT_BUTTON = "history-revert"  # pattern-matching id type: {"type": REVERT_BUTTON, "index": id}
 AUDIT_ROWS = 200
 
-TEXT: dict[str, tuple[str, str]] = {
-    "page": ("导入历史", "History"),
-    "heading": ("导入历史", "Import history"),
-    "intro": (
-        "每次上传的每个文件是一个导入批次。撤销后，该批次的数值不再生效，此前的数值恢复；记录保留。",
-        "Each uploaded file is one import. Reverting an import withdraws its values and brings "
-        "back those in force before it; its records stay.",
-    ),
-    "login_to_revert": ("以编辑身份登录后可撤销导入。", "Log in as an editor to revert imports."),
-    "login": ("登录", "Log in"),
-    "id": ("批次", "Import"),
-    "time": ("时间（UTC）", "Time (UTC)"),
-    "file": ("文件名", "File"),
-    "user": ("用户", "User"),
-    "rows": ("行数", "Rows"),
-    "state": ("状态", "State"),
-    "note": ("说明", "Note"),
-    "action": ("操作", "Action"),
-    "detail": ("详情", "Detail"),
-    "active": ("生效", "active"),
-    "reverted": ("已撤销", "reverted"),
-    "revert": ("撤销", "Revert"),
-    "revert_label": ("撤销导入批次 #{id}（{file}）", "Revert import #{id} ({file})"),
-    "confirm": (
-        "撤销导入批次 #{id}（{file}，{rows} 行）？其数值将不再生效，此前的数值恢复。",
-        "Revert import #{id} ({file}, {rows} rows)? Its values are withdrawn and those in force "
-        "before it come back.",
-    ),
-    "reverted_ok": ("已撤销导入批次 #{id}。", "Import #{id} reverted."),
-    "revert_failed": ("无法撤销：{why}", "Could not revert: {why}"),
-    "need_editor": ("撤销需要编辑账号。", "Reverting needs an editor account."),
-    "no_imports": ("还没有导入。", "No import yet."),
-    "audit_heading": ("审计日志", "Audit log"),
-    "audit_intro": (
-        "所有写入操作和登录记录（最近 {n} 条），含操作人和时间。",
-        "Every write and login (the latest {n}), with who and when.",
-    ),
-    "audit_editors_only": (
-        "审计日志仅对编辑和管理员显示。",
-        "The audit log is shown to editors and administrators only.",
-    ),
-}
-ACTIONS: dict[str, tuple[str, str]] = {
-    "import": ("导入", "import"),
-    "revert": ("撤销", "revert"),
-    "login": ("登录", "login"),
-    "login_failed": ("登录失败", "failed login"),
-    "login_throttled": ("登录受限", "login throttled"),
-    "logout": ("退出", "logout"),
-    "user_add": ("新增账号", "account added"),
-    "user_role": ("修改角色", "role changed"),
-    "user_password": ("修改密码", "password changed"),
-    "user_delete": ("删除账号", "account deleted"),
-}
-
-
-def tx(key: str, lang: str, **values: Any) -> str:
-    zh, en = TEXT[key]
-    text = en if lang == "en" else zh
-    return text.format(**values) if values else text
-
 
 def register(app: dash.Dash) -> None:
-    add_page(__name__, path="/history", label=TEXT["page"], order=55, layout=layout)
+    add_page(__name__, path="/history", label=TEXT["history_page"], order=55, layout=layout)
     app.callback(
         Output(HISTORY_CONFIRM, "displayed"),
         Output(HISTORY_CONFIRM, "message"),
@@ -118,16 +57,16 @@ def layout(lang: str = "zh", **_: Any) -> html.Div:
     store = tracker().store
     can_revert = sessions.editor() is not None
     parts: list[Any] = [
-        html.H1(tx("heading", lang), className="h3"),
-        html.P(tx("intro", lang)),
+        html.H1(t("history_heading", lang), className="h3"),
+        html.P(t("history_intro", lang)),
     ]
     if not can_revert:
         parts.append(
             html.P(
                 [
-                    tx("login_to_revert", lang) + " ",
+                    t("history_login_to_revert", lang) + " ",
                     dcc.Link(
-                        tx("login", lang),
+                        t("log_in", lang),
                         href=href(sessions.LOGIN_PATH, lang, next=href("/history", lang)),
                     ),
                 ],
@@ -139,7 +78,7 @@ def layout(lang: str = "zh", **_: Any) -> html.Div:
         dcc.Store(id=HISTORY_PENDING),
         html.Div(id=HISTORY_STATUS, role="status"),
         html.Div(imports_table(store.imports(), can_revert, lang), id=HISTORY_IMPORTS),
-        html.H2(tx("audit_heading", lang), className="h4 mt-4"),
+        html.H2(t("history_audit_heading", lang), className="h4 mt-4"),
         html.Div(audit_view(store, can_revert, lang), id=HISTORY_AUDIT),
     ]
     return html.Div(parts)
@@ -155,7 +94,7 @@ def warnings_details(warnings: list[str], lang: str) -> Any:
     """The warnings stored with an import, folded (status changes, sheets skipped …)."""
     if not warnings:
         return None
-    summary = f"{len(warnings)} warning(s)" if lang == "en" else f"{len(warnings)} 条提示"
+    summary = t("history_warning_count", lang, n=len(warnings))
     return html.Details(
         [html.Summary(summary), html.Ul([html.Li(w) for w in warnings], className="small mb-0")],
         className="history-warnings",
@@ -164,16 +103,16 @@ def warnings_details(warnings: list[str], lang: str) -> Any:
 
 def imports_table(imports: list[Import], can_revert: bool, lang: str) -> Any:
     if not imports:
-        return html.P(tx("no_imports", lang))
-    keys = ["id", "time", "file", "user", "rows", "state", "note"]
-    head = [html.Th(tx(k, lang), scope="col") for k in keys]
+        return html.P(t("history_no_imports", lang))
+    keys = ["history_id", "history_time", "file_name", "user", "rows", "state", "history_note"]
+    head = [html.Th(t(k, lang), scope="col") for k in keys]
     if can_revert:
-        head.append(html.Th(tx("revert", lang), scope="col"))
+        head.append(html.Th(t("history_revert", lang), scope="col"))
     rows = []
     for imp in imports:
         # the button's accessible name says which import (its visible text is just "Revert")
         aria: dict[str, Any] = {
-            "aria-label": tx("revert_label", lang, id=imp.id, file=imp.file_name)
+            "aria-label": t("history_revert_label", lang, id=imp.id, file=imp.file_name)
         }
         cells: list[Any] = [
             html.Td(f"#{imp.id}"),
@@ -181,7 +120,7 @@ def imports_table(imports: list[Import], can_revert: bool, lang: str) -> Any:
             html.Td(imp.file_name, className="history-file"),
             html.Td(imp.user),
             html.Td(f"{imp.rows:,}", className="text-end"),
-            html.Td(tx(imp.state, lang), className=f"history-state-{imp.state}"),
+            html.Td(t(f"history_{imp.state}", lang), className=f"history-state-{imp.state}"),
             html.Td(
                 [
                     html.Span(imp.note, className="history-note-text"),
@@ -194,7 +133,7 @@ def imports_table(imports: list[Import], can_revert: bool, lang: str) -> Any:
             cells.append(
                 html.Td(
                     html.Button(
-                        tx("revert", lang),
+                        t("history_revert", lang),
                         id={"type": REVERT_BUTTON, "index": imp.id},
                         type="button",
                         className="btn btn-outline-danger btn-sm",
@@ -216,9 +155,9 @@ def imports_table(imports: list[Import], can_revert: bool, lang: str) -> Any:
 
 def audit_view(store: Any, can_see: bool, lang: str) -> Any:
     if not can_see:
-        return html.P(tx("audit_editors_only", lang), className="small text-body-secondary")
+        return html.P(t("history_audit_editors_only", lang), className="small text-body-secondary")
     log = store.audit_log(limit=AUDIT_ROWS)
-    keys = ["time", "user", "action", "detail"]
+    keys = ["history_time", "user", "history_action", "history_detail"]
     rows = [
         html.Tr(
             [
@@ -232,11 +171,11 @@ def audit_view(store: Any, can_see: bool, lang: str) -> Any:
     ]
     return html.Div(
         [
-            html.P(tx("audit_intro", lang, n=AUDIT_ROWS), className="small"),
+            html.P(t("history_audit_intro", lang, n=AUDIT_ROWS), className="small"),
             html.Div(
                 html.Table(
                     [
-                        html.Thead(html.Tr([html.Th(tx(k, lang), scope="col") for k in keys])),
+                        html.Thead(html.Tr([html.Th(t(k, lang), scope="col") for k in keys])),
                         html.Tbody(rows),
                     ],
                     className="table table-sm audit-table",
@@ -248,8 +187,9 @@ def audit_view(store: Any, can_see: bool, lang: str) -> Any:
 
 
 def _action(action: str, lang: str) -> str:
-    zh, en = ACTIONS.get(action, (action, action))
-    return en if lang == "en" else zh
+    """An audited action in words (`action_<name>` in the catalogue), or as stored."""
+    key = f"action_{action}"
+    return t(key, lang) if key in TEXT else action
 
 
 def ask(clicks: list[int | None], search: str | None) -> tuple[Any, Any, Any]:
@@ -263,7 +203,7 @@ def ask(clicks: list[int | None], search: str | None) -> tuple[Any, Any, Any]:
         imp = tracker().store.get_import(import_id)
     except KeyError:
         return dash.no_update, dash.no_update, dash.no_update
-    message = tx("confirm", lang, id=imp.id, file=imp.file_name, rows=f"{imp.rows:,}")
+    message = t("history_confirm", lang, id=imp.id, file=imp.file_name, rows=f"{imp.rows:,}")
     return True, message, import_id
 
 
@@ -272,7 +212,11 @@ def revert(submitted: int | None, pending: Any, search: str | None) -> tuple[Any
     lang = lang_from_search(search)
     user = sessions.editor()
     if user is None:
-        return dash.no_update, dash.no_update, dbc.Alert(tx("need_editor", lang), color="warning")
+        return (
+            dash.no_update,
+            dash.no_update,
+            dbc.Alert(t("history_need_editor", lang), color="warning"),
+        )
     if not submitted or pending is None:
         return dash.no_update, dash.no_update, dash.no_update
     store = tracker().store
@@ -281,7 +225,7 @@ def revert(submitted: int | None, pending: Any, search: str | None) -> tuple[Any
         store.revert(import_id, user=user["name"])
     except (KeyError, ValueError, TypeError) as exc:
         why = exc.args[0] if exc.args else str(exc)
-        status = dbc.Alert(tx("revert_failed", lang, why=why), color="danger")
+        status = dbc.Alert(t("history_revert_failed", lang, why=why), color="danger")
     else:
-        status = dbc.Alert(tx("reverted_ok", lang, id=import_id), color="success")
+        status = dbc.Alert(t("history_reverted_ok", lang, id=import_id), color="success")
     return imports_table(store.imports(), True, lang), audit_view(store, True, lang), status

@@ -14,7 +14,7 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from dashboard import sessions
-from dashboard.i18n import norm_lang
+from dashboard.i18n import TEXT, norm_lang, t
 from dashboard.pages import add_page, href
 
 LOGIN_FORM = "login-form"
@@ -26,63 +26,27 @@ LOGIN_STATUS = "login-status"
 LOGOUT_FORM = "logout-form"
 LOGOUT_SUBMIT = f"{LOGOUT_FORM}-submit"
 
-TEXT: dict[str, tuple[str, str]] = {
-    "login": ("登录", "Log in"),
-    "logout": ("退出登录", "Log out"),
-    "username": ("用户名", "User name"),
-    "password": ("密码", "Password"),
-    "login_intro": (
-        "上传数据和撤销导入需要编辑账号。账号由管理员用 “targets user add” 创建。",
-        "Uploading and reverting imports need an editor account. An administrator creates "
-        "accounts with “targets user add”.",
-    ),
-    "error_invalid": ("用户名或密码错误。", "Wrong user name or password."),
-    "error_throttled": (
-        "登录尝试过于频繁，请一分钟后再试。",
-        "Too many login attempts: wait a minute and try again.",
-    ),
-    "error_expired": (
-        "表单已过期，请重新输入后提交。",
-        "The form had expired: please enter your details again.",
-    ),
-    "logged_in_as": ("当前登录：{name}（{role}）", "Logged in as {name} ({role})"),
-    "not_logged_in": ("您尚未登录。", "You are not logged in."),
-    "logout_intro": (
-        "退出后，编辑页面需要重新登录。",
-        "After logging out, editing needs a new login.",
-    ),
-    "private_view": (
-        "本站的数据仅对登录用户开放。",
-        "The data on this site is shown to logged-in users only.",
-    ),
+ERRORS = {
+    "invalid": "login_error_invalid",
+    "throttled": "login_error_throttled",
+    "expired": "login_error_expired",
 }
-ERRORS = {"invalid": "error_invalid", "throttled": "error_throttled", "expired": "error_expired"}
-ROLE_NAMES = {
-    "viewer": ("查看者", "viewer"),
-    "editor": ("编辑", "editor"),
-    "admin": ("管理员", "admin"),
-}
-
-
-def tx(key: str, lang: str, **values: Any) -> str:
-    zh, en = TEXT[key]
-    text = en if lang == "en" else zh
-    return text.format(**values) if values else text
 
 
 def role_name(role: str, lang: str) -> str:
-    zh, en = ROLE_NAMES.get(role, (role, role))
-    return en if lang == "en" else zh
+    """A role in words (`role_<role>` in the catalogue), or as stored when it has none."""
+    key = f"role_{role}"
+    return t(key, lang) if key in TEXT else role
 
 
 def register(app: dash.Dash) -> None:
     add_page(
-        __name__, path=sessions.LOGIN_PATH, label=TEXT["login"], order=90, layout=layout, nav=False
+        __name__, path=sessions.LOGIN_PATH, label=TEXT["log_in"], order=90, layout=layout, nav=False
     )
     add_page(
         f"{__name__}.logout",
         path=sessions.LOGOUT_PATH,
-        label=TEXT["logout"],
+        label=TEXT["login_logout"],
         order=91,
         layout=logout_layout,
         nav=False,
@@ -112,26 +76,31 @@ def layout(
 ) -> html.Div:
     lang = norm_lang(lang)
     user = sessions.current_user()
-    parts: list[Any] = [html.H1(tx("login", lang), className="h3")]
+    parts: list[Any] = [html.H1(t("log_in", lang), className="h3")]
     if user is not None:
         parts += [
             html.P(
-                tx("logged_in_as", lang, name=user["name"], role=role_name(user["role"], lang)),
+                t(
+                    "login_logged_in_as",
+                    lang,
+                    name=user["name"],
+                    role=role_name(user["role"], lang),
+                ),
                 id=LOGIN_STATUS,
             ),
             _logout_form(lang),
         ]
         return html.Div(parts, className="col-md-6 col-lg-4")
     if not sessions.public_view():
-        parts.append(html.P(tx("private_view", lang)))
-    parts.append(html.P(tx("login_intro", lang), className="text-body-secondary"))
+        parts.append(html.P(t("login_private_view", lang)))
+    parts.append(html.P(t("login_intro", lang), className="text-body-secondary"))
     if error in ERRORS:
-        parts.append(dbc.Alert(tx(ERRORS[error], lang), id=LOGIN_ERROR, color="danger"))
+        parts.append(dbc.Alert(t(ERRORS[error], lang), id=LOGIN_ERROR, color="danger"))
     parts.append(
         html.Form(
             [
                 _field(
-                    tx("username", lang),
+                    t("login_username", lang),
                     LOGIN_USER,
                     name="username",
                     type="text",
@@ -141,7 +110,7 @@ def layout(
                     autoFocus=True,
                 ),
                 _field(
-                    tx("password", lang),
+                    t("login_password", lang),
                     LOGIN_PASSWORD,
                     name="password",
                     type="password",
@@ -153,7 +122,7 @@ def layout(
                 dcc.Input(type="hidden", name="next", value=sessions.safe_next(next, lang)),
                 dcc.Input(type="hidden", name="lang", value=lang),
                 html.Button(
-                    tx("login", lang), id=LOGIN_SUBMIT, type="submit", className="btn btn-primary"
+                    t("log_in", lang), id=LOGIN_SUBMIT, type="submit", className="btn btn-primary"
                 ),
             ],
             id=LOGIN_FORM,
@@ -166,26 +135,31 @@ def layout(
 
 def _logout_form(lang: str) -> html.Form:
     return sessions.logout_form(
-        lang, label=tx("logout", lang), form_id=LOGOUT_FORM, button_class="btn btn-secondary"
+        lang, label=t("login_logout", lang), form_id=LOGOUT_FORM, button_class="btn btn-secondary"
     )
 
 
 def logout_layout(lang: str = "zh", **_: Any) -> html.Div:
     lang = norm_lang(lang)
     user = sessions.current_user()
-    parts: list[Any] = [html.H1(tx("logout", lang), className="h3")]
+    parts: list[Any] = [html.H1(t("login_logout", lang), className="h3")]
     if user is None:
         parts += [
-            html.P(tx("not_logged_in", lang), id=LOGIN_STATUS),
-            dcc.Link(tx("login", lang), href=href(sessions.LOGIN_PATH, lang)),
+            html.P(t("login_not_logged_in", lang), id=LOGIN_STATUS),
+            dcc.Link(t("log_in", lang), href=href(sessions.LOGIN_PATH, lang)),
         ]
     else:
         parts += [
             html.P(
-                tx("logged_in_as", lang, name=user["name"], role=role_name(user["role"], lang)),
+                t(
+                    "login_logged_in_as",
+                    lang,
+                    name=user["name"],
+                    role=role_name(user["role"], lang),
+                ),
                 id=LOGIN_STATUS,
             ),
-            html.P(tx("logout_intro", lang)),
+            html.P(t("login_logout_intro", lang)),
             _logout_form(lang),
         ]
     return html.Div(parts, className="col-md-6 col-lg-4")

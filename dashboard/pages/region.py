@@ -14,7 +14,7 @@ from dash import Input, Output, State, dcc, html
 
 from dashboard import figures, ids
 from dashboard import format as fmt
-from dashboard.i18n import norm_lang, t
+from dashboard.i18n import TEXT, norm_lang, t
 from dashboard.pages import (
     add_page,
     default_milestone,
@@ -27,13 +27,6 @@ from dashboard.pages import (
 )
 
 REGION_ID_STORE = "region-id"
-LEVELS = {
-    "region": ("全域", "Whole region"),
-    "zone": ("区域", "Zone"),
-    "province": ("省级", "Province"),
-    "city": ("城市", "City"),
-    "county": ("县区", "County"),
-}
 
 
 def register(app: dash.Dash) -> None:
@@ -82,7 +75,7 @@ def layout(
         )
     years = tr.catalogue.milestone_years()
     year = int_param(milestone, years, default_milestone(years))
-    level = LEVELS.get(reg.level, (reg.level, reg.level))[1 if lang == "en" else 0]
+    level = t(f"level_{reg.level}", lang) if f"level_{reg.level}" in TEXT else reg.level
     facts = [level]
     if reg.parent:
         facts.append(tr.regions.name(reg.parent, lang))

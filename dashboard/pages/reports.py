@@ -24,7 +24,7 @@ from dash import Input, Output, State, dcc, html
 
 from dashboard import ids as shell_ids
 from dashboard.background import job_tracker
-from dashboard.i18n import norm_lang
+from dashboard.i18n import TEXT, norm_lang, t
 from dashboard.pages import (
     add_page,
     attrs,
@@ -60,52 +60,9 @@ FORMAT_LABELS: dict[str, str] = {
     "pdf": "PDF",
 }
 
-TEXT: dict[str, tuple[str, str]] = {
-    "page": ("报告", "Reports"),
-    "heading": ("下载差距报告", "Download the gap report"),
-    "intro": (
-        "报告与总览页和命令行 “targets report” 的数字完全相同。不选地区或指标即包含全部。",
-        "The report has the same numbers as the overview and “targets report”. Leave regions "
-        "or indicators unchosen to include them all.",
-    ),
-    "milestone": ("目标年份", "Goal year"),
-    "regions": ("地区（可多选）", "Regions (any number)"),
-    "indicators": ("指标（可多选）", "Indicators (any number)"),
-    "choose": ("展开选择", "Choose"),
-    "none_is_all": ("不选即全部。", "None chosen means all."),
-    "lang": ("报告语言", "Language of the report"),
-    "format": ("下载格式", "Download as"),
-    "pdf_slow": (
-        "PDF 需要几秒钟生成，生成时可以取消。",
-        "A PDF takes a few seconds to make; you can cancel it meanwhile.",
-    ),
-    "progress": ("生成进度", "Progress"),
-    "working": ("生成中：{stage}… {pct}%", "Working: {stage}… {pct}%"),
-    "finished": ("已生成，正在下载… 100%", "Done, downloading… 100%"),
-    # what a screen reader hears: the phase, not every page and percent (those are on screen)
-    "live": ("生成中：{stage}", "Working: {stage}"),
-    "live_sheets": ("生成中：写入工作表", "Working: writing the sheets"),
-    "live_sections": ("生成中：编排章节", "Working: composing the sections"),
-    "live_finished": ("已生成，正在下载", "Done, downloading"),
-    "cancel": ("取消生成", "Cancel"),
-    "cancelled": ("已取消，没有生成文件。", "Cancelled: no file was made."),
-    "ready": ("已生成 {file}（{size} 字节）。", "{file} is ready ({size} bytes)."),
-    "failed": ("无法生成报告：{why}", "The report could not be made: {why}"),
-    "job_failed": (
-        "后台任务无法运行，请稍后再试。",
-        "the background job could not be run; please try again later.",
-    ),
-}
-
-
-def tx(key: str, lang: str, **values: Any) -> str:
-    zh, en = TEXT[key]
-    text = en if lang == "en" else zh
-    return text.format(**values) if values else text
-
 
 def register(app: dash.Dash) -> None:
-    add_page(__name__, path="/reports", label=TEXT["page"], order=60, layout=layout)
+    add_page(__name__, path="/reports", label=TEXT["reports_page"], order=60, layout=layout)
     app.callback(
         Output(REPORTS_DOWNLOAD, "data"),
         Output(REPORTS_STATUS, "children"),
@@ -156,15 +113,15 @@ def layout(lang: str = "zh", milestone: str | None = None, **_: Any) -> html.Div
     ]
     return html.Div(
         [
-            html.H1(tx("heading", lang), className="h3"),
-            html.P(tx("intro", lang)),
+            html.H1(t("reports_heading", lang), className="h3"),
+            html.P(t("reports_intro", lang)),
             dbc.Row(
                 [
                     dbc.Col(
                         html.Fieldset(
                             [
                                 html.Legend(
-                                    tx("milestone", lang),
+                                    t("milestone", lang),
                                     className="form-label fs-6 fw-semibold mb-1",
                                 ),
                                 dbc.RadioItems(
@@ -181,7 +138,8 @@ def layout(lang: str = "zh", milestone: str | None = None, **_: Any) -> html.Div
                         html.Fieldset(
                             [
                                 html.Legend(
-                                    tx("lang", lang), className="form-label fs-6 fw-semibold mb-1"
+                                    t("reports_lang", lang),
+                                    className="form-label fs-6 fw-semibold mb-1",
                                 ),
                                 dbc.RadioItems(
                                     id=REPORTS_LANG,
@@ -202,12 +160,17 @@ def layout(lang: str = "zh", milestone: str | None = None, **_: Any) -> html.Div
             dbc.Row(
                 [
                     dbc.Col(
-                        choice_group(REPORTS_REGIONS, tx("regions", lang), region_options, lang),
+                        choice_group(
+                            REPORTS_REGIONS, t("reports_regions", lang), region_options, lang
+                        ),
                         md=6,
                     ),
                     dbc.Col(
                         choice_group(
-                            REPORTS_INDICATORS, tx("indicators", lang), indicator_options, lang
+                            REPORTS_INDICATORS,
+                            t("reports_indicators", lang),
+                            indicator_options,
+                            lang,
                         ),
                         md=6,
                     ),
@@ -216,7 +179,9 @@ def layout(lang: str = "zh", milestone: str | None = None, **_: Any) -> html.Div
             ),
             html.Fieldset(
                 [
-                    html.Legend(tx("format", lang), className="form-label fs-6 fw-semibold mb-1"),
+                    html.Legend(
+                        t("reports_format", lang), className="form-label fs-6 fw-semibold mb-1"
+                    ),
                     html.Div(
                         [
                             html.Button(
@@ -228,7 +193,7 @@ def layout(lang: str = "zh", milestone: str | None = None, **_: Any) -> html.Div
                             for fmt in FORMATS
                         ]
                     ),
-                    html.P(tx("pdf_slow", lang), className="small text-body-secondary"),
+                    html.P(t("reports_pdf_slow", lang), className="small text-body-secondary"),
                 ],
                 className="mb-3",
             ),
@@ -247,7 +212,9 @@ def job_panel(lang: str) -> html.Div:
     button; hidden until an export starts (the background callback's `running` shows it)."""
     return html.Div(
         [
-            html.Label(tx("progress", lang), htmlFor=REPORTS_PROGRESS, className="form-label mb-1"),
+            html.Label(
+                t("reports_progress", lang), htmlFor=REPORTS_PROGRESS, className="form-label mb-1"
+            ),
             # a native <progress>: role progressbar, value and max come with the element, and
             # the <label> names it; the words beside it say the stage, so not the bar alone
             html.Progress(
@@ -267,7 +234,7 @@ def job_panel(lang: str) -> html.Div:
                 **attrs(aria_live="polite"),
             ),
             html.Button(
-                tx("cancel", lang),
+                t("reports_cancel", lang),
                 id=REPORTS_CANCEL,
                 type="button",
                 hidden=True,
@@ -291,7 +258,7 @@ def choice_group(component_id: str, label: str, options: list[dict[str, str]], l
             html.Legend(label, className="form-label fs-6 fw-semibold mb-1"),
             html.Details(
                 [
-                    html.Summary(tx("choose", lang)),
+                    html.Summary(t("reports_choose", lang)),
                     dbc.Checklist(
                         id=component_id,
                         options=options,
@@ -301,7 +268,7 @@ def choice_group(component_id: str, label: str, options: list[dict[str, str]], l
                     ),
                 ]
             ),
-            html.P(tx("none_is_all", lang), className="small text-body-secondary mb-0"),
+            html.P(t("reports_none_is_all", lang), className="small text-body-secondary mb-0"),
         ]
     )
 
@@ -311,18 +278,18 @@ def progress_values(fraction: float, stage: str, lang: str) -> tuple[str, str, s
     words shown beside it, and the phase announced to screen readers."""
     pct = max(0, min(100, round(100 * fraction)))
     if stage == DONE:
-        return "100", tx("finished", lang), tx("live_finished", lang)
+        return "100", t("reports_finished", lang), t("reports_live_finished", lang)
     kind = stage.split(":", 1)[0]
     if kind == "sheet":
-        live = tx("live_sheets", lang)
+        live = t("reports_live_sheets", lang)
     elif kind == "section":
-        live = tx("live_sections", lang)
+        live = t("reports_live_sections", lang)
     else:
         # the layout's steps and pages are one phase for the ear
         layout = stage.startswith("pdf:") and stage != "pdf:write"
         phase = "pdf:layout" if layout else stage
-        live = tx("live", lang, stage=stage_label(phase, lang))
-    return str(pct), tx("working", lang, stage=stage_label(stage, lang), pct=pct), live
+        live = t("reports_live", lang, stage=stage_label(phase, lang))
+    return str(pct), t("reports_working", lang, stage=stage_label(stage, lang), pct=pct), live
 
 
 def download(set_progress: Callable[[Any], None], *args: Any) -> tuple[Any, Any]:
@@ -359,9 +326,9 @@ def download(set_progress: Callable[[Any], None], *args: Any) -> tuple[Any, Any]
             progress=progress,
         )
     except (ValueError, KeyError, OSError) as exc:
-        return dash.no_update, dbc.Alert(tx("failed", lang, why=str(exc)), color="danger")
+        return dash.no_update, dbc.Alert(t("reports_failed", lang, why=str(exc)), color="danger")
     file_name = f"yrd-targets-{year}-{out_lang}.{fmt}"
-    status = tx("ready", lang, file=file_name, size=f"{len(data):,}")
+    status = t("reports_ready", lang, file=file_name, size=f"{len(data):,}")
     return dcc.send_bytes(data, file_name), status
 
 
@@ -374,10 +341,10 @@ def export_failed(error: Exception) -> tuple[Any, Any]:
     if search is None and flask.has_request_context():
         search = urlsplit(flask.request.referrer or "").query
     lang = lang_from_search(search)
-    alert = dbc.Alert(tx("failed", lang, why=tx("job_failed", lang)), color="danger")
+    alert = dbc.Alert(t("reports_failed", lang, why=t("reports_job_failed", lang)), color="danger")
     return dash.no_update, alert
 
 
 def cancelled(n_clicks: int | None, search: str | None) -> str:
     """The status line after Cancel (Dash's own cancel callback stops the job itself)."""
-    return tx("cancelled", lang_from_search(search))
+    return t("reports_cancelled", lang_from_search(search))

@@ -26,7 +26,7 @@ from dash import Input, Output, State, dcc, html
 from dashboard import ids as shell_ids
 from dashboard import sessions
 from dashboard.format import number
-from dashboard.i18n import norm_lang
+from dashboard.i18n import TEXT, norm_lang, t
 from dashboard.pages import add_page, href, lang_from_search, tracker
 from targets import config
 from targets.ingest import ImportResult, ParsedUpload, ReadError, import_files, read_workbook
@@ -53,109 +53,11 @@ ERROR_STYLE = {"backgroundColor": "#f8d7da", "color": "#58151c", "fontWeight": "
 POLITE: dict[str, Any] = {"aria-live": "polite"}  # screen readers announce the report
 MARK = "⚠ "  # marks an offending cell in words as well as colour
 
-TEXT: dict[str, tuple[str, str]] = {
-    "page": ("上传", "Upload"),
-    "heading": ("上传统计数据", "Upload statistics"),
-    "intro": (
-        "支持 .xlsx、.xls、.ods 和 .csv（UTF-8 或 GBK）。先检查（不写入），看过报告后再确认导入；"
-        "每个文件成为一个导入批次，可在“导入历史”中撤销。",
-        "Accepted: .xlsx, .xls, .ods and .csv (UTF-8 or GBK). Check first (nothing is written), "
-        "read the report, then confirm; each file becomes one import, which History can revert.",
-    ),
-    "need_editor": (
-        "上传数据需要编辑账号。请以编辑身份登录。",
-        "Uploading needs an editor account: log in as an editor.",
-    ),
-    "login": ("登录", "Log in"),
-    "files": ("文件", "Files"),
-    "drop": ("把文件拖到这里，或", "Drag and drop files here, or"),
-    "browse": ("选择文件", "choose files"),
-    "limit": (
-        "每次最多 {mb} MB（所有文件合计）。",
-        "Up to {mb} MB per upload (all files together).",
-    ),
-    "none_selected": ("尚未选择文件。", "No file chosen yet."),
-    "selected": ("已选择：", "Chosen:"),
-    "year": ("年份（可选）", "Year (optional)"),
-    "year_help": (
-        "表格中没有年份时使用，例如只含一年数据的表。",
-        "Used where the sheet gives no year, e.g. a table of a single year.",
-    ),
-    "note": ("说明（可选）", "Note (optional)"),
-    "note_help": (
-        "记录在导入历史中，例如数据来源。",
-        "Kept in the import history, e.g. where the figures come from.",
-    ),
-    "check": ("检查（试运行）", "Check (dry run)"),
-    "confirm": ("确认导入", "Confirm import"),
-    "report": ("检查报告", "Check report"),
-    "result": ("导入结果", "Import result"),
-    "no_files": ("请先选择文件。", "Choose files first."),
-    "too_large": (
-        "文件合计 {size} 字节，超过上限 {limit} 字节。",
-        "The files add up to {size} bytes, more than the limit of {limit}.",
-    ),
-    "bad_contents": ("文件内容无法读取。", "The file contents could not be read."),
-    "changed": (
-        "检查之后文件或年份有变化，请重新检查。",
-        "The files or the year changed after the check: check again.",
-    ),
-    "accepted": ("可以导入：{rows} 行", "Ready to import: {rows} rows"),
-    "refused": (
-        "拒绝：{n} 个错误，整个文件不会写入",
-        "Refused: {n} errors; nothing of this file is written",
-    ),
-    "duplicate": (
-        "与导入批次 #{id} 完全相同，不会重复写入",
-        "Identical to import #{id}; nothing will be stored",
-    ),
-    "counts": (
-        "新增 {new} · 不变 {unchanged} · 修订 {revised}",
-        "new {new} · unchanged {unchanged} · revised {revised}",
-    ),
-    "errors": ("错误", "Errors"),
-    "warnings": ("提示", "Warnings"),
-    "sheet": ("工作表", "Sheet"),
-    "cell": ("单元格", "Cell"),
-    "code": ("代码", "Code"),
-    "message": ("说明", "Message"),
-    "suggestion": ("建议", "Suggestion"),
-    "preview": (
-        "表格预览（{sheet}）：标有 ⚠ 的单元格有错误",
-        "Preview of {sheet}: cells marked ⚠ have errors",
-    ),
-    "preview_rows": (
-        "显示前 {n} 行及所有出错的行。",
-        "Showing the first {n} rows and every row with an error.",
-    ),
-    "diff": ("导入后的变化", "What the import changes"),
-    "indicator": ("指标", "Indicator"),
-    "region": ("地区", "Region"),
-    "year_col": ("年份", "Year"),
-    "old": ("原值", "Old"),
-    "new": ("新值", "New"),
-    "change": ("变化", "Change"),
-    "change_new": ("新增", "new"),
-    "change_unchanged": ("不变", "unchanged"),
-    "change_revised": ("修订", "revised"),
-    "imported": ("已导入为批次 #{id}：{rows} 行", "Imported as #{id}: {rows} rows"),
-    "not_imported": ("未导入", "Not imported"),
-    "see_history": ("查看导入历史", "See the import history"),
-    "nothing_to_import": (
-        "没有可以导入的文件。",
-        "No file can be imported.",
-    ),
-}
-
-
-def tx(key: str, lang: str, **values: Any) -> str:
-    zh, en = TEXT[key]
-    text = en if lang == "en" else zh
-    return text.format(**values) if values else text
-
 
 def register(app: dash.Dash) -> None:
-    add_page(__name__, path="/upload", label=TEXT["page"], order=50, layout=layout, role="editor")
+    add_page(
+        __name__, path="/upload", label=TEXT["upload_page"], order=50, layout=layout, role="editor"
+    )
     # dcc.Upload's own <input type=file> has no label and takes a Tab stop of its own: name it
     # and leave the keyboard to the visible "choose files" button (the element may render late,
     # the drop zone is loaded asynchronously, so look for it a few times)
@@ -211,25 +113,25 @@ def register(app: dash.Dash) -> None:
 
 def layout(lang: str = "zh", **_: Any) -> html.Div:
     lang = norm_lang(lang)
-    heading = html.H1(tx("heading", lang), className="h3")
+    heading = html.H1(t("upload_heading", lang), className="h3")
     if sessions.editor() is None:
         return html.Div([heading, refusal(lang)])
     mb = config.MAX_UPLOAD_BYTES / 1024 / 1024
     return html.Div(
         [
             heading,
-            html.P(tx("intro", lang)),
+            html.P(t("upload_intro", lang)),
             html.Label(
-                tx("files", lang), htmlFor=UPLOAD_BROWSE, className="form-label fw-semibold"
+                t("upload_files", lang), htmlFor=UPLOAD_BROWSE, className="form-label fw-semibold"
             ),
             dcc.Upload(
                 html.Div(
                     [
-                        html.Span(tx("drop", lang) + " "),
+                        html.Span(t("upload_drop", lang) + " "),
                         # a real button: reachable with Tab, Enter opens the file dialog (the
                         # click bubbles to the drop zone)
                         html.Button(
-                            tx("browse", lang),
+                            t("upload_browse", lang),
                             id=UPLOAD_BROWSE,
                             type="button",
                             className="btn btn-outline-primary btn-sm",
@@ -243,16 +145,16 @@ def layout(lang: str = "zh", **_: Any) -> html.Div:
                 className="upload-drop border border-2 rounded p-4 text-center mb-1",
                 style={"borderStyle": "dashed"},
             ),
-            html.P(tx("limit", lang, mb=f"{mb:g}"), className="small text-body-secondary"),
+            html.P(t("upload_limit", lang, mb=f"{mb:g}"), className="small text-body-secondary"),
             html.Div(
-                tx("none_selected", lang), id=UPLOAD_SELECTED, className="mb-3", role="status"
+                t("upload_none_selected", lang), id=UPLOAD_SELECTED, className="mb-3", role="status"
             ),
             dbc.Row(
                 [
                     dbc.Col(
                         [
                             html.Label(
-                                tx("year", lang), htmlFor=UPLOAD_YEAR, className="form-label"
+                                t("upload_year", lang), htmlFor=UPLOAD_YEAR, className="form-label"
                             ),
                             dcc.Input(
                                 id=UPLOAD_YEAR,
@@ -263,7 +165,7 @@ def layout(lang: str = "zh", **_: Any) -> html.Div:
                                 className="form-control",
                             ),
                             html.Div(
-                                tx("year_help", lang),
+                                t("upload_year_help", lang),
                                 id=f"{UPLOAD_YEAR}-help",
                                 className="form-text",
                             ),
@@ -273,7 +175,7 @@ def layout(lang: str = "zh", **_: Any) -> html.Div:
                     dbc.Col(
                         [
                             html.Label(
-                                tx("note", lang), htmlFor=UPLOAD_NOTE, className="form-label"
+                                t("upload_note", lang), htmlFor=UPLOAD_NOTE, className="form-label"
                             ),
                             dcc.Input(
                                 id=UPLOAD_NOTE,
@@ -282,7 +184,7 @@ def layout(lang: str = "zh", **_: Any) -> html.Div:
                                 className="form-control",
                             ),
                             html.Div(
-                                tx("note_help", lang),
+                                t("upload_note_help", lang),
                                 id=f"{UPLOAD_NOTE}-help",
                                 className="form-text",
                             ),
@@ -295,13 +197,13 @@ def layout(lang: str = "zh", **_: Any) -> html.Div:
             html.Div(
                 [
                     html.Button(
-                        tx("check", lang),
+                        t("upload_check", lang),
                         id=UPLOAD_CHECK,
                         type="button",
                         className="btn btn-primary me-2",
                     ),
                     html.Button(
-                        tx("confirm", lang),
+                        t("upload_confirm", lang),
                         id=UPLOAD_CONFIRM,
                         type="button",
                         disabled=True,
@@ -326,9 +228,9 @@ def refusal(lang: str) -> dbc.Alert:
     """What anyone but an editor sees, on the page and in answer to a protected callback."""
     return dbc.Alert(
         [
-            html.Span(tx("need_editor", lang) + " "),
+            html.Span(t("upload_need_editor", lang) + " "),
             dcc.Link(
-                tx("login", lang),
+                t("log_in", lang),
                 href=href(sessions.LOGIN_PATH, lang, next=href("/upload", lang)),
                 className="alert-link",
             ),
@@ -345,9 +247,12 @@ def selected(filenames: list[str] | None, search: str | None) -> tuple[Any, list
     """New files chosen: list them, forget the last report (a new check is needed)."""
     lang = lang_from_search(search)
     if not filenames:
-        return tx("none_selected", lang), [], [], True
+        return t("upload_none_selected", lang), [], [], True
     chosen = html.Div(
-        [html.Span(tx("selected", lang) + " "), html.Ul([html.Li(name) for name in filenames])]
+        [
+            html.Span(t("upload_selected", lang) + " "),
+            html.Ul([html.Li(name) for name in filenames]),
+        ]
     )
     return chosen, [], [], True
 
@@ -379,7 +284,7 @@ def act(
     note_text = (note or "").strip()[:MAX_NOTE_CHARS]
     if dash.ctx.triggered_id == UPLOAD_CONFIRM:
         if not checked or checked != signature:
-            return dash.no_update, dbc.Alert(tx("changed", lang), color="warning"), True, None
+            return dash.no_update, dbc.Alert(t("upload_changed", lang), color="warning"), True, None
         result = import_files(
             tr.store, tr.catalogue, tr.regions, files,
             year=year_value, dry_run=False, user=user["name"], note=note_text, lang=lang,
@@ -407,23 +312,27 @@ def decode_files(
 ) -> tuple[list[tuple[str, bytes]], str]:
     """dcc.Upload's data URLs -> [(name, bytes)], or an error message (sizes checked first)."""
     if not contents or not filenames or len(contents) != len(filenames):
-        return [], tx("no_files", lang)
+        return [], t("upload_no_files", lang)
     # the size is known from the base64 length before anything is decoded
     estimate = sum(len(c.partition(",")[2]) * 3 // 4 for c in contents if isinstance(c, str))
     if estimate > config.MAX_UPLOAD_BYTES:
-        return [], tx("too_large", lang, size=f"{estimate:,}", limit=f"{config.MAX_UPLOAD_BYTES:,}")
+        return [], t(
+            "upload_too_large", lang, size=f"{estimate:,}", limit=f"{config.MAX_UPLOAD_BYTES:,}"
+        )
     files = []
     for name, content in zip(filenames, contents, strict=True):
         if not isinstance(content, str) or not isinstance(name, str):
-            return [], tx("bad_contents", lang)
+            return [], t("upload_bad_contents", lang)
         try:
             data = base64.b64decode(content.partition(",")[2], validate=True)
         except (binascii.Error, ValueError):
-            return [], tx("bad_contents", lang)
+            return [], t("upload_bad_contents", lang)
         files.append((name, data))
     total = sum(len(d) for _, d in files)
     if total > config.MAX_UPLOAD_BYTES:
-        return [], tx("too_large", lang, size=f"{total:,}", limit=f"{config.MAX_UPLOAD_BYTES:,}")
+        return [], t(
+            "upload_too_large", lang, size=f"{total:,}", limit=f"{config.MAX_UPLOAD_BYTES:,}"
+        )
     return files, ""
 
 
@@ -431,7 +340,7 @@ def decode_files(
 
 
 def report_view(result: ImportResult, datas: dict[str, bytes], tr: Any, lang: str) -> list[Any]:
-    parts: list[Any] = [html.H2(tx("report", lang), className="h4")]
+    parts: list[Any] = [html.H2(t("upload_report", lang), className="h4")]
     for index, fr in enumerate(result.report.files):
         upload = result.uploads.get(fr.file)
         body: list[Any] = []
@@ -455,11 +364,11 @@ def report_view(result: ImportResult, datas: dict[str, bytes], tr: Any, lang: st
 
 def file_heading(fr: FileReport, upload: ParsedUpload | None, lang: str) -> list[Any]:
     if fr.errors:
-        status, colour = tx("refused", lang, n=len(fr.errors)), "danger"
+        status, colour = t("upload_refused", lang, n=len(fr.errors)), "danger"
     elif fr.duplicate_of is not None:
-        status, colour = tx("duplicate", lang, id=fr.duplicate_of), "secondary"
+        status, colour = t("upload_duplicate", lang, id=fr.duplicate_of), "secondary"
     else:
-        status, colour = tx("accepted", lang, rows=fr.rows), "success"
+        status, colour = t("upload_accepted", lang, rows=fr.rows), "success"
     layout = upload.layout_summary() if upload is not None and upload.ok else ""
     return [
         html.Strong(fr.file, className="me-2"),
@@ -472,7 +381,7 @@ def issues_table(issues: list[Issue], lang: str) -> html.Div:
     head = html.Thead(
         html.Tr(
             [
-                html.Th(tx(k, lang), scope="col")
+                html.Th(t(f"upload_{k}", lang), scope="col")
                 for k in ("sheet", "cell", "code", "message", "suggestion")
             ]
         )
@@ -491,7 +400,7 @@ def issues_table(issues: list[Issue], lang: str) -> html.Div:
     ]
     return html.Div(
         [
-            html.H3(tx("errors", lang), className="h6"),
+            html.H3(t("upload_errors", lang), className="h6"),
             html.Table(
                 [head, html.Tbody(rows)],
                 className="table table-sm table-bordered upload-issues",
@@ -511,7 +420,10 @@ def warnings_list(warnings: list[str], lang: str) -> Any:
     if not warnings:
         return html.Div()
     return html.Div(
-        [html.H3(tx("warnings", lang), className="h6"), html.Ul([html.Li(w) for w in warnings])]
+        [
+            html.H3(t("upload_warnings", lang), className="h6"),
+            html.Ul([html.Li(w) for w in warnings]),
+        ]
     )
 
 
@@ -532,8 +444,8 @@ def preview_grids(
         if mine:
             name = sheet.name or file_name  # a CSV has one sheet without a name
             grids += [
-                html.H3(tx("preview", lang, sheet=name), className="h6 mt-3"),
-                html.P(tx("preview_rows", lang, n=PREVIEW_ROWS), className="small"),
+                html.H3(t("upload_preview", lang, sheet=name), className="h6 mt-3"),
+                html.P(t("upload_preview_rows", lang, n=PREVIEW_ROWS), className="small"),
                 preview_grid(sheet.cells, mine, f"upload-preview-{index}-{n}"),
             ]
     return grids
@@ -622,20 +534,23 @@ def diff_view(diff: pd.DataFrame, tr: Any, index: int, lang: str) -> html.Div:
                 "year": int(row.year),
                 "old": number(row.old, decimals),
                 "new": number(row.new, decimals),
-                "change": tx(f"change_{row.change}", lang),
+                "change": t(f"upload_change_{row.change}", lang),
             }
         )
-    revised = tx("change_revised", lang)
+    revised = t("upload_change_revised", lang)
     column_defs = [
-        {"field": k, "headerName": tx("year_col" if k == "year" else k, lang)}
+        {
+            "field": k,
+            "headerName": t(k if k in ("indicator", "region", "year") else f"upload_{k}", lang),
+        }
         for k in ("indicator", "region", "year", "old", "new", "change")
     ]
     return html.Div(
         [
-            html.H3(tx("diff", lang), className="h6"),
+            html.H3(t("upload_diff", lang), className="h6"),
             html.P(
-                tx(
-                    "counts",
+                t(
+                    "upload_counts",
                     lang,
                     new=int(counts.get("new", 0)),
                     unchanged=int(counts.get("unchanged", 0)),
@@ -669,12 +584,14 @@ def commit_view(result: ImportResult, lang: str) -> list[Any]:
     items = []
     for fr in result.report.files:
         if fr.import_id is not None:
-            status = tx("imported", lang, id=fr.import_id, rows=fr.rows)
+            status = t("upload_imported", lang, id=fr.import_id, rows=fr.rows)
         elif fr.duplicate_of is not None:
-            status = tx("duplicate", lang, id=fr.duplicate_of)
+            status = t("upload_duplicate", lang, id=fr.duplicate_of)
         else:
             status = (
-                tx("refused", lang, n=len(fr.errors)) if fr.errors else tx("not_imported", lang)
+                t("upload_refused", lang, n=len(fr.errors))
+                if fr.errors
+                else t("upload_not_imported", lang)
             )
         items.append(
             html.Li(
@@ -688,7 +605,7 @@ def commit_view(result: ImportResult, lang: str) -> list[Any]:
             )
         )
     return [
-        html.H2(tx("result", lang), className="h4"),
+        html.H2(t("upload_result", lang), className="h4"),
         dbc.Alert(html.Ul(items, className="mb-0"), color="info"),
-        dcc.Link(tx("see_history", lang), href=href("/history", lang)),
+        dcc.Link(t("upload_see_history", lang), href=href("/history", lang)),
     ]

@@ -1,0 +1,304 @@
+"""The upload page's reports: what a check found (errors located in a grid of the sheet, or the
+diff against the values in force) and what an import stored.
+
+Outside dashboard/pages/ because Dash imports every module there as a page. File contents,
+names and notes are shown as text only: Dash escapes text children, and the grids render cell
+values as text.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import dash_ag_grid as dag
+import dash_bootstrap_components as dbc
+import pandas as pd
+from dash import dcc, html
+
+from dashboard.i18n import t
+from dashboard.pages import href
+from targets.display import number
+from targets.ingest import ImportResult, ParsedUpload, ReadError, read_workbook
+from targets.issues import FileReport, Issue, column_letter
+
+if TYPE_CHECKING:
+    from targets.tracker import Tracker
+
+PREVIEW_ROWS = 100  # first rows of a sheet shown in the preview, plus every row with an error
+PREVIEW_EXTRA_ROWS = 200
+PREVIEW_COLUMNS = 40
+PREVIEW_SHEETS = 10
+ERROR_STYLE = {"backgroundColor": "#f8d7da", "color": "#58151c", "fontWeight": "bold"}
+MARK = "⚠ "  # marks an offending cell in words as well as colour
+
+
+def report_view(result: ImportResult, datas: dict[str, bytes], tr: Tracker, lang: str) -> list[Any]:
+    parts: list[Any] = [html.H2(t("upload_report", lang), className="h4")]
+    for index, fr in enumerate(result.report.files):
+        upload = result.uploads.get(fr.file)
+        body: list[Any] = []
+        if fr.errors:
+            body.append(issues_table(fr.errors, lang))
+            body += preview_grids(datas.get(fr.file), fr.file, fr.errors, index, lang)
+        elif fr.file in result.diffs:
+            body.append(diff_view(result.diffs[fr.file], tr, index, lang))
+        body.append(warnings_list(fr.warnings, lang))
+        parts.append(
+            dbc.Card(
+                [
+                    dbc.CardHeader(file_heading(fr, upload, lang)),
+                    dbc.CardBody(body),
+                ],
+                className="mb-3 upload-file-report",
+            )
+        )
+    return parts
+
+
+def file_heading(fr: FileReport, upload: ParsedUpload | None, lang: str) -> list[Any]:
+    if fr.errors:
+        status, colour = t("upload_refused", lang, n=len(fr.errors)), "danger"
+    elif fr.duplicate_of is not None:
+        status, colour = t("upload_duplicate", lang, id=fr.duplicate_of), "secondary"
+    else:
+        status, colour = t("upload_accepted", lang, rows=fr.rows), "success"
+    layout = upload.layout_summary() if upload is not None and upload.ok else ""
+    return [
+        html.Strong(fr.file, className="me-2"),
+        dbc.Badge(status, color=colour, className="me-2"),
+        html.Span(layout, className="small text-body-secondary"),
+    ]
+
+
+def issues_table(issues: list[Issue], lang: str) -> html.Div:
+    head = html.Thead(
+        html.Tr(
+            [
+                html.Th(t(f"upload_{k}", lang), scope="col")
+                for k in ("sheet", "cell", "code", "message", "suggestion")
+            ]
+        )
+    )
+    rows = [
+        html.Tr(
+            [
+                html.Td(i.sheet),
+                html.Td(_cell_name(i)),
+                html.Td(html.Code(i.code)),
+                html.Td(i.message),
+                html.Td(i.suggestion),
+            ]
+        )
+        for i in issues
+    ]
+    return html.Div(
+        [
+            html.H3(t("upload_errors", lang), className="h6"),
+            html.Table(
+                [head, html.Tbody(rows)],
+                className="table table-sm table-bordered upload-issues",
+            ),
+        ],
+        className="table-responsive",
+    )
+
+
+def _cell_name(issue: Issue) -> str:
+    if issue.row is not None:
+        return f"{issue.column}{issue.row}" if issue.column else str(issue.row)
+    return issue.column
+
+
+def warnings_list(warnings: list[str], lang: str) -> Any:
+    if not warnings:
+        return html.Div()
+    return html.Div(
+        [
+            html.H3(t("upload_warnings", lang), className="h6"),
+            html.Ul([html.Li(w) for w in warnings]),
+        ]
+    )
+
+
+def preview_grids(
+    data: bytes | None, file_name: str, issues: list[Issue], index: int, lang: str
+) -> list[Any]:
+    """The raw cells of each sheet that has located errors, offending cells marked."""
+    located = [i for i in issues if i.row is not None or i.column]
+    if data is None or not located:
+        return []
+    try:
+        book = read_workbook(data)
+    except ReadError:
+        return []
+    grids = []
+    for n, sheet in enumerate(book.sheets[:PREVIEW_SHEETS]):
+        mine = [i for i in located if i.sheet == sheet.name or (not i.sheet and n == 0)]
+        if mine:
+            name = sheet.name or file_name  # a CSV has one sheet without a name
+            grids += [
+                html.H3(t("upload_preview", lang, sheet=name), className="h6 mt-3"),
+                html.P(t("upload_preview_rows", lang, n=PREVIEW_ROWS), className="small"),
+                preview_grid(sheet.cells, mine, f"upload-preview-{index}-{n}"),
+            ]
+    return grids
+
+
+def _text(value: Any) -> str:
+    if value is None or (isinstance(value, float) and value != value):
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def preview_grid(cells: pd.DataFrame, issues: list[Issue], grid_id: str) -> dag.AgGrid:
+    """An AG Grid of the sheet (Excel row numbers and column letters), error cells marked."""
+    bad_cells = {(i.row, i.column) for i in issues if i.row is not None and i.column}
+    bad_rows = sorted({i.row for i in issues if i.row is not None})
+    n_rows, n_cols = cells.shape
+    shown = list(range(min(n_rows, PREVIEW_ROWS)))
+    extra = [r - 1 for r in bad_rows if PREVIEW_ROWS < r <= n_rows][:PREVIEW_EXTRA_ROWS]
+    letters = [column_letter(j) for j in range(min(n_cols, PREVIEW_COLUMNS))]
+    records = []
+    for i in shown + extra:
+        record: dict[str, Any] = {"_row": i + 1}
+        for j, letter in enumerate(letters):
+            text = _text(cells.iat[i, j])
+            record[letter] = MARK + text if (i + 1, letter) in bad_cells else text
+        records.append(record)
+    column_defs: list[dict[str, Any]] = [
+        {
+            "field": "_row",
+            "headerName": "#",
+            "pinned": "left",
+            "width": 70,
+            "cellStyle": _style_rows(bad_rows),
+        }
+    ]
+    for letter in letters:
+        rows = sorted(r for r, c in bad_cells if c == letter)
+        column_def: dict[str, Any] = {"field": letter, "headerName": letter}
+        if rows:
+            column_def["cellStyle"] = _style_rows(rows)
+        column_defs.append(column_def)
+    return dag.AgGrid(
+        id=grid_id,
+        rowData=records,
+        columnDefs=column_defs,
+        defaultColDef={"resizable": True, "sortable": False, "minWidth": 80},
+        dashGridOptions={
+            "ensureDomOrder": True,
+            "enableCellTextSelection": True,
+            # a short sheet is shown whole; a long one scrolls inside a fixed height
+            **({"domLayout": "autoHeight"} if len(records) <= 12 else {}),
+        },
+        style={} if len(records) <= 12 else {"height": "420px"},
+        className="ag-theme-alpine upload-preview",
+    )
+
+
+def _style_rows(rows: list[int]) -> dict[str, Any]:
+    # the condition holds only integers we generated: no text of the file reaches the expression
+    listed = ", ".join(str(int(r)) for r in rows)
+    return {
+        "styleConditions": [
+            {"condition": f"[{listed}].includes(params.data._row)", "style": ERROR_STYLE}
+        ]
+    }
+
+
+def diff_view(diff: pd.DataFrame, tr: Tracker, index: int, lang: str) -> html.Div:
+    """Counts and a grid of what the import changes, revised values first."""
+    counts = diff["change"].value_counts()
+    order = {"revised": 0, "new": 1, "unchanged": 2}
+    frame = diff.assign(_order=diff["change"].map(order)).sort_values(
+        ["_order", "indicator", "region", "year"], ignore_index=True
+    )
+    records = []
+    for row in frame.itertuples(index=False):
+        ind = tr.catalogue.lookup(row.indicator)
+        reg = tr.regions.try_resolve(row.region)
+        decimals = ind.decimals if ind is not None else 2
+        records.append(
+            {
+                "indicator": ind.name.get(lang) if ind is not None else row.indicator,
+                "region": reg.name.get(lang) if reg is not None else row.region,
+                "year": int(row.year),
+                "old": number(row.old, decimals),
+                "new": number(row.new, decimals),
+                "change": t(f"upload_change_{row.change}", lang),
+            }
+        )
+    revised = t("upload_change_revised", lang)
+    column_defs = [
+        {
+            "field": k,
+            "headerName": t(k if k in ("indicator", "region", "year") else f"upload_{k}", lang),
+        }
+        for k in ("indicator", "region", "year", "old", "new", "change")
+    ]
+    return html.Div(
+        [
+            html.H3(t("upload_diff", lang), className="h6"),
+            html.P(
+                t(
+                    "upload_counts",
+                    lang,
+                    new=int(counts.get("new", 0)),
+                    unchanged=int(counts.get("unchanged", 0)),
+                    revised=int(counts.get("revised", 0)),
+                ),
+                className="upload-diff-counts",
+            ),
+            dag.AgGrid(
+                id=f"upload-diff-{index}",
+                rowData=records,
+                columnDefs=column_defs,
+                defaultColDef={"resizable": True, "sortable": True, "filter": True},
+                dashGridOptions={"ensureDomOrder": True, "enableCellTextSelection": True},
+                getRowStyle={
+                    "styleConditions": [
+                        {
+                            # a literal we wrote, compared with a value we wrote
+                            "condition": f"params.data.change === {revised!r}",
+                            "style": {"backgroundColor": "#fff3cd"},
+                        }
+                    ]
+                },
+                style={"height": "320px"},
+                className="ag-theme-alpine upload-diff",
+            ),
+        ]
+    )
+
+
+def commit_view(result: ImportResult, lang: str) -> list[Any]:
+    items = []
+    for fr in result.report.files:
+        if fr.import_id is not None:
+            status = t("upload_imported", lang, id=fr.import_id, rows=fr.rows)
+        elif fr.duplicate_of is not None:
+            status = t("upload_duplicate", lang, id=fr.duplicate_of)
+        else:
+            status = (
+                t("upload_refused", lang, n=len(fr.errors))
+                if fr.errors
+                else t("upload_not_imported", lang)
+            )
+        items.append(
+            html.Li(
+                [
+                    html.Strong(fr.file),
+                    html.Span(": " + status, className="upload-commit-status"),
+                    warnings_list(fr.warnings, lang),
+                    issues_table(fr.errors, lang) if fr.errors else html.Div(),
+                ],
+                className="mb-2",
+            )
+        )
+    return [
+        html.H2(t("upload_result", lang), className="h4"),
+        dbc.Alert(html.Ul(items, className="mb-0"), color="info"),
+        dcc.Link(t("upload_see_history", lang), href=href("/history", lang)),
+    ]

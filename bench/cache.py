@@ -22,13 +22,10 @@ from typing import cast
 import pandas as pd
 import redis
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+if __package__ in (None, ""):  # run as a script: the repository root, not bench/, on the path
+    sys.path[0] = str(Path(__file__).resolve().parents[1])
 
-# bench/run.py: its rows, timer and the engine figure's synthetic observations (one generator)
-from run import Row, _env_int, _synthetic_obs, _timed  # noqa: E402
-
+from bench import Row, env_int, synthetic_obs, timed  # noqa: E402
 from targets.cache import MemoryCache, RedisCache  # noqa: E402
 from targets.tracker import Tracker  # noqa: E402
 
@@ -56,7 +53,7 @@ def bench_cache(args: argparse.Namespace, work: Path) -> list[Row]:
 
     db_url = f"sqlite:///{work / f'cache_{secrets.token_hex(4)}.db'}"
     loader = Tracker(db_url=db_url, cache=MemoryCache())
-    obs = _synthetic_obs(loader, args.obs).drop(columns=["import_id"])
+    obs = synthetic_obs(loader, args.obs).drop(columns=["import_id"])
     loader.store.write_import(obs, file_name="synthetic.csv", sha256=secrets.token_hex(32))
     n_reg = obs["region"].nunique()
     del obs
@@ -122,7 +119,7 @@ def _measure(
     label: str,
 ) -> Timings:
     call(_worker(db_url, MemoryCache()))  # first run: lazy imports, the file into page cache
-    compute_s, frame = _timed(lambda: call(_worker(db_url, MemoryCache())))
+    compute_s, frame = timed(lambda: call(_worker(db_url, MemoryCache())))
 
     # the first worker computes and stores; what storing costs is timed on its own (the
     # computation varies more from run to run than storing takes)
@@ -132,7 +129,7 @@ def _measure(
     first_stats = first.cache_stats()
     assert first_stats.computes + first_stats.shared_hits >= 1, first_stats
     probe = RedisCache(url, prefix=prefix, secret=secret)
-    store_s, _ = _timed(lambda: probe._put(f"{prefix}:store-probe:{label}", frame))
+    store_s, _ = timed(lambda: probe._put(f"{prefix}:store-probe:{label}", frame))
     client = redis.Redis.from_url(url)
     size = cast(int, client.strlen(f"{prefix}:store-probe:{label}"))
     client.close()
@@ -143,11 +140,11 @@ def _measure(
     shared: list[float] = []
     for _ in range(reps):
         cache.clear_local()
-        shared.append(_timed(lambda: call(second))[0])
+        shared.append(timed(lambda: call(second))[0])
     stats = second.cache_stats()
     assert (stats.computes, stats.shared_hits) == (0, reps), stats
     # then from memory in front of Redis: one data-version query and a copy
-    local = [_timed(lambda: call(second))[0] for _ in range(reps)]
+    local = [timed(lambda: call(second))[0] for _ in range(reps)]
     assert second.cache_stats().local_hits == reps
     return Timings(
         len(frame),
@@ -161,8 +158,8 @@ def _measure(
 
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--obs", type=int, default=_env_int("BENCH_OBS", 2_000_000))
-    p.add_argument("--reps", type=int, default=_env_int("BENCH_REPS", 10))
+    p.add_argument("--obs", type=int, default=env_int("BENCH_OBS", 2_000_000))
+    p.add_argument("--reps", type=int, default=env_int("BENCH_REPS", 10))
     p.add_argument("--redis", default=os.environ.get("BENCH_REDIS", DEFAULT_REDIS))
     args = p.parse_args()
     with tempfile.TemporaryDirectory(prefix="targets_bench_cache_") as tmp:

@@ -15,27 +15,22 @@ import argparse
 import http.client
 import json
 import os
-import secrets
-import signal
-import socket
 import subprocess
 import sys
 import threading
 import time
-import uuid
 from collections import Counter
 from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
 from pathlib import Path
 from typing import Any
 
-import sqlalchemy as sa
+if __package__ in (None, ""):  # run as a script: the repository root, not bench/, on the path
+    sys.path[0] = str(Path(__file__).resolve().parents[1])
 
-ROOT = Path(__file__).resolve().parents[1]
-HOST = "127.0.0.1"  # loopback only: this tool never listens on or calls another address
-PG_ADMIN = os.environ.get(
-    "TARGETS_LOADTEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-)
+from bench import HOST, PG_URL, ROOT, gunicorn, pg_database  # noqa: E402
+
+PG_ADMIN = os.environ.get("TARGETS_LOADTEST_PG", PG_URL)
 OVERVIEW_OUTPUT = "overview-body.children"
 
 
@@ -49,34 +44,6 @@ class Results:
         with self.lock:
             self.latencies.setdefault(kind, []).append(seconds)
             self.statuses[(kind, status)] += 1
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind((HOST, 0))
-        return int(s.getsockname()[1])
-
-
-def create_database() -> tuple[sa.Engine, str, str]:
-    """A fresh database: (admin engine, its name, its URL)."""
-    admin = sa.create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
-    name = f"targets_load_{uuid.uuid4().hex[:10]}"
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    return admin, name, PG_ADMIN.rsplit("/", 1)[0] + "/" + name
-
-
-def drop_database(admin: sa.Engine, name: str) -> None:
-    with admin.connect() as conn:
-        conn.execute(
-            sa.text(
-                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                "WHERE datname = :n AND pid <> pg_backend_pid()"
-            ),
-            {"n": name},
-        )
-        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}"'))
-    admin.dispose()
 
 
 def request(
@@ -99,11 +66,10 @@ def request(
         conn.close()
 
 
-def wait_ready(port: int, proc: subprocess.Popen[bytes], limit: float = 180.0) -> None:
+def wait_ready(port: int, limit: float = 180.0) -> None:
+    """Until GET / answers 200 (gunicorn accepts connections before its workers have loaded)."""
     deadline = time.monotonic() + limit
     while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"gunicorn exited with {proc.returncode}")
         try:
             if request(port, "GET", "/")[0] == 200:
                 return
@@ -245,50 +211,35 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--workers", type=int, default=3)
     args = ap.parse_args(argv)
 
-    admin, name, url = create_database()
-    port = free_port()
-    env = {
-        **os.environ,
-        "TARGETS_DB": url,
-        "TARGETS_SECRET_KEY": secrets.token_hex(32),
-        "PYTHONPATH": str(ROOT),
-    }
-    gunicorn: subprocess.Popen[bytes] | None = None
-    try:
+    with pg_database(PG_ADMIN) as url:
+        if url is None:
+            raise SystemExit(f"the load test needs PostgreSQL at {PG_ADMIN}")
+        env = {"TARGETS_DB": url, "PYTHONPATH": str(ROOT)}
         # one process makes the schema and imports the bundled statistics, so the workers do not
         # race each other on an empty database
-        subprocess.run([sys.executable, "-c", "import targets.wsgi"], env=env, cwd=ROOT, check=True)
-        gunicorn = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "-w", str(args.workers), "-b", f"{HOST}:{port}",
-             "--timeout", "60", "--log-level", "warning", "targets.wsgi:server"],
-            env=env, cwd=ROOT,
+        subprocess.run(
+            [sys.executable, "-c", "import targets.wsgi"],
+            env={**os.environ, **env}, cwd=ROOT, check=True,
         )  # fmt: skip
-        wait_ready(port, gunicorn)
-        headers = session(port)
-        body = overview_body(port, headers)
-        # one checked call of each kind before the load: a 403 here means the CSRF setup is wrong
-        for method, path, data in (("GET", "/indicator/rd_intensity", None),
-                                   ("POST", "/_dash-update-component", body)):  # fmt: skip
-            status = request(port, method, path, data, headers)[0]
-            if status != 200:
-                raise RuntimeError(f"{method} {path} answered {status} before the load")
-        print(
-            f"gunicorn -w {args.workers} on {HOST}:{port}, PostgreSQL database {name}; "
-            f"{args.rate:.0f} req/s for {args.seconds:.0f} s from {args.threads} clients"
-        )
-        start = time.monotonic()
-        results = load(port, headers, body, args.seconds, args.rate, args.threads)
-        bad = report(results, time.monotonic() - start)
-        return 1 if bad else 0
-    finally:
-        if gunicorn is not None and gunicorn.poll() is None:
-            gunicorn.send_signal(signal.SIGTERM)
-            try:
-                gunicorn.wait(30)
-            except subprocess.TimeoutExpired:
-                gunicorn.kill()
-                gunicorn.wait()
-        drop_database(admin, name)
+        args_ = ("--timeout", "60", "--log-level", "warning")
+        with gunicorn(env, workers=args.workers, args=args_) as port:
+            wait_ready(port)
+            headers = session(port)
+            body = overview_body(port, headers)
+            # one checked call of each kind before the load: a 403 here means the CSRF setup is wrong
+            for method, path, data in (("GET", "/indicator/rd_intensity", None),
+                                       ("POST", "/_dash-update-component", body)):  # fmt: skip
+                status = request(port, method, path, data, headers)[0]
+                if status != 200:
+                    raise RuntimeError(f"{method} {path} answered {status} before the load")
+            print(
+                f"gunicorn -w {args.workers} on {HOST}:{port}, PostgreSQL {url.rsplit('/', 1)[1]}; "
+                f"{args.rate:.0f} req/s for {args.seconds:.0f} s from {args.threads} clients"
+            )
+            start = time.monotonic()
+            results = load(port, headers, body, args.seconds, args.rate, args.threads)
+            bad = report(results, time.monotonic() - start)
+            return 1 if bad else 0
 
 
 if __name__ == "__main__":

@@ -26,13 +26,10 @@ import json
 import os
 import secrets
 import shutil
-import signal
-import socket
-import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -42,18 +39,27 @@ import numpy as np
 import pandas as pd
 import yaml
 
-ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
+if __package__ in (None, ""):  # run as a script: the repository root, not bench/, on the path
+    sys.path[0] = str(Path(__file__).resolve().parents[1])
 
-from bench.run import PAGES, PG_URL, SEED, Row, _pct, _router_body, _timed, pg_database  # noqa: E402
+from bench import (  # noqa: E402
+    HOST,
+    PAGES,
+    PG_URL,
+    SEED,
+    Row,
+    gunicorn,
+    pct,
+    pg_database,
+    router_body,
+    timed,
+)
 from targets.aggregate import _aggregation  # noqa: E402
 from targets.catalogue import load_catalogue  # noqa: E402
 from targets.config import DATA_DIR, default_catalogue_path  # noqa: E402
 from targets.tracker import Tracker  # noqa: E402
 
 SYNTHETIC_NOTE = "SYNTHETIC national-scale benchmark data (bench/national.py): not statistics"
-HOST = "127.0.0.1"  # loopback only
 YEARS = tuple(range(1995, 2025))  # 30 years
 N_PROVINCES = 31
 N_CITIES = 340  # city-level regions, Shanghai and the 40 real prefecture cities included
@@ -351,14 +357,6 @@ def _callback_body(app: Any, first_output: str, values: dict[str, Any]) -> str:
     )
 
 
-def router_body(url: str, lang: str = "zh") -> str:
-    """The router callback's request for `url` (a path, maybe with a query string)."""
-    path, _, query = url.partition("?")
-    body = json.loads(_router_body(path))
-    body["inputs"][1]["value"] = f"?{query}&lang={lang}" if query else f"?lang={lang}"
-    return json.dumps(body)
-
-
 @dataclass(frozen=True)
 class Call:
     """One timed callback: a label and the body posted to /_dash-update-component."""
@@ -454,16 +452,16 @@ def time_callbacks(
     rows: list[Row] = []
     for call in calls or national_calls(app, tracker):
         _bump_version(tracker)
-        cold, resp = _timed(partial(post, data=call.body))
+        cold, resp = timed(partial(post, data=call.body))
         if resp.status_code != 200:
             raise RuntimeError(f"{call.label}: HTTP {resp.status_code}: {resp.data[:300]!r}")
         size = len(resp.data)
         warm: list[float] = []
         while len(warm) < reps and (len(warm) < 3 or sum(warm) < budget):
-            s, resp = _timed(partial(post, data=call.body))
+            s, resp = timed(partial(post, data=call.body))
             assert resp.status_code == 200, (call.label, resp.status_code)
             warm.append(s)
-        p50, p95 = _pct(warm)
+        p50, p95 = pct(warm)
         goal = 500 if "national" in label else 100
         rows.append(
             Row(
@@ -488,7 +486,7 @@ def _national_tracker(args: argparse.Namespace, work: Path, url: str | None = No
     by later sections), or in the database `url` (built every time)."""
     n_obs = national_obs(args)
     if url is not None:
-        seconds, tracker = _timed(lambda: build_national(work / f"national_pg_{n_obs}", n_obs, url))
+        seconds, tracker = timed(lambda: build_national(work / f"national_pg_{n_obs}", n_obs, url))
         print(f"built {national_size(tracker)[1]} in PostgreSQL in {seconds:.0f} s", flush=True)
         return tracker
     where = work / f"national_{n_obs}"
@@ -506,7 +504,7 @@ def _national_tracker(args: argparse.Namespace, work: Path, url: str | None = No
         )
     if where.exists():
         shutil.rmtree(where)
-    seconds, tracker = _timed(lambda: build_national(where, n_obs))
+    seconds, tracker = timed(lambda: build_national(where, n_obs))
     done.write_text(national_size(tracker)[1], encoding="utf-8")
     print(f"built {national_size(tracker)[1]} in {seconds:.0f} s", flush=True)
     return tracker
@@ -611,57 +609,17 @@ DRAWN_PROBE = """
 """
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind((HOST, 0))
-        return int(s.getsockname()[1])
-
-
 @contextmanager
 def serve(tracker: Tracker, threads: int = 4) -> Iterator[str]:
-    """gunicorn (one worker, `threads` threads) serving targets.wsgi:server over `tracker`'s
-    database, catalogue and regions on a free loopback port; yields the base URL."""
-    port = _free_port()
-    env = dict(
-        os.environ,
-        TARGETS_DB=tracker.db_url,
-        TARGETS_CATALOGUE=str(tracker.catalogue_path),
-        TARGETS_REGIONS=str(tracker.regions_path),
-    )
-    gunicorn = Path(sys.executable).with_name("gunicorn")
-    cmd = [
-        str(gunicorn) if gunicorn.exists() else "gunicorn",
-        "-w",
-        "1",
-        "--threads",
-        str(threads),
-        "--timeout",
-        "900",
-        "-b",
-        f"{HOST}:{port}",
-        "targets.wsgi:server",
-    ]
-    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, start_new_session=True)
-    try:
-        deadline = time.monotonic() + 120
-        while True:
-            if proc.poll() is not None:
-                raise RuntimeError(f"gunicorn exited with {proc.returncode}")
-            with socket.socket() as s:
-                if s.connect_ex((HOST, port)) == 0:
-                    break
-            if time.monotonic() > deadline:
-                raise RuntimeError("gunicorn did not start within 120 s")
-            time.sleep(0.1)
+    """gunicorn (one worker, `threads` threads) over `tracker`'s database, catalogue and regions;
+    yields the base URL."""
+    env = {
+        "TARGETS_DB": tracker.db_url,
+        "TARGETS_CATALOGUE": str(tracker.catalogue_path),
+        "TARGETS_REGIONS": str(tracker.regions_path),
+    }
+    with gunicorn(env, threads=threads, args=("--timeout", "900")) as port:
         yield f"http://{HOST}:{port}"
-    finally:
-        with suppress(ProcessLookupError):
-            os.killpg(proc.pid, signal.SIGTERM)  # the group we started (start_new_session)
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
 
 
 def chromium_driver() -> Any:
@@ -718,9 +676,9 @@ def time_overview(tracker: Tracker, loads: int, label: str, goal_ms: float | Non
         finally:
             driver.quit()
     drawn = [r["drawn"] / 1000 for r in rest]
-    p50, p95 = _pct(drawn)
-    cb50, cb95 = _pct([(r["slowestCallback"] or 0) / 1000 for r in rest])
-    dom50, _ = _pct([(r["dom"] or 0) / 1000 for r in rest])
+    p50, p95 = pct(drawn)
+    cb50, cb95 = pct([(r["slowestCallback"] or 0) / 1000 for r in rest])
+    dom50, _ = pct([(r["dom"] or 0) / 1000 for r in rest])
     row = Row(
         f"Chromium: overview / fully drawn, from navigation start ({label}, {loads} loads + 1)",
         f"first load {first['drawn']:,.0f} ms; then p50 {p50:,.0f} ms, p95 {p95:,.0f} ms "

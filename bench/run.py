@@ -9,55 +9,37 @@ Sizes: `--xlsx-rows`, `--csv-rows`, `--obs`, `--store-rows`, `--reps` (or BENCH_
 from __future__ import annotations
 
 import argparse
-import ctypes
-import gc
-import json
 import os
 import platform
 import secrets
 import sqlite3
 import sys
 import tempfile
-import threading
-import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager, suppress
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
-from typing import Any
 
-# targets.config reads its bounds at import: the bench files are larger than the 50 MB default
-os.environ.setdefault("TARGETS_MAX_UPLOAD_BYTES", str(2 * 1024**3))
-os.environ.setdefault("TARGETS_MAX_UNCOMPRESSED_BYTES", str(4 * 1024**3))
-os.environ.setdefault("TARGETS_MAX_ROWS", str(20_000_000))
-os.environ.setdefault("TARGETS_SECRET_KEY", secrets.token_hex(32))
-
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+if __package__ in (None, ""):  # run as a script: the repository root, not bench/, on the path
+    sys.path[0] = str(Path(__file__).resolve().parents[1])
 
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import psutil  # noqa: E402
 
+from bench import (  # noqa: E402
+    PG_URL,
+    ROOT,
+    SEED,
+    Row,
+    env_int,
+    peak_rss,
+    pg_database,
+    rate,
+    synthetic_obs,
+    timed,
+)
 from targets.tracker import Tracker  # noqa: E402
-
-SEED = 20240
-PG_URL = os.environ.get("TARGETS_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
-PAGES = ["/", "/indicator/rd_intensity", "/region/anhui", "/map", "/method"]
-
-
-@dataclass
-class Row:
-    figure: str
-    value: str
-    baseline: str = "–"
-    ratio: str = "–"
-
-
-def _env_int(name: str, default: int) -> int:
-    return int(os.environ.get(name, default))
 
 
 def _args() -> argparse.Namespace:
@@ -71,14 +53,14 @@ def _args() -> argparse.Namespace:
     for name in ("xlsx-rows", "csv-rows", "obs", "store-rows"):
         env = os.environ.get("BENCH_" + name.upper().replace("-", "_"))
         p.add_argument(f"--{name}", type=int, default=int(env) if env else None)
-    p.add_argument("--reps", type=int, default=_env_int("BENCH_REPS", 30))
+    p.add_argument("--reps", type=int, default=env_int("BENCH_REPS", 30))
     p.add_argument(
         "--call-budget",
         type=float,
         default=float(os.environ.get("BENCH_CALL_BUDGET", 30)),
         help="at most this many seconds of repeated calls per dashboard callback",
     )
-    p.add_argument("--loads", type=int, default=_env_int("BENCH_LOADS", 20), help="Chromium loads")
+    p.add_argument("--loads", type=int, default=env_int("BENCH_LOADS", 20), help="Chromium loads")
     p.add_argument("--pg-url", default=PG_URL)
     p.add_argument("--out", type=Path, default=ROOT / "docs" / "performance.md")
     p.add_argument(
@@ -96,43 +78,6 @@ def _args() -> argparse.Namespace:
         if getattr(args, key) is None:
             setattr(args, key, value)
     return args
-
-
-def _timed(fn: Callable[[], Any]) -> tuple[float, Any]:
-    start = time.perf_counter()
-    result = fn()
-    return time.perf_counter() - start, result
-
-
-@contextmanager
-def _peak_rss() -> Iterator[dict[str, int]]:
-    """Peak resident memory above the starting level, sampled every 5 ms (tracemalloc is too slow)."""
-    gc.collect()
-    with suppress(OSError, AttributeError):
-        # hand freed heap back to the OS first, else the peak hides in memory glibc kept
-        ctypes.CDLL("libc.so.6").malloc_trim(0)
-    proc = psutil.Process()
-    out = {"start": proc.memory_info().rss, "peak": 0}
-    stop = threading.Event()
-
-    def sample() -> None:
-        while not stop.is_set():
-            out["peak"] = max(out["peak"], proc.memory_info().rss)
-            stop.wait(0.005)
-
-    thread = threading.Thread(target=sample, daemon=True)
-    thread.start()
-    try:
-        yield out
-    finally:
-        stop.set()
-        thread.join()
-        out["peak"] = max(out["peak"], proc.memory_info().rss)
-        out["delta"] = out["peak"] - out["start"]
-
-
-def _rate(rows: int, seconds: float) -> str:
-    return f"{rows / seconds:,.0f} rows/s ({seconds:.2f} s)"
 
 
 # ----------------------------------------------------------------------------- synthetic data
@@ -187,7 +132,7 @@ def _import_once(path: Path, work: Path) -> float:
     db = work / f"imp_{path.suffix[1:]}_{secrets.token_hex(4)}.db"
     tracker = Tracker(db_url=f"sqlite:///{db}")
     tracker.store  # noqa: B018 - create the schema outside the timing
-    seconds, result = _timed(
+    seconds, result = timed(
         lambda: import_files(tracker.store, tracker.catalogue, tracker.regions, [path])
     )
     if not result.report.ok:
@@ -205,12 +150,12 @@ def bench_import(args: argparse.Namespace, work: Path) -> list[Row]:
     xlsx = work / "long.xlsx"
     _write_xlsx(frame, xlsx)
     ours = _import_once(xlsx, work)
-    base, _ = _timed(lambda: pd.read_excel(xlsx, engine="openpyxl"))
+    base, _ = timed(lambda: pd.read_excel(xlsx, engine="openpyxl"))
     rows.append(
         Row(
             f"import .xlsx, {args.xlsx_rows:,} long rows (synthetic) → SQLite",
-            _rate(args.xlsx_rows, ours),
-            f"pandas.read_excel(openpyxl), read only: {_rate(args.xlsx_rows, base)}",
+            rate(args.xlsx_rows, ours),
+            f"pandas.read_excel(openpyxl), read only: {rate(args.xlsx_rows, base)}",
             f"{ours / base:.2f}× the time",
         )
     )
@@ -227,13 +172,13 @@ def bench_import(args: argparse.Namespace, work: Path) -> list[Row]:
         con.commit()
         con.close()
 
-    base = min(_timed(baseline)[0] for _ in range(2))
+    base = min(timed(baseline)[0] for _ in range(2))
     mb = csv.stat().st_size / 1e6
     rows.append(
         Row(
             f"import .csv, {args.csv_rows:,} long rows, {mb:.0f} MB (synthetic) → SQLite",
-            _rate(args.csv_rows, ours),
-            f"pandas.read_csv + to_sql(sqlite3): {_rate(args.csv_rows, base)}",
+            rate(args.csv_rows, ours),
+            f"pandas.read_csv + to_sql(sqlite3): {rate(args.csv_rows, base)}",
             f"{ours / base:.2f}× the time (goal ≤ 3×)",
         )
     )
@@ -244,52 +189,15 @@ def bench_import(args: argparse.Namespace, work: Path) -> list[Row]:
 # ----------------------------------------------------------------------------- 2. engine, store
 
 
-def _synthetic_obs(tracker: Tracker, n: int) -> pd.DataFrame:
-    """n observations: the real indicators × the 50 real regions plus synthetic counties × 16 years.
-
-    Synthetic regions are unknown to the registry, so they get rows as `compare: all_regions`
-    indicators require, but no aggregation; the real regions are aggregated as in production.
-    """
-    rng = np.random.default_rng(SEED)
-    inds = list(tracker.catalogue.indicators.values())
-    years = np.arange(2010, 2026)
-    per_region = len(inds) * len(years)
-    n_reg = max(1, -(-n // per_region))
-    real = list(tracker.regions.regions)
-    regions = real + [f"syn_county_{i:06d}" for i in range(max(0, n_reg - len(real)))]
-    k = np.arange(n)
-    ind_i, rest = np.divmod(k, len(regions) * len(years))
-    reg_i, year_i = np.divmod(rest, len(years))
-    ind_i = ind_i % len(inds)
-    lo = np.array([(i.valid_range or (0.0, 100.0))[0] for i in inds])
-    hi = np.array([(i.valid_range or (0.0, 100.0))[1] for i in inds])
-    # a trend per series plus noise, inside the valid range
-    level = 0.2 + 0.3 * rng.random(len(inds) * len(regions))[ind_i * len(regions) + reg_i]
-    frac = level * (1 + 0.02 * year_i) + 0.01 * rng.standard_normal(n)
-    value = lo[ind_i] + (hi[ind_i] - lo[ind_i]) * np.clip(frac, 0.01, 0.99)
-    frame = pd.DataFrame(
-        {
-            "indicator": pd.Categorical.from_codes(ind_i, [i.id for i in inds]).astype(str),
-            "region": pd.Categorical.from_codes(reg_i, regions).astype(str),
-            "year": years[year_i],
-            "value": value,
-            "unit": pd.array([None] * n, dtype="string"),
-            "note": pd.array([None] * n, dtype="string"),
-            "import_id": np.ones(n, dtype=np.int64),
-        }
-    )
-    return frame.sort_values(["indicator", "region", "year"], ignore_index=True)
-
-
 def bench_engine(args: argparse.Namespace, work: Path) -> list[Row]:
     from targets.progress import compute_gaps
 
     tracker = Tracker(db_url=f"sqlite:///{work / 'cat.db'}")
-    obs = _synthetic_obs(tracker, args.obs)
+    obs = synthetic_obs(tracker, args.obs)
     n_reg = obs["region"].nunique()
     compute_gaps(tracker.catalogue, tracker.regions, obs.head(10_000))  # imports, warm caches
-    with _peak_rss() as mem:
-        seconds, gaps = _timed(lambda: compute_gaps(tracker.catalogue, tracker.regions, obs))
+    with peak_rss() as mem:
+        seconds, gaps = timed(lambda: compute_gaps(tracker.catalogue, tracker.regions, obs))
     row = Row(
         f"engine compute_gaps, {args.obs:,} observations (synthetic, {n_reg:,} regions, "
         f"{len(gaps):,} gap rows)",
@@ -300,54 +208,31 @@ def bench_engine(args: argparse.Namespace, work: Path) -> list[Row]:
     return [row]
 
 
-@contextmanager
-def pg_database(admin_url: str) -> Iterator[str | None]:
-    """A fresh PostgreSQL database for one figure, dropped afterwards; yields its URL, or None
-    when the server cannot be reached (the figure is then skipped, and says so)."""
-    import sqlalchemy as sa
-
-    try:
-        admin = sa.create_engine(admin_url, isolation_level="AUTOCOMMIT")
-        name = f"targets_bench_{secrets.token_hex(4)}"
-        with admin.connect() as conn:
-            conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    except Exception as exc:  # noqa: BLE001 - any failure to reach PostgreSQL means: skip it
-        print(f"PostgreSQL unreachable ({type(exc).__name__}): its figures are skipped")
-        yield None
-        return
-    try:
-        yield admin_url.rsplit("/", 1)[0] + f"/{name}"
-    finally:
-        with admin.connect() as conn:
-            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-
 def _engine_through_store(url: str, label: str, obs: pd.DataFrame) -> Row:
     """Tracker.gaps() on a fresh process's cache: the store read plus the engine, timed apart."""
     from targets.progress import compute_gaps
 
     writer = Tracker(db_url=url)
     rows = obs.drop(columns=["import_id"])
-    write, _ = _timed(
+    write, _ = timed(
         lambda: writer.store.write_import(rows, file_name="synthetic.csv", sha256="0" * 64)
     )
     writer.store.dispose()
     tracker = Tracker(db_url=url)  # a new worker: nothing cached
     tracker.store.observations(["gdp"])  # connect and warm the catalogue outside the timing
-    with _peak_rss() as mem:
-        read, frame = _timed(tracker.store.observations)
-        engine, gaps = _timed(partial(compute_gaps, tracker.catalogue, tracker.regions, frame))
+    with peak_rss() as mem:
+        read, frame = timed(tracker.store.observations)
+        engine, gaps = timed(partial(compute_gaps, tracker.catalogue, tracker.regions, frame))
     del frame
-    total, _ = _timed(tracker.gaps)  # the same through the Tracker, which caches the result
-    again, _ = _timed(tracker.gaps)
+    total, _ = timed(tracker.gaps)  # the same through the Tracker, which caches the result
+    again, _ = timed(tracker.gaps)
     tracker.store.dispose()
     row = Row(
         f"Tracker.gaps() through the store, {label}, {len(obs):,} observations in force "
         f"(synthetic, {len(gaps):,} gap rows)",
         f"{total:.2f} s cold (read {read:.2f} s + engine {engine:.2f} s), {again * 1000:.0f} ms "
         f"cached; peak memory +{mem['delta'] / 2**20:,.0f} MiB",
-        f"write_import: {_rate(len(obs), write)}",
+        f"write_import: {rate(len(obs), write)}",
         "goal < 5 s: " + ("met ✔" if total < 5 else f"not met ✗ ({total / 5:.1f}× the goal)"),
     )
     print(row)
@@ -356,7 +241,7 @@ def _engine_through_store(url: str, label: str, obs: pd.DataFrame) -> Row:
 
 def bench_engine_store(args: argparse.Namespace, work: Path) -> list[Row]:
     tracker = Tracker(db_url=f"sqlite:///{work / 'cat.db'}")
-    obs = _synthetic_obs(tracker, args.obs)
+    obs = synthetic_obs(tracker, args.obs)
     rows = [_engine_through_store(f"sqlite:///{work / 'engine.db'}", "SQLite", obs)]
     with pg_database(args.pg_url) as url:
         if url is not None:
@@ -393,19 +278,19 @@ def _bench_store(url: str, label: str, args: argparse.Namespace) -> Row:
     try:
         write = 0.0
         for n, batch in enumerate(_store_batches(args.store_rows, 10)):
-            s, _ = _timed(
+            s, _ = timed(
                 partial(store.write_import, batch, file_name=f"v{n}.csv", sha256=f"{n:064x}")
             )
             write += s
         store.observations()  # warm the page cache like a running server
-        seconds, frame = _timed(store.observations)
+        seconds, frame = timed(store.observations)
     finally:
         store.dispose()
     row = Row(
         f"Store.observations() in force, {label}, {args.store_rows:,} rows in 10 imports "
         f"(synthetic) → {len(frame):,} in force",
         f"{seconds:.2f} s",
-        f"write_import × 10: {_rate(args.store_rows, write)}",
+        f"write_import × 10: {rate(args.store_rows, write)}",
     )
     print(row)
     return row
@@ -420,30 +305,6 @@ def bench_store(args: argparse.Namespace, work: Path) -> list[Row]:
 
 
 # ----------------------------------------------------------------------------- 3. dashboard
-
-
-def _router_body(pathname: str) -> str:
-    """The router callback's request, as dash-renderer sends it on navigation."""
-    return json.dumps(
-        {
-            "output": ".._pages_content.children..._pages_store.data..",
-            "outputs": [
-                {"id": "_pages_content", "property": "children"},
-                {"id": "_pages_store", "property": "data"},
-            ],
-            "inputs": [
-                {"id": "_pages_location", "property": "pathname", "value": pathname},
-                {"id": "_pages_location", "property": "search", "value": "?lang=zh"},
-            ],
-            "changedPropIds": ["_pages_location.pathname"],
-            "state": [],
-        }
-    )
-
-
-def _pct(samples: list[float]) -> tuple[float, float]:
-    arr = np.array(samples) * 1000
-    return float(np.percentile(arr, 50)), float(np.percentile(arr, 95))
 
 
 # ----------------------------------------------------------------------------- the report

@@ -7,7 +7,6 @@ checks are in targets.catalogue_checks) as `CatalogueProblem`s that print as `in
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass
@@ -28,6 +27,7 @@ from targets.catalogue_checks import (
     validated,
 )
 from targets.formula import Formula, parse
+from targets.matching import closest
 from targets.models import Document, Indicator, Milestone
 from targets.names import Loc, indicator_names, normalize_name
 
@@ -135,7 +135,7 @@ class Catalogue:
     def suggest(self, name: str, n: int = 3) -> list[str]:
         """Up to n names close to `name` (one per indicator), spelled as in the catalogue."""
         key = _without_unit(normalize_name(name)) or normalize_name(name)
-        matches = difflib.get_close_matches(key, list(self._by_key), n=n * 4, cutoff=0.5)
+        matches = closest(key, self._by_key, n=n * 4, cutoff=0.5)
         out: list[str] = []
         seen: set[str] = set()
         for match in matches:

@@ -8,7 +8,6 @@ turns paths into line numbers and problems into `CatalogueProblem`s.
 from __future__ import annotations
 
 import copy
-import difflib
 import typing
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass
@@ -17,6 +16,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from targets.formula import Formula, FormulaError, parse
+from targets.matching import closest
 from targets.models import CATEGORIES, Document, Indicator, Milestone
 from targets.names import Loc, indicator_names, normalize_name
 
@@ -336,7 +336,7 @@ def check_formulas(
             yield ind.id, Found(("formula",), "catalogue-schema", f"{ind.id}: {exc}")
             continue
         for series in sorted(parsed[ind.id].series - set(known)):
-            hint = difflib.get_close_matches(series, list(indicators), n=1)
+            hint = closest(series, indicators, n=1, cutoff=0.6)
             more = f" (did you mean {hint[0]!r}?)" if hint else ""
             yield (
                 ind.id,

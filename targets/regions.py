@@ -6,7 +6,6 @@ spreadsheet or a user may type resolves here to one region id, or fails with sug
 
 from __future__ import annotations
 
-import difflib
 import re
 import unicodedata
 from collections.abc import Iterator, Mapping, Sequence
@@ -19,6 +18,7 @@ import yaml
 from pydantic import ValidationError
 
 from targets.config import default_regions_path
+from targets.matching import closest
 from targets.models import Region
 from targets.names import normalize_name
 
@@ -40,8 +40,6 @@ LEVEL_ORDER: tuple[str, ...] = ("region", "zone", "province", "city", "county")
 _CODE = re.compile(r"^\d{6}$")
 # a code as a spreadsheet cell may give it: 310000.0, or the 12-digit statistical code 310000000000
 _CODE_LIKE = re.compile(r"^(\d{6})(?:\.0+|000000)?$")
-SUGGEST_CUTOFF = 0.55  # below this a candidate is noise (北京 is not 南京)
-SUGGEST_WINDOW = 0.15  # keep only candidates nearly as close as the best one
 MAX_SUGGESTIONS = 3
 
 
@@ -68,21 +66,6 @@ def _lookup_keys(text: str) -> list[str]:
     if m:
         keys.append(m.group(1))
     return list(dict.fromkeys(k for k in keys if k))
-
-
-def _similarity(query: str, candidate: str) -> float:
-    """difflib's ratio; for names of equal length also position by position, first character double.
-
-    Short Chinese names share their last character so often (苏州, 杭州, 徐州) that the ratio alone
-    cannot tell a typo (苏洲 → 苏州) from a different city (北京 → 南京): the distinctive first
-    character decides.
-    """
-    ratio = difflib.SequenceMatcher(None, query, candidate).ratio()
-    if len(query) != len(candidate):
-        return ratio
-    weights = [2.0] + [1.0] * (len(query) - 1)
-    same = sum(w for w, a, b in zip(weights, query, candidate, strict=True) if a == b)
-    return (ratio + same / sum(weights)) / 2
 
 
 class UnknownRegionError(LookupError):
@@ -225,20 +208,9 @@ class RegionRegistry:
 
     def suggest(self, name: str) -> list[str]:
         """Ids of the regions whose names are closest to a mistyped one (best first, at most 3)."""
-        key = _key(name)
-        if not key:
-            return []
-        scored = sorted(
-            ((_similarity(key, cand), cand) for cand in self._suggest_keys),
-            key=lambda sc: -sc[0],
-        )
-        if not scored or scored[0][0] < SUGGEST_CUTOFF:
-            return []
-        floor = max(SUGGEST_CUTOFF, scored[0][0] - SUGGEST_WINDOW)
         ids: list[str] = []
-        for score, cand in scored:
-            if score < floor:
-                break
+        # every key of a region is a candidate; keep the closest keys' regions, in order
+        for cand in closest(_key(name), self._suggest_keys, n=len(self._suggest_keys)):
             ids.extend(r for r in self._suggest_keys[cand] if r not in ids)
         return ids[:MAX_SUGGESTIONS]
 

@@ -38,11 +38,116 @@ CODES: dict[str, tuple[str, str]] = {
     "no-year": ("no year for a value", "数值缺少年份"),
     "bad-year": ("a year that is not a plausible year", "年份无效"),
     "bad-value": ("a value that is not a number", "数值无法识别"),
+    "formula-not-computed": (
+        "a formula cell with no computed value in the file",
+        "公式单元格在文件中没有计算结果",
+    ),
+    "number-format": (
+        "a number format that changes the number shown in a way that cannot be read with certainty",
+        "数字格式使显示的数字无法确定",
+    ),
     "out-of-range": ("a value outside the indicator's valid_range", "数值超出有效范围"),
     "unit-mismatch": ("a unit that cannot be converted with certainty", "单位不一致且无法确定换算"),
     "duplicate-conflict": (
         "the same observation twice with different values",
         "同一观测值出现两次且不一致",
+    ),
+}
+
+
+# code -> what to do about it (English, Chinese): the README's issue table shows it per code.
+ADVICE: dict[str, tuple[str, str]] = {
+    "catalogue-yaml": (
+        "fix the YAML at the line named (indentation, a missing colon or quote)",
+        "按所示行号修正 YAML（缩进、冒号或引号）",
+    ),
+    "catalogue-schema": (
+        "give the key the value the message names; the header of indicators.yaml describes every key",
+        "按提示填写该键；indicators.yaml 文件头说明了每个键",
+    ),
+    "catalogue-unknown-series": (
+        "use an indicator id that exists (the message suggests the closest)",
+        "使用已有的指标编号（提示中给出最接近的编号）",
+    ),
+    "catalogue-out-of-range": (
+        "correct the goal, or widen valid_range if the range is wrong",
+        "修正目标值；若范围有误则放宽 valid_range",
+    ),
+    "catalogue-unknown-region": (
+        "use a region id from data/regions.yaml",
+        "使用 data/regions.yaml 中的地区编号",
+    ),
+    "catalogue-duplicate-id": (
+        "give one of the two entries another id",
+        "为其中一个条目改用其他编号",
+    ),
+    "file-unreadable": (
+        "save the file as .xlsx (or CSV in UTF-8) and upload that",
+        "将文件另存为 .xlsx（或 UTF-8 编码的 CSV）后上传",
+    ),
+    "file-too-large": (
+        "split the file, or ask the administrator to raise the bound",
+        "拆分文件，或请管理员提高上限",
+    ),
+    "file-too-many-rows": ("split the file into several uploads", "将文件拆分为多次上传"),
+    "file-too-many-sheets": (
+        "remove the sheets that hold no statistics, or split the workbook",
+        "删除不含统计数据的工作表，或拆分工作簿",
+    ),
+    "file-empty": (
+        "check that the sheet has a header row and values under it",
+        "检查工作表是否有表头行及其下的数值",
+    ),
+    "layout-unknown": (
+        "give the sheet a header row naming regions, indicators or years (地区/指标/年份/数值), "
+        "one layout per sheet; for a yearbook table with growth columns, keep the absolute values",
+        "为工作表加一行表头，写明地区、指标或年份（地区/指标/年份/数值），每个工作表一种布局；"
+        "年鉴表含增长率列时保留绝对数",
+    ),
+    "unknown-indicator": (
+        "use the indicator's name as the catalogue spells it (see the suggestion), or add a "
+        "synonym to indicators.yaml",
+        "按指标目录的写法填写指标名称（见建议），或在 indicators.yaml 中添加同义词",
+    ),
+    "unknown-region": (
+        "use a region's name or alias from data/regions.yaml (see the suggestion); for a total "
+        "row, name the region (长三角合计) or list all its members",
+        "使用 data/regions.yaml 中的地区名称或别名（见建议）；合计行请写明地区（如长三角合计）"
+        "或列出其全部成员",
+    ),
+    "no-year": (
+        "add a year column, write the year in the title or sheet name (2023年…), or give --year",
+        "增加年份列，在标题或工作表名称中写明年份（如 2023年…），或指定 --year",
+    ),
+    "bad-year": (
+        "write the year as four digits (2023 or 2023年)",
+        "年份写为四位数字（2023 或 2023年）",
+    ),
+    "bad-value": (
+        "write the number alone (a footnote mark after it: 3.29①); dashes or empty for no value",
+        "只填写数字（注释符号写在数字后，如 3.29①）；无数据时留空或填“—”",
+    ),
+    "formula-not-computed": (
+        "open and save the file in Excel, WPS or LibreOffice (which computes the formulas), or "
+        "paste values instead of formulas",
+        "用 Excel、WPS 或 LibreOffice 打开并保存文件（计算公式），或将公式粘贴为数值",
+    ),
+    "number-format": (
+        "format the cell as a plain number or a percent and write the unit in the header",
+        "将单元格设为常规数字或百分比格式，并在表头写明单位",
+    ),
+    "out-of-range": (
+        "check the value and its unit (a share written as 0.034 instead of 3.4%?)",
+        "核对数值及其单位（是否把 3.4% 写成了 0.034？）",
+    ),
+    "unit-mismatch": (
+        "write the catalogue's unit in the header, or convert the values; the cell's format and "
+        "the header must name the same unit",
+        "在表头写明指标目录中的单位，或换算数值；单元格格式与表头的单位须一致",
+    ),
+    "duplicate-conflict": (
+        "keep one of the two values (the message names both cells)",
+        "保留两个数值中的一个（提示中给出了两个单元格）",
     ),
 }
 

@@ -257,7 +257,7 @@ CASES: dict[str, tuple[Callable[[], bytes], set[str], int | None]] = {
     "garbage.csv": (garbage_csv, {"file-unreadable"}, None),
     "nul.csv": (nul_csv, {"file-unreadable"}, None),
     "nul_padded.csv": (nul_padded_csv, {"file-unreadable"}, None),
-    "formulas.xlsx": (formulas_only_xlsx, {"file-empty"}, None),
+    "formulas.xlsx": (formulas_only_xlsx, {"formula-not-computed"}, None),
 }
 
 

@@ -49,3 +49,76 @@ def test_bundled_statistics_import_with_their_notes(catalogue: Any, regions: Any
     assert up.issues == [] and up.layouts == {"": "long"}
     assert len(up.rows) > 100
     assert up.rows["note"].notna().all()
+
+
+def _rows(up: Any) -> list[tuple[str, str, int, float, Any]]:
+    return [
+        (r.indicator, r.region, int(r.year), float(r.value), r.note)
+        for r in up.rows.itertuples(index=False)
+    ]
+
+
+def test_a_percent_format_is_read_as_the_percent_shown(catalogue: Any, regions: Any) -> None:
+    sheet = [["2023年研发投入强度（%）"], ["地区", "数值"], ["上海", 0.0434], ["江苏", 0.0329]]
+    data = mf.xlsx_bytes({"S": sheet}, formats={"S": {"B3": "0.00%", "B4": "0.00%"}})
+    up = read_upload(data, "pct.xlsx", catalogue, regions)
+    assert up.issues == []
+    assert _rows(up) == [
+        ("rd_intensity", "shanghai", 2023, 4.34, None),
+        ("rd_intensity", "jiangsu", 2023, 3.29, None),
+    ]
+
+
+def test_a_unit_in_the_format_must_agree_with_the_header(catalogue: Any, regions: Any) -> None:
+    sheet = [["2023年"], ["地区", "PCT国际专利申请量（件）"], ["上海", 0.63], ["江苏", 9000]]
+    data = mf.xlsx_bytes({"S": sheet}, formats={"S": {"B3": '0.00"万件"'}})
+    up = read_upload(data, "unit.xlsx", catalogue, regions)
+    assert [(i.code, i.row, i.column) for i in up.issues] == [("unit-mismatch", 3, "B")]
+    assert "万件" in up.issues[0].message
+
+
+def test_a_formula_never_computed_is_an_error_at_its_cell(catalogue: Any, regions: Any) -> None:
+    sheet = [["2023年研发投入强度（%）"], ["地区", "数值"], ["上海", 4.34], ["江苏", "=B3-1"]]
+    up = read_upload(mf.xlsx_bytes({"S": sheet}), "f.xlsx", catalogue, regions)
+    assert [(i.code, i.row, i.column) for i in up.issues] == [("formula-not-computed", 4, "B")]
+    assert "LibreOffice" in up.issues[0].message
+
+
+def test_marks_leave_the_number_and_their_note_joins_the_value(
+    catalogue: Any, regions: Any
+) -> None:
+    sheet = [
+        ["2023年研发投入强度（%）"],
+        ["地区", "数值", "备注"],
+        ["上海", "4.34①", "统计公报，第3页…"],
+        ["江苏", "3.29*", None],
+        ["浙江", "3.2(p)", None],
+        ["注：①为初步核算数。"],
+    ]
+    up = read_upload(mf.xlsx_bytes({"S": sheet}), "marks.xlsx", catalogue, regions)
+    assert up.issues == []
+    assert _rows(up) == [
+        # the note as written (NFKC would make ，… into ,...), then the note row that explains ①
+        ("rd_intensity", "shanghai", 2023, 4.34, "统计公报，第3页…; ① 注：①为初步核算数。"),
+        ("rd_intensity", "jiangsu", 2023, 3.29, "* 见表注 / see the sheet's notes"),
+        ("rd_intensity", "zhejiang", 2023, 3.2, "(p) 初步数 / preliminary"),
+    ]
+
+
+def test_a_total_row_is_the_region_and_is_checked_against_its_members(
+    catalogue: Any, regions: Any
+) -> None:
+    sheet = [["2023年地区生产总值（亿元）"], ["地区", "数值"], ["上海", 47218.66],
+             ["江苏", 128222.2], ["浙江", 82553], ["安徽", 47050.6], ["合计", 305000]]  # fmt: skip
+    up = read_upload(mf.xlsx_bytes({"S": sheet}), "t.xlsx", catalogue, regions)
+    assert up.issues == []
+    assert ("gdp", "yrd", 2023, 305000.0, None) in _rows(up)
+    assert any("S!B7" in w and "305,044.46" in w for w in up.warnings)
+
+
+def test_a_total_of_some_members_is_refused(catalogue: Any, regions: Any) -> None:
+    sheet = [["2023年地区生产总值（亿元）"], ["地区", "数值"], ["上海", 47218.66],
+             ["江苏", 128222.2], ["合计", 175440.86]]  # fmt: skip
+    up = read_upload(mf.xlsx_bytes({"S": sheet}), "t.xlsx", catalogue, regions)
+    assert [(i.code, i.row, i.column) for i in up.issues] == [("unknown-region", 5, "A")]
+    assert "total" in up.issues[0].message

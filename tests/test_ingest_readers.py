@@ -12,6 +12,7 @@ import pytest
 
 from targets import config
 from targets.ingest.readers import ReadError, decode, read_workbook, sniff_delimiter, sniff_kind
+from targets.ingest.values import FormulaCell
 
 sys.path.insert(0, str(Path(__file__).resolve().parent / "data"))
 import make_fixtures as mf  # noqa: E402
@@ -85,9 +86,10 @@ def test_xls_and_ods() -> None:
     assert _cells(ods)[2][0] == "江苏"
 
 
-def test_formula_without_cached_value_reads_as_empty() -> None:
+def test_formula_without_cached_value_reads_as_a_formula_not_as_empty() -> None:
     data = mf.xlsx_bytes({"S": [["a", "b"], [1.0, "=A2*2"]]})  # openpyxl stores no cached value
-    assert read_workbook(data).sheets[0].cells.iloc[1, 1] in ("", None)
+    cell = read_workbook(data).sheets[0].cells.iloc[1, 1]
+    assert isinstance(cell, FormulaCell) and cell == "=A2*2"
 
 
 def test_merged_ranges_are_reported() -> None:

@@ -13,7 +13,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from targets.ingest.values import parse_column, parse_value, unit_factor
+from targets.ingest.values import (
+    mark_meaning,
+    parse_column,
+    parse_value,
+    scale_exactly,
+    unit_factor,
+)
 
 
 @pytest.mark.parametrize(
@@ -106,6 +112,8 @@ def test_suffix_where_the_unit_cannot_count_in_wan() -> None:
         ("ug/m3", "μg/m³", 1.0),
         ("比例", "%", 100.0),
         ("ratio", "%", 100.0),
+        ("‰", "%", 0.1),  # shares of a whole: 3.29‰ is 0.329%
+        ("%", "‰", 10.0),
         ("", "亿元", 1.0),  # no unit given: the catalogue's
     ],
 )
@@ -115,7 +123,7 @@ def test_unit_factor_certain(given: str, expected: str, factor: float) -> None:
 
 @pytest.mark.parametrize(
     ("given", "expected"),
-    [("美元", "元"), ("%", "亿元"), ("万人", "亿元"), ("%", "比例"), ("‰", "%"), ("吨", "万元"),
+    [("美元", "元"), ("%", "亿元"), ("万人", "亿元"), ("%", "比例"), ("‰", "亿元"), ("吨", "万元"),
      ("件/万人", "件")],
 )  # fmt: skip
 def test_unit_factor_refuses_the_uncertain(given: str, expected: str) -> None:
@@ -194,3 +202,56 @@ def test_parse_column_agrees_with_parse_value(cells: list[object], hint: str | N
         assert (col.missing[i], col.error[i]) == (pv.missing, pv.error), cell
         if pv.value is not None:
             assert col.value[i] == pv.value
+
+
+@pytest.mark.parametrize(
+    ("cell", "value", "mark"),
+    [
+        ("3.29①", 3.29, "①"),  # NFKC would make it 3.291
+        ("3.29 ②", 3.29, "②"),
+        ("3.29¹", 3.29, "¹"),
+        ("3.29⑴", 3.29, "⑴"),
+        ("4.1*", 4.1, "*"),
+        ("4.1**", 4.1, "**"),
+        ("4.1＃", 4.1, "＃"),
+        ("4.1△", 4.1, "△"),
+        ("2.6(p)", 2.6, "(p)"),
+        ("2.6（P）", 2.6, "（P）"),
+        ("5.0r", 5.0, "r"),
+        ("3.29%①", 3.29, "①"),
+        ("1.2万*", 12000.0, "*"),
+    ],
+)
+def test_footnote_marks_come_off_and_never_become_digits(
+    cell: str, value: float, mark: str
+) -> None:
+    pv = parse_value(cell, unit_hint="%" if "%" in cell else None)
+    assert (pv.value, pv.mark, pv.error) == (value, mark, None)
+
+
+@pytest.mark.parametrize("cell", ["①3.29", "3.2₁", "½", "3.2Ⅱ", "△3.29", "3r5", "3.29e"])
+def test_anything_else_around_a_number_is_refused(cell: str) -> None:
+    pv = parse_value(cell)
+    assert pv.error == "bad-value" and pv.value is None
+
+
+def test_mark_meanings() -> None:
+    assert mark_meaning("(p)") == ("(p) 初步数 / preliminary", "prelim")
+    assert mark_meaning("r")[1] == "revised"
+    assert mark_meaning("①")[0].startswith("① ")
+
+
+@pytest.mark.parametrize(
+    ("value", "factor", "expected"),
+    [(0.0329, 100.0, 3.29), (47218.66, 1e-4, 4.721866), (3.3, 0.1, 0.33), (1.2, 1e4, 12000.0)],
+)
+def test_scaling_shifts_the_decimal_point_exactly(
+    value: float, factor: float, expected: float
+) -> None:
+    # 0.0329 * 100 is 3.2899999999999996 in floating point: a number nobody wrote
+    assert scale_exactly(value, factor) == expected
+
+
+def test_per_mille_text_converts_to_percent() -> None:
+    assert parse_value("3.29‰", unit_hint="%").value == 0.329
+    assert parse_value("3.29‰", unit_hint="亿元").error == "unit-mismatch"

@@ -14,9 +14,16 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from targets.ingest.formats import read_format
 from targets.ingest.messages import make_issue
 from targets.ingest.resolve import Resolver, parse_year
-from targets.ingest.values import normalise_unit, parse_column, unit_factor
+from targets.ingest.values import (
+    mark_meaning,
+    normalise_unit,
+    parse_column,
+    scale_column,
+    unit_factor,
+)
 from targets.issues import Issue, column_letter
 from targets.models import Indicator
 
@@ -97,8 +104,13 @@ def check_indicators(ctx: Ctx, frame: pd.DataFrame, ids: np.ndarray) -> Iterator
         )  # fmt: skip
 
 
-def check_regions(ctx: Ctx, frame: pd.DataFrame, ids: np.ndarray) -> Iterator[Issue]:
+def check_regions(
+    ctx: Ctx, frame: pd.DataFrame, ids: np.ndarray, skip: np.ndarray | None = None
+) -> Iterator[Issue]:
+    """Unknown and missing regions; `skip` marks cells reported otherwise (totals)."""
     unknown = ids == None  # noqa: E711
+    if skip is not None:
+        unknown = unknown & ~skip
     blank = unknown & (frame["region"].to_numpy(dtype=object) == "")
     yield from _located(ctx, "no-region", frame, blank, "reg", "region")
     named = unknown & ~blank
@@ -144,12 +156,20 @@ def check_values(
     ctx: Ctx, frame: pd.DataFrame, error: np.ndarray, message: np.ndarray, hints: np.ndarray
 ) -> Iterator[Issue]:
     for i in np.flatnonzero(error != None):  # noqa: E711
-        key = "bad-value" if error[i] == "bad-value" else "unit-mismatch-cell"
+        key = _VALUE_ERRORS.get(str(error[i]), "unit-mismatch-cell")
         yield make_issue(
             key, ctx.lang, file=ctx.file, sheet=frame["sheet"].iat[i], row=int(frame["row"].iat[i]),
             col=int(frame["col"].iat[i]), detail=message[i], label=str(frame["cell"].iat[i]),
             expected=hints[i] or "",
         )  # fmt: skip
+
+
+_VALUE_ERRORS = {
+    "bad-value": "bad-value",
+    "formula-not-computed": "formula-not-computed",
+    "number-format": "number-format",
+    "unit-mismatch": "unit-mismatch-cell",
+}
 
 
 def check_ranges(ctx: Ctx, rows: pd.DataFrame) -> Iterator[Issue]:
@@ -202,8 +222,19 @@ def check_duplicates(ctx: Ctx, rows: pd.DataFrame) -> Iterator[Issue]:
             )  # fmt: skip
 
 
-def validate(cells: pd.DataFrame, res: Resolver, *, lang: str = "en", file: str = "") -> Checked:
-    """Melted cells (layouts.CELL_COLUMNS + sheet) -> rows to store, issues, warnings."""
+def validate(
+    cells: pd.DataFrame,
+    res: Resolver,
+    *,
+    lang: str = "en",
+    file: str = "",
+    footnotes: dict[str, list[str]] | None = None,
+) -> Checked:
+    """Melted cells (layouts.CELL_COLUMNS + sheet) -> rows to store, issues, warnings.
+
+    `footnotes` are each sheet's note rows as written: a mark on a value (3.29①) takes the note
+    that explains it into the value's note.
+    """
     ctx = Ctx(res, lang, file)
     obj = cells["cell"].to_numpy(dtype=object)
     present = ~(pd.isna(cells["cell"]).to_numpy() | (obj == ""))
@@ -212,7 +243,8 @@ def validate(cells: pd.DataFrame, res: Resolver, *, lang: str = "en", file: str 
         return Checked(empty_rows())
     catalogue = res.catalogue.indicators
     inds = _map_unique(frame["indicator"].to_numpy(dtype=object), _indicator_id(res))
-    declared = frame["unit"].to_numpy(dtype=object)
+    fmt = _formats(frame)
+    declared, frame = _cell_units(frame, fmt)
     cat_unit = _map_unique(inds, lambda i: catalogue[i].unit.zh if i is not None else "")
     hints = np.where(declared != "", declared, cat_unit)
     parsed = parse_column(frame["cell"], pd.Series(hints, dtype=object))
@@ -220,10 +252,20 @@ def validate(cells: pd.DataFrame, res: Resolver, *, lang: str = "en", file: str 
     frame = frame[keep].reset_index(drop=True)
     inds, hints, declared = inds[keep], hints[keep], declared[keep]
     value, error, message = parsed.value[keep], parsed.error[keep], parsed.message[keep]
+    marks = parsed.mark[keep]
+    fmt = FormatColumns(fmt.scale[keep], fmt.unit[keep], fmt.refused[keep], fmt.clash[keep])
+    value = scale_column(value, fmt.scale)
+    bad_fmt = (fmt.refused != "") & (error == None)  # noqa: E711
+    error = np.where(bad_fmt, "number-format", error)
+    message = np.where(bad_fmt, fmt.refused, message)
+    clash = (fmt.clash != "") & (error == None)  # noqa: E711
+    error = np.where(clash, "unit-mismatch", error)
+    message = np.where(clash, fmt.clash, message)
     if frame.empty:
         return Checked(empty_rows())
 
     regs = _map_unique(frame["region"].to_numpy(dtype=object), _region_id(res))
+    regs, totals, total_issues = _resolve_totals(ctx, frame, regs)
     years = _map_unique(frame["year"].to_numpy(dtype=object), _year).astype(float)
     known = inds != None  # noqa: E711
     factors = np.ones(len(frame))
@@ -235,7 +277,8 @@ def validate(cells: pd.DataFrame, res: Resolver, *, lang: str = "en", file: str 
 
     issues: list[Issue] = []
     issues += check_indicators(ctx, frame, inds)
-    issues += check_regions(ctx, frame, regs)
+    issues += check_regions(ctx, frame, regs, skip=totals)
+    issues += total_issues
     issues += check_years(ctx, frame, years)
     issues += check_units(ctx, frame, inds, factors)
     issues += check_values(ctx, frame, error, message, hints)
@@ -247,15 +290,175 @@ def validate(cells: pd.DataFrame, res: Resolver, *, lang: str = "en", file: str 
         & ~np.isnan(factors)
         & (error == None)  # noqa: E711
     )
-    rows = _rows(frame[ok], inds[ok], regs[ok], years[ok], value[ok] * factors[ok], catalogue)
+    notes = _notes_with_marks(frame, marks, footnotes or {})
+    rows = _rows(
+        frame[ok], inds[ok], regs[ok], years[ok], scale_column(value[ok], factors[ok]),
+        catalogue, notes[ok],
+    )  # fmt: skip
     issues += check_ranges(ctx, rows)
     issues += check_duplicates(ctx, rows)
     warnings = _conversion_warnings(frame[ok], declared[ok], inds[ok], factors[ok], catalogue)
+    warnings += total_warnings(ctx, rows, totals[ok])
     before = len(rows)
     rows = rows.drop_duplicates(["indicator", "region", "year"], keep="first", ignore_index=True)
     if len(rows) < before and not any(i.code == "duplicate-conflict" for i in issues):
         warnings.append(f"{before - len(rows)} repeated value(s) with the same number kept once")
     return Checked(rows, _dedupe(issues), warnings)
+
+
+@dataclass(frozen=True)
+class FormatColumns:
+    """Per melted cell, what its number format does: scale, unit, why refused, unit clash."""
+
+    scale: np.ndarray
+    unit: np.ndarray
+    refused: np.ndarray
+    clash: np.ndarray
+
+
+def _formats(frame: pd.DataFrame) -> FormatColumns:
+    n = len(frame)
+    out = FormatColumns(
+        np.ones(n), np.full(n, "", dtype=object), np.full(n, "", dtype=object),
+        np.full(n, "", dtype=object),
+    )  # fmt: skip
+    codes = frame["fmt"].to_numpy(dtype=object) if "fmt" in frame else np.full(n, "")
+    for i in np.flatnonzero(codes != ""):
+        cell = frame["cell"].iat[i]
+        if not isinstance(cell, int | float) or isinstance(cell, bool):
+            continue  # a format changes only how a number shows
+        section = read_format(str(codes[i])).section(float(cell))
+        out.scale[i], out.unit[i], out.refused[i] = section.scale, section.unit, section.refused
+        if section.refused:
+            out.refused[i] = f"{section.refused}: the cell shows a number other than {cell!r}"
+    return out
+
+
+def _cell_units(frame: pd.DataFrame, fmt: FormatColumns) -> tuple[np.ndarray, pd.DataFrame]:
+    """The unit each value is in: the one its format writes, else the column's. A format unit
+    that differs from the column's is a clash (refused at the cell); one that the column lacks
+    becomes the cell's own unit, located at the cell."""
+    declared = frame["unit"].to_numpy(dtype=object)
+    own = fmt.unit != ""
+    if not own.any():
+        return declared, frame
+    for i in np.flatnonzero(own & (declared != "")):
+        if normalise_unit(declared[i]) != fmt.unit[i]:
+            fmt.clash[i] = (
+                f"the cell's format shows {fmt.unit[i]!r} but the unit given for it is "
+                f"{declared[i]!r}"
+            )
+    frame = frame.copy()
+    frame.loc[own, "unit"] = fmt.unit[own]
+    frame.loc[own, "unit_row"] = frame.loc[own, "row"]
+    frame.loc[own, "unit_col"] = frame.loc[own, "col"]
+    return np.where(own, fmt.unit, declared), frame
+
+
+def _notes_with_marks(
+    frame: pd.DataFrame, marks: np.ndarray, footnotes: dict[str, list[str]]
+) -> np.ndarray:
+    """Each value's note, with the meaning of the marks taken off its number appended: the
+    sheet's note row that names the mark, as written, or what the mark says by itself."""
+    notes = frame["note"].to_numpy(dtype=object).copy()
+    sheets = frame["sheet"].to_numpy(dtype=object)
+    cache: dict[tuple[str, str], str] = {}
+    for i in np.flatnonzero(marks != ""):
+        key = (str(sheets[i]), str(marks[i]))
+        meaning = cache.get(key)
+        if meaning is None:
+            meaning = cache[key] = _mark_note(key[1], footnotes.get(key[0], []))
+        notes[i] = f"{notes[i]}; {meaning}" if notes[i] else meaning
+    return notes
+
+
+def _mark_note(mark: str, footnotes: list[str]) -> str:
+    symbols = [ch for ch in mark if not ch.isspace()]
+    for text in footnotes:
+        # the note that names this mark (① … ; * 初步数 …), quoted as the sheet writes it
+        if mark in text or (len(symbols) == 1 and symbols[0] in text and symbols[0] not in "()"):
+            return f"{mark} {text.strip()}"
+    return mark_meaning(mark)[0]
+
+
+def _resolve_totals(
+    ctx: Ctx, frame: pd.DataFrame, regs: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, list[Issue]]:
+    """Totals rows (合计, 长三角合计 …) -> the region they total; a mask of them; issues for
+    totals that total no region (located, instead of `unknown region 合计`)."""
+    totals = np.zeros(len(frame), dtype=bool)
+    unresolved = regs == None  # noqa: E711
+    if not unresolved.any():
+        return regs, totals, []
+    labels = frame["region"].to_numpy(dtype=object)
+    sheets = frame["sheet"].to_numpy(dtype=object)
+    regs = regs.copy()
+    issues: list[Issue] = []
+    for sheet in pd.unique(sheets[unresolved]):
+        in_sheet = sheets == sheet
+        listed = {str(r) for r in regs[in_sheet & ~unresolved]}
+        for label in pd.unique(labels[in_sheet & unresolved]):
+            region, is_total = ctx.res.total_of(str(label), listed)
+            if not is_total:
+                continue
+            rows = in_sheet & (labels == label)
+            totals |= rows
+            if region is not None:
+                regs[rows] = region.id
+                continue
+            sub = frame.loc[rows, ["reg_row", "reg_col"]].drop_duplicates()
+            names = "、".join(sorted(listed)) or "-"
+            for row, col in sub.itertuples(index=False):
+                issues.append(
+                    make_issue(
+                        "total-unknown", ctx.lang, file=ctx.file, sheet=str(sheet),
+                        row=int(row), col=int(col), label=label, listed=names,
+                    )
+                )  # fmt: skip
+    return regs, totals, issues
+
+
+def total_warnings(ctx: Ctx, rows: pd.DataFrame, totals: np.ndarray) -> list[str]:
+    """A total beside all its members, for series that add up (amounts, counts: no formula, no
+    weight): warn when it is not their sum within rounding. A warning, not a refusal: published
+    totals can differ from the sum of published parts (revisions, undistributed items)."""
+    if not totals.any():
+        return []
+    members_of = getattr(ctx.res.regions, "members", None)
+    if members_of is None:
+        return []
+    out: list[str] = []
+    total_rows = rows[totals]
+    parts_all = rows[~totals]
+    for r in total_rows.itertuples(index=False):
+        ind = ctx.res.catalogue.indicators[r.indicator]
+        if ind.formula or ind.weight is not None:
+            continue  # a ratio or a mean: its total is not a sum
+        members = set(members_of(r.region))
+        parts = parts_all[
+            (parts_all["sheet"] == r.sheet)
+            & (parts_all["indicator"] == r.indicator)
+            & (parts_all["year"] == r.year)
+            & parts_all["region"].isin(members)
+        ]
+        if not members or set(parts["region"]) != members:
+            continue
+        values = [*parts["value"].tolist(), r.value]
+        total = float(parts["value"].sum())
+        decimals = max(_decimals(v) for v in values)
+        tolerance = 0.5 * 10.0**-decimals * len(values) + 1e-9 * abs(r.value)
+        if abs(total - r.value) > tolerance:
+            where = f"{r.sheet}!{r.column}{r.row}" if r.sheet else f"{r.column}{r.row}"
+            out.append(
+                f"{where}: the total of {r.indicator} {r.year} for {r.region} is {r.value:,.10g} "
+                f"but its {len(members)} members above sum to {total:,.10g} (more than rounding)"
+            )
+    return out
+
+
+def _decimals(value: float) -> int:
+    text = f"{value:.10g}"
+    return len(text.split(".")[1]) if "." in text and "e" not in text else 0
 
 
 def _indicator_id(res: Resolver):  # type: ignore[no-untyped-def]
@@ -295,10 +498,10 @@ def _rows(
     years: np.ndarray,
     values: np.ndarray,
     catalogue: object,
+    note: np.ndarray,
 ) -> pd.DataFrame:
     units = _map_unique(inds, lambda i: catalogue[i].unit.zh)  # type: ignore[index]
-    note = frame["note"].to_numpy(dtype=object)
-    note = np.where(note == "", None, note)
+    note = np.where(note == "", np.array(None, dtype=object), note)
     letters = _map_unique(frame["col"].to_numpy(), column_letter)
     rows = pd.DataFrame(
         {

@@ -23,7 +23,7 @@ import pandas as pd
 from targets.ingest.messages import make_issue
 from targets.ingest.readers import RawSheet
 from targets.ingest.resolve import Resolver, parse_year, split_unit
-from targets.ingest.values import normalise_text
+from targets.ingest.values import MARK_CHARS, FormulaCell, normalise_text
 from targets.issues import Issue
 
 SCAN_ROWS = 60  # the header is looked for in this many first rows
@@ -68,7 +68,7 @@ CELL_COLUMNS: tuple[str, ...] = (
     "region", "reg_row", "reg_col",
     "year", "yr_row", "yr_col",
     "unit", "unit_row", "unit_col",
-    "note",
+    "note", "fmt",
 )  # fmt: skip
 
 
@@ -97,6 +97,7 @@ class SheetResult:
     issues: list[Issue] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     recognised: bool = True
+    footnotes: list[str] = field(default_factory=list)  # the sheet's note rows, as written
 
 
 def cell_label(cell: object) -> str:
@@ -110,6 +111,13 @@ def cell_label(cell: object) -> str:
     if isinstance(cell, str):
         return normalise_text(cell)
     return normalise_text(str(cell))
+
+
+def kept_text(cell: object) -> str:
+    """A cell as text to keep (a note, a quote): as written, never normalised; numbers as labels."""
+    if isinstance(cell, str):
+        return cell
+    return cell_label(cell)
 
 
 def label_column(series: pd.Series) -> np.ndarray:
@@ -303,6 +311,17 @@ def _sheet_labels(
     return found
 
 
+def _is_footnote(label: str, raw: object) -> bool:
+    """A note row: 注：…, 资料来源：…, or a row that begins with a footnote mark (①…, *…) as
+    written (NFKC would have turned ① into 1)."""
+    if not label:
+        return False
+    if _FOOTNOTE.match(label):
+        return True
+    first = raw.lstrip()[:1] if isinstance(raw, str) else ""
+    return bool(first) and (first in MARK_CHARS or first == "※")
+
+
 def is_instructions(name: str) -> bool:
     return bool(_INSTRUCTIONS.match(normalise_text(name)))
 
@@ -320,6 +339,15 @@ def analyse_sheet(
     if header is None:
         if not any(t for row in grid for t in row):
             return SheetResult(name, "empty")
+        formula = _first_formula(cells.iloc[:SCAN_ROWS])
+        if formula is not None:
+            # the header itself is formulas no program computed: that is what to fix first
+            r, c, text = formula
+            issue = make_issue(
+                "formula-not-computed", lang, file=file, sheet=name, row=r + 1, col=c,
+                label=text, detail=f"the formula {text!r} has no computed value in the file",
+            )  # fmt: skip
+            return SheetResult(name, "unknown", issues=[issue], recognised=False)
         issue = make_issue("layout-unknown", lang, file=file, sheet=name)
         return SheetResult(name, "unknown", issues=[issue], recognised=False)
     width = cells.shape[1]
@@ -390,19 +418,40 @@ def analyse_sheet(
     # rows to read: not blank, not a footnote
     first_key = min((c.index for c in key_cols.values()), default=0)
     lead = label_column(data[first_key]) if len(data) else np.array([], dtype=object)
-    notes = [t for t in pd.unique(lead) if _FOOTNOTE.match(t)]
-    if notes:
-        data = data[~np.isin(lead, notes)]
+    raw_lead = data[first_key].astype(object).to_numpy() if len(data) else lead
+    is_note = np.array(
+        [_is_footnote(t, raw) for t, raw in zip(lead, raw_lead, strict=True)], dtype=bool
+    )
+    footnotes: list[str] = []
+    if is_note.any():
+        footnotes = [kept_text(c) for c in raw_lead[is_note] if kept_text(c)]
+        data = data[~is_note]
     excel_rows = (data.index.to_numpy() + 1).astype(np.int64)
     key_labels = {role: label_column(data[col.index]) for role, col in key_cols.items()}
     _fill_merged_keys(sheet, key_cols, key_labels, data)
 
+    notes_kept = (
+        np.array([kept_text(c) for c in data[key_cols["note"].index]], dtype=object)
+        if "note" in key_cols
+        else np.full(len(data), "", dtype=object)
+    )
     parts = [
-        _melt_column(col, data, excel_rows, key_cols, key_labels, labels, year)
+        _melt_column(
+            col, data, excel_rows, key_cols, key_labels, labels, year, notes_kept, sheet.formats
+        )
         for col in value_cols
     ]
     frame = pd.concat(parts, ignore_index=True)
-    return SheetResult(name, layout, frame, issues=issues, warnings=warnings)
+    return SheetResult(name, layout, frame, issues=issues, warnings=warnings, footnotes=footnotes)
+
+
+def _first_formula(head: pd.DataFrame) -> tuple[int, int, str] | None:
+    """The first formula cell without a computed value: (row, column, formula), 0-based."""
+    for r, row in enumerate(head.itertuples(index=False)):
+        for c, cell in enumerate(row):
+            if isinstance(cell, FormulaCell):
+                return r, c, str(cell)
+    return None
 
 
 def _main_kind(cols: list[Column], main_row: int) -> str | None:
@@ -483,6 +532,8 @@ def _melt_column(
     key_labels: dict[str, np.ndarray],
     labels: dict[str, Label],
     year: int | None,
+    notes: np.ndarray,
+    formats: dict[tuple[int, int], str],
 ) -> pd.DataFrame:
     n = len(data)
     out: dict[str, object] = {
@@ -516,5 +567,12 @@ def _melt_column(
         out[dim] = text_arr
         out[f"{short}_row"] = row_arr
         out[f"{short}_col"] = col_arr
-    out["note"] = key_labels["note"] if "note" in key_cols else np.full(n, "", dtype=object)
+    out["note"] = notes
+    fmt = np.full(n, "", dtype=object)
+    if formats:
+        for k, r in enumerate(excel_rows):
+            code = formats.get((int(r) - 1, col.index))
+            if code is not None:
+                fmt[k] = code
+    out["fmt"] = fmt
     return pd.DataFrame(out, columns=list(CELL_COLUMNS))

@@ -67,6 +67,26 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
         "该列有数值但没有表头",
     ),
     "file-empty": ("file-empty", "no data found in the file", "文件中没有数据"),
+    "formula-not-computed": (
+        "formula-not-computed",
+        "{detail}: open and save the file in Excel, WPS or LibreOffice (which computes it), or "
+        "paste the values instead of the formula",
+        "公式“{label}”在文件中没有计算结果：请用 Excel、WPS 或 LibreOffice 打开并保存该文件，"
+        "或将公式粘贴为数值",
+    ),
+    "number-format": (
+        "number-format",
+        "{detail}; format the cell as a plain number (or a percent) and write the unit in the header",
+        "单元格的数字格式使显示的数字无法确定：{detail}；请将单元格设为常规数字（或百分比）格式，"
+        "并在表头写明单位",
+    ),
+    "total-unknown": (
+        "unknown-region",
+        "{label!r} is a total, but the regions listed with it ({listed}) are not exactly the "
+        "members of one region: name the region (长三角合计) or list all its members",
+        "“{label}”是合计行，但同表所列地区（{listed}）并非恰好是某一地区的全部成员："
+        "请写明地区（如“长三角合计”）或列出其全部成员",
+    ),
 }
 
 

@@ -100,7 +100,8 @@ def read_upload(
     frames = [r.cells.assign(sheet=r.sheet) for r in recognised if r.cells is not None]
     if frames:
         cells = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
-        checked = validate(cells, res, lang=lang, file=file_name)
+        footnotes = {r.sheet: r.footnotes for r in recognised if r.footnotes}
+        checked = validate(cells, res, lang=lang, file=file_name, footnotes=footnotes)
         up.rows = checked.rows
         up.issues.extend(checked.issues)
         up.warnings.extend(checked.warnings)

@@ -17,6 +17,10 @@ import pandas as pd
 import python_calamine as pc
 
 from targets import config
+from targets.ingest.ods_cells import scan_ods
+from targets.ingest.values import FormulaCell
+from targets.ingest.xls_cells import scan_xls
+from targets.ingest.xlsx_cells import XlsxCellsError, scan_xlsx
 
 Kind = Literal["xlsx", "ods", "xls", "text"]
 Span = tuple[tuple[int, int], tuple[int, int]]
@@ -53,6 +57,8 @@ class RawSheet:
     name: str
     cells: pd.DataFrame
     merged: list[Span] = field(default_factory=list)
+    # (row, col) -> number format code of numeric cells whose format changes what they show
+    formats: dict[tuple[int, int], str] = field(default_factory=dict)
 
 
 @dataclass
@@ -128,7 +134,37 @@ def read_workbook(data: bytes) -> Workbook:
     kind = sniff_kind(data)
     if kind == "text":
         return read_text(data)
-    return Workbook(kind, _read_calamine(data))
+    sheets = _read_calamine(data)
+    _add_cells(data, kind, sheets)
+    return Workbook(kind, sheets)
+
+
+def _add_cells(data: bytes, kind: Literal["xlsx", "ods", "xls"], sheets: list[RawSheet]) -> None:
+    """Formats and uncomputed formulas from the package's XML, laid over calamine's values."""
+    try:
+        scan = {"xlsx": scan_xlsx, "ods": scan_ods, "xls": scan_xls}[kind]
+        extras = scan(data)
+    except XlsxCellsError as exc:
+        raise ReadError("file-unreadable", str(exc)) from exc
+    for sheet in sheets:
+        found = extras.get(sheet.name)
+        if found is None:
+            continue
+        cells = sheet.cells
+        wanted = [*found.numbers, *found.uncomputed]
+        rows = max((r for r, _ in wanted), default=-1) + 1
+        cols = max((c for _, c in wanted), default=-1) + 1
+        if rows > len(cells) or cols > cells.shape[1]:
+            cells = cells.reindex(
+                index=range(max(rows, len(cells))), columns=range(max(cols, cells.shape[1]))
+            ).astype(object)
+            cells = cells.where(cells.notna(), None)
+        for (r, c), number in found.numbers.items():
+            cells.iat[r, c] = number  # the number as stored: calamine may have read a date
+        for (r, c), formula in found.uncomputed.items():
+            cells.iat[r, c] = FormulaCell(formula)
+        sheet.cells = cells
+        sheet.formats = found.formats
 
 
 def _read_calamine(data: bytes) -> list[RawSheet]:

@@ -17,6 +17,10 @@ from targets.models import Indicator, Region
 _BRACKET_UNIT = re.compile(r"^(.*?)\s*[(（\[【]\s*([^()（）\[\]【】]*?)\s*[)）\]】]\s*$")
 _YEAR_LABEL = re.compile(r"^((?:19|20)\d{2})(?:\.0+)?\s*(?:年|年度|年末|年底)?$")
 MIN_YEAR, MAX_YEAR = 1949, 2100
+# A row (or column) that totals the regions listed beside it: 合计, 总计, 全省, 长三角合计 …
+_TOTAL_WORDS = re.compile(
+    r"(合计数|合计|总计|总和|总数|全域|全省|全市|\btotal\b|\ball\b)", re.IGNORECASE
+)
 
 
 class CatalogueLike(Protocol):
@@ -87,6 +91,34 @@ class Resolver:
         if name not in self._reg:
             self._reg[name] = self.regions.try_resolve(name) if name else None
         return self._reg[name]
+
+    def total_of(self, label: str, listed: set[str]) -> tuple[Region | None, bool]:
+        """For a totals label, the region it totals, and whether the label says a total at all.
+
+        `长三角合计` / `三省一市合计` name their region; a bare `合计` / `总计` / `全省` totals
+        the regions listed beside it, so it is the region whose members (or cities) are exactly
+        those. Anything else (a total of some members, 小计) is not a region: None.
+        """
+        core = _TOTAL_WORDS.sub("", label).strip(" :：-—()（）")
+        if core == label or not label:
+            return None, False
+        if core:
+            return self.region(core), True
+        regions = getattr(self.regions, "regions", None)
+        if not listed or not isinstance(regions, Mapping):
+            return None, True
+        found = [
+            r
+            for r in regions.values()
+            if r.members and (set(r.members) == listed or self._city_ids(r.id) == listed)
+        ]
+        return (found[0], True) if len(found) == 1 else (None, True)
+
+    def _city_ids(self, region_id: str) -> set[str]:
+        cities_of = getattr(self.regions, "cities_of", None)
+        if cities_of is None:
+            return set()
+        return {c.id for c in cities_of(region_id)}
 
     def indicator_suggestions(self, name: str) -> list[str]:
         try:

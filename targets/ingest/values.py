@@ -10,8 +10,9 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 from typing import Any
 
 import numpy as np
@@ -42,6 +43,27 @@ _UNIT_ALIASES: dict[str, str] = {
 }  # fmt: skip
 # A unit that says "a share written as a fraction": converted to a percent only when said so.
 _FRACTION_UNITS = frozenset({"比例", "比率", "ratio", "fraction", "小数", "share"})
+# Shares of a whole: a value in ‰ is a tenth of the same value in %.
+_SHARES: dict[str, float] = {"%": 1e-2, "‰": 1e-3, "‱": 1e-4}
+
+# Footnote marks yearbooks glue to a number (3.29①, 4.1*, 2.6(p), 5.0r). Taken off before any
+# normalisation: NFKC turns ① and ¹ into the digit 1, and 3.29① would become 3.291.
+_CIRCLED = "".join(
+    chr(c)
+    for lo, hi in (
+        (0x2460, 0x249B),  # ①-⑳, ⑴-⒇, ⒈-⒛
+        (0x24EA, 0x24FF),  # ⓪, ⓫-⓴, ⓵-⓾
+        (0x2776, 0x2793),  # ❶-❿, ➀-➉, ➊-➓
+        (0x3251, 0x325F),  # ㉑-㉟
+        (0x32B1, 0x32BF),  # ㊱-㊿
+    )
+    for c in range(lo, hi + 1)
+)
+_SUPERSCRIPTS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
+_SYMBOL_MARKS = "*＊#＃△"
+MARK_CHARS = frozenset(_CIRCLED + _SUPERSCRIPTS + _SYMBOL_MARKS)
+_WORD_MARK = re.compile(r"[(（]\s*([pPrR])\s*[)）]$")
+_DIGITS_ANY_WIDTH = "0123456789０１２３４５６７８９"
 
 
 @dataclass(frozen=True)
@@ -53,14 +75,65 @@ class ParsedValue:
     error: str | None = None  # an issue code: bad-value or unit-mismatch
     scale: float = 1.0
     message: str = ""
+    mark: str = ""  # the footnote marks taken off the number, as written (①, *, (p), r)
 
 
 MISSING = ParsedValue(None, missing=True)
 
 
+class FormulaCell(str):
+    """A formula cell with no cached value (a script wrote it, no spreadsheet program computed
+    it); the text is the formula. Never a missing value: its number is simply not in the file."""
+
+
+def uncomputed(cell: FormulaCell) -> ParsedValue:
+    return ParsedValue(
+        None,
+        error="formula-not-computed",
+        message=f"the formula {str(cell)!r} has no computed value in the file",
+    )
+
+
 def normalise_text(text: str) -> str:
     """NFKC (full-width digits and punctuation to ASCII), trimmed, inner whitespace collapsed."""
     return " ".join(unicodedata.normalize("NFKC", text).split())
+
+
+def split_marks(text: str) -> tuple[str, str]:
+    """`3.29①` -> ("3.29", "①"); `2.6 (p)` -> ("2.6", "(p)"); no trailing mark -> (text, "").
+
+    Only unambiguous marks go: circled and bracketed numbers, superscript digits, * # △, and a
+    trailing (p)/(r), or r right after a digit. A mark before the number is not taken (△ before
+    a number means minus in some tables).
+    """
+    body = text.rstrip()
+    while body:
+        ch = body[-1]
+        if ch in MARK_CHARS:
+            body = body[:-1].rstrip()
+            continue
+        word = _WORD_MARK.search(body)
+        if word:
+            body = body[: word.start()].rstrip()
+            continue
+        if ch in "rR" and len(body) > 1 and body[-2] in _DIGITS_ANY_WIDTH:
+            body = body[:-1]
+            continue
+        break
+    if len(body) == len(text.rstrip()) or not body.strip():
+        return text, ""
+    return body, text.rstrip()[len(body) :].strip()
+
+
+def mark_meaning(mark: str) -> tuple[str, str]:
+    """What a mark says when the sheet does not: (text for the note, flag) — flag `prelim` for
+    (p), `revised` for r, else ""."""
+    key = normalise_text(mark).lower().replace(" ", "")
+    if key in ("(p)", "p"):
+        return f"{mark} 初步数 / preliminary", "prelim"
+    if key in ("(r)", "r"):
+        return f"{mark} 修订数 / revised", "revised"
+    return f"{mark} 见表注 / see the sheet's notes", ""
 
 
 def normalise_unit(unit: str | None) -> str:
@@ -90,7 +163,37 @@ def unit_factor(given: str | None, expected: str | None) -> float | None:
         return dg[1] / de[1]
     if g.lower() in _FRACTION_UNITS and e == "%":
         return 100.0
+    if g in _SHARES and e in _SHARES:
+        return _SHARES[g] / _SHARES[e]
     return None
+
+
+def scale_exactly(value: float, factor: float) -> float:
+    """value × factor as the decimal written: 0.0329 × 100 is 3.29, not 3.2899999999999996.
+
+    A power-of-ten factor shifts the decimal point of the shortest form of the number (the digits
+    a person typed); any other factor multiplies.
+    """
+    if factor == 1.0 or not math.isfinite(value):
+        return value
+    k = round(math.log10(factor))
+    if abs(factor - 10.0**k) > 1e-12 * factor:
+        return value * factor
+    return float(Decimal(repr(value)).scaleb(k))
+
+
+def scale_column(values: np.ndarray, factors: np.ndarray) -> np.ndarray:
+    """scale_exactly elementwise; each distinct (value, factor) once."""
+    out = np.array(values, dtype=float, copy=True)
+    todo = np.flatnonzero((factors != 1.0) & np.isfinite(out))
+    cache: dict[tuple[float, float], float] = {}
+    for i in todo:
+        key = (float(out[i]), float(factors[i]))
+        got = cache.get(key)
+        if got is None:
+            got = cache[key] = scale_exactly(*key)
+        out[i] = got
+    return out
 
 
 def _number(text: str) -> float | None:
@@ -114,6 +217,8 @@ def parse_value(cell: Any, *, unit_hint: str | None = None) -> ParsedValue:
     """Read one cell as a number in the unit `unit_hint` (the column's unit), or as missing."""
     if cell is None or cell is pd.NA or cell is pd.NaT:
         return MISSING
+    if isinstance(cell, FormulaCell):
+        return uncomputed(cell)
     if isinstance(cell, bool | np.bool_):
         return _bad(cell, f"{cell!r} is a true/false cell, not a number")
     if isinstance(cell, int | float | np.integer | np.floating):
@@ -127,12 +232,22 @@ def parse_value(cell: Any, *, unit_hint: str | None = None) -> ParsedValue:
 
 
 def _parse_text(raw: str, unit_hint: str | None) -> ParsedValue:
-    text = normalise_text(raw).replace("\u2212", "-")
+    body, mark = split_marks(raw)
+    # only decimal digits may become digits: ½, Ⅱ, ₁ or a mark left inside the number never do
+    odd = next((ch for ch in body if unicodedata.category(ch) in ("No", "Nl")), None)
+    if odd is not None:
+        return _bad(raw, f"{raw!r}: {odd!r} is not a digit (a mark goes after the number)")
+    text = normalise_text(body).replace("\u2212", "-")
     if _is_missing_text(text):
         return MISSING
-    body, percent, mult = text, False, 1.0
-    if body.endswith("%"):
-        body, percent = body[:-1].rstrip(), True
+    pv = _parse_number_text(text, raw, unit_hint)
+    return replace(pv, mark=mark) if mark and pv.error is None else pv
+
+
+def _parse_number_text(text: str, raw: str, unit_hint: str | None) -> ParsedValue:
+    body, share, mult = text, "", 1.0
+    if body[-1:] in _SHARES:
+        body, share = body[:-1].rstrip(), body[-1]
     else:
         for suffix in ("万亿", "亿", "万"):
             if body.endswith(suffix):
@@ -142,18 +257,24 @@ def _parse_text(raw: str, unit_hint: str | None) -> ParsedValue:
     if number is None or not math.isfinite(number):
         return _bad(raw)
     hint = normalise_unit(unit_hint)
-    if percent:
-        if not hint or hint == "%":
+    if share:
+        if not hint or hint == share:
             return ParsedValue(number)
-        if hint.lower() in _FRACTION_UNITS:
-            return ParsedValue(number / 100, scale=0.01)
+        factor = None
+        if hint in _SHARES:
+            factor = _SHARES[share] / _SHARES[hint]
+        elif hint.lower() in _FRACTION_UNITS:
+            factor = _SHARES[share]
+        if factor is not None:
+            return ParsedValue(scale_exactly(number, factor), scale=factor)
+        what = "a percent" if share == "%" else f"in {share}"
         return ParsedValue(
-            None, error="unit-mismatch", message=f"{raw!r} is a percent but the unit is {hint}"
+            None, error="unit-mismatch", message=f"{raw!r} is {what} but the unit is {hint}"
         )
     if mult == 1.0:
         return ParsedValue(number)
     if not hint:
-        return ParsedValue(number * mult, scale=mult)
+        return ParsedValue(scale_exactly(number, mult), scale=mult)
     parts = _decompose(hint)
     if parts is None:
         return ParsedValue(
@@ -162,7 +283,7 @@ def _parse_text(raw: str, unit_hint: str | None) -> ParsedValue:
             message=f"{raw!r} has a 万/亿 suffix but the unit {hint} does not count in 万/亿",
         )
     factor = mult / parts[1]
-    return ParsedValue(number * factor, scale=factor)
+    return ParsedValue(scale_exactly(number, factor), scale=factor)
 
 
 @dataclass(frozen=True)
@@ -174,6 +295,7 @@ class ParsedColumn:
     error: np.ndarray  # object: issue code or None
     message: np.ndarray  # object: English detail or ""
     scale: np.ndarray  # float64
+    mark: np.ndarray  # object: footnote marks taken off ("" where none)
 
 
 def parse_column(cells: pd.Series, unit_hints: pd.Series | None = None) -> ParsedColumn:
@@ -184,8 +306,9 @@ def parse_column(cells: pd.Series, unit_hints: pd.Series | None = None) -> Parse
     error = np.full(n, None, dtype=object)
     message = np.full(n, "", dtype=object)
     scale = np.ones(n)
+    mark = np.full(n, "", dtype=object)
     if n == 0:
-        return ParsedColumn(value, missing, error, message, scale)
+        return ParsedColumn(value, missing, error, message, scale, mark)
     obj = cells.astype(object).to_numpy()
     # Fast path: real numbers (xlsx cells) and plain numeric text (csv cells).
     kinds = pd.Series(obj).map(type).to_numpy()
@@ -221,9 +344,10 @@ def parse_column(cells: pd.Series, unit_hints: pd.Series | None = None) -> Parse
             error[i] = pv.error
             message[i] = pv.message
             scale[i] = pv.scale
+            mark[i] = pv.mark
             if pv.value is not None:
                 value[i] = pv.value
-    return ParsedColumn(value, missing, error, message, scale)
+    return ParsedColumn(value, missing, error, message, scale, mark)
 
 
 def _na(x: object) -> bool:

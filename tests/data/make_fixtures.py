@@ -102,8 +102,13 @@ class TinyRegions:
 # -- writers ------------------------------------------------------------------------------------
 
 
-def xlsx_bytes(sheets: dict[str, Rows], merged: dict[str, list[str]] | None = None) -> bytes:
-    """An .xlsx with one sheet per entry; None cells stay empty; `merged` ranges like "B3:C3"."""
+def xlsx_bytes(
+    sheets: dict[str, Rows],
+    merged: dict[str, list[str]] | None = None,
+    formats: dict[str, dict[str, str]] | None = None,
+) -> bytes:
+    """An .xlsx with one sheet per entry; None cells stay empty; `merged` ranges like "B3:C3";
+    `formats` number formats by cell ({"S": {"B3": "0.00%"}})."""
     wb = openpyxl.Workbook()
     wb.remove(wb.active)
     for name, rows in sheets.items():
@@ -114,6 +119,8 @@ def xlsx_bytes(sheets: dict[str, Rows], merged: dict[str, list[str]] | None = No
                     ws.cell(r, c, v)
         for rng in (merged or {}).get(name, []):
             ws.merge_cells(rng)
+        for ref, code in (formats or {}).get(name, {}).items():
+            ws[ref].number_format = code
     bio = io.BytesIO()
     wb.save(bio)
     return bio.getvalue()

@@ -1,0 +1,189 @@
+"""What calamine does not say about an .xlsx: each cell's number format, and formulas that were
+never computed.
+
+python-calamine returns values only: 0.0329 for a cell that shows 3.29%, and an empty string for a
+formula that a script wrote and no spreadsheet program ever computed. This module reads the
+package's XML beside it: the styles (which cell formats are not plain numbers) and, only where
+such formats or formulas occur, the cells themselves, by regular expressions over the bytes (no
+per-cell Python work for the cells that do not matter, so a large plain workbook costs one scan).
+"""
+
+from __future__ import annotations
+
+import html
+import io
+import posixpath
+import re
+import zipfile
+from dataclasses import dataclass, field
+
+from targets.ingest.formats import DATE_IDS, builtin_code, read_format
+
+Cell = tuple[int, int]  # 0-based (row, column), as in RawSheet.cells
+
+_P = rb"(?:[A-Za-z_][\w.-]*:)?"  # an optional namespace prefix (x:c, x:f …)
+_ATTR = re.compile(rb'([\w:.-]+)\s*=\s*"([^"]*)"')
+_SHEET = re.compile(rb"<" + _P + rb"sheet\b([^>]*)/?>")
+_REL = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?Relationship\b([^>]*)/?>")
+_NUMFMT = re.compile(rb"<" + _P + rb"numFmt\b([^>]*)/?>")
+_CELLXFS = re.compile(rb"<" + _P + rb"cellXfs\b[^>]*>(.*?)</" + _P + rb"cellXfs>", re.S)
+_XF = re.compile(rb"<" + _P + rb"xf\b([^>]*?)/?>")
+_FORMULA = re.compile(rb"<" + _P + rb"f[\s>/]")
+_VALUE = re.compile(rb"<" + _P + rb"v>([^<]*)</" + _P + rb"v>")
+_FORMULA_TEXT = re.compile(rb"<" + _P + rb"f\b[^>]*>([^<]*)</" + _P + rb"f>")
+_REF = re.compile(r"^\$?([A-Z]{1,3})\$?(\d+)$")
+_ALL_CELLS = re.compile(
+    rb"<" + _P + rb"c\s([^>]*?)(?:/>|>(.*?)</" + _P + rb"c>)", re.S
+)  # fmt: skip
+
+
+class XlsxCellsError(Exception):
+    """The package's XML cannot be read where the values depend on it."""
+
+
+@dataclass
+class SheetCells:
+    """Per sheet: cells whose format changes what they show, and formulas never computed."""
+
+    formats: dict[Cell, str] = field(default_factory=dict)  # format code of numeric cells
+    numbers: dict[Cell, float] = field(default_factory=dict)  # their number, as in the file
+    uncomputed: dict[Cell, str] = field(default_factory=dict)  # formula text, "=…"
+
+
+def _attrs(raw: bytes) -> dict[str, str]:
+    """Attributes by local name (r:id -> id), entities decoded."""
+    out: dict[str, str] = {}
+    for key, value in _ATTR.findall(raw):
+        local = key.decode("ascii", "replace").rsplit(":", 1)[-1]
+        out.setdefault(local, html.unescape(value.decode("utf-8", "replace")))
+    return out
+
+
+def cell_index(ref: str) -> Cell | None:
+    """ "B3" -> (2, 1); anything else -> None."""
+    m = _REF.match(ref)
+    if not m:
+        return None
+    col = 0
+    for ch in m.group(1):
+        col = col * 26 + ord(ch) - 64
+    return int(m.group(2)) - 1, col - 1
+
+
+def _sheet_parts(zf: zipfile.ZipFile, names: set[str]) -> dict[str, str]:
+    """Sheet name -> the zip member holding its cells."""
+    book = "xl/workbook.xml"
+    if "_rels/.rels" in names:
+        for rel in _REL.findall(zf.read("_rels/.rels")):
+            a = _attrs(rel)
+            if a.get("Type", "").endswith("/officeDocument"):
+                book = a.get("Target", book).lstrip("/")
+    if book not in names:
+        return {}
+    base = posixpath.dirname(book)
+    rels_name = posixpath.join(base, "_rels", posixpath.basename(book) + ".rels")
+    targets: dict[str, str] = {}
+    if rels_name in names:
+        for rel in _REL.findall(zf.read(rels_name)):
+            a = _attrs(rel)
+            target = a.get("Target", "")
+            path = target.lstrip("/") if target.startswith("/") else posixpath.join(base, target)
+            targets[a.get("Id", "")] = posixpath.normpath(path)
+    parts: dict[str, str] = {}
+    for sheet in _SHEET.findall(zf.read(book)):
+        a = _attrs(sheet)
+        part = targets.get(a.get("id", ""))
+        if part in names and "name" in a:
+            parts[a["name"]] = part
+    return parts
+
+
+def _style_formats(zf: zipfile.ZipFile, names: set[str]) -> dict[str, str]:
+    """Cell style index (the `s` attribute) -> format code, for the styles worth reading: those
+    whose format changes the number shown, and every custom format that is not a date (calamine
+    reads a number in some of them, such as `G/通用格式`, as a date)."""
+    styles = "xl/styles.xml"
+    if styles not in names:
+        return {}
+    xml = zf.read(styles)
+    custom = {}
+    for raw in _NUMFMT.findall(xml):
+        a = _attrs(raw)
+        if a.get("numFmtId", "").isdigit():
+            custom[int(a["numFmtId"])] = a.get("formatCode", "")
+    block = _CELLXFS.search(xml)
+    if block is None:
+        return {}
+    out: dict[str, str] = {}
+    for index, raw in enumerate(_XF.findall(block.group(1))):
+        fid_text = _attrs(raw).get("numFmtId", "0")
+        fid = int(fid_text) if fid_text.isdigit() else 0
+        if fid in DATE_IDS:
+            continue
+        code = custom.get(fid, builtin_code(fid))
+        fmt = read_format(code)
+        if fmt.is_date:
+            continue
+        if not fmt.plain or fid in custom:
+            out[str(index)] = code
+    return out
+
+
+def scan_xlsx(data: bytes) -> dict[str, SheetCells]:
+    """Sheet name -> its formatted and uncomputed cells (sheets with neither are left out)."""
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(data))
+        names = set(zf.namelist())
+        parts = _sheet_parts(zf, names)
+        formats = _style_formats(zf, names)
+        out: dict[str, SheetCells] = {}
+        for sheet, part in parts.items():
+            xml = zf.read(part)
+            found = _scan_sheet(xml, formats)
+            if found.formats or found.uncomputed:
+                out[sheet] = found
+        return out
+    except (zipfile.BadZipFile, OSError, ValueError, KeyError) as exc:
+        raise XlsxCellsError(f"the workbook's cell formats cannot be read ({exc})") from exc
+
+
+def _scan_sheet(xml: bytes, formats: dict[str, str]) -> SheetCells:
+    found = SheetCells()
+    has_formulas = _FORMULA.search(xml) is not None
+    if not formats and not has_formulas:
+        return found
+    if has_formulas:
+        cells = _ALL_CELLS
+    else:  # only the cells carrying one of the styles: the regex engine skips the rest
+        styles = b"|".join(re.escape(s.encode()) for s in sorted(formats, key=len, reverse=True))
+        cells = re.compile(
+            rb"<" + _P + rb"c\s([^>]*?\bs=\"(?:" + styles + rb")\"[^>]*?)"
+            rb"(?:/>|>(.*?)</" + _P + rb"c>)",
+            re.S,
+        )
+    for m in cells.finditer(xml):
+        attrs, content = _attrs(m.group(1)), m.group(2) or b""
+        style = attrs.get("s", "0")
+        formula = _FORMULA.search(content) is not None
+        if style not in formats and not formula:
+            continue
+        where = cell_index(attrs.get("r", ""))
+        if where is None:
+            raise XlsxCellsError("a cell has no reference (r=…); save the file again in Excel")
+        kind = attrs.get("t", "n")
+        value = _VALUE.search(content)
+        # a formula whose result is the empty string has t="str" and an empty <v>
+        cached = value is not None and (value.group(1) != b"" or kind == "str")
+        if formula and not cached:
+            text = _FORMULA_TEXT.search(content)
+            body = html.unescape(text.group(1).decode("utf-8", "replace")) if text else ""
+            found.uncomputed[where] = "=" + (body or "(shared formula)")
+            continue
+        if style in formats and kind == "n" and value is not None and value.group(1).strip():
+            try:
+                number = float(value.group(1))
+            except ValueError:
+                continue
+            found.formats[where] = formats[style]
+            found.numbers[where] = number
+    return found

@@ -112,14 +112,22 @@ def _long_rows(tracker: Tracker, n: int) -> pd.DataFrame:
     )
 
 
-def _write_xlsx(frame: pd.DataFrame, path: Path) -> None:
+def _write_xlsx(frame: pd.DataFrame, path: Path, percent: set[str] | None = None) -> None:
+    """The long rows as an .xlsx; values of the `percent` indicators as a user types 3.29%: the
+    cell holds 0.0329 with the format 0.00% (so the import reads every such cell's format)."""
     from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
 
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("data")
     ws.append(list(frame.columns))
+    percent = percent or set()
     for rec in frame.itertuples(index=False):
-        ws.append([rec.region, rec.indicator, int(rec.year), float(rec.value)])
+        value: Any = float(rec.value)
+        if rec.indicator in percent:
+            value = WriteOnlyCell(ws, value=float(repr(rec.value / 100)))
+            value.number_format = "0.00%"
+        ws.append([rec.region, rec.indicator, int(rec.year), value])
     wb.save(path)
 
 
@@ -148,15 +156,17 @@ def bench_import(args: argparse.Namespace, work: Path) -> list[Row]:
 
     frame = _long_rows(tracker, args.xlsx_rows)
     xlsx = work / "long.xlsx"
-    _write_xlsx(frame, xlsx)
+    percent = {i.id for i in tracker.catalogue.indicators.values() if i.unit.zh == "%"}
+    _write_xlsx(frame, xlsx, percent)
     ours = _import_once(xlsx, work)
     base, _ = timed(lambda: pd.read_excel(xlsx, engine="openpyxl"))
     rows.append(
         Row(
-            f"import .xlsx, {args.xlsx_rows:,} long rows (synthetic) → SQLite",
+            f"import .xlsx, {args.xlsx_rows:,} long rows (synthetic; % values as 0.00%-formatted "
+            "cells, every format read) → SQLite",
             rate(args.xlsx_rows, ours),
             f"pandas.read_excel(openpyxl), read only: {rate(args.xlsx_rows, base)}",
-            f"{ours / base:.2f}× the time",
+            f"{ours / base:.2f}× the time (goal ≤ 1×)",
         )
     )
     print(rows[-1])

@@ -255,3 +255,8 @@ def test_scaling_shifts_the_decimal_point_exactly(
 def test_per_mille_text_converts_to_percent() -> None:
     assert parse_value("3.29‰", unit_hint="%").value == 0.329
     assert parse_value("3.29‰", unit_hint="亿元").error == "unit-mismatch"
+
+
+def test_scaling_reads_the_number_to_excels_fifteen_digits() -> None:
+    # =38.16/100 holds 0.38159999999999994 and shows 38.16%
+    assert scale_exactly(38.16 / 100, 100.0) == 38.16

@@ -317,20 +317,37 @@ class FormatColumns:
 
 
 def _formats(frame: pd.DataFrame) -> FormatColumns:
+    """What each cell's number format does, each distinct format read once."""
     n = len(frame)
     out = FormatColumns(
         np.ones(n), np.full(n, "", dtype=object), np.full(n, "", dtype=object),
         np.full(n, "", dtype=object),
     )  # fmt: skip
-    codes = frame["fmt"].to_numpy(dtype=object) if "fmt" in frame else np.full(n, "")
-    for i in np.flatnonzero(codes != ""):
-        cell = frame["cell"].iat[i]
-        if not isinstance(cell, int | float) or isinstance(cell, bool):
-            continue  # a format changes only how a number shows
-        section = read_format(str(codes[i])).section(float(cell))
-        out.scale[i], out.unit[i], out.refused[i] = section.scale, section.unit, section.refused
-        if section.refused:
-            out.refused[i] = f"{section.refused}: the cell shows a number other than {cell!r}"
+    if "fmt" not in frame:
+        return out
+    codes = frame["fmt"].to_numpy(dtype=object)
+    has = np.flatnonzero(codes != "")
+    if not len(has):
+        return out
+    cells = frame["cell"].to_numpy(dtype=object)
+    for code in pd.unique(codes[has]):
+        idx = has[codes[has] == code]
+        kinds = np.array([type(c) for c in cells[idx]], dtype=object)
+        idx = idx[(kinds == float) | (kinds == int)]  # noqa: E721 - a format shows only numbers
+        if not len(idx):
+            continue
+        fmt = read_format(str(code))
+        numbers = cells[idx].astype(float)
+        sign = np.where(numbers < 0, 1, np.where(numbers == 0, 2, 0))
+        for which in np.unique(sign):
+            sel = idx[sign == which]
+            section = fmt.section({0: 1.0, 1: -1.0, 2: 0.0}[int(which)])
+            out.scale[sel], out.unit[sel] = section.scale, section.unit
+            if section.refused:
+                out.refused[sel] = [
+                    f"{section.refused}: the cell holds {c!r} and shows another number"
+                    for c in cells[sel]
+                ]
     return out
 
 

@@ -419,9 +419,9 @@ def analyse_sheet(
     first_key = min((c.index for c in key_cols.values()), default=0)
     lead = label_column(data[first_key]) if len(data) else np.array([], dtype=object)
     raw_lead = data[first_key].astype(object).to_numpy() if len(data) else lead
-    is_note = np.array(
-        [_is_footnote(t, raw) for t, raw in zip(lead, raw_lead, strict=True)], dtype=bool
-    )
+    codes, uniques = pd.factorize(pd.Series(raw_lead, dtype=object), use_na_sentinel=True)
+    flags = np.array([_is_footnote(cell_label(u), u) for u in uniques] + [False], dtype=bool)
+    is_note = flags[codes]
     footnotes: list[str] = []
     if is_note.any():
         footnotes = [kept_text(c) for c in raw_lead[is_note] if kept_text(c)]

@@ -13,6 +13,7 @@ import zipfile
 from dataclasses import dataclass, field
 from typing import Literal
 
+import numpy as np
 import pandas as pd
 import python_calamine as pc
 
@@ -150,19 +151,23 @@ def _add_cells(data: bytes, kind: Literal["xlsx", "ods", "xls"], sheets: list[Ra
         found = extras.get(sheet.name)
         if found is None:
             continue
-        cells = sheet.cells
+        grid = sheet.cells.to_numpy(dtype=object)
         wanted = [*found.numbers, *found.uncomputed]
-        rows = max((r for r, _ in wanted), default=-1) + 1
-        cols = max((c for _, c in wanted), default=-1) + 1
-        if rows > len(cells) or cols > cells.shape[1]:
-            cells = cells.reindex(
-                index=range(max(rows, len(cells))), columns=range(max(cols, cells.shape[1]))
-            ).astype(object)
-            cells = cells.where(cells.notna(), None)
-        for (r, c), number in found.numbers.items():
-            cells.iat[r, c] = number  # the number as stored: calamine may have read a date
+        rows = max(max((r for r, _ in wanted), default=-1) + 1, grid.shape[0])
+        cols = max(max((c for _, c in wanted), default=-1) + 1, grid.shape[1])
+        if (rows, cols) != grid.shape:
+            bigger = np.full((rows, cols), None, dtype=object)
+            bigger[: grid.shape[0], : grid.shape[1]] = grid
+            grid = bigger
+        else:
+            grid = grid.copy()
+        if found.numbers:
+            # the numbers as stored: calamine may have read one as a date
+            at = np.array(list(found.numbers), dtype=np.int64)
+            grid[at[:, 0], at[:, 1]] = list(found.numbers.values())
         for (r, c), formula in found.uncomputed.items():
-            cells.iat[r, c] = FormulaCell(formula)
+            grid[r, c] = FormulaCell(formula)
+        cells = pd.DataFrame(grid, columns=range(cols), dtype=object)
         sheet.cells = cells
         sheet.formats = found.formats
 

@@ -169,17 +169,18 @@ def unit_factor(given: str | None, expected: str | None) -> float | None:
 
 
 def scale_exactly(value: float, factor: float) -> float:
-    """value × factor as the decimal written: 0.0329 × 100 is 3.29, not 3.2899999999999996.
+    """value × factor as the decimal shown: 0.0329 × 100 is 3.29, not 3.2899999999999996.
 
-    A power-of-ten factor shifts the decimal point of the shortest form of the number (the digits
-    a person typed); any other factor multiplies.
+    A power-of-ten factor shifts the decimal point of the number as a spreadsheet shows it: to
+    15 significant digits, Excel's precision (a cell holding 0.38159999999999994, the result of
+    38.16/100, shows 38.16%). Any other factor multiplies.
     """
     if factor == 1.0 or not math.isfinite(value):
         return value
     k = round(math.log10(factor))
     if abs(factor - 10.0**k) > 1e-12 * factor:
         return value * factor
-    return float(Decimal(repr(value)).scaleb(k))
+    return float(Decimal(f"{value:.15g}").scaleb(k))
 
 
 def scale_column(values: np.ndarray, factors: np.ndarray) -> np.ndarray:

@@ -31,6 +31,11 @@ _XF = re.compile(rb"<" + _P + rb"xf\b([^>]*?)/?>")
 _FORMULA = re.compile(rb"<" + _P + rb"f[\s>/]")
 _VALUE = re.compile(rb"<" + _P + rb"v>([^<]*)</" + _P + rb"v>")
 _FORMULA_TEXT = re.compile(rb"<" + _P + rb"f\b[^>]*>([^<]*)</" + _P + rb"f>")
+_TAG = re.compile(rb"<" + _P + rb"c\s")
+_CLOSE_CELL = re.compile(rb"</" + _P + rb"c>")
+_S_ATTR = re.compile(rb'(?:^|\s)s="([^"]*)"')
+_R_ATTR = re.compile(rb'(?:^|\s)r="([^"]*)"')
+_T_ATTR = re.compile(rb'(?:^|\s)t="([^"]*)"')
 _REF = re.compile(r"^\$?([A-Z]{1,3})\$?(\d+)$")
 _ALL_CELLS = re.compile(
     rb"<" + _P + rb"c\s([^>]*?)(?:/>|>(.*?)</" + _P + rb"c>)", re.S
@@ -149,41 +154,53 @@ def scan_xlsx(data: bytes) -> dict[str, SheetCells]:
 
 def _scan_sheet(xml: bytes, formats: dict[str, str]) -> SheetCells:
     found = SheetCells()
-    has_formulas = _FORMULA.search(xml) is not None
-    if not formats and not has_formulas:
-        return found
-    if has_formulas:
-        cells = _ALL_CELLS
-    else:  # only the cells carrying one of the styles: the regex engine skips the rest
+    if _FORMULA.search(xml) is not None:
+        for m in _ALL_CELLS.finditer(xml):
+            _take(found, m.group(1), m.group(2) or b"", formats)
+    elif formats:
+        # only the cells carrying one of the styles: the regex engine finds their style
+        # attribute, and the cell around it is read (attribute values hold no < or >)
         styles = b"|".join(re.escape(s.encode()) for s in sorted(formats, key=len, reverse=True))
-        cells = re.compile(
-            rb"<" + _P + rb"c\s([^>]*?\bs=\"(?:" + styles + rb")\"[^>]*?)"
-            rb"(?:/>|>(.*?)</" + _P + rb"c>)",
-            re.S,
-        )
-    for m in cells.finditer(xml):
-        attrs, content = _attrs(m.group(1)), m.group(2) or b""
-        style = attrs.get("s", "0")
-        formula = _FORMULA.search(content) is not None
-        if style not in formats and not formula:
-            continue
-        where = cell_index(attrs.get("r", ""))
-        if where is None:
-            raise XlsxCellsError("a cell has no reference (r=…); save the file again in Excel")
-        kind = attrs.get("t", "n")
-        value = _VALUE.search(content)
-        # a formula whose result is the empty string has t="str" and an empty <v>
-        cached = value is not None and (value.group(1) != b"" or kind == "str")
-        if formula and not cached:
-            text = _FORMULA_TEXT.search(content)
-            body = html.unescape(text.group(1).decode("utf-8", "replace")) if text else ""
-            found.uncomputed[where] = "=" + (body or "(shared formula)")
-            continue
-        if style in formats and kind == "n" and value is not None and value.group(1).strip():
-            try:
-                number = float(value.group(1))
-            except ValueError:
-                continue
-            found.formats[where] = formats[style]
-            found.numbers[where] = number
+        for m in re.finditer(rb'\ss="(?:' + styles + rb')"', xml):
+            start = xml.rfind(b"<", 0, m.start())
+            head_end = xml.find(b">", m.end())
+            tag = _TAG.match(xml, start)
+            if tag is None or head_end < 0:
+                continue  # a row's or column's style, not a cell's
+            attrs = xml[tag.end() : head_end]
+            content = b""
+            if not attrs.endswith(b"/"):
+                close = _CLOSE_CELL.search(xml, head_end)
+                content = xml[head_end + 1 : close.start() if close else len(xml)]
+            _take(found, attrs.rstrip(b"/"), content, formats)
     return found
+
+
+def _take(found: SheetCells, raw_attrs: bytes, content: bytes, formats: dict[str, str]) -> None:
+    """Record one cell if its format matters or it is a formula without a computed value."""
+    style_m = _S_ATTR.search(raw_attrs)
+    style = style_m.group(1).decode() if style_m else "0"
+    formula = _FORMULA.search(content) is not None
+    if style not in formats and not formula:
+        return
+    ref = _R_ATTR.search(raw_attrs)
+    where = cell_index(ref.group(1).decode()) if ref else None
+    if where is None:
+        raise XlsxCellsError("a cell has no reference (r=…); save the file again in Excel")
+    kind_m = _T_ATTR.search(raw_attrs)
+    kind = kind_m.group(1).decode() if kind_m else "n"
+    value = _VALUE.search(content)
+    # a formula whose result is the empty string has t="str" and an empty <v>
+    cached = value is not None and (value.group(1) != b"" or kind == "str")
+    if formula and not cached:
+        text = _FORMULA_TEXT.search(content)
+        body = html.unescape(text.group(1).decode("utf-8", "replace")) if text else ""
+        found.uncomputed[where] = "=" + (body or "(shared formula)")
+        return
+    if style in formats and kind == "n" and value is not None and value.group(1).strip():
+        try:
+            number = float(value.group(1))
+        except ValueError:
+            return
+        found.formats[where] = formats[style]
+        found.numbers[where] = number

@@ -139,7 +139,7 @@ def preview_grids(
             grids += [
                 html.H3(t("upload_preview", lang, sheet=name), className="h6 mt-3"),
                 html.P(t("upload_preview_rows", lang, n=PREVIEW_ROWS), className="small"),
-                preview_grid(sheet.cells, mine, f"upload-preview-{index}-{n}"),
+                preview_grid(sheet.cells, mine, f"upload-preview-{index}-{n}", lang),
             ]
     return grids
 
@@ -152,8 +152,11 @@ def _text(value: Any) -> str:
     return str(value)
 
 
-def preview_grid(cells: pd.DataFrame, issues: list[Issue], grid_id: str) -> dag.AgGrid:
-    """An AG Grid of the sheet (Excel row numbers and column letters), error cells marked."""
+def preview_grid(
+    cells: pd.DataFrame, issues: list[Issue], grid_id: str, lang: str = "zh"
+) -> dag.AgGrid:
+    """An AG Grid of the sheet (Excel row numbers and column letters), error cells marked, and
+    a last column with the suggestions for the row's errors (did you mean 安徽?)."""
     bad_cells = {(i.row, i.column) for i in issues if i.row is not None and i.column}
     bad_rows = sorted({i.row for i in issues if i.row is not None})
     n_rows, n_cols = cells.shape
@@ -166,6 +169,9 @@ def preview_grid(cells: pd.DataFrame, issues: list[Issue], grid_id: str) -> dag.
         for j, letter in enumerate(letters):
             text = _text(cells.iat[i, j])
             record[letter] = MARK + text if (i + 1, letter) in bad_cells else text
+        record["_suggestion"] = "; ".join(
+            f"{x.column}{x.row}: {x.suggestion}" for x in issues if x.row == i + 1 and x.suggestion
+        )
         records.append(record)
     column_defs: list[dict[str, Any]] = [
         {
@@ -182,6 +188,9 @@ def preview_grid(cells: pd.DataFrame, issues: list[Issue], grid_id: str) -> dag.
         if rows:
             column_def["cellStyle"] = _style_rows(rows)
         column_defs.append(column_def)
+    column_defs.append(
+        {"field": "_suggestion", "headerName": t("upload_suggestion", lang), "minWidth": 200}
+    )
     return dag.AgGrid(
         id=grid_id,
         rowData=records,

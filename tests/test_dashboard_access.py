@@ -313,3 +313,19 @@ def test_reports_download_callback_sends_each_format(
         text = data.decode("utf-8-sig")
         assert "rd_intensity" in text or "R&D" in text
         assert "anhui" in text.lower() and "jiangsu" not in text.lower()
+
+
+def test_the_preview_grid_shows_each_rows_suggestions() -> None:
+    import pandas as pd
+
+    from dashboard.upload_report import preview_grid
+    from targets.issues import Issue
+
+    cells = pd.DataFrame([["地区", "数值"], ["安微", 2.69], ["上海", 4.34]], dtype=object)
+    issue = Issue(
+        "unknown-region", "unknown region '安微'", "f.csv", "", 2, "A", "是否为 安徽 (anhui)？"
+    )
+    grid = preview_grid(cells, [issue], "g", "zh")
+    assert grid.columnDefs[-1]["headerName"] == "建议"
+    rows = {r["_row"]: r["_suggestion"] for r in grid.rowData}
+    assert rows == {1: "", 2: "A2: 是否为 安徽 (anhui)？", 3: ""}

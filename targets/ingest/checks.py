@@ -342,12 +342,13 @@ def _formats(frame: pd.DataFrame) -> FormatColumns:
         for which in np.unique(sign):
             sel = idx[sign == which]
             section = fmt.section({0: 1.0, 1: -1.0, 2: 0.0}[int(which)])
-            out.scale[sel], out.unit[sel] = section.scale, section.unit
-            if section.refused:
+            if section.refused:  # neither its scale nor its unit is taken
                 out.refused[sel] = [
                     f"{section.refused}: the cell holds {c!r} and shows another number"
                     for c in cells[sel]
                 ]
+                continue
+            out.scale[sel], out.unit[sel] = section.scale, section.unit
     return out
 
 

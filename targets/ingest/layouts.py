@@ -23,8 +23,8 @@ import pandas as pd
 from targets.ingest.messages import make_issue
 from targets.ingest.readers import RawSheet
 from targets.ingest.resolve import Resolver, parse_year, split_unit
-from targets.ingest.values import MARK_CHARS, FormulaCell, normalise_text
-from targets.issues import Issue
+from targets.ingest.values import MARK_CHARS, FormulaCell, normalise_text, parse_value
+from targets.issues import Issue, column_letter
 
 SCAN_ROWS = 60  # the header is looked for in this many first rows
 DIMS = ("indicator", "region", "year")
@@ -354,6 +354,19 @@ def analyse_sheet(
     cols = _columns(header, width)
     labels = _sheet_labels(sheet, grid, header.rows[0], res)
     data_start = header.rows[-1] + 1  # 0-based frame row of the first data row
+    measures = _measure_row(grid, data_start, cols)
+    passed_over: list[Column] = []
+    if measures is not None:
+        unknown = [j for j, kind in measures.items() if kind == "?"]
+        if unknown:
+            j = unknown[0]
+            issue = make_issue(
+                "layout-measures", lang, file=file, sheet=name, row=data_start + 1, col=j,
+                label=grid[data_start][j],
+            )  # fmt: skip
+            return SheetResult(name, "unknown", issues=[issue])
+        passed_over = _apply_measures(cols, measures)
+        data_start += 1
 
     value_cols = [c for c in cols if c.dims or c.role == "value"]
     kinds = {d for c in value_cols for d in c.dims}
@@ -409,6 +422,13 @@ def analyse_sheet(
 
     layout = _layout_name(has_value_role, [c.dims for c in value_cols])
     warnings: list[str] = []
+    if passed_over:
+        letters = ", ".join(column_letter(c.index) for c in passed_over)
+        what = grid[data_start - 1][passed_over[0].index]
+        warnings.append(
+            f"sheet {name}: column(s) {letters} ({what}) are growth rates or "
+            "shares, not levels: passed over; the absolute values (绝对数) are read"
+        )
     sheet_year = "year" in labels and "year" not in key_cols and "year" not in col_dims
     if sheet_year and year is not None and parse_year(labels["year"].text) != year:
         warnings.append(
@@ -443,6 +463,71 @@ def analyse_sheet(
     ]
     frame = pd.concat(parts, ignore_index=True)
     return SheetResult(name, layout, frame, issues=issues, warnings=warnings, footnotes=footnotes)
+
+
+# The row under a yearbook's two-level header names what each value column measures.
+_ABSOLUTE = frozenset(
+    {"绝对数", "绝对值", "绝对额", "总量", "数值", "数量", "金额", "总额", "实绩", "本年", "当年",
+     "value", "values", "absolute", "level", "amount", "total"}
+)  # fmt: skip
+_RELATIVE = re.compile(
+    r"(增长|增速|增幅|增减|比上年|比去年|同比|环比|比重|占比|构成|位次|排名|排序|指数|"
+    r"growth|change|share|rank|index|%|％|±)",
+    re.IGNORECASE,
+)
+
+
+def _measure_kind(text: str) -> str:
+    """ "abs" for 绝对数, "rel" for 比上年增长(%) and kin, "?" for anything else."""
+    key = split_unit(text)[0].replace(" ", "").lower()
+    if key in _ABSOLUTE:
+        return "rel" if _RELATIVE.search(text) and "%" in text else "abs"
+    return "rel" if _RELATIVE.search(text) else "?"
+
+
+def _measure_row(grid: list[list[str]], r: int, cols: list[Column]) -> dict[int, str] | None:
+    """Column -> "abs" / "rel" / "?" when row r (under the header) is a row of measure labels
+    (绝对数 | 比上年增长(%)) over the value columns; None when it is not such a row."""
+    if r >= len(grid):
+        return None
+    texts = grid[r]
+    found: dict[int, str] = {}
+    for col in cols:
+        j = col.index
+        text = texts[j] if j < len(texts) else ""
+        if not text or (text == col.text and not col.dims):
+            continue  # blank, or a key header merged down over both rows (地区)
+        if not col.dims and col.text:
+            return None  # a key column holds data here: a data row
+        if parse_value(text).value is not None:
+            return None  # a number (4.34%): a data row
+        found[j] = _measure_kind(text)
+    kinds = set(found.values())
+    # a sub-header names at least one measure it recognises; a data row names none
+    if not found or not kinds & {"abs", "rel"}:
+        return None
+    return found
+
+
+def _apply_measures(cols: list[Column], measures: dict[int, str]) -> list[Column]:
+    """Keep the absolute columns (a year written once over two columns reaches its blank
+    neighbour), pass over the relative ones (a growth rate is never a level)."""
+    passed: list[Column] = []
+    left: Column | None = None
+    for col in cols:
+        kind = measures.get(col.index)
+        if kind is None:
+            left = col if col.dims else left
+            continue
+        if not col.dims and left is not None and col.index == left.index + 1:
+            col.dims = dict(left.dims)
+            col.text = col.text or left.text
+        if kind == "rel":
+            col.dims = {}
+            col.role = "passed-over"
+            passed.append(col)
+        left = col if col.dims or col.role == "passed-over" else left
+    return passed
 
 
 def _first_formula(head: pd.DataFrame) -> tuple[int, int, str] | None:

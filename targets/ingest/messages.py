@@ -61,6 +61,14 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
         "the header mixes a value column with region, indicator or year columns; use one layout per sheet",
         "表头同时包含“数值”列和地区、指标或年份列；每个工作表请使用一种布局",
     ),
+    "layout-measures": (
+        "layout-unknown",
+        "the row under the header names what the columns measure, but {label!r} is neither an "
+        "absolute value (绝对数) nor a growth rate or share (比上年增长%, 比重) that can be passed "
+        "over: keep one absolute-value column per year and label it 绝对数",
+        "表头下一行说明各列的度量，但“{label}”既不是绝对数，也不是可略过的增长率或比重"
+        "（比上年增长%、比重）：每年请保留一列绝对数并标为“绝对数”",
+    ),
     "empty-header": (
         "layout-unknown",
         "this column has values but no header",

@@ -162,6 +162,11 @@ def test_a_refused_file_shows_located_errors_and_marked_cells(
         if c.text.startswith("⚠")
     ]
     assert sorted(marked) == ["⚠ abc", "⚠ 火星"], cell.text
+    headers = [
+        h.text
+        for h in dash_duo.driver.find_elements(By.CSS_SELECTOR, ".upload-preview .ag-header-cell")
+    ]
+    assert "Suggestion" in headers, headers
     bad = next(
         c
         for c in dash_duo.driver.find_elements(By.CSS_SELECTOR, ".upload-preview .ag-cell")

@@ -26,7 +26,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import openpyxl
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import make_fixtures as mf  # noqa: E402
 
 OUT = Path(__file__).resolve().parent / "corpus"
 MANIFEST = OUT / "manifest.json"
@@ -61,21 +62,7 @@ def write_xlsx(
     formats: dict[str, dict[str, str]] | None = None,
     merged: dict[str, list[str]] | None = None,
 ) -> None:
-    wb = openpyxl.Workbook()
-    wb.remove(wb.active)
-    for name, rows in sheets.items():
-        ws = wb.create_sheet(name)
-        for r, row in enumerate(rows, start=1):
-            for c, v in enumerate(row, start=1):
-                if v is not None:
-                    ws.cell(r, c, v)
-        for ref, code in (formats or {}).get(name, {}).items():
-            ws[ref].number_format = code
-        for rng in (merged or {}).get(name, []):
-            ws.merge_cells(rng)
-    # fixed document times, so a rerun writes the same cells and properties
-    wb.properties.created = wb.properties.modified = _EPOCH
-    wb.save(path)
+    path.write_bytes(mf.xlsx_bytes(sheets, merged=merged, formats=formats))
 
 
 def write_xls(
@@ -120,9 +107,6 @@ def write_text(path: Path, rows: Rows, *, encoding: str, delimiter: str = ",") -
 def unicode_text(path: Path, rows: Rows) -> None:
     """Excel's "Unicode text (*.txt)": UTF-16 LE with a BOM, tab-separated, CRLF."""
     write_text(path, rows, encoding="utf-16", delimiter="\t")
-
-
-_EPOCH = __import__("datetime").datetime(2024, 1, 1)
 
 
 def soffice_convert(src: Path, target: str, out_dir: Path) -> Path:

@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 if __package__ in (None, ""):  # run as a script: the repository root, not bench/, on the path
     sys.path[0] = str(Path(__file__).resolve().parents[1])

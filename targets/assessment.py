@@ -97,8 +97,9 @@ def _number(value: Any) -> float | None:
 def pace_text(row: Mapping[str, Any] | pd.Series, lang: str = "zh", decimals: int = 2) -> str:
     """The pace of one gap row in words: years ahead/behind schedule and the growth still needed.
 
-    "" where the pace is unknown (one value only, no data). `decimals` is used for a linear
-    rate (units a year: series with zero or negative values); a compound rate is in percent.
+    "" where the pace is unknown (no data). With one value only there is no pace to compare
+    with the schedule, only the growth still needed. `decimals` is used for a linear rate (units
+    a year: series with zero or negative values); a compound rate is in percent.
     """
     en = lang == "en"
     if row.get("status") == "achieved":
@@ -106,7 +107,10 @@ def pace_text(row: Mapping[str, Any] | pd.Series, lang: str = "zh", decimals: in
     years = _number(row.get("schedule_years"))
     if years is None:
         return ""
-    if abs(years) < ON_SCHEDULE_YEARS:
+    if row.get("status") == "insufficient_data":
+        # the engine's schedule of a single value is 0 years: "on schedule" would be invented
+        parts = []
+    elif abs(years) < ON_SCHEDULE_YEARS:
         parts = ["on schedule" if en else "与序时进度持平"]
     elif years < 0:
         parts = [f"{-years:.1f} years behind schedule" if en else f"落后序时进度{-years:.1f}年"]

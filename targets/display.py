@@ -61,6 +61,24 @@ def value_with_unit(value: Any, decimals: int, unit: str) -> str:
     return with_unit(number(value, decimals), unit)
 
 
+def difference(value: Any, decimals: int, unit: str, lang: str) -> str:
+    """A distance between two values, unsigned: a difference of percents is in percentage points
+    ('0.24个百分点', '0.24 percentage points'), any other unit is the unit itself. A distance
+    that the decimals would round to 0 gets the digits it needs ('0.2', not '0')."""
+    if is_missing(value) or math.isinf(float(value)):
+        return DASH
+    amount = abs(float(value))
+    text = number(amount, decimals)
+    # a real shortfall of 0.2 must not read "0": show the digits that make it visible
+    shown = decimals
+    while amount > 0 and float(text.replace(",", "")) == 0 and shown < decimals + 3:
+        shown += 1
+        text = number(amount, shown)
+    if unit.startswith("%"):
+        return text + ("个百分点" if lang == "zh" else " percentage points")
+    return with_unit(text, unit)
+
+
 def year_text(value: Any) -> str:
     """A year column value (float in a frame with gaps) as '2023'."""
     return DASH if is_missing(value) else str(int(value))

@@ -74,6 +74,17 @@ def test_pace_text_behind_with_the_growth_still_needed(catalogue, regions) -> No
             "落后序时进度0.5年；实现2025年目标需年均下降2.0%",
         ),
         (
+            # one value only: no pace against the schedule, only the growth still needed
+            {
+                "status": "insufficient_data",
+                "schedule_years": 0.0,
+                "rate_needed": 0.1175,
+                "milestone_year": 2025,
+            },
+            "needs +11.8% a year to reach the 2025 goal",
+            "实现2025年目标需年均增长11.8%",
+        ),
+        (
             # a series with values ≤ 0 has linear rates: units a year
             {
                 "status": "insufficient",

@@ -31,3 +31,14 @@ def test_numbers_units_goals_and_missing() -> None:
     assert display.percent(0.8215, 1) == "82.2%"
     assert display.year_text(2023.0) == "2023"
     assert display.status_text("on_track", "en") == "▲ On track"
+
+
+def test_a_difference_of_percents_is_in_percentage_points() -> None:
+    assert display.difference(-0.24, 2, "%", "zh") == "0.24个百分点"
+    assert display.difference(0.24, 2, "% of GDP", "en") == "0.24 percentage points"
+    assert display.difference(101, 0, "公里/万平方公里", "zh") == "101 公里/万平方公里"
+    assert display.difference(8.7, 1, "微克/立方米", "zh") == "8.7 微克/立方米"
+    assert display.difference(None, 1, "%", "zh") == "—"
+    # 35.2 against "≤ 35" with 0 decimals: a shortfall, never "0"
+    assert display.difference(0.2, 0, "微克/立方米", "zh") == "0.2 微克/立方米"
+    assert display.difference(0.0, 0, "微克/立方米", "zh") == "0 微克/立方米"

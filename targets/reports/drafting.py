@@ -473,6 +473,7 @@ class Counts:
 
 
 def count(facts: Iterable[GoalFacts]) -> Counts:
+    facts = list(facts)
     goals = [f for fact in facts for f in fact.of_role("goal")]
     benches = [f for fact in facts for f in fact.of_role("benchmark") if f.value is not None]
     return Counts(

@@ -26,8 +26,9 @@ run: install data/.secret_key
 	TARGETS_SECRET_KEY="$${TARGETS_SECRET_KEY:-$$(cat data/.secret_key)}" \
 	  $(VENV)/bin/targets serve --host $(HOST) --port $(PORT)
 
-# Chromium (browser tests), Noto CJK (Chinese in PDFs), poppler (PDF checks) and LibreOffice
-# (opens the Excel report) come from Debian.
+# Chromium (browser tests), Noto CJK (Chinese in PDFs), poppler (PDF checks), LibreOffice Calc
+# and Writer (open the Excel report and render the Word document) and cairo (the Word document's
+# charts, through CairoSVG) come from Debian.
 # Installed here when missing and we are root; otherwise the tests say what is missing.
 system-deps:
 	@missing=""; \
@@ -35,6 +36,8 @@ system-deps:
 	command -v chromedriver >/dev/null || missing="$$missing chromium-driver"; \
 	command -v pdftotext >/dev/null || missing="$$missing poppler-utils"; \
 	command -v soffice >/dev/null || missing="$$missing libreoffice-calc-nogui"; \
+	[ -e /usr/lib/libreoffice/program/libswlo.so ] || missing="$$missing libreoffice-writer-nogui"; \
+	ldconfig -p 2>/dev/null | grep -q "libcairo.so.2 " || missing="$$missing libcairo2"; \
 	fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || missing="$$missing fonts-noto-cjk"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \

@@ -331,6 +331,13 @@ TEXT: dict[str, tuple[str, str]] = {
         "PDF 需要几秒钟生成，生成时可以取消。",
         "A PDF takes a few seconds to make; you can cancel it meanwhile.",
     ),
+    "reports_docx_note": (
+        "Word 文件是该目标年份的评估报告：按固定模板起草的文字、目标一览表、各目标图表和资料来源附录，"
+        "可在 Word、WPS 中修改后印发（数字请先核对）。",
+        "The Word file is the assessment document of the goal year: drafted text, the goal table, "
+        "a chart per goal and an annex of sources, to edit in Word or WPS before circulating "
+        "(check the numbers first).",
+    ),
     "reports_progress": ("生成进度", "Progress"),
     "reports_working": ("生成中：{stage}… {pct}%", "Working: {stage}… {pct}%"),
     "reports_finished": ("已生成，正在下载… 100%", "Done, downloading… 100%"),

@@ -346,7 +346,8 @@ def report(
     regions_: tuple[str, ...],
     indicators_: tuple[str, ...],
 ) -> None:
-    """Write a gap report: .xlsx, .csv, .html or .pdf by the file's suffix."""
+    """Write a gap report (.xlsx, .csv, .html, .pdf) or the assessment document (.docx),
+    by the file's suffix."""
     from targets.reports import write_report
 
     t = obj.tracker

@@ -284,7 +284,14 @@ def test_upload_size_is_bounded_in_the_page_and_on_the_server(
 
 
 @pytest.mark.parametrize(
-    ("fmt", "magic"), [("xlsx", b"PK\x03\x04"), ("csv", None), ("html", b"<!"), ("pdf", b"%PDF")]
+    ("fmt", "magic"),
+    [
+        ("xlsx", b"PK\x03\x04"),
+        ("csv", None),
+        ("html", b"<!"),
+        ("pdf", b"%PDF"),
+        ("docx", b"PK\x03\x04"),
+    ],
 )
 def test_reports_download_callback_sends_each_format(
     app_and_tracker: tuple[Any, Any], fmt: str, magic: bytes | None
@@ -305,7 +312,8 @@ def test_reports_download_callback_sends_each_format(
            f"{reports.REPORTS_INDICATORS}.value": ["rd_intensity"]},
     )  # fmt: skip
     sent = response[reports.REPORTS_DOWNLOAD]["data"]
-    assert sent["filename"] == f"yrd-targets-2025-en.{fmt}" and sent["base64"] is True
+    stem = "yrd-assessment" if fmt == "docx" else "yrd-targets"
+    assert sent["filename"] == f"{stem}-2025-en.{fmt}" and sent["base64"] is True
     data = base64.b64decode(sent["content"])
     if magic is not None:
         assert data.lstrip()[: len(magic)].upper() == magic.upper()

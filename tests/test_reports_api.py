@@ -33,11 +33,11 @@ def test_write_report_picks_the_format_by_suffix(
 
 def test_unknown_format_is_refused_before_any_work(tracker: Tracker, tmp_path: Path) -> None:
     with pytest.raises(
-        ValueError, match=r"unknown report format 'docx': use one of xlsx, csv, html, pdf"
+        ValueError, match=r"unknown report format 'odt': use one of xlsx, csv, html, pdf, docx"
     ):
-        write_report(tracker, tmp_path / "out" / "report.docx")
+        write_report(tracker, tmp_path / "out" / "report.odt")
     assert not (tmp_path / "out").exists()
-    assert FORMATS == ("xlsx", "csv", "html", "pdf")
+    assert FORMATS == ("xlsx", "csv", "html", "pdf", "docx")
 
 
 def test_render_report_filters_scope(tracker: Tracker) -> None:

@@ -86,7 +86,8 @@ def test_missed() -> None:
         "2025年长三角为2.90%，低于目标0.10个百分点，未实现目标。资料来源见附录[1]。"
     )
     facts = rd(
-        "en", fig("yrd", "Yangtze River Delta", verdict="missed", value=2.9, margin=-0.1, reached=False)
+        "en",
+        fig("yrd", "Yangtze River Delta", verdict="missed", value=2.9, margin=-0.1, reached=False),
     )
     assert goal_paragraph(facts, "en").endswith(
         "In 2025 the Yangtze River Delta stood at 2.90% of GDP, 0.10 percentage points below the "
@@ -307,7 +308,9 @@ def test_draft_reads_every_figure_from_the_tables(tracker: Tracker) -> None:
         "2025年长三角为3.40%，高于目标0.40个百分点，已实现目标。"
         "分地区看，2024年安徽为2.76%。其中安徽低于全域目标0.24个百分点。资料来源见附录[2][3]。"
     )
-    assert "2025年长三角为68.0%，低于目标2.0个百分点，未实现目标。" in text["goal:urbanization_rate"]
+    assert (
+        "2025年长三角为68.0%，低于目标2.0个百分点，未实现目标。" in text["goal:urbanization_rate"]
+    )
     assert (
         "2024年长三角为31 微克/立方米，已提前达到目标水平；2025年数据尚未公布，终期结论待定。"
         in text["goal:pm25_concentration"]
@@ -316,8 +319,9 @@ def test_draft_reads_every_figure_from_the_tables(tracker: Tracker) -> None:
     rail = gaps.loc[("railway_density", "yrd")]
     from targets.assessment import pace_text
 
-    assert f"距目标尚差{rail['gap']:.0f} 公里/万平方公里；{pace_text(rail, 'zh')}。" in (
-        text["goal:railway_density"]
+    assert (
+        f"距目标尚差{rail['gap']:.0f} 公里/万平方公里；{pace_text(rail, 'zh')}。"
+        in (text["goal:railway_density"])
     )
     assert "长三角暂无数据，无法评估。" in text["goal:coverage_5g"]
     # the plan's goals: 1 met, 1 missed, the rest pending (PM2.5 ahead)

@@ -143,7 +143,7 @@ def test_every_stage_has_words_in_both_languages(tracker: Tracker) -> None:
         calls, record = _recorder()
         render_report(tracker, fmt, lang="zh", indicators=["rd_intensity"], progress=record)
         stages |= {s for _, s in calls}
-    assert "pdf:page:1" in stages and "sheet:indicators" in stages
+    assert "pdf:page:1" in stages and "sheet:indicators" in stages and "docx:save" in stages
     for stage in stages:
         zh, en = stage_label(stage, "zh"), stage_label(stage, "en")
         assert zh != stage and en != stage and zh != en, stage
@@ -155,8 +155,8 @@ def test_every_stage_has_words_in_both_languages(tracker: Tracker) -> None:
 
 def test_an_unknown_format_is_refused_before_any_progress(tracker: Tracker) -> None:
     calls, record = _recorder()
-    with pytest.raises(ValueError, match="unknown report format 'docx'"):
-        render_report(tracker, "docx", progress=record)
+    with pytest.raises(ValueError, match="unknown report format 'odt'"):
+        render_report(tracker, "odt", progress=record)
     assert calls == []
 
 

@@ -1,5 +1,5 @@
-"""Reports (/reports): the gap report as Excel, CSV, HTML or PDF, for a goal year, regions,
-indicators and a language. The file comes from targets.reports, the same code as
+"""Reports (/reports): the gap report as Excel, CSV, HTML or PDF, and the assessment document
+(drafted text, goal table, charts) in Word, for a goal year, regions, indicators and a language. The file comes from targets.reports, the same code as
 `targets report`, so the download shows the same numbers as the screen and the CLI.
 
 The export is a Dash background callback: it runs in a job process (dashboard.background), not
@@ -58,6 +58,7 @@ FORMAT_LABELS: dict[str, str] = {
     "csv": "CSV",
     "html": "HTML",
     "pdf": "PDF",
+    "docx": "Word (.docx)",
 }
 
 
@@ -193,7 +194,8 @@ def layout(lang: str = "zh", milestone: str | None = None, **_: Any) -> html.Div
                             for fmt in FORMATS
                         ]
                     ),
-                    html.P(t("reports_pdf_slow", lang), className="small text-body-secondary"),
+                    html.P(t("reports_pdf_slow", lang), className="small text-body-secondary mb-1"),
+                    html.P(t("reports_docx_note", lang), className="small text-body-secondary"),
                 ],
                 className="mb-3",
             ),
@@ -327,7 +329,8 @@ def download(set_progress: Callable[[Any], None], *args: Any) -> tuple[Any, Any]
         )
     except (ValueError, KeyError, OSError) as exc:
         return dash.no_update, dbc.Alert(t("reports_failed", lang, why=str(exc)), color="danger")
-    file_name = f"yrd-targets-{year}-{out_lang}.{fmt}"
+    stem = "yrd-assessment" if fmt == "docx" else "yrd-targets"
+    file_name = f"{stem}-{year}-{out_lang}.{fmt}"
     status = t("reports_ready", lang, file=file_name, size=f"{len(data):,}")
     return dcc.send_bytes(data, file_name), status
 

@@ -31,6 +31,7 @@ import pandas as pd
 from targets.assessment import pace_text
 from targets.display import (
     DASH,
+    category_name,
     difference,
     goal_text,
     is_missing,
@@ -300,7 +301,9 @@ def goal_sentence(facts: GoalFacts, lang: str) -> str:
             f"“{facts.goal_text}” ({docs}).{judged}"
         )
     quotes = [tidy_quote(x.quote) for x in facts.wording]
-    quoted = "、".join(f"“{q}”（《{x.document}》）" for q, x in zip(quotes, facts.wording, strict=True))
+    quoted = "、".join(
+        f"“{q}”（《{x.document}》）" for q, x in zip(quotes, facts.wording, strict=True)
+    )
     # "中心区“中心区城乡居民收入差距…”": the quote names its scope already
     if quotes and any(quotes[0].startswith(name) for name in facts.scope_names):
         scope = ""
@@ -313,11 +316,17 @@ def figure_sentence(f: Figure, facts: GoalFacts, lang: str) -> str:
     en = lang == "en"
     y = facts.milestone
     if f.value is None:
-        return f"No data for {_ref(f, lang)} yet: it cannot be assessed." if en else (
-            f"{f.region_name}暂无数据，无法评估。"
+        return (
+            f"No data for {_ref(f, lang)} yet: it cannot be assessed."
+            if en
+            else (f"{f.region_name}暂无数据，无法评估。")
         )
     value = _value(f, facts)
-    at = f"in {f.year} {_ref(f, lang)} stood at {value}" if en else f"{f.year}年{f.region_name}为{value}"
+    at = (
+        f"in {f.year} {_ref(f, lang)} stood at {value}"
+        if en
+        else f"{f.year}年{f.region_name}为{value}"
+    )
     opening = _intro(f, lang)
     at = opening + at if opening else (at[0].upper() + at[1:] if en else at)
     if f.target is None:
@@ -328,8 +337,10 @@ def figure_sentence(f: Figure, facts: GoalFacts, lang: str) -> str:
                     f"({facts.judged_as}) cannot be turned into a level: not assessed."
                 )
             return f"{at}，但缺少{facts.base_year}年基期数值，目标值无法折算，暂无法评估。"
-        return f"{at}; the goal has no value to judge against." if en else (
-            f"{at}，目标值无法确定，暂无法评估。"
+        return (
+            f"{at}; the goal has no value to judge against."
+            if en
+            else (f"{at}，目标值无法确定，暂无法评估。")
         )
     if f.verdict in ("met", "missed"):
         side = _side(f, facts, lang)
@@ -343,9 +354,8 @@ def figure_sentence(f: Figure, facts: GoalFacts, lang: str) -> str:
                 f"{at}, already at the goal's level; the {y} value is not yet published, so the "
                 "verdict is pending." + _provisional_tail(f, lang)
             )
-        return (
-            f"{at}，已提前达到目标水平；{y}年数据尚未公布，终期结论待定。"
-            + _provisional_tail(f, lang)
+        return f"{at}，已提前达到目标水平；{y}年数据尚未公布，终期结论待定。" + _provisional_tail(
+            f, lang
         )
     short = _diff(-f.margin if f.margin is not None else None, facts, lang)
     pace = f.pace
@@ -356,9 +366,8 @@ def figure_sentence(f: Figure, facts: GoalFacts, lang: str) -> str:
             "pending." + _provisional_tail(f, lang)
         )
     pace_part = f"；{pace}" if pace else ""
-    return (
-        f"{at}，距目标尚差{short}{pace_part}。{y}年数据尚未公布，结论待定。"
-        + _provisional_tail(f, lang)
+    return f"{at}，距目标尚差{short}{pace_part}。{y}年数据尚未公布，结论待定。" + _provisional_tail(
+        f, lang
     )
 
 
@@ -404,7 +413,9 @@ def benchmark_sentence(figures: Sequence[Figure], facts: GoalFacts, lang: str) -
     else:
         listing = "分地区看，" + "；".join(groups) + "。"
     reached = [f for f in with_value if f.reached]
-    short = [f for f in with_value if not f.reached and f.margin is not None and f.target is not None]
+    short = [
+        f for f in with_value if not f.reached and f.margin is not None and f.target is not None
+    ]
     judged: list[str] = []
     if reached:
         names = join_names([_ref(f, lang) for f in reached], lang)
@@ -417,7 +428,9 @@ def benchmark_sentence(figures: Sequence[Figure], facts: GoalFacts, lang: str) -
         amount = _diff(f.margin, facts, lang)
         higher = facts.direction == "lower_is_better"  # short of a ≤ goal means above it
         if en:
-            judged.append(f"{_ref(f, lang)} is {amount} {'above' if higher else 'below'} {goal_word}")
+            judged.append(
+                f"{_ref(f, lang)} is {amount} {'above' if higher else 'below'} {goal_word}"
+            )
         else:
             judged.append(f"{f.region_name}{'高于' if higher else '低于'}{goal_word}{amount}")
     if not judged:
@@ -527,9 +540,11 @@ def summary_paragraph(
             text += "."
         if c.provisional:
             text += f" {c.provisional} verdicts are provisional (see the paragraphs)."
-        text += " By area: " + "; ".join(
-            f"{title} {a.total} ({_tally(a, lang)})" for title, a in by_area
-        ) + "."
+        text += (
+            " By area: "
+            + "; ".join(f"{title} {a.total} ({_tally(a, lang)})" for title, a in by_area)
+            + "."
+        )
         if c.benchmarks:
             text += (
                 f" Compared with goals set for the whole region, {c.benchmarks_reached} of "
@@ -547,11 +562,13 @@ def summary_paragraph(
         text += "。"
     if c.provisional:
         text += f"另有{c.provisional}项结论为初步判断，详见各段说明。"
-    text += "分领域看，" + "；".join(f"{title}{a.total}项（{_tally(a, lang)}）" for title, a in by_area) + "。"
+    text += (
+        "分领域看，"
+        + "；".join(f"{title}{a.total}项（{_tally(a, lang)}）" for title, a in by_area)
+        + "。"
+    )
     if c.benchmarks:
-        text += (
-            f"对照全域目标，各省市及城市的{c.benchmarks}个数值中有{c.benchmarks_reached}个已达到目标水平。"
-        )
+        text += f"对照全域目标，各省市及城市的{c.benchmarks}个数值中有{c.benchmarks_reached}个已达到目标水平。"
     return text
 
 
@@ -650,7 +667,9 @@ def collect(
         if ms is None or not ms.is_numeric:
             continue
         unit, decimals = ind.unit.get(lang), int(ind.decimals)
-        change = float(ms.value) if ms.basis == "change_from_base" and ms.value is not None else None
+        change = (
+            float(ms.value) if ms.basis == "change_from_base" and ms.value is not None else None
+        )
         figures = []
         goal_row: dict[str, Any] | None = None
         for r in rows.to_dict("records"):
@@ -659,8 +678,10 @@ def collect(
             judged = r["verdict"] in ("met", "missed")
             year = r["milestone_year"] if judged else r["latest_year"]
             value = _float(r["value"] if judged else r["latest_value"])
-            margin = _float(r["margin"]) if judged else (
-                None if is_missing(gap.get("gap")) else -float(gap["gap"])
+            margin = (
+                _float(r["margin"])
+                if judged
+                else (None if is_missing(gap.get("gap")) else -float(gap["gap"]))
             )
             reached = r["verdict"] == "met" or (
                 r["verdict"] == "pending" and gap.get("status") == "achieved"
@@ -773,8 +794,6 @@ def draft_from_facts(
     facts: Sequence[GoalFacts], sources: Sequence[SourceEntry], milestone: int, lang: str
 ) -> Draft:
     """Word collected facts: areas in catalogue order, goals in catalogue order within each."""
-    from targets.reports.model import category_name
-
     groups: dict[str, list[GoalFacts]] = {}
     for f in facts:
         groups.setdefault(f.category, []).append(f)

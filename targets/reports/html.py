@@ -20,14 +20,13 @@ from targets.reports.analyses import (
     METHODS_TABLE_COLUMNS,
 )
 from targets.reports.model import (
-    CHART_REGIONS,
     TABLE_COLUMNS,
     IndicatorDetail,
     Report,
     goal_display,
 )
 from targets.reports.steps import Progress, ProgressCallback, as_progress
-from targets.reports.svg import goal_label, line_chart, lines_of
+from targets.reports.svg import detail_chart
 from targets.reports.text import local_time, method_blocks, time_text
 
 FONT_STACK = '"Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei", sans-serif'
@@ -300,25 +299,18 @@ def _sources(report: Report, detail: IndicatorDetail) -> str:
 
 
 def _chart(report: Report, detail: IndicatorDetail) -> str:
-    regions = [r for r in detail.regions if r in set(detail.series["region"])]
-    shown = regions[:CHART_REGIONS]
-    lines = lines_of(detail, shown)
-    targets: dict[float, str] = {}
-    for r in detail.rows[detail.rows["region"].isin(shown)].to_dict("records"):
-        if not is_missing(r["target"]):
-            targets.setdefault(float(r["target"]), str(r["comparator"]))
-    word = report.t("goal")
-    goals = [(goal_label(word, c, v, detail.decimals), v) for v, c in targets.items()]
-    caption = report.t("chart_caption", name=detail.name, unit=detail.unit, year=report.milestone)
-    svg = line_chart(detail, lines, goals, report.milestone, title=caption)
-    if not svg:
+    chart = detail_chart(report, detail)
+    if chart is None:
         return ""
     more = (
-        f'<p class="note">{escape(report.t("chart_more", shown=len(shown), total=len(regions)))}</p>'
-        if len(regions) > len(shown)
+        f'<p class="note">{escape(report.t("chart_more", shown=chart.shown, total=chart.total))}</p>'
+        if chart.total > chart.shown
         else ""
     )
-    return f'<figure style="margin:0">{svg}<figcaption class="note">{escape(caption)}</figcaption></figure>{more}'
+    return (
+        f'<figure style="margin:0">{chart.svg}<figcaption class="note">'
+        f"{escape(chart.caption)}</figcaption></figure>{more}"
+    )
 
 
 def _detail(report: Report, detail: IndicatorDetail) -> str:

@@ -31,6 +31,7 @@ from targets.reports.steps import Progress, ProgressCallback, as_progress
 from targets.reports.text import TEXT
 
 if TYPE_CHECKING:
+    from targets.reports.drafting import Draft
     from targets.tracker import Tracker
 
 LANGS = ("zh", "en")
@@ -122,6 +123,10 @@ class Report:
     convergence: pd.DataFrame = field(default_factory=pd.DataFrame)
     contribution: pd.DataFrame = field(default_factory=pd.DataFrame)
     methods: pd.DataFrame = field(default_factory=pd.DataFrame)
+    # the drafted assessment text of the milestone (targets.reports.drafting)
+    draft: Draft | None = None
+    # the data version: the latest active import in the store (id, time), whatever its scope
+    data_version: tuple[int, datetime] | None = None
 
     def t(self, key: str, **kwargs: Any) -> str:
         """A report word in the report's language."""
@@ -430,6 +435,7 @@ MODEL_WEIGHTS: tuple[tuple[str, float], ...] = (
     ("convergence", 1.5),
     ("contribution", 8.0),
     ("methods", 0.5),
+    ("drafting", 0.5),
 )
 
 
@@ -473,6 +479,12 @@ def build_report(
     contribution = analyses.contribution_table(tracker, indicators, lang)
     stages.begin("methods")
     methods = analyses.methods_table(tracker, milestone, regions, indicators, lang)
+    stages.begin("drafting")
+    from targets.reports.drafting import draft_assessment
+
+    draft = draft_assessment(tracker, milestone, lang, regions=regions, indicators=indicators)
+    active = [i for i in tracker.store.imports() if i.state == "active"]
+    latest = max(active, key=lambda i: i.id, default=None)
     region_names = [tracker.regions.name(r, lang) for r in regions] if regions else []
     indicator_names = [tracker.catalogue[i].name.get(lang) for i in indicators or []]
     sep = "、" if lang == "zh" else ", "
@@ -499,4 +511,6 @@ def build_report(
         convergence=convergence,
         contribution=contribution,
         methods=methods,
+        draft=draft,
+        data_version=(latest.id, latest.created_at) if latest else None,
     )

@@ -23,6 +23,7 @@ MODEL_STAGES: dict[str, tuple[str, str]] = {
     "convergence": ("计算区域差异", "measuring regional convergence"),
     "contribution": ("计算各地区贡献", "computing regional contributions"),
     "methods": ("比较判断方法", "comparing status methods"),
+    "drafting": ("起草评估文字", "drafting the assessment text"),
 }
 # the parts a writer lays out, named in "sheet:PART" and "section:PART" stages
 PARTS: dict[str, tuple[str, str]] = {
@@ -36,6 +37,10 @@ PARTS: dict[str, tuple[str, str]] = {
     "method": ("方法说明", "method"),
     "sources": ("来源与数据批次", "sources and imports"),
     "vintages": ("数据批次", "imports"),
+    "title": ("封面", "title page"),
+    "draft": ("评估文字", "drafted text"),
+    "charts": ("图表", "charts"),
+    "annex": ("来源附录", "sources annex"),
 }
 WRITER_STAGES: dict[str, tuple[str, str]] = {
     "sheet": ("写入工作表：{part}", "writing sheet: {part}"),
@@ -46,6 +51,7 @@ WRITER_STAGES: dict[str, tuple[str, str]] = {
     "pdf:styles": ("PDF 排版：应用样式", "laying out the PDF: applying styles"),
     "pdf:boxes": ("PDF 排版：构建版面", "laying out the PDF: building the boxes"),
     "pdf:write": ("写入 PDF 文件", "writing the PDF file"),
+    "docx:save": ("保存 Word 文件", "saving the Word file"),
     DONE: ("完成", "finished"),
 }
 PAGE_STAGE = ("PDF 排版：第 {page} 页", "laying out PDF page {page}")  # "pdf:page:N"

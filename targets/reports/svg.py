@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from html import escape
 
 from targets.display import COMPARATOR_SIGNS, is_missing, number
-from targets.reports.model import IndicatorDetail
+from targets.reports.model import CHART_REGIONS, IndicatorDetail, Report
 
 # Okabe-Ito: told apart by colour-blind readers (yellow left out: unreadable on white)
 PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#7f7f7f")
@@ -237,3 +237,42 @@ def lines_of(detail: IndicatorDetail, regions: Sequence[str]) -> list[Line]:
             )
         )
     return out
+
+
+@dataclass(frozen=True)
+class Chart:
+    """One indicator's chart as a report shows it: the SVG, its caption, how many regions."""
+
+    svg: str
+    caption: str
+    shown: int
+    total: int
+
+
+def detail_chart(report: Report, detail: IndicatorDetail) -> Chart | None:
+    """The chart of an indicator's series (at most CHART_REGIONS lines), or None without values."""
+    regions = [r for r in detail.regions if r in set(detail.series["region"])]
+    shown = regions[:CHART_REGIONS]
+    lines = lines_of(detail, shown)
+    targets: dict[float, str] = {}
+    for r in detail.rows[detail.rows["region"].isin(shown)].to_dict("records"):
+        if not is_missing(r["target"]):
+            targets.setdefault(float(r["target"]), str(r["comparator"]))
+    word = report.t("goal")
+    goals = [(goal_label(word, c, v, detail.decimals), v) for v, c in targets.items()]
+    caption = report.t("chart_caption", name=detail.name, unit=detail.unit, year=report.milestone)
+    svg = line_chart(detail, lines, goals, report.milestone, title=caption)
+    if not svg:
+        return None
+    return Chart(svg=svg, caption=caption, shown=len(shown), total=len(regions))
+
+
+def to_png(svg: str, scale: float = 2.0) -> bytes:
+    """An inline chart as PNG (for Word, which takes no SVG), drawn by CairoSVG at `scale`×."""
+    import cairosvg
+
+    if 'xmlns="http://www.w3.org/2000/svg"' not in svg:
+        svg = svg.replace("<svg ", '<svg xmlns="http://www.w3.org/2000/svg" ', 1)
+    png = cairosvg.svg2png(bytestring=svg.encode("utf-8"), scale=scale)
+    assert isinstance(png, bytes)
+    return png

@@ -227,6 +227,19 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "assessment_share_gap": ("占全域差距", "Share of the gap"),
     "assessment_share_total": ("占总量", "Share of the total"),
+    "assessment_draft": ("评估文字（可复制）", "Drafted text (to copy)"),
+    "assessment_draft_note": (
+        "按固定模板由上表及差距表的数字起草，与 Word 评估报告（报告页）的文字相同；引用前请核对数字。",
+        "Drafted from fixed templates over the figures of the tables, the same words as the Word "
+        "assessment document (Reports page); check the numbers before quoting.",
+    ),
+    "assessment_copy": ("复制", "Copy"),
+    "assessment_copy_label": ("复制这一段：{heading}", "Copy this paragraph: {heading}"),
+    "assessment_copied": ("已复制", "Copied"),
+    "assessment_copy_failed": (
+        "无法复制，请手动选择文字",
+        "Could not copy: select the text by hand",
+    ),
     # the history page
     "history_page": ("导入历史", "History"),
     "history_heading": ("导入历史", "Import history"),

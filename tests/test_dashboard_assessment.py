@@ -162,3 +162,26 @@ def test_no_contribution_shown_for_a_goal_the_region_meets(tmp_path: Path) -> No
     assert "urbanization_rate" not in shown
     # 2020 R&D from components: 7364.7 / 251963.8 = 2.92% < 3%: a gap, attributed
     assert "rd_intensity" in shown
+
+
+def test_drafted_paragraphs_are_the_draft_models_each_with_a_copy_button(
+    tracker: Any, ctx: None
+) -> None:
+    from targets.reports.drafting import draft_assessment
+
+    layout = page.layout(lang="zh", milestone="2025")
+    section = find(layout, page.DRAFT)
+    paragraphs = [c for c in walk(section) if isinstance(c, html.P) and isinstance(c.id, dict)]
+    draft = draft_assessment(tracker, 2025, "zh")
+    assert [(p.id["key"], p.children) for p in paragraphs] == [
+        (p.key, p.text) for p in draft.paragraphs()
+    ]
+    buttons = [c for c in walk(section) if isinstance(c, html.Button)]
+    assert [b.id for b in buttons] == [
+        {"type": page.COPY, "key": p.key} for p in draft.paragraphs()
+    ]
+    rd = next(b for b in buttons if b.id["key"] == "goal:rd_intensity")
+    assert getattr(rd, "aria-label") == "复制这一段：研发投入强度"
+    # the milestone select redraws the text in the page's language
+    redrawn = page.update_draft("2025", "?lang=en")
+    assert text(html.Div(redrawn)).startswith("Summary")

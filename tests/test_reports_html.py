@@ -57,6 +57,7 @@ def test_lang_print_css_and_sections(html: str) -> None:
     sections = [a.get("id") for t, a in tags if t == "section"]
     assert sections == [
         "summary",
+        "drafted",
         "gaps",
         "assessment",
         "convergence",
@@ -96,3 +97,12 @@ def test_english(tracker: Tracker) -> None:
     assert '<html lang="en">' in html
     assert "Gap table" in html and "Method and thresholds" in html
     assert escape(tracker.catalogue["rd_intensity"].name.en) in html  # "R&amp;D intensity"
+
+
+def test_the_drafted_text_is_the_draft_models_word_for_word(tracker: Tracker, html: str) -> None:
+    from targets.reports.drafting import draft_assessment
+
+    draft = draft_assessment(tracker, 2025, "zh")
+    shown = re.findall(r'<p class="drafted" data-key="([^"]+)">([^<]*)</p>', html)
+    assert shown == [(escape(p.key), escape(p.text)) for p in draft.paragraphs()]
+    assert "研发投入强度：规划目标为到2025年，长三角“研发投入强度达到3%以上”" in html

@@ -17,5 +17,32 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
             document.documentElement.lang = lang;
             return lang;
         },
+        // Copy one drafted paragraph (assessment page) to the clipboard; the status beside the
+        // button says whether it worked. Without the async clipboard (a page served over plain
+        // http to another machine) a hidden textarea and execCommand do it.
+        copyParagraph: function (nClicks, text, words) {
+            if (!nClicks) {
+                return window.dash_clientside.no_update;
+            }
+            const fallback = function () {
+                const area = document.createElement("textarea");
+                area.value = text;
+                area.setAttribute("readonly", "");
+                area.style.position = "fixed";
+                area.style.opacity = "0";
+                document.body.appendChild(area);
+                area.select();
+                const ok = document.execCommand("copy");
+                document.body.removeChild(area);
+                return ok ? words.copied : words.failed;
+            };
+            if (navigator.clipboard && window.isSecureContext) {
+                return navigator.clipboard.writeText(text).then(
+                    function () { return words.copied; },
+                    fallback
+                );
+            }
+            return fallback();
+        },
     },
 });

@@ -1,4 +1,5 @@
-"""Assessment (/assessment): the final evaluation of a goal year, convergence, methods side by side.
+"""Assessment (/assessment): the final evaluation of a goal year, its drafted text (a copy button
+per paragraph), convergence, methods side by side.
 
 Everything is read from the Tracker (assessment, convergence, spread, methods), so the page shows
 the same judgements as `targets assess`, `targets convergence` and the reports.
@@ -12,7 +13,7 @@ from typing import Any
 import dash
 import dash_bootstrap_components as dbc
 import pandas as pd
-from dash import Input, Output, State, dcc, html
+from dash import MATCH, ClientsideFunction, Input, Output, State, dcc, html
 
 from dashboard import figures, ids
 from dashboard import format as fmt
@@ -29,6 +30,7 @@ from dashboard.pages import (
     url_sync,
 )
 from targets import assessment, convergence, status_methods
+from targets.reports.drafting import Draft, Paragraph, draft_assessment
 
 URL = "assessment-url"
 MILESTONE = "assessment-milestone"
@@ -38,6 +40,12 @@ CONVERGENCE = "assessment-convergence"
 CV_GRAPH = "assessment-cv"
 METHODS = "assessment-methods"
 CONTRIBUTION = "assessment-contribution"
+DRAFT = "assessment-draft"
+DRAFT_WORDS = "assessment-draft-words"
+# one paragraph, its copy button and the button's status, by the paragraph's stable key
+COPY = "draft-copy"
+COPY_TEXT = "draft-text"
+COPY_STATUS = "draft-copied"
 
 GRAPH_CONFIG: Any = {"displayModeBar": False, "responsive": True, "scrollZoom": False}
 # a verdict is never shown by colour alone: symbol and word
@@ -62,6 +70,20 @@ def register(app: dash.Dash) -> None:
         State(ids.PAGES_LOCATION, "search"),
         prevent_initial_call=True,
     )(update)
+    app.callback(
+        Output(DRAFT, "children"),
+        Input(MILESTONE, "value"),
+        State(ids.PAGES_LOCATION, "search"),
+        prevent_initial_call=True,
+    )(update_draft)
+    app.clientside_callback(
+        ClientsideFunction(namespace="tracker", function_name="copyParagraph"),
+        Output({"type": COPY_STATUS, "key": MATCH}, "children"),
+        Input({"type": COPY, "key": MATCH}, "n_clicks"),
+        State({"type": COPY_TEXT, "key": MATCH}, "children"),
+        State(DRAFT_WORDS, "data"),
+        prevent_initial_call=True,
+    )
 
 
 def _ind_name(tr: Any, ind_id: str, lang: str) -> str:
@@ -129,6 +151,52 @@ def final_table(tr: Any, year: int, lang: str) -> list[Any]:
         for k in ("goal", "value", "assessment_verdict", "assessment_margin", "assessment_source")
     ]
     return [_table(t("assessment_final", lang, year=year), head, rows, FINAL)]
+
+
+def _copyable(p: Paragraph, lang: str, heading_tag: Any) -> html.Div:
+    """A drafted paragraph with its heading, a labelled copy button and the button's status."""
+    return html.Div(
+        [
+            html.Div(
+                [
+                    heading_tag(p.heading, className="h6 mb-1 me-2"),
+                    html.Button(
+                        t("assessment_copy", lang),
+                        id={"type": COPY, "key": p.key},
+                        type="button",
+                        className="btn btn-outline-secondary btn-sm py-0",
+                        title=t("assessment_copy_label", lang, heading=p.heading),
+                        **attrs(aria_label=t("assessment_copy_label", lang, heading=p.heading)),
+                    ),
+                    html.Span(
+                        id={"type": COPY_STATUS, "key": p.key},
+                        role="status",
+                        className="small text-body-secondary ms-2",
+                    ),
+                ],
+                className="d-flex align-items-baseline",
+            ),
+            html.P(p.text, id={"type": COPY_TEXT, "key": p.key}, className="drafted mb-3"),
+        ],
+        className="drafted-paragraph",
+    )
+
+
+def draft_view(draft: Draft, lang: str) -> list[Any]:
+    """The drafted text (targets.reports.drafting): summary, each area, each goal, copyable."""
+    out: list[Any] = [_copyable(draft.summary, lang, html.H3)]
+    for area in draft.areas:
+        out.append(_copyable(area.intro, lang, html.H3))
+        out.extend(_copyable(goal, lang, html.H4) for goal in area.goals)
+    return out
+
+
+def update_draft(milestone: Any, search: str | None) -> list[Any]:
+    lang = lang_from_search(search)
+    tr = tracker()
+    years = tr.catalogue.milestone_years()
+    year = int_param(milestone, years, default_milestone(years))
+    return draft_view(draft_assessment(tr, year, lang), lang)
 
 
 def convergence_table(tr: Any, lang: str) -> html.Table:
@@ -275,6 +343,16 @@ def layout(
             ),
             html.P(t("assessment_final_note", lang), className="small text-body-secondary"),
             html.Section(final_table(tr, year, lang), id=FINAL, **attrs(aria_live="polite")),
+            html.H2(t("assessment_draft", lang), className="h5 mt-4"),
+            html.P(t("assessment_draft_note", lang), className="small text-body-secondary"),
+            dcc.Store(
+                id=DRAFT_WORDS,
+                data={
+                    "copied": t("assessment_copied", lang),
+                    "failed": t("assessment_copy_failed", lang),
+                },
+            ),
+            html.Section(draft_view(draft_assessment(tr, year, lang), lang), id=DRAFT),
             html.H2(t("assessment_convergence", lang), className="h5 mt-4"),
             html.P(t("assessment_conv_note", lang), className="small text-body-secondary"),
             dbc.Row(

@@ -44,6 +44,7 @@ h2 { font-size: 14pt; color: #12355b; border-bottom: 1.5pt solid #12355b; paddin
 h3 { font-size: 11.5pt; color: #12355b; margin: 12pt 0 4pt; }
 h4 { font-size: 10pt; margin: 10pt 0 3pt; color: #333; }
 p { margin: 3pt 0 6pt; }
+p.drafted { text-align: justify; }
 .note { color: #555; font-size: 8.5pt; }
 section { break-before: page; }
 section.first { break-before: auto; }
@@ -223,6 +224,31 @@ def _summary(report: Report) -> str:
         + _movers(report)
         + "</section>"
     )
+
+
+def _drafted(report: Report) -> str:
+    """The drafted assessment text (targets.reports.drafting), the same words as the Word file."""
+    draft = report.draft
+    if draft is None:
+        return ""
+    t = report.t
+    parts = [
+        f'<section id="drafted"><h2>{escape(t("drafted"))}</h2>',
+        f'<p class="note">{escape(t("drafted_note"))}</p>',
+        f'<p class="drafted" data-key="summary">{escape(draft.summary.text)}</p>',
+    ]
+    for area in draft.areas:
+        parts.append(f'<h3 class="category">{escape(area.title)}</h3>')
+        parts.append(
+            f'<p class="drafted" data-key="{escape(area.intro.key)}">{escape(area.intro.text)}</p>'
+        )
+        for goal in area.goals:
+            parts.append(
+                f'<h4>{escape(goal.heading)}</h4><p class="drafted" data-key="{escape(goal.key)}">'
+                f"{escape(goal.text)}</p>"
+            )
+    parts.append("</section>")
+    return "".join(parts)
 
 
 def _gap_table(report: Report) -> str:
@@ -465,6 +491,7 @@ def _methods(report: Report) -> str:
 # nearly all of the time on the bundled data, every other section about a millisecond
 SECTIONS: tuple[tuple[str, Callable[[Report], str], float], ...] = (
     ("summary", _summary, 1.0),
+    ("draft", _drafted, 1.0),
     ("gaps", _gap_table, 1.0),
     ("assessment", _assessment, 1.0),
     ("convergence", _convergence, 1.0),

@@ -196,3 +196,48 @@ def test_pages_in_both_languages(
             )
         check_page(dash_duo, axe, screenshot, f"{name}_{lang}")
     assert dash_duo.get_logs() == []
+
+
+def test_assessment_copy_button_puts_the_paragraph_on_the_clipboard(
+    dash_duo: Any, app: Any, fixture_tracker: Any, axe: Any, screenshot: Any
+) -> None:
+    """The drafted text is on the page, and its copy button (reached with the keyboard) copies
+    exactly one paragraph and says so."""
+    import json
+
+    from selenium.webdriver.common.keys import Keys
+
+    from dashboard.pages import assessment
+    from targets.reports.drafting import draft_assessment
+
+    dash_duo.start_server(app)
+    driver = dash_duo.driver
+    # headless Chromium lets a page read the clipboard once the permission is granted
+    driver.execute_cdp_cmd(
+        "Browser.grantPermissions",
+        {
+            "origin": dash_duo.server_url,
+            "permissions": ["clipboardReadWrite", "clipboardSanitizedWrite"],
+        },
+    )
+    open_page(dash_duo, "/assessment?milestone=2025", f"#{assessment.DRAFT} .drafted")
+    draft = draft_assessment(fixture_tracker, 2025, "zh")
+    shown = [p.text for p in driver.find_elements("css selector", f"#{assessment.DRAFT} p.drafted")]
+    assert shown == [p.text for p in draft.paragraphs()]
+
+    def dom_id(kind: str) -> str:
+        return json.dumps({"key": "goal:rd_intensity", "type": kind}, separators=(",", ":"))
+
+    button = driver.find_element("css selector", f"[id='{dom_id(assessment.COPY)}']")
+    assert button.get_attribute("aria-label") == "复制这一段：研发投入强度"
+    driver.execute_script("arguments[0].focus();", button)
+    button.send_keys(Keys.ENTER)
+    status = f"[id='{dom_id(assessment.COPY_STATUS)}']"
+    dash_duo.wait_for_text_to_equal(status, "已复制", timeout=10)
+    copied = driver.execute_async_script(
+        "const done = arguments[arguments.length - 1];"
+        "navigator.clipboard.readText().then(done, e => done('error: ' + e));"
+    )
+    expected = next(p.text for p in draft.paragraphs() if p.key == "goal:rd_intensity")
+    assert copied == expected
+    check_page(dash_duo, axe, screenshot, "assessment_zh")

@@ -26,8 +26,6 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-import pandas as pd
-
 from targets.assessment import pace_text
 from targets.display import (
     DASH,
@@ -833,12 +831,3 @@ def draft_assessment(
     """The drafted assessment of `milestone` in `lang`, from the Tracker's tables."""
     facts, sources = collect(tracker, milestone, lang, regions=regions, indicators=indicators)
     return draft_from_facts(facts, sources, milestone, lang)
-
-
-def frame(draft: Draft) -> pd.DataFrame:
-    """The paragraphs as a frame (key, heading, text): for CSV or JSON output."""
-    return pd.DataFrame(
-        [(p.key, p.heading, p.text) for p in draft.paragraphs()],
-        columns=["key", "heading", "text"],
-        dtype="str",
-    )

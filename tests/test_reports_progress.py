@@ -23,7 +23,7 @@ from targets.tracker import Tracker
 from tests.fixtures import build_fixture_db
 
 MODEL_STAGES = [name for name, _ in MODEL_WEIGHTS]
-SECTIONS = ["summary", "gaps", "assessment", "convergence", "contribution", "methods",
+SECTIONS = ["summary", "draft", "gaps", "assessment", "convergence", "contribution", "methods",
             "indicators", "method", "vintages"]  # fmt: skip
 
 
@@ -49,7 +49,7 @@ def _without_pages(stages: list[str]) -> list[str]:
     return [s for s in stages if not s.startswith("pdf:page:")]
 
 
-@pytest.mark.parametrize("fmt", ["csv", "html", "xlsx"])
+@pytest.mark.parametrize("fmt", ["csv", "html", "xlsx", "docx"])
 def test_each_format_reports_its_real_stages_in_order(tracker: Tracker, fmt: str) -> None:
     calls, record = _recorder()
     data = render_report(tracker, fmt, lang="en", milestone=2025, progress=record)
@@ -60,6 +60,14 @@ def test_each_format_reports_its_real_stages_in_order(tracker: Tracker, fmt: str
     written = stages[len(MODEL_STAGES) : -1]
     if fmt == "csv":
         assert written == ["csv:write"]
+    elif fmt == "docx":
+        # the areas' paragraphs and charts are heard once per area as each is done
+        areas = written.count("section:draft") - 1
+        assert areas >= 3
+        assert written == [
+            "section:title", "section:summary", "section:gaps",
+            *["section:draft"] * (areas + 1), "section:annex", "docx:save",
+        ]  # fmt: skip
     elif fmt == "html":
         assert written == [f"section:{s}" for s in SECTIONS]
     else:

@@ -365,7 +365,7 @@ def analyse_sheet(
                 label=grid[data_start][j],
             )  # fmt: skip
             return SheetResult(name, "unknown", issues=[issue])
-        passed_over = _apply_measures(cols, measures)
+        passed_over = _apply_measures(cols, measures, grid[data_start], data_start + 1)
         data_start += 1
 
     value_cols = [c for c in cols if c.dims or c.role == "value"]
@@ -509,9 +509,12 @@ def _measure_row(grid: list[list[str]], r: int, cols: list[Column]) -> dict[int,
     return found
 
 
-def _apply_measures(cols: list[Column], measures: dict[int, str]) -> list[Column]:
+def _apply_measures(
+    cols: list[Column], measures: dict[int, str], texts: list[str], row: int
+) -> list[Column]:
     """Keep the absolute columns (a year written once over two columns reaches its blank
-    neighbour), pass over the relative ones (a growth rate is never a level)."""
+    neighbour; a unit in the sub-header, 绝对数（万元）, is the column's), pass over the relative
+    ones (a growth rate is never a level)."""
     passed: list[Column] = []
     left: Column | None = None
     for col in cols:
@@ -522,6 +525,9 @@ def _apply_measures(cols: list[Column], measures: dict[int, str]) -> list[Column
         if not col.dims and left is not None and col.index == left.index + 1:
             col.dims = dict(left.dims)
             col.text = col.text or left.text
+        unit = split_unit(texts[col.index])[1]
+        if kind == "abs" and unit:
+            col.unit, col.unit_row = unit, row
         if kind == "rel":
             col.dims = {}
             col.role = "passed-over"

@@ -535,6 +535,20 @@ def cases(out: Path) -> list[Case]:  # noqa: PLR0915 - one list, read top to bot
         "yearbook_two_level_unmerged.xlsx", "the years written once, not merged, over two columns",
         "openpyxl", lambda p: x(p, {"S": TWO_LEVEL}), TWO_LEVEL_STORED, warnings=["growth rates"],
     ))  # fmt: skip
+    wan = [["各省市地区生产总值"], ["地区", "2022年", None, "2023年", None],
+           [None, "绝对数（万元）", "增长%", "绝对数（万元）", "增长%"],
+           *[[n, round(a * 1e4), 1.0, round(b * 1e4), 2.0]
+             for n, a, b in zip(PROVINCES, GDP_2022, GDP_2023, strict=True)]]  # fmt: skip
+    c.append(
+        Case(
+            "yearbook_two_level_units.xlsx",
+            "the unit in the sub-header (绝对数（万元）) is the column's: 万元 → 亿元",
+            "openpyxl",
+            lambda p: x(p, {"S": wan}, merged={"S": TWO_LEVEL_MERGED}),
+            TWO_LEVEL_STORED,
+            warnings=["growth rates", "converted from 万元 to 亿元"],
+        )
+    )
     bad_two = [list(r) for r in TWO_LEVEL]
     bad_two[2] = [None, "绝对数", "备考", "绝对数", "备考"]
     c.append(

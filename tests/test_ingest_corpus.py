@@ -8,14 +8,22 @@ it was: the same observations, the same imports.
 
 from __future__ import annotations
 
+import csv
+import io
 import json
+import os
+import re
+import shutil
+import subprocess
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from targets.ingest import import_files
+from targets.ingest.values import split_marks
 from targets.store import Store
+from tests.conftest import require
 
 CORPUS = Path(__file__).resolve().parent / "data" / "corpus"
 MANIFEST = json.loads((CORPUS / "manifest.json").read_text(encoding="utf-8"))["files"]
@@ -93,3 +101,50 @@ def test_a_refused_file_is_located_and_changes_nothing(
     by_cell = {f"{e.column}{e.row}": e for e in fr.errors}
     for cell, words in want.get("suggestions", {}).items():
         assert words in by_cell[cell].suggestion, by_cell[cell]
+
+
+# LibreOffice shows a cell formatted G/通用格式 (the Chinese Excel's General) as text it cannot
+# read; Excel and WPS, which write that format, show the number.
+NOT_FOR_LIBREOFFICE = {"general_chinese.xlsx"}
+_SHOWN_NUMBER = re.compile(r"^[+-]?(\d[\d,]*(?:\.\d+)?|\.\d+)")
+
+
+def _shown_numbers(csv_text: str) -> list[tuple[float, int]]:
+    """Every number a sheet shows, as (number, decimals shown): marks, units, % and thousands
+    separators taken off."""
+    out = []
+    for row in csv.reader(io.StringIO(csv_text)):
+        for cell in row:
+            body = split_marks(cell.strip())[0].strip()
+            m = _SHOWN_NUMBER.match(body)
+            if m:
+                digits = m.group(0).replace(",", "")
+                decimals = len(digits.split(".")[1]) if "." in digits else 0
+                out.append((float(digits), decimals))
+    return out
+
+
+def test_libreoffice_shows_what_the_manifest_stores(tmp_path: Path) -> None:
+    """An independent reading: each stored value is a number LibreOffice shows in the file
+    (times the unit factor the file's format names), to the digits it shows."""
+    soffice = shutil.which("soffice")
+    require(soffice is not None, "LibreOffice (soffice) is not installed")
+    names = [n for n in STORED if n.rsplit(".", 1)[1] in ("xlsx", "xls", "ods")]
+    names = [n for n in names if n not in NOT_FOR_LIBREOFFICE]
+    subprocess.run(
+        [str(soffice), f"-env:UserInstallation=file://{tmp_path / 'profile'}", "--headless",
+         "--convert-to", "csv:Text - txt - csv (StarCalc):44,34,76", "--outdir",
+         str(tmp_path), *[str(CORPUS / n) for n in names]],
+        check=True, capture_output=True, timeout=600, env={**os.environ, "HOME": str(tmp_path)},
+    )  # fmt: skip
+    missing = []
+    for name in names:
+        shown = _shown_numbers((tmp_path / (name.rsplit(".", 1)[0] + ".csv")).read_text("utf-8"))
+        factor = MANIFEST[name].get("shown_factor", 1.0)
+        for _ind, _reg, _year, value, _note in MANIFEST[name]["stored"]:
+            if not any(
+                abs(number * factor - value) <= (0.5 * 10.0**-decimals + 1e-9) * factor
+                for number, decimals in shown
+            ):
+                missing.append((name, value))
+    assert missing == []

@@ -51,6 +51,8 @@ class Case:
     warnings: list[str] = field(default_factory=list)  # substrings of the warnings
     suggestions: dict[str, str] = field(default_factory=dict)  # cell -> substring
     from_: str = ""  # for a LibreOffice conversion: the corpus file converted
+    # stored value = number LibreOffice shows × shown_factor (0.63万件 shown, 6300 件 stored)
+    shown_factor: float = 1.0
 
 
 # -- writers ------------------------------------------------------------------------------------
@@ -227,6 +229,7 @@ def cases(out: Path) -> list[Case]:  # noqa: PLR0915 - one list, read top to bot
                 {"S": {f"B{r}": "0.0‰" for r in range(3, 7)}},
             ),
             rd_stored(),
+            shown_factor=0.1,
         )
     )
     c.append(Case(
@@ -237,7 +240,7 @@ def cases(out: Path) -> list[Case]:  # noqa: PLR0915 - one list, read top to bot
                     {"S": {f"B{r}": '0.00"万件"' for r in range(3, 7)}}),
         [("pct_applications", r, 2023, v, None) for r, v in
          zip(PROVINCE_IDS, [6300.0, 9000.0, 5400.0, 900.0], strict=True)],
-        warnings=["converted from 万件 to 件"],
+        warnings=["converted from 万件 to 件"], shown_factor=1e4,
     ))  # fmt: skip
     c.append(Case(
         "unit_format_yiyuan.xlsx", 'a unit in the format, none in the header: #,##0.00"亿元"',
@@ -253,7 +256,7 @@ def cases(out: Path) -> list[Case]:  # noqa: PLR0915 - one list, read top to bot
         lambda p: x(p, {"S": [["2023年地区生产总值"], ["地区", "数值"],
                               *[[n, round(v * 1e4)] for n, v in zip(PROVINCES, GDP_2023, strict=True)]]},
                     {"S": {f"B{r}": '0"万元"' for r in range(3, 7)}}),
-        gdp_stored(), warnings=["converted from 万元 to 亿元"],
+        gdp_stored(), warnings=["converted from 万元 to 亿元"], shown_factor=1e-4,
     ))  # fmt: skip
     c.append(Case(
         "unit_format_clash.xlsx", "the header says 件, the format 万件: which one? refused",
@@ -312,7 +315,7 @@ def cases(out: Path) -> list[Case]:  # noqa: PLR0915 - one list, read top to bot
                             {"S": {(2, 1): '0.00"万件"', (3, 1): '0.00"万件"'}}),
         [("pct_applications", "shanghai", 2023, 6300.0, None),
          ("pct_applications", "jiangsu", 2023, 9000.0, None)],
-        warnings=["converted from 万件 to 件"],
+        warnings=["converted from 万件 to 件"], shown_factor=1e4,
     ))  # fmt: skip
 
     # -- formulas -----------------------------------------------------------------------------
@@ -547,6 +550,7 @@ def cases(out: Path) -> list[Case]:  # noqa: PLR0915 - one list, read top to bot
             lambda p: x(p, {"S": wan}, merged={"S": TWO_LEVEL_MERGED}),
             TWO_LEVEL_STORED,
             warnings=["growth rates", "converted from 万元 to 亿元"],
+            shown_factor=1e-4,
         )
     )
     bad_two = [list(r) for r in TWO_LEVEL]
@@ -576,7 +580,7 @@ def cases(out: Path) -> list[Case]:  # noqa: PLR0915 - one list, read top to bot
                   "openpyxl + LibreOffice", lambda p: None,
                   [("pct_applications", r, 2023, v, None) for r, v in
                    zip(PROVINCE_IDS, [6300.0, 9000.0, 5400.0, 900.0], strict=True)],
-                  warnings=["converted from 万件 to 件"], from_="unit_format_wanjian.xlsx"))  # fmt: skip
+                  warnings=["converted from 万件 to 件"], shown_factor=1e4, from_="unit_format_wanjian.xlsx"))  # fmt: skip
     c.append(
         Case(
             "pct_format_lo.xlsx",
@@ -631,6 +635,7 @@ def build(out: Path = OUT) -> dict[str, Any]:
                 "trap": case.trap,
                 "tool": case.tool,
                 **({"converted_from": case.from_} if case.from_ else {}),
+                **({"shown_factor": case.shown_factor} if case.shown_factor != 1.0 else {}),
                 **({"stored": [list(r) for r in case.stored]} if not case.refused else {}),
                 **({"refused": [list(r) for r in case.refused]} if case.refused else {}),
                 **({"warnings": case.warnings} if case.warnings else {}),

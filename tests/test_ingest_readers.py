@@ -120,6 +120,16 @@ def _zip(members: dict[str, bytes]) -> bytes:
             "Word",
         ),
         (
+            _zip(
+                {
+                    "[Content_Types].xml": b'<Types><Override ContentType="application/'
+                    b'vnd.ms-excel.sheet.binary.macroEnabled.main"/></Types>'
+                }
+            ),
+            "file-unreadable",
+            ".xlsb",
+        ),
+        (
             _zip({"mimetype": b"application/vnd.oasis.opendocument.text"}),
             "file-unreadable",
             "OpenDocument",

@@ -1,7 +1,8 @@
 """Bytes -> raw sheets. The kind of file is judged by its content, never by its name.
 
-Workbooks (.xlsx/.xlsm/.xlsb/.ods/.xls) are read by python-calamine, which returns cached formula
-values (a formula without one reads as empty). Text is read as CSV with the encoding and the
+Workbooks (.xlsx/.xlsm/.ods/.xls) are read by python-calamine, which returns cached formula values
+and no number formats: the formats and the formulas never computed come from the package itself
+(xlsx_cells, ods_cells, xls_cells). An .xlsb is refused: its formats cannot be read. Text is read as CSV with the encoding and the
 delimiter sniffed. Every bound in targets.config is checked before the expensive step it guards.
 """
 
@@ -109,6 +110,14 @@ def _zip_kind(data: bytes) -> Kind:
     try:
         if "[Content_Types].xml" in names:
             types = small_member("[Content_Types].xml")
+            if "sheet.binary" in types:
+                # calamine reads its values, but not its number formats: a 3.29% cell would
+                # be stored as 0.0329, so the file is refused rather than misread
+                raise ReadError(
+                    "file-unreadable",
+                    "the file is an Excel binary workbook (.xlsb), whose number formats this "
+                    "tool cannot read; save it as .xlsx",
+                )
             if "spreadsheetml" in types or "ms-excel" in types:
                 return "xlsx"
             what = "a Word document" if "wordprocessingml" in types else "an Office file"

@@ -17,6 +17,7 @@ import click
 import pandas as pd
 
 from targets import config
+from targets.terminal import safe, safe_frame, safe_json
 from targets.tracker import Tracker
 from targets.users import ROLES
 
@@ -48,18 +49,25 @@ def frame_records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     ]
 
 
+def to_json(data: Any) -> str:
+    """Indented JSON, text exact but every control character escaped (see targets.terminal)."""
+    return safe_json(json.dumps(data, ensure_ascii=False, indent=2))
+
+
 def render(frame: pd.DataFrame, fmt: str) -> str:
+    """A frame as JSON (text exact), CSV or a table; CSV and tables show text from files and
+    notes with its control characters escaped, so printing them cannot drive the terminal."""
     if fmt == "json":
-        return json.dumps(frame_records(frame), ensure_ascii=False, indent=2)
+        return to_json(frame_records(frame))
     if fmt == "csv":
         from targets.formula_injection import neutralise_frame
 
         buf = io.StringIO()
-        neutralise_frame(frame).to_csv(buf, index=False)
+        neutralise_frame(safe_frame(frame)).to_csv(buf, index=False)
         return buf.getvalue().rstrip("\n")
     if frame.empty:
         return "(no rows)"
-    return frame.to_string(index=False, na_rep="—", max_colwidth=60)
+    return safe_frame(frame).to_string(index=False, na_rep="—", max_colwidth=60)
 
 
 class Context:
@@ -89,9 +97,10 @@ class TargetsGroup(click.Group):
 
             if isinstance(exc, CatalogueError):
                 raise click.ClickException(
-                    "the catalogue has errors:\n" + "\n".join(str(p) for p in exc.problems)
+                    "the catalogue has errors:\n" + "\n".join(safe(p) for p in exc.problems)
                 ) from exc
-            raise click.ClickException(str(exc).strip("'\"")) from exc
+            # a message may quote a cell, a name or a note: one line, nothing the terminal obeys
+            raise click.ClickException(safe(str(exc).strip("'\""))) from exc
 
 
 @click.group(cls=TargetsGroup)
@@ -119,7 +128,7 @@ def validate(obj: Context) -> None:
     path = Path(obj.catalogue) if obj.catalogue else config.default_catalogue_path()
     problems = validate_catalogue(path, region_ids=load_regions().regions.keys())
     for problem in problems:
-        click.echo(str(problem), err=True)
+        click.echo(safe(problem), err=True)
     if problems:
         raise SystemExit(1)
     click.echo(f"{path.name}: ok")
@@ -142,7 +151,7 @@ def indicators(obj: Context, as_json: bool) -> None:
             )
             for ind in cat
         ]  # fmt: skip
-        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        click.echo(to_json(rows))
         return
     for ind in cat:
         goals = "; ".join(
@@ -151,7 +160,8 @@ def indicators(obj: Context, as_json: bool) -> None:
             else f"{m.year}: {m.text.zh}"
             for m in ind.milestones
         )
-        click.echo(f"{ind.id:34} {ind.name.zh} ({ind.unit.zh})  {goals or '[component]'}")
+        line = f"{ind.id:34} {ind.name.zh} ({ind.unit.zh})  {goals or '[component]'}"
+        click.echo(safe(line))
 
 
 @main.command()
@@ -260,29 +270,30 @@ def import_(
         year=year, dry_run=dry_run, user=user, note=note, lang=lang,
     )  # fmt: skip
     if as_json:
-        click.echo(result.report.to_json())
+        click.echo(safe_json(result.report.to_json()))
     else:
         for fr in result.report.files:
+            name = safe(fr.file)
             if fr.errors:
-                click.echo(f"{fr.file}: refused, {len(fr.errors)} error(s)", err=True)
+                click.echo(f"{name}: refused, {len(fr.errors)} error(s)", err=True)
                 for issue in fr.errors:
-                    click.echo(f"  {issue}", err=True)
+                    click.echo(f"  {safe(issue)}", err=True)
                 continue
             if fr.duplicate_of is not None:
-                click.echo(f"{fr.file}: already imported as #{fr.duplicate_of}; nothing stored")
+                click.echo(f"{name}: already imported as #{fr.duplicate_of}; nothing stored")
             elif dry_run:
-                click.echo(f"{fr.file}: {fr.rows} row(s) would be stored (dry run)")
+                click.echo(f"{name}: {fr.rows} row(s) would be stored (dry run)")
             else:
-                click.echo(f"{fr.file}: import #{fr.import_id}, {fr.rows} row(s)")
+                click.echo(f"{name}: import #{fr.import_id}, {fr.rows} row(s)")
             diff = result.diffs.get(fr.file)
             if dry_run and diff is not None and not diff.empty:
                 counts = diff["change"].value_counts().to_dict()
                 click.echo("  " + ", ".join(f"{k}: {v}" for k, v in sorted(counts.items())))
                 changed = diff[diff["change"] != "unchanged"]
                 if not changed.empty:
-                    click.echo(changed.to_string(index=False, na_rep="—"))
+                    click.echo(safe_frame(changed).to_string(index=False, na_rep="—"))
             for warning in fr.warnings:
-                click.echo(f"  ! {warning}")
+                click.echo(f"  ! {safe(warning)}")
     if not result.report.ok:
         raise SystemExit(1)
 
@@ -294,14 +305,13 @@ def history(obj: Context, as_json: bool) -> None:
     """The imports (vintages), newest first."""
     imports = obj.tracker.store.imports()
     if as_json:
-        click.echo(
-            json.dumps([i.model_dump(mode="json") for i in imports], ensure_ascii=False, indent=2)
-        )
+        click.echo(to_json([i.model_dump(mode="json") for i in imports]))
         return
     for i in imports:
+        # file name, user and note are someone's words: one line each, escapes shown not obeyed
         click.echo(
             f"#{i.id:<5} {i.created_at:%Y-%m-%d %H:%M} {i.state:8} {i.rows:>7} rows  "
-            f"{i.file_name}  {i.user}  {i.note}"
+            f"{safe(i.file_name)}  {safe(i.user)}  {safe(i.note)}"
         )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from click.testing import CliRunner
 
@@ -156,3 +157,71 @@ def test_every_issue_code_is_documented_in_the_readme() -> None:
 
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert [c for c in CODES if f"`{c}`" not in readme] == []
+
+
+# -- terminal safety: what someone else wrote is shown, never obeyed ---------------------------
+
+# clear screen + home, a carriage return over the line, a forged history line, a bidi override
+HOSTILE = (
+    "ok\x1b[2J\x1b[H\rdone\n#99    2020-01-01 00:00 active         1 rows  forged\u202ecsv.exe\x9b"
+)
+RAW = ("\x1b", "\r", "\x9b", "\u202e")
+
+
+def _printable(text: str) -> bool:
+    """No control, bidi or C1 character other than the line breaks the CLI itself writes."""
+    return not any(ch in text for ch in RAW) and "\n#99" not in text
+
+
+def test_history_escapes_notes_file_names_and_users(
+    runner: CliRunner, sqlite_url: str, tmp_path: Path
+) -> None:
+    good = tmp_path / "good\x1b[31m.csv"
+    good.write_text("地区,指标,年份,数值\n安徽,研发投入强度,2024,2.8\n", encoding="utf-8")
+    code, _, _ = run(runner, "--db", sqlite_url, "import", str(good), "--note", HOSTILE,
+                     "--user", "eve\x1b]0;owned\x07")  # fmt: skip
+    assert code == 0
+    code, out, _ = run(runner, "--db", sqlite_url, "history")
+    assert code == 0 and _printable(out) and "\x07" not in out
+    [line] = out.splitlines()  # one import, one line: the note's newline cannot add another
+    assert "good\\x1b[31m.csv" in line and "eve\\x1b]0;owned\\x07" in line
+    assert "ok\\x1b[2J\\x1b[H\\rdone\\n#99" in line and "forged\\u202ecsv.exe\\x9b" in line
+    # JSON keeps the exact text, every control character as a JSON escape
+    code, out, _ = run(runner, "--db", sqlite_url, "history", "--json")
+    assert _printable(out) and "\\u202e" in out and "\\u009b" in out
+    assert json.loads(out)[0]["note"] == HOSTILE
+
+
+def test_data_table_and_csv_escape_notes_json_keeps_them(
+    runner: CliRunner, sqlite_url: str, tmp_path: Path
+) -> None:
+    from targets.service import Tracker
+
+    rows = pd.DataFrame({"indicator": ["rd_intensity"], "region": ["anhui"], "year": [2024],
+                         "value": [2.8], "note": [HOSTILE]})  # fmt: skip
+    Tracker(sqlite_url).store.write_import(rows, file_name="x.csv", sha256="a" * 64)
+    for fmt in ("table", "csv"):
+        code, out, _ = run(runner, "--db", sqlite_url, "data", "--format", fmt)
+        assert code == 0 and _printable(out), fmt
+        assert len(out.splitlines()) == 2, out  # a header and the one row
+    code, out, _ = run(runner, "--db", sqlite_url, "data", "--format", "json")
+    assert _printable(out) and json.loads(out)[0]["note"] == HOSTILE
+
+
+def test_import_errors_quoting_a_cell_escape_it(
+    runner: CliRunner, sqlite_url: str, tmp_path: Path
+) -> None:
+    bad = tmp_path / "bad.csv"
+    # a text file with ESC in it is refused as binary; C1 controls, CR and bidi pass as text
+    bad.write_text('地区,指标,年份,数值\n"安徽\x9b2J\r\u202e",研发投入强度,2024,2.8\n',
+                   encoding="utf-8")  # fmt: skip
+    # the Chinese messages quote the cell as it is (the English ones with repr())
+    result = runner.invoke(main, ["--db", sqlite_url, "import", str(bad), "--lang", "zh"])
+    assert result.exit_code == 1
+    assert "unknown-region" in result.stderr
+    # (the reader reads the CR inside the cell as a space)
+    assert _printable(result.stderr) and "\\x9b2J \\u202e" in result.stderr
+    result = runner.invoke(main, ["--db", sqlite_url, "import", str(bad), "--json", "--lang", "zh"])
+    assert _printable(result.stdout)
+    [err] = json.loads(result.stdout)["files"][0]["errors"]
+    assert "\x9b2J \u202e" in err["message"]  # JSON: the exact text

@@ -20,6 +20,7 @@ import dash_bootstrap_components as dbc
 from dash import ClientsideFunction, Input, Output, html
 
 from dashboard import background, ids
+from dashboard.headers import init_headers
 from dashboard.i18n import t
 from dashboard.pages import attrs, href, lang_from_search, register_pages
 from targets.tracker import Tracker
@@ -87,6 +88,7 @@ def create_app(
     register_shell_callbacks(app)
     if importlib.util.find_spec("dashboard.sessions") is not None:
         importlib.import_module("dashboard.sessions").init_auth(app, tracker, debug=debug)
+    init_headers(app)
     if debug:
         app.enable_dev_tools(debug=True)
     return app

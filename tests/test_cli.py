@@ -195,7 +195,7 @@ def test_history_escapes_notes_file_names_and_users(
 def test_data_table_and_csv_escape_notes_json_keeps_them(
     runner: CliRunner, sqlite_url: str, tmp_path: Path
 ) -> None:
-    from targets.service import Tracker
+    from targets.tracker import Tracker
 
     rows = pd.DataFrame({"indicator": ["rd_intensity"], "region": ["anhui"], "year": [2024],
                          "value": [2.8], "note": [HOSTILE]})  # fmt: skip

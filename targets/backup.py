@@ -8,7 +8,10 @@ values-in-force table is derived data: never dumped, rebuilt after a restore.
 from __future__ import annotations
 
 import gzip
+import io
 import json
+import os
+import tempfile
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -28,7 +31,31 @@ _SERIAL_TABLES: tuple[sa.Table, ...] = (imports_t, audit_t)
 
 
 def backup(store: Store, path: Path | str) -> dict[str, int]:
-    """Write a gzip JSON-lines dump (a header line, then one line per row); return row counts."""
+    """Write a gzip JSON-lines dump (a header line, then one line per row); return row counts.
+
+    The dump holds password hashes: it is written readable by its owner only, under a temporary
+    name in the same folder, and renamed to `path` only when complete, so a failed backup (a
+    full disk, a kill) leaves no partial file and any earlier backup at `path` intact.
+    """
+    target = Path(path)
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".partial")
+    try:
+        with os.fdopen(fd, "wb") as raw:
+            gz = gzip.GzipFile(fileobj=raw, mode="wb", filename=target.name)
+            # closing the text layer closes the gzip stream (writing its trailer), not `raw`
+            with gz, io.TextIOWrapper(gz, encoding="utf-8") as out:
+                counts = _write_dump(store, out)
+            raw.flush()
+            os.fsync(raw.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    _fsync_dir(target.parent)
+    return counts
+
+
+def _write_dump(store: Store, out: io.TextIOBase) -> dict[str, int]:
     with store.engine.connect() as conn:
         if not store.is_sqlite:
             # one snapshot for every table, so the dump is consistent under concurrent writes
@@ -44,19 +71,30 @@ def backup(store: Store, path: Path | str) -> dict[str, int]:
                 "created_at": now().isoformat(),
                 "counts": counts,
             }
-            with gzip.open(path, "wt", encoding="utf-8") as out:
-                out.write(json.dumps(header) + "\n")
-                for table in _BACKUP_TABLES:
-                    order = list(table.primary_key.columns)
-                    result = conn.execution_options(yield_per=CHUNK).execute(
-                        sa.select(table).order_by(*order)
-                    )
-                    for row in result:
-                        line = {"table": table.name, "row": dict(row._mapping)}
-                        out.write(
-                            json.dumps(line, ensure_ascii=False, default=_json_default) + "\n"
-                        )
+            out.write(json.dumps(header) + "\n")
+            for table in _BACKUP_TABLES:
+                order = list(table.primary_key.columns)
+                result = conn.execution_options(yield_per=CHUNK).execute(
+                    sa.select(table).order_by(*order)
+                )
+                for row in result:
+                    line = {"table": table.name, "row": dict(row._mapping)}
+                    out.write(json.dumps(line, ensure_ascii=False, default=_json_default) + "\n")
     return counts
+
+
+def _fsync_dir(folder: Path) -> None:
+    """Make a rename in `folder` durable (POSIX; a no-op where directories cannot be opened)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
 
 
 def restore(store: Store, path: Path | str) -> dict[str, int]:

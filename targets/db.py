@@ -6,12 +6,17 @@ The store's tables (targets.store), the users' table (targets.users) and the bac
 
 from __future__ import annotations
 
+import logging
+import os
+import stat
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
+
+log = logging.getLogger(__name__)
 
 # execution option read by the SQLite "begin" listener: IMMEDIATE for write transactions
 BEGIN_OPTION = "targets_sqlite_begin"
@@ -53,6 +58,31 @@ def normalise_url(url: str) -> str:
     return url
 
 
+def _private_sqlite_file(path: Path) -> None:
+    """Create the database file readable by its owner only (it holds password hashes); SQLite
+    gives its -wal and -shm files the database file's mode. A file an earlier version left
+    readable by others is made private, and the log says so."""
+    if not path.parent.exists():
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+        return
+    except FileExistsError:
+        pass
+    for each in (path, *(path.with_name(path.name + s) for s in ("-wal", "-shm", "-journal"))):
+        try:
+            info = each.stat()
+            if info.st_mode & 0o077 and info.st_uid == os.geteuid():
+                os.chmod(each, 0o600)
+                log.warning(
+                    "%s was readable by other users (mode %o): made private (600)",
+                    each,
+                    stat.S_IMODE(info.st_mode),
+                )
+        except FileNotFoundError:
+            continue
+
+
 def make_engine(url: str) -> Engine:
     """An engine for `url`; on SQLite with the pragmas and transaction control the store relies on."""
     parsed = sa.make_url(url)
@@ -63,7 +93,7 @@ def make_engine(url: str) -> Engine:
         and parsed.database != ":memory:"
         and not parsed.database.startswith("file:")
     ):
-        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        _private_sqlite_file(Path(parsed.database))
     engine = sa.create_engine(url, connect_args={"timeout": 30})
 
     @sa.event.listens_for(engine, "connect")

@@ -116,3 +116,11 @@ def regions():  # type: ignore[no-untyped-def]
     from targets.regions import load_regions
 
     return load_regions()
+
+
+@pytest.fixture
+def usual_umask() -> Iterator[None]:
+    """The common umask 022, under which files are readable by others unless made private."""
+    old = os.umask(0o022)
+    yield
+    os.umask(old)

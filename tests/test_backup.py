@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import stat
 from pathlib import Path
 
 import pandas as pd
@@ -12,7 +13,7 @@ import pytest
 from targets.backup import backup, restore
 from targets.store import Store
 from targets.users import add_user, get_user
-from tests.test_store import FIRST, SECOND, write
+from tests.test_store import FIRST, SECOND, _run, frame, write
 
 
 # -- backup and restore -------------------------------------------------------------------------
@@ -113,3 +114,63 @@ def test_restore_refuses_foreign_or_truncated_files(store: Store, tmp_path: Path
         restore(store, bad)
     assert store.is_empty() and get_user(store, "ana") is None  # the partial restore rolled back
     source.dispose()
+
+
+# -- private files; a failed backup leaves nothing behind ----------------------------------------
+def _mode(path: Path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+def test_backup_is_private(store: Store, tmp_path: Path, usual_umask: None) -> None:
+    write(store, FIRST, "first.csv")
+    dump = tmp_path / "dump.jsonl.gz"
+    backup(store, dump)
+    assert _mode(dump) == 0o600
+    assert sorted(p.name for p in tmp_path.iterdir() if "dump" in p.name) == ["dump.jsonl.gz"]
+
+
+# The child may write files of at most 256 KiB (RLIMIT_FSIZE): a backup larger than that fails
+# in the middle with EFBIG, as it would on a full disk.
+BACKUP_TOO_BIG = """
+    import resource, signal, sys
+    from targets.backup import backup
+    from targets.store import Store
+
+    store = Store(sys.argv[1])
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past the limit fails, not kills
+    resource.setrlimit(resource.RLIMIT_FSIZE, (256 * 1024, resource.RLIM_INFINITY))
+    try:
+        backup(store, sys.argv[2])
+    except OSError as exc:
+        print(exc.errno, exc.strerror)
+        sys.exit(3)
+"""
+
+
+def test_a_failed_backup_leaves_no_partial_file_and_the_last_one_intact(
+    db_url: str, tmp_path: Path
+) -> None:
+    import errno
+    import random
+
+    store = Store(db_url)
+    write(store, FIRST, "first.csv")
+    dump = tmp_path / "backups" / "targets.jsonl.gz"
+    dump.parent.mkdir()
+    backup(store, dump)
+    good = dump.read_bytes()
+    # enough rows that the next dump passes the child's file size limit (random digits do not
+    # compress much)
+    rnd = random.Random(7)
+    big = frame(*[("load", f"r{i % 500}", 1000 + i // 500, rnd.random()) for i in range(30_000)])
+    write(store, big, "big.csv")
+    store.dispose()
+    done = _run(BACKUP_TOO_BIG, db_url, str(dump))
+    assert done.returncode == 3, done.stderr
+    assert done.stdout.split()[0] == str(errno.EFBIG)
+    assert [p.name for p in dump.parent.iterdir()] == ["targets.jsonl.gz"]  # no partial file
+    assert dump.read_bytes() == good  # the earlier backup is as it was
+    # and it still restores
+    target = Store(f"sqlite:///{tmp_path / 'restored.db'}")
+    assert restore(target, dump)["imports"] == 1
+    target.dispose()

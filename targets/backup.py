@@ -20,7 +20,15 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from targets.db import UTCDateTime, now
-from targets.store import CHUNK, Store, audit_t, imports_t, observations_t
+from targets.store import (
+    CHUNK,
+    Store,
+    active_sha_index,
+    audit_t,
+    ensure_active_sha_unique,
+    imports_t,
+    observations_t,
+)
 from targets.users import users_t
 
 BACKUP_FORMAT = "yrd-targets-backup"
@@ -114,6 +122,9 @@ def _restore(store: Store, path: Path | str) -> dict[str, int]:
         for t in _BACKUP_TABLES:
             if conn.execute(sa.select(sa.literal(1)).select_from(t).limit(1)).first():
                 raise ValueError(f"restore needs an empty database; table {t.name} has rows")
+        # a dump of a database from before the index may hold one file in force twice: it
+        # restores as it was, and the index comes back once one of them is reverted
+        active_sha_index.drop(conn, checkfirst=True)
         with gzip.open(path, "rt", encoding="utf-8") as src:
             header = _read_header(src.readline())
             seen = dict.fromkeys(tables, 0)
@@ -136,6 +147,7 @@ def _restore(store: Store, path: Path | str) -> dict[str, int]:
         if seen != header["counts"]:
             raise ValueError(f"{path}: truncated dump: rows {seen}, header says {header['counts']}")
         store.rebuild_in_force(conn)
+        ensure_active_sha_unique(conn)
         if not store.is_sqlite:
             # ids were inserted explicitly: move the sequences past them or the next insert fails
             for t in _SERIAL_TABLES:

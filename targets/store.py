@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import gc
 import json
+import logging
 import math
 import threading
 from collections.abc import Callable, Collection, Iterator, Sequence
@@ -33,6 +34,8 @@ from sqlalchemy.engine import Connection
 from targets.db import BEGIN_OPTION, UTCDateTime, make_engine, metadata, normalise_url, now
 from targets.models import OBSERVATION_COLUMNS, OBSERVATION_DTYPES, Import
 from targets.users import users_t  # noqa: F401 - on `metadata`: created with the other tables
+
+log = logging.getLogger(__name__)
 
 STATES: tuple[str, ...] = ("active", "reverted")
 # rows per executemany / backup batch: bounds memory for very large imports and restores
@@ -62,6 +65,16 @@ imports_t = sa.Table(
     sa.Column("note", sa.Text, nullable=False, default=""),
     sa.Column("warnings", sa.Text, nullable=False, default="[]"),  # JSON list of strings
     sa.CheckConstraint("state IN ('active', 'reverted')", name="ck_imports_state"),
+)
+# The same bytes are in force at most once: two importers racing with one file cannot both store
+# it. Partial (active imports only), because reverting an import frees its file to come again.
+ACTIVE_SHA_INDEX = "uq_imports_active_sha256"
+active_sha_index = sa.Index(
+    ACTIVE_SHA_INDEX,
+    imports_t.c.sha256,
+    unique=True,
+    sqlite_where=imports_t.c.state == "active",
+    postgresql_where=imports_t.c.state == "active",
 )
 
 observations_t = sa.Table(
@@ -219,6 +232,16 @@ def _import_from_row(row: Any) -> Import:
     )
 
 
+class AlreadyImported(ValueError):
+    """These bytes are already in force as `existing`: nothing was stored."""
+
+    def __init__(self, existing: Import) -> None:
+        super().__init__(
+            f"identical to import #{existing.id} ({existing.file_name}); nothing stored"
+        )
+        self.existing = existing
+
+
 class Store:
     """Imports, observations and the audit log in one database (users: targets.users)."""
 
@@ -263,6 +286,7 @@ class Store:
             if not had_in_force:
                 # a database written before the table existed: derive it once from the vintages
                 self.rebuild_in_force(conn)
+            ensure_active_sha_unique(conn)
 
     def _lock_writers(self, conn: Connection) -> None:
         """Serialise imports and reverts on PostgreSQL (SQLite's BEGIN IMMEDIATE already does)."""
@@ -319,6 +343,8 @@ class Store:
         """Store `rows` (indicator, region, year, value[, unit, note]) as one import; return its id.
 
         One transaction: the import row, every observation and the audit entry, or nothing;
+        AlreadyImported when an active import has the same `sha256` (checked inside the
+        transaction, so of two importers racing with one file exactly one stores it);
         ValueError (nothing stored) for repeated keys or a row the database refuses.
         """
         keys = rows[[c for c in _KEY if c in rows.columns]]
@@ -328,6 +354,10 @@ class Store:
         try:
             return self._write_import(rows, file_name, sha256, sheets, layout, user, note, warnings)
         except (sa.exc.IntegrityError, psycopg.errors.IntegrityError) as exc:
+            # the unique index caught a writer that did not queue behind the write lock
+            earlier = self.find_import_by_sha(sha256)
+            if earlier is not None:
+                raise AlreadyImported(earlier) from exc
             # a NULL key or value, a value of the wrong type: the whole import was rolled back
             msg = str(getattr(exc, "orig", None) or exc).splitlines()[0]
             raise ValueError(f"import of {file_name} not stored: {msg}") from exc
@@ -345,6 +375,11 @@ class Store:
     ) -> int:
         with self.write_transaction() as conn:
             self._lock_writers(conn)
+            # under the write lock: no other import can commit these bytes between this look
+            # and the commit (the unique index enforces it should a writer skip the lock)
+            earlier = conn.execute(_active_by_sha(sha256)).first()
+            if earlier is not None:
+                raise AlreadyImported(_import_from_row(earlier))
             stmt = imports_t.insert().values(
                 file_name=file_name,
                 sha256=sha256,
@@ -395,14 +430,8 @@ class Store:
 
     def find_import_by_sha(self, sha256: str) -> Import | None:
         """The newest active import of a file with these bytes, if any."""
-        stmt = (
-            sa.select(imports_t)
-            .where(imports_t.c.sha256 == sha256, imports_t.c.state == "active")
-            .order_by(imports_t.c.id.desc())
-            .limit(1)
-        )
         with self.read_transaction() as conn:
-            row = conn.execute(stmt).first()
+            row = conn.execute(_active_by_sha(sha256)).first()
         return None if row is None else _import_from_row(row)
 
     def imports(self) -> list[Import]:
@@ -560,14 +589,18 @@ class Store:
         return out.sort_values(_KEY, ignore_index=True)
 
     # -- audit -------------------------------------------------------------------------------
-    def audit(self, action: str, user: str, detail: str, conn: Connection | None = None) -> None:
-        """Record an action; pass `conn` to make the entry part of the caller's transaction."""
-        stmt = audit_t.insert().values(at=now(), user_name=user, action=action, detail=detail)
+    def audit(self, action: str, user: str, detail: str, conn: Connection | None = None) -> int:
+        """Record an action and return its id; pass `conn` to make the entry part of the
+        caller's transaction."""
+        stmt = (
+            audit_t.insert()
+            .values(at=now(), user_name=user, action=action, detail=detail)
+            .returning(audit_t.c.id)
+        )
         if conn is not None:
-            conn.execute(stmt)
-            return
+            return int(conn.execute(stmt).scalar_one())
         with self.write_transaction() as own:
-            own.execute(stmt)
+            return int(own.execute(stmt).scalar_one())
 
     def audit_log(self, limit: int = 200) -> pd.DataFrame:
         """The latest entries, newest first: id, at, user, action, detail."""
@@ -581,3 +614,38 @@ class Store:
             records = conn.execute(stmt).all()
         dtypes = {"id": "int64", "at": "utc", "user": "str", "action": "str", "detail": "str"}
         return _frame(records, dtypes)
+
+
+def _active_by_sha(sha256: str) -> sa.Select[Any]:
+    """The newest active import with these bytes."""
+    return (
+        sa.select(imports_t)
+        .where(imports_t.c.sha256 == sha256, imports_t.c.state == "active")
+        .order_by(imports_t.c.id.desc())
+        .limit(1)
+    )
+
+
+def ensure_active_sha_unique(conn: Connection) -> None:
+    """Create the unique index on active imports' sha256 where it is missing (a database from
+    before it). Where the same bytes are already in force twice (what the race it prevents left
+    behind) the index cannot be made: the log names the imports to revert, and imports are still
+    checked inside their transaction meanwhile."""
+    if any(ix["name"] == ACTIVE_SHA_INDEX for ix in sa.inspect(conn).get_indexes(imports_t.name)):
+        return
+    twice = conn.execute(
+        sa.select(imports_t.c.sha256, sa.func.min(imports_t.c.id), sa.func.max(imports_t.c.id))
+        .where(imports_t.c.state == "active")
+        .group_by(imports_t.c.sha256)
+        .having(sa.func.count() > 1)
+        .limit(5)
+    ).all()
+    if twice:
+        pairs = ", ".join(f"#{lo} and #{hi}" for _, lo, hi in twice)
+        log.warning(
+            "the same file is in force twice (imports %s): revert the later one "
+            "(`targets revert ID`) so the database can enforce one active import per file",
+            pairs,
+        )
+        return
+    active_sha_index.create(conn)

@@ -174,3 +174,78 @@ def test_rows_frame_shape() -> None:
     ]  # fmt: skip
     assert up.rows["year"].dtype == "int64" and up.rows["value"].dtype == "float64"
     assert isinstance(up.rows, pd.DataFrame) and len(up.sha256) == 64
+
+
+# -- the same file from two places at the same moment --------------------------------------------
+
+# One importer process. It looks for an earlier import of the bytes as the pipeline does, then
+# waits until every importer has looked (a barrier of files in `folder`): the moment two uploads
+# of one file race, made certain instead of left to chance. Prints its report as JSON.
+RACE_IMPORTER = """
+    import json, sys, time
+    from pathlib import Path
+
+    url, folder, n, me, data_dir = sys.argv[1:6]
+    sys.path.insert(0, data_dir)
+    import make_fixtures as mf
+    from targets.ingest import import_files
+    from targets.store import Store
+
+    look = Store.find_import_by_sha
+
+    def look_then_wait(self, sha):
+        found = look(self, sha)
+        Path(folder, f"looked-{me}").touch()
+        deadline = time.monotonic() + 90
+        while len(list(Path(folder).glob("looked-*"))) < int(n):
+            assert time.monotonic() < deadline, "the other importers never looked"
+            time.sleep(0.005)
+        return found
+
+    Store.find_import_by_sha = look_then_wait
+    store = Store(url)
+    data = Path(folder, "same.csv").read_bytes()
+    result = import_files(store, mf.tiny_catalogue(), mf.TinyRegions(), [("same.csv", data)])
+    print(json.dumps(result.report.files[0].to_dict() | {"dup": result.report.files[0].duplicate_of}))
+"""
+
+
+def test_the_same_file_imported_at_the_same_moment_is_stored_once(
+    db_url: str, tmp_path: Path
+) -> None:
+    import json
+    import os
+    import subprocess
+    import textwrap
+
+    Store(db_url).dispose()  # the schema exists before the importers start
+    (tmp_path / "same.csv").write_bytes(_csv(FIRST))
+    n = 4
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
+    code = textwrap.dedent(RACE_IMPORTER)
+    data_dir = str(Path(__file__).resolve().parent / "data")
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", code, db_url, str(tmp_path), str(n), str(i), data_dir],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
+        )  # fmt: skip
+        for i in range(n)
+    ]
+    outs = [p.communicate(timeout=180) for p in procs]
+    assert [p.returncode for p in procs] == [0] * n, [err for _, err in outs]
+    reports = [json.loads(out) for out, _ in outs]
+    store = Store(db_url)
+    [stored] = store.imports()  # one import, not n
+    winners = [r for r in reports if r["import_id"] is not None]
+    losers = [r for r in reports if r["import_id"] is None]
+    assert [w["import_id"] for w in winners] == [stored.id] and len(losers) == n - 1
+    # each loser got the answer of a repeat made one after the other
+    again = import_files(store, CAT, REG, [("same.csv", _csv(FIRST))]).report.files[0]
+    assert again.duplicate_of == stored.id
+    for loser in losers:
+        assert loser == again.to_dict() | {"dup": stored.id}
+    assert len(store.observations()) == len(FIRST) - 1
+    store.dispose()

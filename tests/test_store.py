@@ -465,3 +465,117 @@ def test_sqlite_pragmas(sqlite_url: str) -> None:
     names = set(sa.inspect(store.engine).get_table_names())
     assert {"imports", "observations", "users", "audit"} <= names
     store.dispose()
+
+
+# -- one file in force once, enforced by the database -------------------------------------------
+def test_the_same_bytes_twice_are_refused_inside_the_write(store: Store) -> None:
+    from targets.store import AlreadyImported
+
+    first = store.write_import(FIRST, file_name="a.csv", sha256="1" * 64)
+    with pytest.raises(AlreadyImported) as caught:
+        store.write_import(SECOND, file_name="b.csv", sha256="1" * 64)
+    assert caught.value.existing.id == first and caught.value.existing.file_name == "a.csv"
+    assert [i.id for i in store.imports()] == [first]
+    # reverting frees the bytes: the same file may come again, and is then in force once more
+    store.revert(first)
+    again = store.write_import(FIRST, file_name="a.csv", sha256="1" * 64)
+    assert [(i.id, i.state) for i in store.imports()] == [(again, "active"), (first, "reverted")]
+
+
+def test_the_database_itself_refuses_a_second_active_import_of_one_file(store: Store) -> None:
+    """Even a writer that skips the store's check (another program, an older version) cannot
+    put one file in force twice: a partial unique index on the active imports' sha256."""
+    from targets.store import imports_t
+
+    store.write_import(FIRST, file_name="a.csv", sha256="1" * 64)
+    row = dict(file_name="b.csv", sha256="1" * 64, created_at=datetime.now(UTC), row_count=0)
+    with pytest.raises(sa.exc.IntegrityError), store.engine.begin() as conn:
+        conn.execute(imports_t.insert().values(**row, state="active"))
+    with store.engine.begin() as conn:  # a reverted one with the same bytes is history, allowed
+        conn.execute(imports_t.insert().values(**row, state="reverted"))
+    assert len(store.imports()) == 2
+
+
+def test_eight_threads_importing_one_file_store_it_once(store: Store) -> None:
+    from targets.store import AlreadyImported
+
+    barrier = threading.Barrier(8)
+    stored: list[int] = []
+    refused: list[int] = []
+    errors: list[BaseException] = []
+
+    def run() -> None:
+        barrier.wait()
+        try:
+            stored.append(store.write_import(FIRST, file_name="same.csv", sha256="5" * 64))
+        except AlreadyImported as exc:
+            refused.append(exc.existing.id)
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=run) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert len(stored) == 1 and refused == stored * 7
+    assert [i.id for i in store.imports()] == stored
+    assert len(store.observations(in_force=False)) == len(FIRST)
+
+
+def test_a_database_with_one_file_in_force_twice_says_so_and_is_enforced_once_reverted(
+    db_url: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    """What the race left in databases of earlier versions: the store still opens, names the
+    imports to revert, and makes the index once they are."""
+    from targets.store import ACTIVE_SHA_INDEX, imports_t
+
+    store = Store(db_url)
+    with store.engine.begin() as conn:
+        conn.execute(sa.text(f"DROP INDEX {ACTIVE_SHA_INDEX}"))
+    for name in ("a.csv", "b.csv"):
+        with store.engine.begin() as conn:
+            conn.execute(
+                imports_t.insert().values(
+                    file_name=name, sha256="1" * 64, created_at=datetime.now(UTC),
+                    row_count=0, state="active",
+                )
+            )  # fmt: skip
+    store.dispose()
+    with caplog.at_level("WARNING", logger="targets.store"):
+        store = Store(db_url)
+    assert "the same file is in force twice (imports #1 and #2)" in caplog.text
+
+    def indexed() -> bool:
+        names = [ix["name"] for ix in sa.inspect(store.engine).get_indexes("imports")]
+        return ACTIVE_SHA_INDEX in names
+
+    assert not indexed()
+    store.revert(2)
+    store.dispose()
+    store = Store(db_url)
+    assert indexed()
+    store.dispose()
+
+
+def test_a_dump_with_one_file_in_force_twice_restores(db_url: str, tmp_path: Path) -> None:
+    from targets.backup import backup, restore
+    from targets.store import ACTIVE_SHA_INDEX, imports_t
+
+    source = Store(f"sqlite:///{tmp_path / 'old.db'}")
+    with source.engine.begin() as conn:
+        conn.execute(sa.text(f"DROP INDEX {ACTIVE_SHA_INDEX}"))
+        for name in ("a.csv", "b.csv"):
+            conn.execute(
+                imports_t.insert().values(
+                    file_name=name, sha256="1" * 64, created_at=datetime.now(UTC),
+                    row_count=0, state="active",
+                )
+            )  # fmt: skip
+    backup(source, tmp_path / "dump.jsonl.gz")
+    target = Store(db_url)
+    assert restore(target, tmp_path / "dump.jsonl.gz")["imports"] == 2
+    assert [i.file_name for i in target.imports()] == ["b.csv", "a.csv"]
+    source.dispose()
+    target.dispose()

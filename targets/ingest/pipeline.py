@@ -21,6 +21,8 @@ from targets.ingest.messages import make_issue
 from targets.ingest.readers import ReadError, read_workbook
 from targets.ingest.resolve import CatalogueLike, RegionsLike, Resolver
 from targets.issues import CODES, FileReport, ImportReport, Issue
+from targets.models import Import
+from targets.store import AlreadyImported
 
 STORE_COLUMNS = ["indicator", "region", "year", "value", "unit", "note"]
 # above this many rows an import's status-change warnings are skipped (two engine runs)
@@ -141,6 +143,12 @@ def _load(item: Path | tuple[str, bytes]) -> tuple[str, bytes | None, tuple[str,
         return path.name, None, ("file-unreadable", f"the file cannot be opened ({exc.strerror})")
 
 
+def _already_imported(fr: FileReport, earlier: Import) -> None:
+    fr.duplicate_of = earlier.id
+    fr.rows = 0
+    fr.warnings.append(f"identical to import #{earlier.id} ({earlier.file_name}); nothing stored")
+
+
 def import_files(
     store: Any,
     catalogue: CatalogueLike,
@@ -175,10 +183,7 @@ def import_files(
             continue
         earlier = store.find_import_by_sha(up.sha256)
         if earlier is not None:
-            fr.duplicate_of = earlier.id
-            fr.warnings.append(
-                f"identical to import #{earlier.id} ({earlier.file_name}); nothing stored"
-            )
+            _already_imported(fr, earlier)
             continue
         rows = up.rows[STORE_COLUMNS]
         fr.rows = len(rows)
@@ -194,16 +199,23 @@ def import_files(
             )
         if check and obs_before is None:
             obs_before = store.observations()
-        fr.import_id = store.write_import(
-            rows,
-            file_name=name,
-            sha256=up.sha256,
-            sheets=", ".join(up.sheets),
-            layout=up.layout_summary(),
-            user=user,
-            note=note,
-            warnings=fr.warnings,
-        )
+        try:
+            fr.import_id = store.write_import(
+                rows,
+                file_name=name,
+                sha256=up.sha256,
+                sheets=", ".join(up.sheets),
+                layout=up.layout_summary(),
+                user=user,
+                note=note,
+                warnings=fr.warnings,
+            )
+        except AlreadyImported as exc:
+            # another importer stored the same bytes since the look above: the same answer
+            # as a repeat one after the other
+            result.diffs.pop(name, None)
+            _already_imported(fr, exc.existing)
+            continue
         if not check or obs_before is None:
             obs_before = None  # the next file reads the store again
             continue

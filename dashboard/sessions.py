@@ -10,8 +10,12 @@
   site (Origin, or Referer, host equal to Host) and carry the session's CSRF token: Dash's renderer
   copies the `_csrf_token` cookie into an `X-CSRFToken` header by itself; the login and logout
   forms carry it in a hidden field.
-- Login attempts are throttled per user name and per client address; logins, failed logins and
-  logouts go to the audit log (imports and reverts are audited by the store, in their transaction).
+- Login attempts are throttled per account and client address in the shared store (Redis or the
+  database: targets.throttle), so every worker agrees; the client address is the socket's unless
+  `TARGETS_TRUSTED_PROXIES` says how many reverse proxies in front may be believed about it
+  (X-Forwarded-For, through Werkzeug's ProxyFix). Logins and logouts go to the audit log, failed
+  and throttled logins one row per burst (imports and reverts are audited by the store, in
+  their transaction).
 """
 
 from __future__ import annotations
@@ -21,9 +25,6 @@ import hmac
 import logging
 import os
 import secrets
-import threading
-import time
-from collections import defaultdict, deque
 from datetime import timedelta
 from typing import Any
 from urllib.parse import urlencode, urlsplit
@@ -31,11 +32,13 @@ from urllib.parse import urlencode, urlsplit
 import dash
 import flask
 from dash import dcc, html
+from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.wrappers import Response
 
 from dashboard.i18n import t
 from targets import config, users
 from targets.passwords import hash_password, verify_password
+from targets.throttle import LoginThrottle, record_failure
 
 log = logging.getLogger(__name__)
 
@@ -51,10 +54,6 @@ LOGOUT_PATH = "/logout"
 LOGIN_ROUTE = "/auth/login"
 LOGOUT_ROUTE = "/auth/logout"
 
-# a few attempts per minute: enough for typos, far too few to guess a password
-THROTTLE_WINDOW_S = 60.0
-THROTTLE_PER_USER = 5
-THROTTLE_PER_ADDRESS = 20
 MAX_NAME_CHARS = 200
 MAX_PASSWORD_CHARS = 1024  # argon2 would hash a megabyte happily; nobody types one
 
@@ -104,6 +103,23 @@ def secret_key(debug: bool) -> str:
     )
 
 
+def trusted_proxies() -> int:
+    """`TARGETS_TRUSTED_PROXIES`: how many reverse proxies stand in front (default 0: none).
+
+    With N, the client address is the N-th from the right in X-Forwarded-For (each proxy appends
+    the address it was called from); with 0 the header is ignored, since any client can send it.
+    """
+    raw = os.environ.get("TARGETS_TRUSTED_PROXIES", "").strip()
+    if not raw:
+        return 0
+    if not raw.isdigit():
+        raise AuthConfigError(
+            f"TARGETS_TRUSTED_PROXIES={raw!r}: expected the number of reverse proxies in front "
+            "of the dashboard (0, 1, 2 …) whose X-Forwarded-For may be believed"
+        )
+    return int(raw)
+
+
 def init_auth(app: dash.Dash, tracker: Any, *, debug: bool | None = None) -> None:
     """Configure sessions, the login/logout routes and the request checks on `app`'s server."""
     server = app.server
@@ -124,7 +140,10 @@ def init_auth(app: dash.Dash, tracker: Any, *, debug: bool | None = None) -> Non
         # one upload travels base64-encoded (4/3) in a JSON body: bound the body before parsing
         server.config["MAX_CONTENT_LENGTH"] = config.MAX_UPLOAD_BYTES * 4 // 3 + 1024 * 1024
     prefix = app.config.requests_pathname_prefix.rstrip("/")
-    throttle = LoginThrottle()
+    proxies = trusted_proxies()
+    if proxies:
+        server.wsgi_app = ProxyFix(server.wsgi_app, x_for=proxies)  # type: ignore[method-assign]
+    throttle = LoginThrottle(tracker.store, redis_url=config.redis_url())
     server.extensions["targets_auth"] = {"throttle": throttle, "prefix": prefix}
     server.before_request(lambda: _check_request(app, prefix))
     server.after_request(_set_csrf_cookie)
@@ -282,45 +301,6 @@ def _set_csrf_cookie(response: Response) -> Response:
 # -- login and logout --------------------------------------------------------------------------
 
 
-class LoginThrottle:
-    """At most a few failed logins per window per user name and per client address (this process)."""
-
-    def __init__(
-        self,
-        per_user: int = THROTTLE_PER_USER,
-        per_address: int = THROTTLE_PER_ADDRESS,
-        window_s: float = THROTTLE_WINDOW_S,
-    ) -> None:
-        self.limits = {"user": per_user, "addr": per_address}
-        self.window_s = window_s
-        self._failures: dict[tuple[str, str], deque[float]] = defaultdict(deque)
-        self._lock = threading.Lock()
-
-    def _keys(self, name: str, address: str) -> list[tuple[str, str]]:
-        return [("user", name.casefold()), ("addr", address)]
-
-    def blocked(self, name: str, address: str, now: float | None = None) -> bool:
-        now = time.monotonic() if now is None else now
-        with self._lock:
-            for key in self._keys(name, address):
-                times = self._failures[key]
-                while times and now - times[0] > self.window_s:
-                    times.popleft()
-                if len(times) >= self.limits[key[0]]:
-                    return True
-        return False
-
-    def fail(self, name: str, address: str, now: float | None = None) -> None:
-        now = time.monotonic() if now is None else now
-        with self._lock:
-            for key in self._keys(name, address):
-                self._failures[key].append(now)
-
-    def succeed(self, name: str) -> None:
-        with self._lock:
-            self._failures.pop(("user", name.casefold()), None)
-
-
 _DUMMY_HASH: list[str] = []
 
 
@@ -352,6 +332,7 @@ def safe_next(target: str | None, lang: str) -> str:
 
 
 def _client_address() -> str:
+    """The client's address: the socket's, or from X-Forwarded-For as ProxyFix read it."""
     return flask.request.remote_addr or "?"
 
 
@@ -371,15 +352,15 @@ def _login_view(throttle: LoginThrottle, prefix: str) -> Any:
         password = form.get("password", "")[:MAX_PASSWORD_CHARS]
         store = _tracker().store
         address = _client_address()
-        if throttle.blocked(name, address):
-            store.audit("login_throttled", name, f"from {address}")
+        # counted before the password is checked, so concurrent guesses cannot all get through
+        if not throttle.attempt(name, address):
+            record_failure(store, address=address, name=name, refused=True)
             return _login_redirect(prefix, lang, next_url, "throttled")
         row = authenticate(store, name, password)
         if row is None:
-            throttle.fail(name, address)
-            store.audit("login_failed", name, f"from {address}")
+            record_failure(store, address=address, name=name, refused=False)
             return _login_redirect(prefix, lang, next_url, "invalid")
-        throttle.succeed(name)
+        throttle.reset(name, address)
         # a new session: nothing of the anonymous one survives, and the CSRF token is new
         flask.session.clear()
         flask.session.permanent = True

@@ -33,6 +33,7 @@ from sqlalchemy.engine import Connection
 
 from targets.db import BEGIN_OPTION, UTCDateTime, make_engine, metadata, normalise_url, now
 from targets.models import OBSERVATION_COLUMNS, OBSERVATION_DTYPES, Import
+from targets.throttle import login_attempts_t  # noqa: F401 - on `metadata`, created with the others
 from targets.users import users_t  # noqa: F401 - on `metadata`: created with the other tables
 
 log = logging.getLogger(__name__)

@@ -92,9 +92,10 @@ def test_the_policy_text() -> None:
 
 def test_a_logged_in_editor_gets_the_same_headers(app_and_tracker: tuple[Any, Any]) -> None:
     from targets.passwords import hash_password
+    from targets.users import add_user
 
     app, tracker = app_and_tracker
-    tracker.store.add_user("erin", "editor", hash_password("erin-password"))
+    add_user(tracker.store, "erin", "editor", hash_password("erin-password"))
     client = app.server.test_client()
     login(client, "erin", "erin-password")
     _assert_headers(client.get("/upload"), "upload page")

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import base64
 import json
+import os
 import re
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -246,7 +248,10 @@ def test_wrong_password_and_unknown_user_get_the_same_answer(
         answers.append((response.status_code, response.headers["Location"]))
     assert answers[0] == answers[1]
     assert _redirect_query(response)["error"] == ["invalid"]
-    assert _audit(tracker)[:2] == [("login_failed", "nobody"), ("login_failed", "erin")]
+    # one audit row for the burst, naming both names tried
+    assert _audit(tracker)[0] == ("login_failed", "erin")
+    detail = tracker.store.audit_log()["detail"].tolist()[0]
+    assert detail.startswith("2 failed from 127.0.0.1") and "names tried: erin, nobody" in detail
     with client.session_transaction() as session:
         assert sessions.SESSION_USER not in session
 
@@ -320,20 +325,9 @@ def test_login_is_throttled_after_five_failures_even_with_the_right_password(
 
     assert [attempt("nope-nope") for _ in range(5)] == [["invalid"]] * 5
     assert attempt("erin-password") == ["throttled"]
-    assert _audit(tracker)[0] == ("login_throttled", "Erin")
-
-
-def test_throttle_window_and_keys() -> None:
-    throttle = sessions.LoginThrottle(per_user=2, per_address=3, window_s=60)
-    throttle.fail("a", "1.1.1.1", now=0)
-    throttle.fail("A", "1.1.1.1", now=1)
-    assert throttle.blocked("a", "2.2.2.2", now=2)  # per user name, case-insensitive
-    assert not throttle.blocked("b", "1.1.1.1", now=2)
-    throttle.fail("c", "1.1.1.1", now=3)
-    assert throttle.blocked("d", "1.1.1.1", now=4)  # per address
-    assert not throttle.blocked("a", "2.2.2.2", now=62)  # the window has passed
-    throttle.succeed("a")
-    assert not throttle.blocked("a", "9.9.9.9", now=5)
+    assert _audit(tracker)[0] == ("login_failed", "Erin")
+    detail = tracker.store.audit_log()["detail"].tolist()[0]
+    assert detail.startswith("5 failed, 1 refused by the throttle from 127.0.0.1")
 
 
 @pytest.mark.parametrize(
@@ -460,3 +454,147 @@ def test_request_body_is_bounded(app_and_tracker: tuple[Any, Any]) -> None:
     limit = app.server.config["MAX_CONTENT_LENGTH"]
     assert config.MAX_UPLOAD_BYTES < limit < config.MAX_UPLOAD_BYTES * 2
     assert re.fullmatch(r"\d+", str(limit))
+
+
+# -- throttling as the web sees it: shared, per account × address, proxy-aware -------------------
+
+
+def _try(
+    client: FlaskClient, name: str, password: str, *, remote: str = "127.0.0.1", xff: str = ""
+) -> str:
+    """One login through the form from `remote` (the socket's address); 'ok' or the error."""
+    headers = {"Origin": ORIGIN} | ({"X-Forwarded-For": xff} if xff else {})
+    environ = {"REMOTE_ADDR": remote}
+    client.get("/login", environ_base=environ)
+    response = client.post(
+        sessions.LOGIN_ROUTE,
+        data={"username": name, "password": password, sessions.CSRF_FIELD: csrf_cookie(client)},
+        headers=headers,
+        environ_base=environ,
+    )
+    assert response.status_code == 303
+    return _redirect_query(response).get("error", ["ok"])[0]
+
+
+def test_failures_on_other_accounts_never_lock_out_a_correct_password(
+    app_and_tracker: tuple[Any, Any],
+) -> None:
+    app, tracker = app_and_tracker
+    attacker, erin = app.server.test_client(), app.server.test_client()
+    for name in ("ana", "bo", "erin2", "nobody"):
+        assert [_try(attacker, name, "guess-guess") for _ in range(6)][-1] == "throttled"
+    # the same address (one office behind one NAT), another account: not locked out
+    assert _try(erin, "erin", "erin-password") == "ok"
+
+
+def test_failures_from_other_addresses_never_lock_out_a_correct_password(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Behind one proxy: a stranger guessing at erin's name does not lock erin out."""
+    app, tracker = make_app(tmp_path, monkeypatch, TARGETS_TRUSTED_PROXIES="1")
+    add_user(tracker.store, "erin", "editor", hash_password("erin-password"))
+    stranger, erin = app.server.test_client(), app.server.test_client()
+    proxy = "10.0.0.2"  # every request arrives from the proxy
+    tries = [
+        _try(stranger, "erin", "guess-guess", remote=proxy, xff="203.0.113.7") for _ in range(7)
+    ]
+    assert tries == ["invalid"] * 5 + ["throttled"] * 2
+    assert _try(erin, "erin", "erin-password", remote=proxy, xff="198.51.100.2") == "ok"
+    # the stranger stays throttled, even with the right password
+    assert _try(stranger, "erin", "erin-password", remote=proxy, xff="203.0.113.7") == "throttled"
+    detail = tracker.store.audit_log()["detail"].tolist()
+    assert any(d.startswith("5 failed, 3 refused by the throttle from 203.0.113.7") for d in detail)
+
+
+def test_x_forwarded_for_is_ignored_unless_a_proxy_is_trusted(
+    app_and_tracker: tuple[Any, Any],
+) -> None:
+    """Without TARGETS_TRUSTED_PROXIES a client cannot escape its count with a made-up header."""
+    app, tracker = app_and_tracker
+    client = app.server.test_client()
+    tries = [_try(client, "erin", "guess-guess", xff=f"192.0.2.{i}") for i in range(7)]
+    assert tries == ["invalid"] * 5 + ["throttled"] * 2
+    assert "from 127.0.0.1" in tracker.store.audit_log()["detail"].tolist()[0]
+
+
+def test_two_proxies_the_client_is_the_second_address_from_the_right(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app, tracker = make_app(tmp_path, monkeypatch, TARGETS_TRUSTED_PROXIES="2")
+    client = app.server.test_client()
+    # what the client wrote itself (leftmost) is not believed
+    _try(client, "x", "guess-guess", remote="10.0.0.3", xff="6.6.6.6, 198.51.100.9, 10.0.0.2")
+    assert "from 198.51.100.9" in tracker.store.audit_log()["detail"].tolist()[0]
+
+
+def test_a_bad_proxy_count_stops_the_start(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    with pytest.raises(sessions.AuthConfigError, match="TARGETS_TRUSTED_PROXIES='yes'"):
+        make_app(tmp_path, monkeypatch, TARGETS_TRUSTED_PROXIES="yes")
+
+
+def test_two_workers_share_one_count(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two app instances (two gunicorn workers) over one database: failures on either count."""
+    from dashboard.app import create_app
+
+    first, tracker = make_app(tmp_path, monkeypatch)
+    add_user(tracker.store, "erin", "editor", hash_password("erin-password"))
+    second = create_app(type(tracker)(db_url=tracker.db_url))
+    one, two = first.server.test_client(), second.server.test_client()
+    tries = [_try(one if i % 2 else two, "erin", "guess-guess") for i in range(6)]
+    assert tries == ["invalid"] * 5 + ["throttled"]
+    assert _try(one, "erin", "erin-password") == "throttled"
+
+
+def test_a_flood_of_failed_logins_leaves_imports_and_reverts_on_the_history_page(
+    app_and_tracker: tuple[Any, Any],
+) -> None:
+    from dashboard.pages.history import AUDIT_ROWS
+
+    app, tracker = app_and_tracker
+    store = tracker.store
+    [imported] = store.imports()
+    store.revert(imported.id, user="ana")
+    before = len(store.audit_log(limit=10_000))
+    client = app.server.test_client()
+    client.get("/login")
+    token = csrf_cookie(client)
+    started = time.monotonic()
+    answers = [
+        client.post(
+            sessions.LOGIN_ROUTE,
+            data={"username": f"guess{i % 2}", "password": "x" * 12, sessions.CSRF_FIELD: token},
+            headers={"Origin": ORIGIN},
+        ).status_code
+        for i in range(250)
+    ]
+    elapsed = time.monotonic() - started
+    assert answers == [303] * 250
+    log = store.audit_log(limit=10_000)
+    assert len(log) == before + 1  # one row for the whole burst
+    assert log["detail"].tolist()[0].startswith("10 failed, 240 refused by the throttle from")
+    shown = store.audit_log(limit=AUDIT_ROWS)["action"].tolist()
+    assert "import" in shown and "revert" in shown
+    print(f"250 failed logins in {elapsed:.1f} s")
+
+
+def test_with_redis_the_count_is_kept_there(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.conftest import require_redis
+
+    url = os.environ.get("TARGETS_TEST_REDIS", "redis://127.0.0.1:6379/15")
+    client_redis = require_redis(url)
+    app, tracker = make_app(tmp_path, monkeypatch, TARGETS_REDIS=url, TARGETS_JOBS="local")
+    from targets.cache import database_fingerprint
+
+    prefix = f"targets:login:{database_fingerprint(tracker.store.url)}:"
+    try:
+        client = app.server.test_client()
+        assert [_try(client, "erin", "guess-guess") for _ in range(6)][-1] == "throttled"
+        [key] = list(client_redis.scan_iter(match=prefix + "*"))
+        assert int(client_redis.get(key)) == 6 and 0 < client_redis.pttl(key) <= 60_000
+    finally:
+        keys = list(client_redis.scan_iter(match=prefix + "*"))
+        if keys:
+            client_redis.delete(*keys)
+        client_redis.close()

@@ -13,6 +13,7 @@ from selenium.webdriver.common.keys import Keys
 from dashboard import ids
 from dashboard.pages import assessment, history, login, reports, upload
 from targets.passwords import hash_password
+from targets.users import add_user
 from tests.test_sessions import SECRET
 
 pytestmark = pytest.mark.browser
@@ -39,7 +40,7 @@ def edit_app(fixture_tracker: Any, monkeypatch: pytest.MonkeyPatch) -> Any:
 
     monkeypatch.setenv("TARGETS_SECRET_KEY", SECRET)
     monkeypatch.delenv("TARGETS_PUBLIC_VIEW", raising=False)
-    fixture_tracker.store.add_user("erin", "editor", hash_password("erin-password"))
+    add_user(fixture_tracker.store, "erin", "editor", hash_password("erin-password"))
     return create_app(fixture_tracker)
 
 

@@ -6,8 +6,9 @@ Under CI=true a missing PostgreSQL or Chromium fails the run loudly instead of s
 from __future__ import annotations
 
 import os
+import threading
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -124,3 +125,27 @@ def usual_umask() -> Iterator[None]:
     old = os.umask(0o022)
     yield
     os.umask(old)
+
+
+def together(n: int, work: Callable[[], Any]) -> list[Any]:
+    """Run `work` in `n` threads released at the same moment (a barrier): what each returned,
+    or the exception it raised."""
+    barrier = threading.Barrier(n)
+    outcomes: list[Any] = []
+    lock = threading.Lock()
+
+    def run() -> None:
+        barrier.wait()
+        try:
+            outcome = work()
+        except BaseException as exc:  # noqa: BLE001 - handed to the test
+            outcome = exc
+        with lock:
+            outcomes.append(outcome)
+
+    threads = [threading.Thread(target=run) for _ in range(n)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return outcomes

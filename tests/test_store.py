@@ -17,6 +17,7 @@ import sqlalchemy as sa
 
 from targets.models import OBSERVATION_COLUMNS
 from targets.store import Store
+from tests.conftest import together
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -499,27 +500,10 @@ def test_the_database_itself_refuses_a_second_active_import_of_one_file(store: S
 def test_eight_threads_importing_one_file_store_it_once(store: Store) -> None:
     from targets.store import AlreadyImported
 
-    barrier = threading.Barrier(8)
-    stored: list[int] = []
-    refused: list[int] = []
-    errors: list[BaseException] = []
-
-    def run() -> None:
-        barrier.wait()
-        try:
-            stored.append(store.write_import(FIRST, file_name="same.csv", sha256="5" * 64))
-        except AlreadyImported as exc:
-            refused.append(exc.existing.id)
-        except BaseException as exc:  # noqa: BLE001 - reported below
-            errors.append(exc)
-
-    threads = [threading.Thread(target=run) for _ in range(8)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert errors == []
-    assert len(stored) == 1 and refused == stored * 7
+    outcomes = together(8, lambda: store.write_import(FIRST, file_name="same.csv", sha256="5" * 64))
+    stored = [o for o in outcomes if isinstance(o, int)]
+    refused = [o.existing.id for o in outcomes if isinstance(o, AlreadyImported)]
+    assert len(stored) == 1 and refused == stored * 7, outcomes
     assert [i.id for i in store.imports()] == stored
     assert len(store.observations(in_force=False)) == len(FIRST)
 

@@ -7,7 +7,6 @@ import os
 import subprocess
 import sys
 import textwrap
-import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -24,7 +23,7 @@ from targets.throttle import (
     login_attempts_t,
     record_failure,
 )
-from tests.conftest import ROOT, require_redis
+from tests.conftest import ROOT, require_redis, together
 
 REDIS_URL = os.environ.get("TARGETS_TEST_REDIS", "redis://127.0.0.1:6379/15")
 
@@ -101,23 +100,7 @@ def test_an_ipv6_client_counts_by_its_64_network() -> None:
 
 def test_concurrent_attempts_are_each_counted(throttle: LoginThrottle) -> None:
     """Sixteen guesses at the same moment: exactly `limit` of them may check a password."""
-    barrier = threading.Barrier(16)
-    allowed: list[bool] = []
-    errors: list[BaseException] = []
-
-    def guess() -> None:
-        barrier.wait()
-        try:
-            allowed.append(throttle.attempt("erin", "192.0.2.1"))
-        except BaseException as exc:  # noqa: BLE001 - reported below
-            errors.append(exc)
-
-    threads = [threading.Thread(target=guess) for _ in range(16)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert errors == []
+    allowed = together(16, lambda: throttle.attempt("erin", "192.0.2.1"))
     assert sorted(allowed) == [False] * 13 + [True] * 3
 
 
@@ -214,18 +197,11 @@ def test_many_addresses_at_once_share_one_row(store: Store) -> None:
 
 
 def test_concurrent_failures_are_all_counted(store: Store) -> None:
-    barrier = threading.Barrier(12)
-
     def fail() -> None:
-        barrier.wait()
         for _ in range(5):
             record_failure(store, address="203.0.113.9", name="erin", refused=False)
 
-    threads = [threading.Thread(target=fail) for _ in range(12)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    assert together(12, fail) == [None] * 12
     [(_, detail)] = _bursts(store)
     assert detail.startswith("60 failed from 203.0.113.9")
 

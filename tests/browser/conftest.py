@@ -72,6 +72,20 @@ def fixture_tracker(tmp_path: Path) -> Any:
 
 
 @pytest.fixture
+def edit_app(fixture_tracker: Any, monkeypatch: pytest.MonkeyPatch) -> Any:
+    """The dashboard over the fixture database with an editor account: erin / erin-password."""
+    from dashboard.app import create_app
+    from targets.passwords import hash_password
+    from targets.users import add_user
+    from tests.test_sessions import SECRET
+
+    monkeypatch.setenv("TARGETS_SECRET_KEY", SECRET)
+    monkeypatch.delenv("TARGETS_PUBLIC_VIEW", raising=False)
+    add_user(fixture_tracker.store, "erin", "editor", hash_password("erin-password"))
+    return create_app(fixture_tracker)
+
+
+@pytest.fixture
 def screenshot(request: pytest.FixtureRequest) -> Iterator[Any]:
     """`screenshot(driver, name)` saves tests/artefacts/NAME.png (and DIR/NAME.png)."""
     extra = request.config.getoption("screenshots", default=None)

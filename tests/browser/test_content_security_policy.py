@@ -12,9 +12,6 @@ from selenium.webdriver.common.keys import Keys
 
 from dashboard import ids
 from dashboard.pages import assessment, history, login, reports, upload
-from targets.passwords import hash_password
-from targets.users import add_user
-from tests.test_sessions import SECRET
 
 pytestmark = pytest.mark.browser
 
@@ -32,16 +29,6 @@ PAGES = [
     ("/sources?lang=zh", f"#{ids.SOURCES_TABLE} .ag-row"),
     ("/nowhere?lang=en", "#not-found-title"),
 ]
-
-
-@pytest.fixture
-def edit_app(fixture_tracker: Any, monkeypatch: pytest.MonkeyPatch) -> Any:
-    from dashboard.app import create_app
-
-    monkeypatch.setenv("TARGETS_SECRET_KEY", SECRET)
-    monkeypatch.delenv("TARGETS_PUBLIC_VIEW", raising=False)
-    add_user(fixture_tracker.store, "erin", "editor", hash_password("erin-password"))
-    return create_app(fixture_tracker)
 
 
 def _csp_messages(logs: list[dict[str, Any]]) -> list[str]:

@@ -22,25 +22,12 @@ from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
 from dashboard.pages import history, login, reports, upload
-from targets.passwords import hash_password
-from targets.users import add_user
-from tests.test_sessions import SECRET
 
 pytestmark = pytest.mark.browser
 
 XSS_NOTE = "<img src=x onerror=alert(1)>"
 GOOD_CSV = "地区,指标,年份,数值\n上海,研发投入强度,2023,4.50\n江苏,研发投入强度,2024,3.41\n"
 BAD_CSV = "地区,指标,年份,数值\n上海,研发投入强度,2024,abc\n火星,研发投入强度,2024,3.4\n"
-
-
-@pytest.fixture
-def edit_app(fixture_tracker: Any, monkeypatch: pytest.MonkeyPatch) -> Any:
-    from dashboard.app import create_app
-
-    monkeypatch.setenv("TARGETS_SECRET_KEY", SECRET)
-    monkeypatch.delenv("TARGETS_PUBLIC_VIEW", raising=False)
-    add_user(fixture_tracker.store, "erin", "editor", hash_password("erin-password"))
-    return create_app(fixture_tracker)
 
 
 def _no_alert(driver: Any) -> None:

@@ -63,3 +63,16 @@ def test_prefixed_elements_shared_formulas_and_empty_string_results() -> None:
 
 def test_a_plain_workbook_has_nothing_to_report() -> None:
     assert scan_xlsx(mf.xlsx_bytes({"S": [["a", 1.5]]})) == {}
+
+
+def test_cells_spelled_otherwise_are_read_all_the_same() -> None:
+    base = mf.xlsx_bytes({"S": [["a"]]}, formats={"S": {"A1": "0.00%"}})
+    ns = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    sheet = (
+        f'<worksheet xmlns="{ns}"><sheetData>'
+        '<row r="1" s="1" customFormat="1"><c r="A1" s="1" t="n"><v>0.25</v></c></row>'
+        '<row r="2"><c r="A2"\ts="1"><v>0.5</v></c><c s="1" r="B2"><v>0.75</v></c></row>'
+        "</sheetData></worksheet>"
+    )
+    found = scan_xlsx(_with_sheet(base, sheet))["S"]
+    assert found.numbers == {(0, 0): 0.25, (1, 0): 0.5, (1, 1): 0.75}

@@ -263,11 +263,13 @@ def import_(
 ) -> None:
     """Import statistics files; exit 1 if any file was refused (nothing of it is written)."""
     from targets.ingest import import_files
+    from targets.issues import more_errors_text
 
     t = obj.tracker
+    # this process works for these files alone: the time bound is set on it as an alarm
     result = import_files(
         t.store, t.catalogue, t.regions, [Path(f) for f in files],
-        year=year, dry_run=dry_run, user=user, note=note, lang=lang,
+        year=year, dry_run=dry_run, user=user, note=note, lang=lang, whole_process=True,
     )  # fmt: skip
     if as_json:
         click.echo(safe_json(result.report.to_json()))
@@ -275,9 +277,11 @@ def import_(
         for fr in result.report.files:
             name = safe(fr.file)
             if fr.errors:
-                click.echo(f"{name}: refused, {len(fr.errors)} error(s)", err=True)
+                click.echo(f"{name}: refused, {fr.error_count:,} error(s)", err=True)
                 for issue in fr.errors:
                     click.echo(f"  {safe(issue)}", err=True)
+                for line in more_errors_text(fr.more_errors, lang):
+                    click.echo(f"  … {line}", err=True)
                 continue
             if fr.duplicate_of is not None:
                 click.echo(f"{name}: already imported as #{fr.duplicate_of}; nothing stored")

@@ -41,6 +41,21 @@ MAX_UNCOMPRESSED_BYTES = _int_env("TARGETS_MAX_UNCOMPRESSED_BYTES", 500 * 1024 *
 MAX_ROWS = _int_env("TARGETS_MAX_ROWS", 3_000_000)
 MAX_COLUMNS = _int_env("TARGETS_MAX_COLUMNS", 2_000)
 MAX_SHEETS = _int_env("TARGETS_MAX_SHEETS", 100)
+# Bounds on work, not only on sizes: a 2 KB file can name a cell a million rows away, and one
+# wrong cell can be wrong a million times. Each is checked before the work it guards.
+# Cells in the used area of all sheets together (rows × columns up to the last cell holding a
+# value): readers materialise that rectangle, empty cells included.
+MAX_CELLS = _int_env("TARGETS_MAX_CELLS", 10_000_000)
+# Characters in one cell: Excel itself holds at most 32,767.
+MAX_CELL_CHARS = _int_env("TARGETS_MAX_CELL_CHARS", 32_767)
+# Errors kept with their location per file; beyond them only a count per code.
+MAX_ERRORS = _int_env("TARGETS_MAX_ERRORS", 1_000)
+# Seconds to read and check one file.
+MAX_FILE_SECONDS = _int_env("TARGETS_MAX_FILE_SECONDS", 60)
+# MiB of memory one upload's check may take, above what the checking process held before.
+MAX_UPLOAD_MEMORY_MB = _int_env("TARGETS_MAX_UPLOAD_MEMORY_MB", 2_048)
+# Longest name that fuzzy suggestions ("did you mean …?") are computed for.
+MAX_LABEL_CHARS = _int_env("TARGETS_MAX_LABEL_CHARS", 100)
 
 
 # Shared result cache (targets.cache). Read when a Tracker is made, so a test or a worker can set

@@ -30,6 +30,22 @@ CODES: dict[str, tuple[str, str]] = {
         "the workbook passes the configured sheet bound",
         "工作表数量超过限制",
     ),
+    "file-too-many-cells": (
+        "the sheets' used area passes the configured cell bound",
+        "表格已用区域的单元格数超过限制",
+    ),
+    "file-too-slow": (
+        "checking the file takes longer than the configured time bound",
+        "检查文件超过时间限制",
+    ),
+    "file-too-much-memory": (
+        "reading the file needs more memory than the configured bound",
+        "读取文件所需内存超过限制",
+    ),
+    "cell-too-long": (
+        "a cell holds more characters than the configured bound",
+        "单元格字符数超过限制",
+    ),
     "file-empty": ("no data found in the file", "文件中没有数据"),
     "layout-unknown": ("the sheet's layout could not be recognised", "无法识别表格布局"),
     # import: cell level
@@ -93,6 +109,23 @@ ADVICE: dict[str, tuple[str, str]] = {
     "file-too-many-sheets": (
         "remove the sheets that hold no statistics, or split the workbook",
         "删除不含统计数据的工作表，或拆分工作簿",
+    ),
+    "file-too-many-cells": (
+        "delete the rows and columns beyond the table (Ctrl+End shows the last used cell), or "
+        "split the file",
+        "删除表格以外的行和列（按 Ctrl+End 可找到最后使用的单元格），或拆分文件",
+    ),
+    "file-too-slow": (
+        "split the file, or ask the administrator to raise TARGETS_MAX_FILE_SECONDS",
+        "拆分文件，或请管理员提高 TARGETS_MAX_FILE_SECONDS",
+    ),
+    "file-too-much-memory": (
+        "split the file, or ask the administrator to raise TARGETS_MAX_UPLOAD_MEMORY_MB",
+        "拆分文件，或请管理员提高 TARGETS_MAX_UPLOAD_MEMORY_MB",
+    ),
+    "cell-too-long": (
+        "shorten the cell named: a long text belongs in a note, not in a table",
+        "缩短所指单元格：长文本应写在备注中，而不是表格里",
     ),
     "file-empty": (
         "check that the sheet has a header row and values under it",
@@ -186,6 +219,13 @@ class Issue:
         return f"{text} ({self.suggestion})" if self.suggestion else text
 
 
+def more_errors_text(more: dict[str, int], lang: str = "en") -> list[str]:
+    """One line per code of the errors not listed: "and 999,000 more bad-value errors"."""
+    if lang == "zh":
+        return [f"另有 {n:,} 个 {code} 错误未列出（{CODES[code][1]}）" for code, n in more.items()]
+    return [f"and {n:,} more {code} error{'s' if n != 1 else ''}" for code, n in more.items()]
+
+
 def column_letter(index: int) -> str:
     """0-based column index -> Excel letter (0 -> A, 26 -> AA)."""
     letters = ""
@@ -206,10 +246,17 @@ class FileReport:
     errors: list[Issue] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     duplicate_of: int | None = None
+    # errors found beyond the ones listed (the first TARGETS_MAX_ERRORS): a count per code
+    more_errors: dict[str, int] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
         return not self.errors
+
+    @property
+    def error_count(self) -> int:
+        """Every error found, listed or not."""
+        return len(self.errors) + sum(self.more_errors.values())
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -217,6 +264,8 @@ class FileReport:
             "import_id": self.import_id,
             "rows": self.rows,
             "errors": [e.to_dict() for e in self.errors],
+            "error_count": self.error_count,
+            "more_errors": dict(self.more_errors),
             "warnings": list(self.warnings),
         }
 

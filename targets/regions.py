@@ -121,6 +121,11 @@ class RegionRegistry:
         self._index = self._build_index()
         self._suggest_keys = self._build_suggest_keys()
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # the mappings are read-only views, which pickle cannot copy: rebuild from the regions
+        # (a child process that checks an upload gets the registry this way)
+        return (type(self), (list(self.regions.values()), self._ambiguous))
+
     # -- building -----------------------------------------------------------------------------
     def _names_of(self, region: Region) -> list[str]:
         return [region.id, region.name.zh, region.name.en, *region.aliases] + (

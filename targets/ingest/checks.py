@@ -2,7 +2,9 @@
 
 `validate` resolves every distinct label once (a 2,000,000-row file names a few dozen regions),
 parses the values column-wise, runs the rules and returns the rows to store. A file with any
-issue is refused whole by the caller.
+issue is refused whole by the caller. Issues go to a bounds.IssueLog: each rule makes the issues
+the log still keeps and only counts the others (a wrong value on each of a million rows costs a
+count, not a million messages).
 """
 
 from __future__ import annotations
@@ -14,8 +16,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from targets.ingest.bounds import IssueLog
 from targets.ingest.formats import read_format
-from targets.ingest.messages import make_issue
+from targets.ingest.messages import MESSAGES, make_issue
 from targets.ingest.resolve import Resolver, parse_year
 from targets.ingest.values import (
     mark_meaning,
@@ -44,6 +47,7 @@ class Ctx:
     res: Resolver
     lang: str
     file: str
+    log: IssueLog = field(default_factory=IssueLog)
 
 
 def empty_rows() -> pd.DataFrame:
@@ -81,7 +85,7 @@ def _located(
         return
     sub = frame.loc[mask, ["sheet", f"{prefix}_row", f"{prefix}_col", label_col]]
     sub = sub.drop_duplicates(["sheet", f"{prefix}_row", f"{prefix}_col"])
-    for sheet, row, col, label in sub.itertuples(index=False):
+    for sheet, row, col, label in ctx.log.kept(sub, MESSAGES[key][0]).itertuples(index=False):
         yield make_issue(
             key, ctx.lang, file=ctx.file, sheet=sheet, row=int(row), col=int(col), label=label
         )
@@ -97,7 +101,7 @@ def check_indicators(ctx: Ctx, frame: pd.DataFrame, ids: np.ndarray) -> Iterator
     sub = frame.loc[named, ["sheet", "ind_row", "ind_col", "indicator"]].drop_duplicates(
         ["sheet", "ind_row", "ind_col"]
     )
-    for sheet, row, col, label in sub.itertuples(index=False):
+    for sheet, row, col, label in ctx.log.kept(sub, "unknown-indicator").itertuples(index=False):
         yield make_issue(
             "unknown-indicator", ctx.lang, file=ctx.file, sheet=sheet, row=int(row), col=int(col),
             label=label, suggestions=ctx.res.indicator_suggestions(label),
@@ -119,7 +123,7 @@ def check_regions(
     sub = frame.loc[named, ["sheet", "reg_row", "reg_col", "region"]].drop_duplicates(
         ["sheet", "reg_row", "reg_col"]
     )
-    for sheet, row, col, label in sub.itertuples(index=False):
+    for sheet, row, col, label in ctx.log.kept(sub, "unknown-region").itertuples(index=False):
         yield make_issue(
             "unknown-region", ctx.lang, file=ctx.file, sheet=sheet, row=int(row), col=int(col),
             label=label, suggestions=ctx.res.region_suggestions(label),
@@ -144,7 +148,7 @@ def check_units(
         return
     sub = frame.loc[bad, ["sheet", "unit_row", "unit_col", "unit"]].assign(ind=inds[bad])
     sub = sub.drop_duplicates(["sheet", "unit_row", "unit_col", "unit", "ind"])
-    for sheet, row, col, unit, ind in sub.itertuples(index=False):
+    for sheet, row, col, unit, ind in ctx.log.kept(sub, "unit-mismatch").itertuples(index=False):
         indicator: Indicator = ctx.res.catalogue.indicators[ind]
         yield make_issue(
             "unit-mismatch", ctx.lang, file=ctx.file, sheet=sheet, row=int(row), col=int(col),
@@ -155,7 +159,12 @@ def check_units(
 def check_values(
     ctx: Ctx, frame: pd.DataFrame, error: np.ndarray, message: np.ndarray, hints: np.ndarray
 ) -> Iterator[Issue]:
-    for i in np.flatnonzero(error != None):  # noqa: E711
+    found = np.flatnonzero(error != None)  # noqa: E711
+    room = ctx.log.room()
+    for value_error, n in pd.Series(error[found[room:]]).value_counts().items():
+        code = MESSAGES[_VALUE_ERRORS.get(str(value_error), "unit-mismatch-cell")][0]
+        ctx.log.count(code, int(n))
+    for i in found[:room]:
         key = _VALUE_ERRORS.get(str(error[i]), "unit-mismatch-cell")
         yield make_issue(
             key, ctx.lang, file=ctx.file, sheet=frame["sheet"].iat[i], row=int(frame["row"].iat[i]),
@@ -179,8 +188,10 @@ def check_ranges(ctx: Ctx, rows: pd.DataFrame) -> Iterator[Issue]:
             continue
         lo, hi = indicator.valid_range
         v = group["value"].to_numpy()
-        out = (v < lo) | (v > hi)
-        for k in np.flatnonzero(out):
+        out = np.flatnonzero((v < lo) | (v > hi))
+        room = ctx.log.room()
+        ctx.log.count("out-of-range", len(out) - room)
+        for k in out[:room]:
             r = group.iloc[k]
             yield make_issue(
                 "out-of-range", ctx.lang, file=ctx.file, sheet=r["sheet"], row=int(r["row"]),
@@ -208,7 +219,9 @@ def check_duplicates(ctx: Ctx, rows: pd.DataFrame) -> Iterator[Issue]:
         v = group["value"].to_numpy()
         if np.allclose(v, v[0], rtol=1e-9, atol=0):
             continue
-        for i in range(len(group)):
+        room = ctx.log.room()
+        ctx.log.count("duplicate-conflict", len(group) - room)
+        for i in range(min(room, len(group))):
             other = next(
                 j for j in range(len(group)) if not np.isclose(v[j], v[i], rtol=1e-9, atol=0)
             )
@@ -229,13 +242,16 @@ def validate(
     lang: str = "en",
     file: str = "",
     footnotes: dict[str, list[str]] | None = None,
+    log: IssueLog | None = None,
 ) -> Checked:
     """Melted cells (layouts.CELL_COLUMNS + sheet) -> rows to store, issues, warnings.
 
     `footnotes` are each sheet's note rows as written: a mark on a value (3.29①) takes the note
-    that explains it into the value's note.
+    that explains it into the value's note. The issues go to `log` (one per file, shared with the
+    layouts' issues); without one, the Checked result holds the issues this call found (at most
+    MAX_ERRORS).
     """
-    ctx = Ctx(res, lang, file)
+    ctx = Ctx(res, lang, file, IssueLog() if log is None else log)
     obj = cells["cell"].to_numpy(dtype=object)
     present = ~(pd.isna(cells["cell"]).to_numpy() | (obj == ""))
     frame = cells[present].reset_index(drop=True)
@@ -275,13 +291,13 @@ def validate(
             pairs.to_numpy(), lambda p: _factor(p[0], catalogue[p[1]])
         ).astype(float)
 
-    issues: list[Issue] = []
-    issues += check_indicators(ctx, frame, inds)
-    issues += check_regions(ctx, frame, regs, skip=totals)
-    issues += total_issues
-    issues += check_years(ctx, frame, years)
-    issues += check_units(ctx, frame, inds, factors)
-    issues += check_values(ctx, frame, error, message, hints)
+    found = len(ctx.log.issues)
+    ctx.log.extend(check_indicators(ctx, frame, inds))
+    ctx.log.extend(check_regions(ctx, frame, regs, skip=totals))
+    ctx.log.extend(total_issues)
+    ctx.log.extend(check_years(ctx, frame, years))
+    ctx.log.extend(check_units(ctx, frame, inds, factors))
+    ctx.log.extend(check_values(ctx, frame, error, message, hints))
 
     ok = (
         known
@@ -295,15 +311,18 @@ def validate(
         frame[ok], inds[ok], regs[ok], years[ok], scale_column(value[ok], factors[ok]),
         catalogue, notes[ok],
     )  # fmt: skip
-    issues += check_ranges(ctx, rows)
-    issues += check_duplicates(ctx, rows)
+    ctx.log.extend(check_ranges(ctx, rows))
+    ctx.log.extend(check_duplicates(ctx, rows))
     warnings = _conversion_warnings(frame[ok], declared[ok], inds[ok], factors[ok], catalogue)
     warnings += total_warnings(ctx, rows, totals[ok])
     before = len(rows)
     rows = rows.drop_duplicates(["indicator", "region", "year"], keep="first", ignore_index=True)
-    if len(rows) < before and not any(i.code == "duplicate-conflict" for i in issues):
+    conflicts = ctx.log.more["duplicate-conflict"] or any(
+        i.code == "duplicate-conflict" for i in ctx.log.issues
+    )
+    if len(rows) < before and not conflicts:
         warnings.append(f"{before - len(rows)} repeated value(s) with the same number kept once")
-    return Checked(rows, _dedupe(issues), warnings)
+    return Checked(rows, ctx.log.issues[found:], warnings)
 
 
 @dataclass(frozen=True)
@@ -555,15 +574,4 @@ def _conversion_warnings(
         target = catalogue[ind].unit.zh  # type: ignore[index]
         where = f"sheet {sheet}: " if sheet else ""
         out.append(f"{where}{n} value(s) of {ind} converted from {unit} to {target}")
-    return out
-
-
-def _dedupe(issues: list[Issue]) -> list[Issue]:
-    seen: set[tuple[object, ...]] = set()
-    out = []
-    for i in issues:
-        k = (i.code, i.sheet, i.row, i.column, i.message)
-        if k not in seen:
-            seen.add(k)
-            out.append(i)
     return out

@@ -15,10 +15,12 @@ import pandas as pd
 
 from targets import config
 from targets.alerts import alerts_for_import
+from targets.ingest import bounds
 from targets.ingest.checks import empty_rows, validate
 from targets.ingest.layouts import SheetResult, analyse_sheet, is_instructions
 from targets.ingest.messages import make_issue
-from targets.ingest.readers import ReadError, read_workbook
+from targets.ingest.preview import SheetPreview, sheet_previews
+from targets.ingest.readers import read_workbook
 from targets.ingest.resolve import CatalogueLike, RegionsLike, Resolver
 from targets.issues import CODES, FileReport, ImportReport, Issue
 from targets.models import Import
@@ -40,6 +42,10 @@ class ParsedUpload:
     layouts: dict[str, str] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     kind: str = ""
+    # issues found beyond the first MAX_ERRORS, not kept: a count per code
+    more_issues: dict[str, int] = field(default_factory=dict)
+    # for a refused file: an excerpt of each sheet with located errors, to show beside them
+    previews: list[SheetPreview] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -58,10 +64,23 @@ class ParsedUpload:
         return "; ".join(f"{s}: {self.layouts[s]}" for s in used)
 
 
-def _file_issue(code: str, message: str, file: str, lang: str) -> Issue:
+def _file_issue(
+    code: str, message: str, file: str, lang: str, where: bounds.Refusal | None = None
+) -> Issue:
     if lang == "zh":
         message = f"{CODES[code][1]}（{message}）"
-    return Issue(code=code, message=message, file=file)
+    if where is None:
+        return Issue(code=code, message=message, file=file)
+    return Issue(
+        code=code, message=message, file=file, sheet=where.sheet, row=where.row,
+        column=where.column,
+    )  # fmt: skip
+
+
+def refused(file_name: str, sha256: str, refusal: bounds.Refusal, lang: str) -> ParsedUpload:
+    """An upload refused whole, with the one located issue that says why."""
+    issue = _file_issue(refusal.code, refusal.message, file_name, lang, refusal)
+    return ParsedUpload(file_name=file_name, sha256=sha256, issues=[issue])
 
 
 def read_upload(
@@ -72,15 +91,36 @@ def read_upload(
     *,
     year: int | None = None,
     lang: str = "en",
+    whole_process: bool = False,
 ) -> ParsedUpload:
-    """Read and check one upload. `file_name` is for display only, never opened."""
+    """Read and check one upload. `file_name` is for display only, never opened.
+
+    Every bound of targets.config is checked before the work it guards (bounds.py). With
+    `whole_process` (this process works for this file alone, from its main thread: the CLI, or
+    the dashboard's child for one upload) the time bound is an alarm as well.
+    """
     sha = hashlib.sha256(data).hexdigest()
-    up = ParsedUpload(file_name=file_name, sha256=sha)
     try:
-        book = read_workbook(data)
-    except ReadError as exc:
-        up.issues.append(_file_issue(exc.code, exc.message, file_name, lang))
-        return up
+        if not whole_process:
+            return _read_upload(data, file_name, sha, catalogue, regions, year=year, lang=lang)
+        with bounds.time_limit(config.MAX_FILE_SECONDS):
+            return _read_upload(data, file_name, sha, catalogue, regions, year=year, lang=lang)
+    except bounds.Refusal as exc:
+        return refused(file_name, sha, exc, lang)
+
+
+def _read_upload(
+    data: bytes,
+    file_name: str,
+    sha: str,
+    catalogue: CatalogueLike,
+    regions: RegionsLike,
+    *,
+    year: int | None,
+    lang: str,
+) -> ParsedUpload:
+    up = ParsedUpload(file_name=file_name, sha256=sha)
+    book = read_workbook(data)
     up.kind = book.kind
     res = Resolver(catalogue, regions)
     results: list[SheetResult] = []
@@ -93,9 +133,10 @@ def read_upload(
         results.append(result)
         up.warnings.extend(result.warnings)
     recognised = [r for r in results if r.recognised]
+    log = bounds.IssueLog()
     for r in results:
         if r.recognised or not recognised:
-            up.issues.extend(r.issues)
+            log.extend(r.issues)
         else:
             # a workbook's extra sheet (notes, a chart's data) is passed over, and said so
             up.warnings.append(f"sheet {r.sheet}: layout not recognised, sheet skipped")
@@ -103,14 +144,15 @@ def read_upload(
     if frames:
         cells = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
         footnotes = {r.sheet: r.footnotes for r in recognised if r.footnotes}
-        checked = validate(cells, res, lang=lang, file=file_name, footnotes=footnotes)
+        checked = validate(cells, res, lang=lang, file=file_name, footnotes=footnotes, log=log)
         up.rows = checked.rows
-        up.issues.extend(checked.issues)
         up.warnings.extend(checked.warnings)
-    if up.rows.empty and not up.issues:
-        up.issues.append(make_issue("file-empty", lang, file=file_name))
+    if up.rows.empty and not log.total:
+        log.add(make_issue("file-empty", lang, file=file_name))
+    up.issues, up.more_issues = log.issues, dict(log.more)
     if up.issues:
         up.rows = empty_rows()
+        up.previews = sheet_previews(book, up.issues)
     return up
 
 
@@ -161,9 +203,16 @@ def import_files(
     note: str = "",
     lang: str = "en",
     diff: bool | None = None,
+    whole_process: bool = False,
+    isolate: bool = False,
 ) -> ImportResult:
     """Check and store each file as one import; `diff` (default: on for dry runs) compares
-    each accepted file with the values in force."""
+    each accepted file with the values in force.
+
+    Each file is read and checked under the bounds of targets.config: in this process
+    (`whole_process` when it may bound the whole process, as the CLI does), or with `isolate`
+    in a child process with its own memory and time limits (isolation.py), so that no file can
+    take the calling process down (the dashboard)."""
     want_diff = dry_run if diff is None else diff
     obs_before: pd.DataFrame | None = None  # the values in force before the next write
     analysable = hasattr(regions, "members") and hasattr(catalogue, "baseline_year")
@@ -174,12 +223,19 @@ def import_files(
             issue = _file_issue(code, why, name, lang)
             result.report.files.append(FileReport(name, errors=[issue]))
             continue
-        up = read_upload(data, name, catalogue, regions, year=year, lang=lang)
+        if isolate:
+            from targets.ingest.isolation import read_upload_isolated
+
+            up = read_upload_isolated(data, name, catalogue, regions, year=year, lang=lang)
+        else:
+            up = read_upload(
+                data, name, catalogue, regions, year=year, lang=lang, whole_process=whole_process
+            )
         result.uploads[name] = up
         fr = FileReport(name, warnings=list(up.warnings))
         result.report.files.append(fr)
         if up.issues:
-            fr.errors = list(up.issues)
+            fr.errors, fr.more_errors = list(up.issues), dict(up.more_issues)
             continue
         earlier = store.find_import_by_sha(up.sha256)
         if earlier is not None:

@@ -19,6 +19,7 @@ import pandas as pd
 import python_calamine as pc
 
 from targets import config
+from targets.ingest import bounds
 from targets.ingest.ods_cells import scan_ods
 from targets.ingest.values import FormulaCell
 from targets.ingest.xls_cells import scan_xls
@@ -43,13 +44,8 @@ _NOT_SHEETS = {
 }
 
 
-class ReadError(Exception):
+class ReadError(bounds.Refusal):
     """The whole file cannot be read; `code` is an issue code (file-unreadable, file-too-large …)."""
-
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
 
 
 @dataclass
@@ -144,6 +140,7 @@ def read_workbook(data: bytes) -> Workbook:
     kind = sniff_kind(data)
     if kind == "text":
         return read_text(data)
+    bounds.check_used_area(data, kind)
     sheets = _read_calamine(data)
     _add_cells(data, kind, sheets)
     return Workbook(kind, sheets)
@@ -195,6 +192,7 @@ def _read_calamine(data: bytes) -> list[RawSheet]:
             )
         sheets: list[RawSheet] = []
         total_rows = 0
+        area = bounds.new_area()
         for meta in metas:
             try:
                 sheet = wb.get_sheet_by_name(meta.name)
@@ -216,9 +214,11 @@ def _read_calamine(data: bytes) -> list[RawSheet]:
                     f"sheet {meta.name!r} has {end_col + 1:,} columns, more than the limit "
                     f"of {config.MAX_COLUMNS:,}",
                 )
+            bounds.count_sheet(area, meta.name, end_row + 1, end_col + 1)
             rows = sheet.to_python(skip_empty_area=False) if sheet.height else []
             width = max((len(r) for r in rows), default=0)
             frame = pd.DataFrame(rows, columns=range(width), dtype=object)
+            bounds.check_cell_chars(meta.name, frame)
             merged = list(sheet.merged_cell_ranges or [])
             sheets.append(RawSheet(meta.name, frame, merged))
         return sheets
@@ -292,6 +292,13 @@ def read_text(data: bytes) -> Workbook:
     text, encoding = decode(data)
     if not text.strip():
         raise ReadError("file-empty", "the file has no text")
+    try:
+        return _read_text(text, encoding)
+    except csv.Error as exc:  # the csv module's own bound on a field (131,072 characters)
+        raise bounds.csv_refusal(exc, text) from None
+
+
+def _read_text(text: str, encoding: str) -> Workbook:
     if text.count("\n") > config.MAX_ROWS:
         raise ReadError("file-too-many-rows", f"the file has more than {config.MAX_ROWS:,} rows")
     delim = sniff_delimiter(text)
@@ -302,11 +309,14 @@ def read_text(data: bytes) -> Workbook:
             "file-too-large",
             f"the file has {width:,} columns, more than the limit of {config.MAX_COLUMNS:,}",
         )
+    lines = text.count("\n") + 1  # at least the rows (a quoted cell may span lines)
+    bounds.count_sheet(bounds.new_area(), "", lines, width)
     try:
         frame = _read_csv(text, delim, width)
     except (pd.errors.ParserError, ValueError):
         # a later line has more fields than the sample: count them all, once
         width = max(len(r) for r in csv.reader(io.StringIO(text), delimiter=delim))
+        bounds.count_sheet(bounds.new_area(), "", lines, width)
         try:
             frame = _read_csv(text, delim, width)
         except (pd.errors.ParserError, ValueError) as exc:
@@ -317,6 +327,7 @@ def read_text(data: bytes) -> Workbook:
             f"the file has {frame.shape[1]:,} columns, more than the limit of "
             f"{config.MAX_COLUMNS:,}",
         )
+    bounds.check_cell_chars("", frame, upper_bound=len(text))
     return Workbook("text", [RawSheet("", frame)], encoding=encoding, delimiter=delim)
 
 

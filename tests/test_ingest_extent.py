@@ -63,6 +63,8 @@ def test_cells_without_a_value_do_not_count() -> None:
         '<row r="1"><c x=">" r="Z600"><v>1</v></c></row>',
         # single quotes
         "<row r='600'><c r='Z600'><v>1</v></c></row>",
+        # a formula never computed: no value, but a cell the import reports at its place
+        "<row r='600'><c r='Z600'><f>1+1</f></c></row>",
         # a prefixed namespace
         '<row r="600"><x:c xmlns:x="urn:x" r="Z600"><x:v>1</x:v></x:c></row>',
     ],

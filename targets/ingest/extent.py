@@ -305,8 +305,8 @@ class _Scan:
 
 
 class _XlsxScan(_Scan):
-    """Rows and cells without `r` follow the one before them; a cell holds a value when it has
-    a <v> or an <is> (a formula without a cached value reads as empty)."""
+    """Rows and cells without `r` follow the one before them; a cell counts when it has a <v>,
+    an <is> or an <f> (a formula without a cached value is reported at its cell)."""
 
     row = 0
     col = -1
@@ -329,7 +329,7 @@ class _XlsxScan(_Scan):
             else:
                 self.col += 1
             self.cell = (self.row, self.col)
-        elif local in ("v", "is") and self.cell is not None:
+        elif local in ("v", "is", "f") and self.cell is not None:
             self.value_at(*self.cell)
             self.cell = None
 
@@ -342,9 +342,9 @@ class _XlsxScan(_Scan):
 
 
 class _OdsScan(_Scan):
-    """content.xml: each table's rows and cells, with their number-*-repeated counts. A cell holds
-    a value when it has an office:value-type or any content; trailing empty repeats (LibreOffice
-    writes a million of them) hold none."""
+    """content.xml: each table's rows and cells, with their number-*-repeated counts. A cell counts
+    when it has an office:value-type, a formula or any content; trailing empty repeats
+    (LibreOffice writes a million of them) hold none."""
 
     def __init__(self, area: Area) -> None:
         super().__init__("", area)
@@ -376,7 +376,7 @@ class _OdsScan(_Scan):
             self.col = 0
         elif local in ("table-cell", "covered-table-cell"):
             self.cell_repeat = _repeat(attrs, "table:number-columns-repeated")
-            self.cell_has_value = "office:value-type" in attrs
+            self.cell_has_value = "office:value-type" in attrs or "table:formula" in attrs
         elif self.cell_repeat:
             self.cell_has_value = True  # text:p or any other content of the cell
 

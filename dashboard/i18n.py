@@ -415,6 +415,10 @@ TEXT: dict[str, tuple[str, str]] = {
         "拒绝：{n} 个错误，整个文件不会写入",
         "Refused: {n} errors; nothing of this file is written",
     ),
+    "upload_more_errors": (
+        "只列出前 {shown} 个错误及其位置：",
+        "Only the first {shown} errors are listed with their places:",
+    ),
     "upload_duplicate": (
         "与导入批次 #{id} 完全相同，不会重复写入",
         "Identical to import #{id}; nothing will be stored",
@@ -435,8 +439,12 @@ TEXT: dict[str, tuple[str, str]] = {
         "Preview of {sheet}: cells marked ⚠ have errors",
     ),
     "upload_preview_rows": (
-        "显示前 {n} 行及所有出错的行。",
-        "Showing the first {n} rows and every row with an error.",
+        "显示前 {n} 行及出错的行。",
+        "Showing the first {n} rows and the rows with errors.",
+    ),
+    "upload_diff_rows": (
+        "表中列出 {shown} 行（共 {total} 行，修订的在前）；上面的计数包括全部。",
+        "The grid lists {shown} of {total} rows, revised first; the counts above cover all.",
     ),
     "upload_diff": ("导入后的变化", "What the import changes"),
     "upload_old": ("原值", "Old"),

@@ -1,5 +1,6 @@
-"""The upload page's reports: what a check found (errors located in a grid of the sheet, or the
-diff against the values in force) and what an import stored.
+"""The upload page's reports: what a check found (the first errors located, the rest counted, in
+an excerpt of the sheet made where the file was read; or the diff against the values in force)
+and what an import stored.
 
 Outside dashboard/pages/ because Dash imports every module there as a page. File contents,
 names and notes are shown as text only: Dash escapes text children, and the grids render cell
@@ -18,28 +19,28 @@ from dash import dcc, html
 from dashboard.i18n import t
 from dashboard.pages import href
 from targets.display import number
-from targets.ingest import ImportResult, ParsedUpload, ReadError, read_workbook
-from targets.issues import FileReport, Issue, column_letter
+from targets.ingest import ImportResult, ParsedUpload
+from targets.ingest import preview as excerpt
+from targets.ingest.preview import SheetPreview
+from targets.issues import FileReport, Issue, more_errors_text
 
 if TYPE_CHECKING:
     from targets.tracker import Tracker
 
-PREVIEW_ROWS = 100  # first rows of a sheet shown in the preview, plus every row with an error
-PREVIEW_EXTRA_ROWS = 200
-PREVIEW_COLUMNS = 40
-PREVIEW_SHEETS = 10
+DIFF_ROWS = 2_000  # rows of what an import changes sent to the page (the counts cover all)
 ERROR_STYLE = {"backgroundColor": "#f8d7da", "color": "#58151c", "fontWeight": "bold"}
 MARK = "⚠ "  # marks an offending cell in words as well as colour
 
 
-def report_view(result: ImportResult, datas: dict[str, bytes], tr: Tracker, lang: str) -> list[Any]:
+def report_view(result: ImportResult, tr: Tracker, lang: str) -> list[Any]:
     parts: list[Any] = [html.H2(t("upload_report", lang), className="h4")]
     for index, fr in enumerate(result.report.files):
         upload = result.uploads.get(fr.file)
         body: list[Any] = []
         if fr.errors:
-            body.append(issues_table(fr.errors, lang))
-            body += preview_grids(datas.get(fr.file), fr.file, fr.errors, index, lang)
+            body.append(issues_table(fr, lang))
+            if upload is not None:
+                body += preview_grids(upload.previews, fr.file, fr.errors, index, lang)
         elif fr.file in result.diffs:
             body.append(diff_view(result.diffs[fr.file], tr, index, lang))
         body.append(warnings_list(fr.warnings, lang))
@@ -57,7 +58,7 @@ def report_view(result: ImportResult, datas: dict[str, bytes], tr: Tracker, lang
 
 def file_heading(fr: FileReport, upload: ParsedUpload | None, lang: str) -> list[Any]:
     if fr.errors:
-        status, colour = t("upload_refused", lang, n=len(fr.errors)), "danger"
+        status, colour = t("upload_refused", lang, n=f"{fr.error_count:,}"), "danger"
     elif fr.duplicate_of is not None:
         status, colour = t("upload_duplicate", lang, id=fr.duplicate_of), "secondary"
     else:
@@ -70,7 +71,8 @@ def file_heading(fr: FileReport, upload: ParsedUpload | None, lang: str) -> list
     ]
 
 
-def issues_table(issues: list[Issue], lang: str) -> html.Div:
+def issues_table(fr: FileReport, lang: str) -> html.Div:
+    """The errors listed with their places, then a line per code for those not listed."""
     head = html.Thead(
         html.Tr(
             [
@@ -89,11 +91,21 @@ def issues_table(issues: list[Issue], lang: str) -> html.Div:
                 html.Td(i.suggestion),
             ]
         )
-        for i in issues
+        for i in fr.errors
     ]
+    more: list[Any] = []
+    if fr.more_errors:
+        more = [
+            html.P(t("upload_more_errors", lang, shown=f"{len(fr.errors):,}"), className="mb-1"),
+            html.Ul(
+                [html.Li(line) for line in more_errors_text(fr.more_errors, lang)],
+                className="upload-more-errors",
+            ),
+        ]
     return html.Div(
         [
             html.H3(t("upload_errors", lang), className="h6"),
+            *more,
             html.Table(
                 [head, html.Tbody(rows)],
                 className="table table-sm table-bordered upload-issues",
@@ -121,56 +133,36 @@ def warnings_list(warnings: list[str], lang: str) -> Any:
 
 
 def preview_grids(
-    data: bytes | None, file_name: str, issues: list[Issue], index: int, lang: str
+    previews: list[SheetPreview], file_name: str, issues: list[Issue], index: int, lang: str
 ) -> list[Any]:
-    """The raw cells of each sheet that has located errors, offending cells marked."""
-    located = [i for i in issues if i.row is not None or i.column]
-    if data is None or not located:
-        return []
-    try:
-        book = read_workbook(data)
-    except ReadError:
-        return []
+    """The cells of each sheet that has located errors, offending cells marked (the excerpt was
+    made where the file was read: the file is never read again here)."""
     grids = []
-    for n, sheet in enumerate(book.sheets[:PREVIEW_SHEETS]):
-        mine = [i for i in located if i.sheet == sheet.name or (not i.sheet and n == 0)]
-        if mine:
-            name = sheet.name or file_name  # a CSV has one sheet without a name
-            grids += [
-                html.H3(t("upload_preview", lang, sheet=name), className="h6 mt-3"),
-                html.P(t("upload_preview_rows", lang, n=PREVIEW_ROWS), className="small"),
-                preview_grid(sheet.cells, mine, f"upload-preview-{index}-{n}", lang),
-            ]
+    for n, preview in enumerate(previews):
+        mine = [i for i in issues if i.sheet == preview.sheet or (not i.sheet and n == 0)]
+        name = preview.sheet or file_name  # a CSV has one sheet without a name
+        grids += [
+            html.H3(t("upload_preview", lang, sheet=name), className="h6 mt-3"),
+            html.P(t("upload_preview_rows", lang, n=excerpt.ROWS), className="small"),
+            preview_grid(preview, mine, f"upload-preview-{index}-{n}", lang),
+        ]
     return grids
 
 
-def _text(value: Any) -> str:
-    if value is None or (isinstance(value, float) and value != value):
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
-
-
 def preview_grid(
-    cells: pd.DataFrame, issues: list[Issue], grid_id: str, lang: str = "zh"
+    preview: SheetPreview, issues: list[Issue], grid_id: str, lang: str = "zh"
 ) -> dag.AgGrid:
-    """An AG Grid of the sheet (Excel row numbers and column letters), error cells marked, and
+    """An AG Grid of the excerpt (Excel row numbers and column letters), error cells marked, and
     a last column with the suggestions for the row's errors (did you mean 安徽?)."""
     bad_cells = {(i.row, i.column) for i in issues if i.row is not None and i.column}
     bad_rows = sorted({i.row for i in issues if i.row is not None})
-    n_rows, n_cols = cells.shape
-    shown = list(range(min(n_rows, PREVIEW_ROWS)))
-    extra = [r - 1 for r in bad_rows if PREVIEW_ROWS < r <= n_rows][:PREVIEW_EXTRA_ROWS]
-    letters = [column_letter(j) for j in range(min(n_cols, PREVIEW_COLUMNS))]
     records = []
-    for i in shown + extra:
-        record: dict[str, Any] = {"_row": i + 1}
-        for j, letter in enumerate(letters):
-            text = _text(cells.iat[i, j])
-            record[letter] = MARK + text if (i + 1, letter) in bad_cells else text
+    for row, texts in zip(preview.rows, preview.cells, strict=True):
+        record: dict[str, Any] = {"_row": row}
+        for letter, text in zip(preview.columns, texts, strict=True):
+            record[letter] = MARK + text if (row, letter) in bad_cells else text
         record["_suggestion"] = "; ".join(
-            f"{x.column}{x.row}: {x.suggestion}" for x in issues if x.row == i + 1 and x.suggestion
+            f"{x.column}{x.row}: {x.suggestion}" for x in issues if x.row == row and x.suggestion
         )
         records.append(record)
     column_defs: list[dict[str, Any]] = [
@@ -182,7 +174,7 @@ def preview_grid(
             "cellStyle": _style_rows(bad_rows),
         }
     ]
-    for letter in letters:
+    for letter in preview.columns:
         rows = sorted(r for r, c in bad_cells if c == letter)
         column_def: dict[str, Any] = {"field": letter, "headerName": letter}
         if rows:
@@ -224,8 +216,9 @@ def diff_view(diff: pd.DataFrame, tr: Tracker, index: int, lang: str) -> html.Di
     frame = diff.assign(_order=diff["change"].map(order)).sort_values(
         ["_order", "indicator", "region", "year"], ignore_index=True
     )
+    shown = frame.head(DIFF_ROWS)  # a page of a million rows would hold the server and the browser
     records = []
-    for row in frame.itertuples(index=False):
+    for row in shown.itertuples(index=False):
         ind = tr.catalogue.lookup(row.indicator)
         reg = tr.regions.try_resolve(row.region)
         decimals = ind.decimals if ind is not None else 2
@@ -260,6 +253,12 @@ def diff_view(diff: pd.DataFrame, tr: Tracker, index: int, lang: str) -> html.Di
                 ),
                 className="upload-diff-counts",
             ),
+            html.P(
+                t("upload_diff_rows", lang, shown=f"{len(shown):,}", total=f"{len(frame):,}")
+                if len(shown) < len(frame)
+                else "",
+                className="small upload-diff-shown",
+            ),
             dag.AgGrid(
                 id=f"upload-diff-{index}",
                 rowData=records,
@@ -291,7 +290,7 @@ def commit_view(result: ImportResult, lang: str) -> list[Any]:
             status = t("upload_duplicate", lang, id=fr.duplicate_of)
         else:
             status = (
-                t("upload_refused", lang, n=len(fr.errors))
+                t("upload_refused", lang, n=f"{fr.error_count:,}")
                 if fr.errors
                 else t("upload_not_imported", lang)
             )
@@ -301,7 +300,7 @@ def commit_view(result: ImportResult, lang: str) -> list[Any]:
                     html.Strong(fr.file),
                     html.Span(": " + status, className="upload-commit-status"),
                     warnings_list(fr.warnings, lang),
-                    issues_table(fr.errors, lang) if fr.errors else html.Div(),
+                    issues_table(fr, lang) if fr.errors else html.Div(),
                 ],
                 className="mb-2",
             )

@@ -324,16 +324,16 @@ def test_reports_download_callback_sends_each_format(
 
 
 def test_the_preview_grid_shows_each_rows_suggestions() -> None:
-    import pandas as pd
-
     from dashboard.upload_report import preview_grid
+    from targets.ingest.preview import SheetPreview
     from targets.issues import Issue
 
-    cells = pd.DataFrame([["地区", "数值"], ["安微", 2.69], ["上海", 4.34]], dtype=object)
+    cells = [["地区", "数值"], ["安微", "2.69"], ["上海", "4.34"]]
+    preview = SheetPreview("", [1, 2, 3], ["A", "B"], cells, total_rows=3)
     issue = Issue(
         "unknown-region", "unknown region '安微'", "f.csv", "", 2, "A", "是否为 安徽 (anhui)？"
     )
-    grid = preview_grid(cells, [issue], "g", "zh")
+    grid = preview_grid(preview, [issue], "g", "zh")
     assert grid.columnDefs[-1]["headerName"] == "建议"
     rows = {r["_row"]: r["_suggestion"] for r in grid.rowData}
     assert rows == {1: "", 2: "A2: 是否为 安徽 (anhui)？", 3: ""}

@@ -276,18 +276,20 @@ def act(
     if dash.ctx.triggered_id == UPLOAD_CONFIRM:
         if not checked or checked != signature:
             return dash.no_update, dbc.Alert(t("upload_changed", lang), color="warning"), True, None
+        # each file is read in a child process with its own memory and time bounds: no file
+        # can take this process (and everyone's pages) down
         result = import_files(
             tr.store, tr.catalogue, tr.regions, files,
             year=year_value, dry_run=False, user=user["name"], note=note_text, lang=lang,
+            isolate=True,
         )  # fmt: skip
         return dash.no_update, commit_view(result, lang), True, None
     result = import_files(
         tr.store, tr.catalogue, tr.regions, files,
-        year=year_value, dry_run=True, user=user["name"], note=note_text, lang=lang,
+        year=year_value, dry_run=True, user=user["name"], note=note_text, lang=lang, isolate=True,
     )  # fmt: skip
     importable = any(f.ok and f.duplicate_of is None and f.rows > 0 for f in result.report.files)
-    datas = dict(files)
-    return report_view(result, datas, tr, lang), [], not importable, signature
+    return report_view(result, tr, lang), [], not importable, signature
 
 
 def _year(value: Any) -> int | None:

@@ -1,0 +1,132 @@
+"""The upload page's report (dashboard/upload_report.py) under bounds, through the real check
+callback: files are read in a child process, only the first errors are listed (the rest counted per code), a refused file's
+preview comes from that child, and an accepted file's change grid is bounded."""
+
+from __future__ import annotations
+
+import base64
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import psutil
+import pytest
+
+from dashboard import upload_report
+from dashboard.pages import upload
+from targets import config
+from targets.passwords import hash_password
+from targets.users import add_user
+from tests.test_bad_input import NS, XML, xlsx
+from tests.test_sessions import csv_data_url, dash_post, login, make_app, upload_state
+
+
+@pytest.fixture
+def app_and_tracker(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[Any, Any]]:
+    app, tracker = make_app(tmp_path, monkeypatch)
+    add_user(tracker.store, "erin", "editor", hash_password("erin-password"))
+    yield app, tracker
+    tracker.store.dispose()
+
+
+def check(app: Any, files: list[tuple[str, str]]) -> dict[str, Any]:
+    """Log in as an editor and press Check: the callback's outputs."""
+    client = app.server.test_client()
+    token = login(client, "erin", "erin-password")
+    response = dash_post(
+        app, client, f"{upload.UPLOAD_CHECKED}.data",
+        {f"{upload.UPLOAD_CHECK}.n_clicks": 1, **upload_state(files)},
+        changed=f"{upload.UPLOAD_CHECK}.n_clicks", token=token,
+    )  # fmt: skip
+    assert response.status_code == 200, response.data[:500]
+    body: dict[str, Any] = response.get_json()["response"]
+    return body
+
+
+def grids(report: Any, class_name: str) -> list[dict[str, Any]]:
+    found = []
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            props = node.get("props", node)  # a component, or the response's {"children": …}
+            if class_name in str(props.get("className", "")) and "rowData" in props:
+                found.append(props)
+            for value in props.values():
+                walk(value)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    walk(report)
+    return found
+
+
+def test_only_the_first_errors_are_listed_and_the_rest_counted(
+    app_and_tracker: tuple[Any, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app, _ = app_and_tracker
+    monkeypatch.setattr(config, "MAX_ERRORS", 5)
+    lines = ["地区,指标,年份,数值"] + [f"上海,研发投入强度,{2000 + i},x{i}" for i in range(30)]
+    body = check(app, [("bad.csv", csv_data_url("\n".join(lines)))])
+    report = json.dumps(body["upload-report"], ensure_ascii=False)
+    assert "Refused: 30 errors" in report
+    assert "Only the first 5 errors are listed" in report
+    assert "and 25 more bad-value errors" in report
+    assert report.count("'x") == 5  # the five listed messages name their cells' text
+    (preview,) = grids(body["upload-report"], "upload-preview")
+    assert [r["_row"] for r in preview["rowData"]][:3] == [1, 2, 3]
+    assert preview["rowData"][1]["D"] == "⚠ x0"  # marked, from the excerpt the child made
+    assert body["upload-confirm"]["disabled"] is True
+
+
+def test_the_grid_of_changes_is_bounded_and_says_so(
+    app_and_tracker: tuple[Any, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app, _ = app_and_tracker
+    monkeypatch.setattr(upload_report, "DIFF_ROWS", 10)
+    lines = ["地区,指标,年份,数值"] + [f"上海,研发投入强度,{1990 + i},3.{i:02d}" for i in range(30)]
+    body = check(app, [("many.csv", csv_data_url("\n".join(lines)))])
+    report = json.dumps(body["upload-report"], ensure_ascii=False)
+    assert "Ready to import: 30 rows" in report
+    (diff,) = grids(body["upload-report"], "upload-diff")
+    assert len(diff["rowData"]) == 10
+    assert "The grid lists 10 of 30 rows, revised first" in report
+
+
+def test_a_far_cell_is_refused_and_the_web_process_does_not_grow(
+    app_and_tracker: tuple[Any, Any],
+) -> None:
+    app, _ = app_and_tracker
+    cells = (
+        '<row r="1"><c r="A1" t="inlineStr"><is><t>地区</t></is></c></row>'
+        '<row r="20000"><c r="BXX20000"><v>1</v></c></row>'
+    )
+    data = xlsx(f'{XML}<worksheet xmlns="{NS}"><sheetData>{cells}</sheetData></worksheet>')
+    url = "data:application/octet-stream;base64," + base64.b64encode(data).decode()
+    me = psutil.Process()
+    before = me.memory_info().rss
+    body = check(app, [("far.xlsx", url)])
+    grown = (me.memory_info().rss - before) / 2**20
+    report = json.dumps(body["upload-report"], ensure_ascii=False)
+    assert "file-too-many-cells" in report and "BXX20000" in report
+    assert grown < 100, f"the web process grew {grown:.0f} MB"  # the old reader took 2.3 GB
+
+
+def test_a_file_past_the_memory_bound_is_a_refusal_not_an_outage(
+    app_and_tracker: tuple[Any, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app, _ = app_and_tracker
+    monkeypatch.setattr(config, "MAX_UPLOAD_MEMORY_MB", 40)
+    lines = ["地区,指标,年份,数值"] + [
+        f"上海,研发投入强度,{1950 + i % 100},x{i}" for i in range(300_000)
+    ]
+    body = check(app, [("big.csv", csv_data_url("\n".join(lines)))])
+    report = json.dumps(body["upload-report"], ensure_ascii=False)
+    assert "file-too-much-memory" in report
+    assert "needs more than 40 MB to read" in report and "TARGETS_MAX_UPLOAD_MEMORY_MB" in report
+    # the same page answers the next check at once
+    ok = check(
+        app, [("good.csv", csv_data_url("地区,指标,年份,数值\n上海,研发投入强度,2024,4.5\n"))]
+    )
+    assert "Ready to import: 1 rows" in json.dumps(ok["upload-report"], ensure_ascii=False)

@@ -193,6 +193,21 @@ class RegionRegistry:
 
     def resolve(self, name: str) -> Region:
         """Any id, name, alias or code, with or without 省/市/区/县/Province/City, full-width or not."""
+        found = self._find(name)
+        if found is None:
+            raise self._unknown(str(name))
+        return found
+
+    def try_resolve(self, name: str) -> Region | None:
+        """Like resolve, but None for an unknown or ambiguous name (and no suggestions made: the
+        layout detector asks this of every header cell, long texts included)."""
+        try:
+            return self._find(name)
+        except UnknownRegionError:
+            return None
+
+    def _find(self, name: str) -> Region | None:
+        """The region a name means; None when unknown; UnknownRegionError when ambiguous."""
         for key in _lookup_keys(name):
             rid = self._index.get(key)
             if rid is not None:
@@ -202,14 +217,7 @@ class RegionRegistry:
                 raise UnknownRegionError(
                     str(name), [self._label(r) for r in ids], suggested_ids=ids, ambiguous=True
                 )
-        raise self._unknown(str(name))
-
-    def try_resolve(self, name: str) -> Region | None:
-        """Like resolve, but None for an unknown or ambiguous name."""
-        try:
-            return self.resolve(name)
-        except UnknownRegionError:
-            return None
+        return None
 
     def suggest(self, name: str) -> list[str]:
         """Ids of the regions whose names are closest to a mistyped one (best first, at most 3)."""

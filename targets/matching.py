@@ -9,6 +9,8 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable
 
+from targets import config
+
 CUTOFF = 0.55  # below this a candidate is noise (北京 is not 南京)
 WINDOW = 0.15  # keep only candidates nearly as close as the best one
 MAX_SUGGESTIONS = 3
@@ -40,10 +42,11 @@ def closest(
     """The candidates closest to `query` (keys compared as given), best first, at most n.
 
     Only candidates within `window` of the best score and above `cutoff` are kept, so a clear
-    best match is not followed by distant ones.
+    best match is not followed by distant ones. A query longer than TARGETS_MAX_LABEL_CHARS is
+    a cell of text, not a mistyped name: nothing is computed for it (matching it cost seconds).
     """
-    if not query:
-        return []
+    if not query or len(query) > config.MAX_LABEL_CHARS:
+        return []  # a whole cell of text is no mistyped name: never fuzzy-match it
     scored = sorted(((similarity(query, c), c) for c in candidates), key=lambda sc: -sc[0])
     if not scored or scored[0][0] < cutoff:
         return []

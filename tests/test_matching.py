@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from targets.matching import closest, similarity
 
 
@@ -24,3 +26,19 @@ def test_only_candidates_near_the_best_are_kept() -> None:
 def test_at_most_n_and_nothing_for_an_empty_query() -> None:
     assert len(closest("ab", ["ab", "ab1", "ab2", "ab3"], n=2, window=1.0)) == 2
     assert closest("", ["a"]) == []
+
+
+def test_a_name_longer_than_the_bound_is_never_matched(monkeypatch: pytest.MonkeyPatch) -> None:
+    from targets import config, matching
+
+    name = "研发投入强度" * (config.MAX_LABEL_CHARS // 6 + 1)  # a whole cell, not a name
+    assert len(name) > config.MAX_LABEL_CHARS
+
+    def never(*_: object) -> float:
+        raise AssertionError("a whole cell of text was fuzzy-matched")
+
+    monkeypatch.setattr(matching, "similarity", never)
+    assert closest(name, ["研发投入强度"]) == []
+    monkeypatch.setattr(config, "MAX_LABEL_CHARS", len(name))
+    with pytest.raises(AssertionError, match="fuzzy-matched"):
+        closest(name, ["研发投入强度"])

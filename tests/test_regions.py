@@ -404,3 +404,18 @@ def test_only_safe_yaml(tmp_path: Path) -> None:
     path.write_text("regions: !!python/object/apply:os.system ['true']\n", encoding="utf-8")
     with pytest.raises(yaml.YAMLError):
         load_regions(path)
+
+
+def test_try_resolve_makes_no_suggestions(monkeypatch: pytest.MonkeyPatch) -> None:
+    from targets import matching
+
+    registry = load_regions()
+    assert registry.suggest("上梅") == ["shanghai"]
+
+    def never(*_: object) -> float:
+        raise AssertionError("try_resolve fuzzy-matched a name")
+
+    monkeypatch.setattr(matching, "similarity", never)
+    # the layout detector asks try_resolve of every header cell, long ones too
+    assert registry.try_resolve("上梅" * 30) is None
+    assert registry.try_resolve("上梅") is None

@@ -160,11 +160,25 @@ def csv_refusal(exc: Exception, text: str) -> Refusal:
     if "field larger than field limit" not in str(exc):
         return Refusal("file-unreadable", f"the text cannot be read as CSV ({exc})")
     limit = config.MAX_CELL_CHARS
-    row = next((i + 1 for i, line in enumerate(text.splitlines()) if len(line) > limit), None)
+    where = next(((i, line) for i, line in enumerate(text.splitlines()) if len(line) > limit), None)
+    if where is None:  # a quoted cell spanning lines
+        return Refusal(
+            "cell-too-long",
+            f"a cell holds more than {limit:,} characters, the limit (TARGETS_MAX_CELL_CHARS)",
+        )
+    i, line = where
+    column = ""
+    for delimiter in (",", "\t", ";", "|"):  # the delimiter is not known yet: the first that splits
+        fields = line.split(delimiter)
+        if len(fields) > 1:
+            j = next((j for j, f in enumerate(fields) if len(f) > limit), -1)
+            column = column_letter(j) if j >= 0 else ""
+            break
     return Refusal(
         "cell-too-long",
         f"a cell holds more than {limit:,} characters, the limit (TARGETS_MAX_CELL_CHARS)",
-        row=row,
+        row=i + 1,
+        column=column,
     )
 
 

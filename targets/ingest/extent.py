@@ -65,17 +65,15 @@ class Area:
     limit: int
     total: int = 0
 
-    def check(self, sheet: str, rows: int, cols: int, far: tuple[int, int]) -> None:
-        """Refuse as soon as a sheet, measured so far, passes the bound with the sheets before."""
+    def check(self, sheet: str, rows: int, cols: int) -> None:
+        """Refuse as soon as a sheet, measured so far, passes the bound with the sheets before;
+        the refusal points at the corner of the area (the far cell, when one cell sets both)."""
         if self.total + rows * cols > self.limit:
-            raise AreaError(self._message(rows, cols), sheet, far)
-
-    def passes(self, rows: int, cols: int) -> bool:
-        return self.total + rows * cols > self.limit
+            raise AreaError(self._message(rows, cols), sheet, (rows, cols - 1))
 
     def add(self, sheet: str, rows: int, cols: int) -> None:
         """Count a sheet of rows × cols (from A1) once it is measured."""
-        self.check(sheet, rows, cols, (rows, cols - 1))
+        self.check(sheet, rows, cols)
         self.total += rows * cols
 
     def _message(self, rows: int, cols: int) -> str:
@@ -227,8 +225,7 @@ def _xlsx_extent(
             far_row = max(map(int, set(map(itemgetter(1), cells))))
             if far_row > rows or far_col > cols:
                 rows, cols = max(rows, far_row), max(cols, far_col)
-                if area.passes(rows, cols):
-                    area.check(sheet, rows, cols, _farthest(cells, rows, cols))
+                area.check(sheet, rows, cols)
     return rows, cols
 
 
@@ -246,23 +243,12 @@ def _plain(chunk: bytes, values: int) -> bool:
     return r_first == values or r_first == len(_R_CELL.findall(chunk))
 
 
-def _farthest(cells: list[tuple[bytes, bytes]], rows: int, cols: int) -> tuple[int, int]:
-    """The cell that sets the extent: one in the last row, else one in the last column."""
-    for letters, number in cells:
-        if int(number) == rows:
-            return rows, column_index(letters)
-    for letters, number in cells:
-        if column_index(letters) == cols - 1:
-            return int(number), cols - 1
-    return rows, cols - 1
-
-
 def _check_dimension(head: bytes, sheet: str, area: Area) -> None:
     """The declared used area, from the part's first bytes: refused at once when it passes."""
     m = _DIMENSION.search(head[:65536])
     if m:
         rows, cols = int(m.group(2)), column_index(m.group(1)) + 1
-        area.check(sheet, rows, cols, (rows, cols - 1))
+        area.check(sheet, rows, cols)
 
 
 class _Scan:
@@ -279,7 +265,7 @@ class _Scan:
         last_row, last_col = row + rows - 1, col + cols
         if last_row > self.rows or last_col > self.cols:
             self.rows, self.cols = max(self.rows, last_row), max(self.cols, last_col)
-            self.area.check(self.sheet, self.rows, self.cols, (last_row, last_col - 1))
+            self.area.check(self.sheet, self.rows, self.cols)
 
     def start(self, name: str, attrs: dict[str, str]) -> None:
         raise NotImplementedError

@@ -309,7 +309,7 @@ def _read_text(text: str, encoding: str) -> Workbook:
             "file-too-large",
             f"the file has {width:,} columns, more than the limit of {config.MAX_COLUMNS:,}",
         )
-    lines = text.count("\n") + 1  # at least the rows (a quoted cell may span lines)
+    lines = text.count("\n") + (not text.endswith("\n"))  # at least the rows
     bounds.count_sheet(bounds.new_area(), "", lines, width)
     try:
         frame = _read_csv(text, delim, width)

@@ -1,4 +1,4 @@
-"""WSGI entry point for many users: `gunicorn --preload -w 4 -b 0.0.0.0:8050 targets.wsgi:server`.
+"""WSGI entry point for many users: `gunicorn --preload -w 4 --timeout 90 -b 0.0.0.0:8050 targets.wsgi:server`.
 
 `--preload` runs this module once, before the workers fork, so the bundled statistics are loaded
 into an empty database by one process only (workers starting together would each see an empty

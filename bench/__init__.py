@@ -1,7 +1,7 @@
 """Shared helpers of the benchmarks: rows of the table, timers, synthetic data, throwaway
 PostgreSQL databases and a gunicorn on loopback.
 
-`make bench` runs bench/run.py, which imports the sections of bench/cache.py and
+`make bench` runs bench/run.py, which imports the sections of bench/cache.py, bench/hostile.py and
 bench/national.py; bench/loadtest.py runs alone (`make loadtest`). Each of them imports its
 helpers from here, never from another script, so every script is loaded once under one name.
 Importing this package first raises the tool's upload bounds (the bench files are larger than
@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Any
 os.environ.setdefault("TARGETS_MAX_UPLOAD_BYTES", str(2 * 1024**3))
 os.environ.setdefault("TARGETS_MAX_UNCOMPRESSED_BYTES", str(4 * 1024**3))
 os.environ.setdefault("TARGETS_MAX_ROWS", str(20_000_000))
+os.environ.setdefault("TARGETS_MAX_CELLS", str(100_000_000))
 os.environ.setdefault("TARGETS_SECRET_KEY", secrets.token_hex(32))
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -105,6 +106,54 @@ def pct(samples: list[float]) -> tuple[float, float]:
 
 
 # ----------------------------------------------------------------------------- synthetic data
+
+
+def long_rows(tracker: Tracker, n: int) -> pd.DataFrame:
+    """n long-layout rows over the real indicator ids × the 41 city-level ids × years.
+
+    Keys repeat (with the same value) once n exceeds indicators × 41 × 151 possible years.
+    """
+    regs = tracker.regions.regions
+    cities = [r for r, v in regs.items() if v.level == "city" or r == "shanghai"]
+    inds = list(tracker.catalogue.indicators.values())
+    pairs = len(inds) * len(cities)
+    years = np.arange(1949, 2100)  # the importer reads 19xx and 20xx years
+    k = np.arange(n) % (pairs * len(years))
+    ind_i, rest = np.divmod(k, len(cities) * len(years))
+    reg_i, year_i = np.divmod(rest, len(years))
+    lo = np.array([(i.valid_range or (0.0, 100.0))[0] for i in inds])
+    hi = np.array([(i.valid_range or (0.0, 100.0))[1] for i in inds])
+    # within the valid range, away from its edges; deterministic per key so repeats agree
+    key_rng = np.random.default_rng(SEED).random(pairs * len(years))
+    frac = 0.1 + 0.3 * key_rng[k]
+    value = np.round(lo[ind_i] + (hi[ind_i] - lo[ind_i]) * frac, 2)
+    return pd.DataFrame(
+        {
+            "region": np.array(cities, dtype=object)[reg_i],
+            "indicator": np.array([i.id for i in inds], dtype=object)[ind_i],
+            "year": years[year_i],
+            "value": value,
+        }
+    )
+
+
+def write_xlsx(frame: pd.DataFrame, path: Path, percent: set[str] | None = None) -> None:
+    """The long rows as an .xlsx; values of the `percent` indicators as a user types 3.29%: the
+    cell holds 0.0329 with the format 0.00% (so the import reads every such cell's format)."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("data")
+    ws.append(list(frame.columns))
+    percent = percent or set()
+    for rec in frame.itertuples(index=False):
+        value: Any = float(rec.value)
+        if rec.indicator in percent:
+            value = WriteOnlyCell(ws, value=float(repr(rec.value / 100)))
+            value.number_format = "0.00%"
+        ws.append([rec.region, rec.indicator, int(rec.year), value])
+    wb.save(path)
 
 
 def synthetic_obs(tracker: Tracker, n: int) -> pd.DataFrame:

@@ -19,7 +19,6 @@ from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
-from typing import Any
 
 if __package__ in (None, ""):  # run as a script: the repository root, not bench/, on the path
     sys.path[0] = str(Path(__file__).resolve().parents[1])
@@ -34,11 +33,13 @@ from bench import (  # noqa: E402
     SEED,
     Row,
     env_int,
+    long_rows,
     peak_rss,
     pg_database,
     rate,
     synthetic_obs,
     timed,
+    write_xlsx,
 )
 from targets.tracker import Tracker  # noqa: E402
 
@@ -81,57 +82,6 @@ def _args() -> argparse.Namespace:
     return args
 
 
-# ----------------------------------------------------------------------------- synthetic data
-
-
-def _long_rows(tracker: Tracker, n: int) -> pd.DataFrame:
-    """n long-layout rows over the real indicator ids × the 41 city-level ids × years.
-
-    Keys repeat (with the same value) once n exceeds indicators × 41 × 151 possible years.
-    """
-    regs = tracker.regions.regions
-    cities = [r for r, v in regs.items() if v.level == "city" or r == "shanghai"]
-    inds = list(tracker.catalogue.indicators.values())
-    pairs = len(inds) * len(cities)
-    years = np.arange(1949, 2100)  # the importer reads 19xx and 20xx years
-    k = np.arange(n) % (pairs * len(years))
-    ind_i, rest = np.divmod(k, len(cities) * len(years))
-    reg_i, year_i = np.divmod(rest, len(years))
-    lo = np.array([(i.valid_range or (0.0, 100.0))[0] for i in inds])
-    hi = np.array([(i.valid_range or (0.0, 100.0))[1] for i in inds])
-    # within the valid range, away from its edges; deterministic per key so repeats agree
-    key_rng = np.random.default_rng(SEED).random(pairs * len(years))
-    frac = 0.1 + 0.3 * key_rng[k]
-    value = np.round(lo[ind_i] + (hi[ind_i] - lo[ind_i]) * frac, 2)
-    return pd.DataFrame(
-        {
-            "region": np.array(cities, dtype=object)[reg_i],
-            "indicator": np.array([i.id for i in inds], dtype=object)[ind_i],
-            "year": years[year_i],
-            "value": value,
-        }
-    )
-
-
-def _write_xlsx(frame: pd.DataFrame, path: Path, percent: set[str] | None = None) -> None:
-    """The long rows as an .xlsx; values of the `percent` indicators as a user types 3.29%: the
-    cell holds 0.0329 with the format 0.00% (so the import reads every such cell's format)."""
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet("data")
-    ws.append(list(frame.columns))
-    percent = percent or set()
-    for rec in frame.itertuples(index=False):
-        value: Any = float(rec.value)
-        if rec.indicator in percent:
-            value = WriteOnlyCell(ws, value=float(repr(rec.value / 100)))
-            value.number_format = "0.00%"
-        ws.append([rec.region, rec.indicator, int(rec.year), value])
-    wb.save(path)
-
-
 # ----------------------------------------------------------------------------- 1. import
 
 
@@ -155,10 +105,10 @@ def bench_import(args: argparse.Namespace, work: Path) -> list[Row]:
     tracker = Tracker(db_url=f"sqlite:///{work / 'cat.db'}")
     rows: list[Row] = []
 
-    frame = _long_rows(tracker, args.xlsx_rows)
+    frame = long_rows(tracker, args.xlsx_rows)
     xlsx = work / "long.xlsx"
     percent = {i.id for i in tracker.catalogue.indicators.values() if i.unit.zh == "%"}
-    _write_xlsx(frame, xlsx, percent)
+    write_xlsx(frame, xlsx, percent)
     ours = _import_once(xlsx, work)
     base, _ = timed(lambda: pd.read_excel(xlsx, engine="openpyxl"))
     rows.append(
@@ -172,7 +122,7 @@ def bench_import(args: argparse.Namespace, work: Path) -> list[Row]:
     )
     print(rows[-1])
 
-    frame = _long_rows(tracker, args.csv_rows)
+    frame = long_rows(tracker, args.csv_rows)
     csv = work / "long.csv"
     frame.to_csv(csv, index=False)
     ours = min(_import_once(csv, work) for _ in range(2))  # best of two: the cores are shared
@@ -350,10 +300,11 @@ SCALES: dict[str, dict[str, int]] = {
 
 def _sections(scale: str) -> dict[str, Callable[[argparse.Namespace, Path], list[Row]]]:
     """The figures of one scale, in the order they run (the national ones need more time)."""
-    from bench import cache, national
+    from bench import cache, hostile, national
 
     common: dict[str, Callable[[argparse.Namespace, Path], list[Row]]] = {
         "import": bench_import,
+        "hostile": hostile.bench_hostile,
         "engine": bench_engine,
         "engine-store": bench_engine_store,
         "store": bench_store,

@@ -133,3 +133,15 @@ def test_limits_are_a_snapshot_of_the_settings(monkeypatch: pytest.MonkeyPatch) 
     monkeypatch.setattr(config, "MAX_CELLS", 5)
     limits.install()
     assert config.MAX_CELLS == 123
+
+
+def test_a_quoted_cell_longer_than_any_of_its_lines_is_still_found(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(config, "MAX_CELL_CHARS", 500)
+    quoted = '"' + ("x" * 300 + "\n") * 3 + '"'  # 903 characters over lines of 300
+    data = f"地区,指标,年份,数值\n上海,{quoted},2023,4.3\n".encode()
+    assert bounds.longest_field(data, "utf-8") is None  # a quote: lines bound nothing
+    assert bounds.longest_field(b"a,b\nccc,d\n", "utf-8") == 6  # "ccc,d" and its line end
+    issue = only(read(data, "q.csv"))
+    assert issue.code == "cell-too-long" and (issue.row, issue.column) == (2, "B")

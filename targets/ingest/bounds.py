@@ -155,6 +155,16 @@ def check_cell_chars(sheet: str, frame: pd.DataFrame, upper_bound: int | None = 
     )
 
 
+def longest_field(data: bytes, encoding: str) -> int | None:
+    """A length no field of this CSV can pass, found without reading it: its longest line in
+    bytes, when no quote can carry a field over a line end and the encoding writes a line end as
+    the only byte 10 (UTF-8, GBK); else None."""
+    if encoding not in ("utf-8", "utf-8-sig", "gbk") or b'"' in data:
+        return None
+    ends = np.flatnonzero(np.frombuffer(data, dtype=np.uint8) == 10)
+    return int(np.diff(ends, prepend=-1, append=len(data)).max())
+
+
 def csv_refusal(exc: Exception, text: str) -> Refusal:
     """The csv module's error as a refusal: a field past its own bound is a cell too long."""
     if "field larger than field limit" not in str(exc):

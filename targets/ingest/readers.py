@@ -293,12 +293,12 @@ def read_text(data: bytes) -> Workbook:
     if not text.strip():
         raise ReadError("file-empty", "the file has no text")
     try:
-        return _read_text(text, encoding)
+        return _read_text(text, encoding, bounds.longest_field(data, encoding))
     except csv.Error as exc:  # the csv module's own bound on a field (131,072 characters)
         raise bounds.csv_refusal(exc, text) from None
 
 
-def _read_text(text: str, encoding: str) -> Workbook:
+def _read_text(text: str, encoding: str, longest: int | None) -> Workbook:
     if text.count("\n") > config.MAX_ROWS:
         raise ReadError("file-too-many-rows", f"the file has more than {config.MAX_ROWS:,} rows")
     delim = sniff_delimiter(text)
@@ -327,7 +327,7 @@ def _read_text(text: str, encoding: str) -> Workbook:
             f"the file has {frame.shape[1]:,} columns, more than the limit of "
             f"{config.MAX_COLUMNS:,}",
         )
-    bounds.check_cell_chars("", frame, upper_bound=len(text))
+    bounds.check_cell_chars("", frame, upper_bound=longest)
     return Workbook("text", [RawSheet("", frame)], encoding=encoding, delimiter=delim)
 
 

@@ -14,6 +14,7 @@ import multiprocessing
 import os
 import stat
 import time
+import uuid
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -42,7 +43,9 @@ def export_values(fmt: str, **overrides: Any) -> dict[str, Any]:
         f"{reports.REPORTS_REGIONS}.value": [],
         f"{reports.REPORTS_INDICATORS}.value": [],
         f"{reports.REPORTS_LANG}.value": "en",
-        f"{reports.REPORTS_NONCE}.data": "test-nonce",
+        # a nonce per click, as per page view: a result another test left unread in Redis under
+        # the same inputs would otherwise answer this click at once, with no progress on the way
+        f"{reports.REPORTS_NONCE}.data": f"test-{uuid.uuid4().hex}",
         "_pages_location.search": "?lang=en",
         **overrides,
     }

@@ -263,13 +263,17 @@ def import_(
 ) -> None:
     """Import statistics files; exit 1 if any file was refused (nothing of it is written)."""
     from targets.ingest import import_files
+    from targets.ingest.scope import Scope
     from targets.issues import more_errors_text
 
     t = obj.tracker
+    # --user naming an editor limited to regions: the import is held to them, as on the dashboard
+    scope = Scope.of(t.store, t.regions, user)
     # this process works for these files alone: the time bound is set on it as an alarm
     result = import_files(
         t.store, t.catalogue, t.regions, [Path(f) for f in files],
         year=year, dry_run=dry_run, user=user, note=note, lang=lang, whole_process=True,
+        scope=scope,
     )  # fmt: skip
     if as_json:
         click.echo(safe_json(result.report.to_json()))
@@ -396,22 +400,45 @@ def user() -> None:
     """Accounts for the dashboard's editing pages."""
 
 
+def _region_ids(t: Tracker, regions: str) -> list[str]:
+    """`anhui,江苏` -> region ids (names and aliases as anywhere else; unknown ones refused)."""
+    return t.resolve_regions([r.strip() for r in regions.split(",") if r.strip()]) or []
+
+
 @user.command("add")
 @click.argument("name")
 @click.option("--role", type=click.Choice(ROLES), required=True)
+@click.option("--regions", default="", help="An editor limited to these regions (comma-separated).")
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
 @click.pass_obj
-def user_add(obj: Context, name: str, role: str, password_stdin: bool) -> None:
+def user_add(obj: Context, name: str, role: str, regions: str, password_stdin: bool) -> None:
     """Add an account; the password is prompted (or read from stdin) and stored hashed."""
     from targets.passwords import hash_password
     from targets.users import add_user
 
+    t = obj.tracker
+    scope = _region_ids(t, regions)  # checked before the password is asked for
     if password_stdin:
         password = sys.stdin.readline().rstrip("\n")
     else:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
-    add_user(obj.tracker.store, name, role, hash_password(password))
-    click.echo(f"user {name!r} added as {role}")
+    add_user(t.store, name, role, hash_password(password), regions=scope)
+    limited = f", limited to {','.join(scope)}" if scope else ""
+    click.echo(safe(f"user {name!r} added as {role}{limited}"))
+
+
+@user.command("regions")
+@click.argument("name")
+@click.argument("regions", required=False, default="")
+@click.pass_obj
+def user_regions(obj: Context, name: str, regions: str) -> None:
+    """Limit an editor to REGIONS (comma-separated); without REGIONS, lift the limit."""
+    from targets.users import set_regions
+
+    t = obj.tracker
+    scope = _region_ids(t, regions)
+    set_regions(t.store, name, scope)
+    click.echo(safe(f"user {name!r}: {','.join(scope) or 'every region'}"))
 
 
 @main.command()

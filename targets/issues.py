@@ -68,6 +68,11 @@ CODES: dict[str, tuple[str, str]] = {
         "the same observation twice with different values",
         "同一观测值出现两次且不一致",
     ),
+    # import: who may upload what
+    "region-not-allowed": (
+        "a value for a region outside the regions the account may upload",
+        "数值所属地区不在该账户可上传的地区范围内",
+    ),
 }
 
 
@@ -181,6 +186,11 @@ ADVICE: dict[str, tuple[str, str]] = {
     "duplicate-conflict": (
         "keep one of the two values (the message names both cells)",
         "保留两个数值中的一个（提示中给出了两个单元格）",
+    ),
+    "region-not-allowed": (
+        "remove the rows of the other regions, or ask the administrator to change the account's "
+        "regions (`targets user regions NAME`)",
+        "删除其他地区的行，或请管理员调整该账户的地区范围（`targets user regions NAME`）",
     ),
 }
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from functools import lru_cache
 from pathlib import Path
 from types import MappingProxyType
@@ -273,6 +273,24 @@ class RegionRegistry:
         for member in region.members:
             out.extend(c for c in self.cities_of(member) if c not in out)
         return out
+
+    def within(self, region_ids: Iterable[str]) -> frozenset[str]:
+        """The regions and every region inside them: their members, the members' members, and
+        the counties of their cities (an editor limited to Anhui may give Hefei's values)."""
+        found: set[str] = set()
+        todo = [self.get(r).id for r in region_ids]
+        children: dict[str, list[str]] = {}
+        for region in self.regions.values():
+            if region.parent:
+                children.setdefault(region.parent, []).append(region.id)
+        while todo:
+            current = todo.pop()
+            if current in found:
+                continue
+            found.add(current)
+            todo += self.get(current).members
+            todo += children.get(current, [])
+        return frozenset(found)
 
     def name(self, region_id: str, lang: str = "zh") -> str:
         """The region's name in `lang` (zh or en); an unknown id is returned as it is."""

@@ -24,6 +24,7 @@ def _fill(store: Store) -> None:
     write(store, SECOND.assign(value=[1 / 3, 1e-300, 123456789.123456789]), "second.csv")
     store.revert(first, user="ana")
     add_user(store, "ana", "admin", "$argon2id$h")
+    add_user(store, "bo", "editor", "$argon2id$h", regions=["anhui", "jiangsu"])
 
 
 def _snapshot(store: Store) -> tuple[object, ...]:
@@ -32,6 +33,7 @@ def _snapshot(store: Store) -> tuple[object, ...]:
         store.observations(),
         [i.model_dump() for i in store.imports()],
         get_user(store, "ana"),
+        get_user(store, "bo"),
         store.audit_log(),
     )
 
@@ -39,8 +41,8 @@ def _snapshot(store: Store) -> tuple[object, ...]:
 def _assert_same(a: tuple[object, ...], b: tuple[object, ...]) -> None:
     pd.testing.assert_frame_equal(a[0], b[0])  # type: ignore[arg-type]
     pd.testing.assert_frame_equal(a[1], b[1])  # type: ignore[arg-type]
-    assert a[2] == b[2] and a[3] == b[3]
-    pd.testing.assert_frame_equal(a[4], b[4])  # type: ignore[arg-type]
+    assert a[2] == b[2] and a[3] == b[3] and a[4] == b[4]
+    pd.testing.assert_frame_equal(a[5], b[5])  # type: ignore[arg-type]
 
 
 def test_backup_restore_round_trip_across_backends(
@@ -51,7 +53,9 @@ def test_backup_restore_round_trip_across_backends(
     _fill(source)
     dump = tmp_path / "dump.jsonl.gz"
     counts = backup(source, dump)
-    assert counts == {"imports": 2, "observations": 7, "users": 1, "audit": 4}
+    assert counts == {
+        "imports": 2, "observations": 7, "users": 2, "user_regions": 2, "audit": 5,
+    }  # fmt: skip
 
     target = Store(db_url)
     assert restore(target, dump) == counts

@@ -225,3 +225,40 @@ def test_import_errors_quoting_a_cell_escape_it(
     assert _printable(result.stdout)
     [err] = json.loads(result.stdout)["files"][0]["errors"]
     assert "\x9b2J \u202e" in err["message"]  # JSON: the exact text
+
+
+# -- editors limited to regions -----------------------------------------------------------------
+
+
+def test_an_editor_limited_to_anhui_cannot_import_jiangsu(
+    runner: CliRunner, fixture_url: str, tmp_path: Path
+) -> None:
+    result = runner.invoke(
+        main,
+        ["--db", fixture_url, "user", "add", "ana", "--role", "editor", "--regions", "皖",
+         "--password-stdin"],
+        input="a-long-password\n",
+    )  # fmt: skip
+    assert result.exit_code == 0 and "limited to anhui" in result.stdout
+    mixed = tmp_path / "mixed.csv"
+    mixed.write_text(
+        "指标,地区,年份,数值\nrd_intensity,安徽,2024,2.8\nrd_intensity,江苏,2024,3.4\n",
+        encoding="utf-8",
+    )
+    code, out, err = run(runner, "--db", fixture_url, "import", "--user", "ana", str(mixed))
+    assert code == 1 and "refused" in err
+    assert "mixed.csv:D3: [region-not-allowed] a value for jiangsu" in err
+    code, out, _ = run(
+        runner, "--db", fixture_url, "data", "--region", "jiangsu", "--format", "json"
+    )
+    assert 2024 not in [r["year"] for r in json.loads(out)]
+    # lifted: the same file goes in force
+    code, out, _ = run(runner, "--db", fixture_url, "user", "regions", "ana")
+    assert code == 0 and "every region" in out
+    code, out, _ = run(runner, "--db", fixture_url, "import", "--user", "ana", str(mixed))
+    assert code == 0 and "import #2, 2 row(s)" in out
+    # an unknown region is refused before anything is stored
+    result = runner.invoke(
+        main, ["--db", fixture_url, "user", "regions", "ana", "atlantis"], catch_exceptions=False
+    )
+    assert result.exit_code == 1 and "atlantis" in result.stderr

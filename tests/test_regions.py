@@ -419,3 +419,14 @@ def test_try_resolve_makes_no_suggestions(monkeypatch: pytest.MonkeyPatch) -> No
     # the layout detector asks try_resolve of every header cell, long ones too
     assert registry.try_resolve("上梅" * 30) is None
     assert registry.try_resolve("上梅") is None
+
+
+def test_within_a_region_are_its_members_and_their_counties(reg: RegionRegistry) -> None:
+    anhui = reg.within(["anhui"])
+    assert len(anhui) == 17 and {"anhui", "hefei", "suzhou_ah"} <= anhui
+    assert "suzhou_js" not in anhui
+    shanghai = reg.within(["shanghai"])
+    assert "qingpu" in shanghai  # a county of Shanghai, named by its parent
+    assert reg.within(["yrd"]) == frozenset(r.id for r in reg)
+    with pytest.raises(LookupError):
+        reg.within(["atlantis"])

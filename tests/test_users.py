@@ -79,3 +79,47 @@ def test_roles_and_who_may_edit() -> None:
     assert ROLES == ("viewer", "editor", "admin")
     assert [r for r in ROLES if can_edit(r)] == ["editor", "admin"]
     assert not can_edit(None) and not can_edit("owner")
+
+
+# -- editors limited to regions ---------------------------------------------------------------------
+def test_an_editor_limited_to_regions_and_its_audit(store: Store) -> None:
+    from targets.users import set_regions
+
+    add_user(store, "ana", "editor", "h", regions=["jiangsu", "anhui", "anhui"], by="root")
+    ana = get_user(store, "ana")
+    assert ana is not None and ana["regions"] == ["anhui", "jiangsu"]
+    add_user(store, "ed", "editor", "h")
+    assert get_user(store, "ed")["regions"] == []  # type: ignore[index]
+    with pytest.raises(ValueError, match="cannot be limited"):
+        add_user(store, "root", "admin", "h", regions=["anhui"])
+    assert get_user(store, "root") is None  # nothing of a refused account is stored
+    set_regions(store, "ed", ["zhejiang"], by="root")
+    set_regions(store, "ana", [], by="root")
+    assert [(u["name"], u["regions"]) for u in list_users(store)] == [
+        ("ana", []),
+        ("ed", ["zhejiang"]),
+    ]
+    with pytest.raises(KeyError):
+        set_regions(store, "nobody", ["anhui"])
+    delete_user(store, "ed")
+    add_user(store, "ed", "editor", "h")  # a new account of that name starts unlimited
+    assert get_user(store, "ed")["regions"] == []  # type: ignore[index]
+    details = store.audit_log()["detail"].tolist()
+    assert "ana (editor, regions anhui,jiangsu)" in details
+    assert "ed -> zhejiang" in details and "ana -> all regions" in details
+
+
+def test_a_database_from_before_region_limits_gains_them(db_url: str) -> None:
+    import sqlalchemy as sa
+
+    old = Store(db_url)
+    add_user(old, "ana", "editor", "h")
+    with old.write_transaction() as conn:
+        conn.execute(sa.text("DROP TABLE user_regions"))
+    old.dispose()
+    store = Store(db_url)  # opening it creates the table
+    from targets.users import set_regions
+
+    set_regions(store, "ana", ["anhui"])
+    assert get_user(store, "ana")["regions"] == ["anhui"]  # type: ignore[index]
+    store.dispose()

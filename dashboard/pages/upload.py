@@ -28,6 +28,7 @@ from dashboard.pages import add_page, href, lang_from_search, tracker
 from dashboard.upload_report import commit_view, report_view
 from targets import config
 from targets.ingest import import_files
+from targets.ingest.scope import Scope
 
 UPLOAD_FILES = "upload-files"
 UPLOAD_BROWSE = "upload-browse"
@@ -273,6 +274,8 @@ def act(
     }
     tr = tracker()
     note_text = (note or "").strip()[:MAX_NOTE_CHARS]
+    # an editor limited to regions: read from the database on every request, like the role
+    scope = Scope.of(tr.store, tr.regions, user["name"])
     if dash.ctx.triggered_id == UPLOAD_CONFIRM:
         if not checked or checked != signature:
             return dash.no_update, dbc.Alert(t("upload_changed", lang), color="warning"), True, None
@@ -281,12 +284,13 @@ def act(
         result = import_files(
             tr.store, tr.catalogue, tr.regions, files,
             year=year_value, dry_run=False, user=user["name"], note=note_text, lang=lang,
-            isolate=True,
+            isolate=True, scope=scope,
         )  # fmt: skip
         return dash.no_update, commit_view(result, lang), True, None
     result = import_files(
         tr.store, tr.catalogue, tr.regions, files,
         year=year_value, dry_run=True, user=user["name"], note=note_text, lang=lang, isolate=True,
+        scope=scope,
     )  # fmt: skip
     importable = any(f.ok and f.duplicate_of is None and f.rows > 0 for f in result.report.files)
     return report_view(result, tr, lang), [], not importable, signature

@@ -22,6 +22,7 @@ from targets.ingest.messages import make_issue
 from targets.ingest.preview import SheetPreview, sheet_previews
 from targets.ingest.readers import read_workbook
 from targets.ingest.resolve import CatalogueLike, RegionsLike, Resolver
+from targets.ingest.scope import Scope, scope_issues
 from targets.issues import CODES, FileReport, ImportReport, Issue
 from targets.models import Import
 from targets.store import AlreadyImported
@@ -205,9 +206,11 @@ def import_files(
     diff: bool | None = None,
     whole_process: bool = False,
     isolate: bool = False,
+    scope: Scope | None = None,
 ) -> ImportResult:
     """Check and store each file as one import; `diff` (default: on for dry runs) compares
-    each accepted file with the values in force.
+    each accepted file with the values in force. With a `scope` (an editor limited to regions)
+    a file holding a value of any other region is refused whole, each such value named.
 
     Each file is read and checked under the bounds of targets.config: in this process
     (`whole_process` when it may bound the whole process, as the CLI does), or with `isolate`
@@ -237,6 +240,11 @@ def import_files(
         if up.issues:
             fr.errors, fr.more_errors = list(up.issues), dict(up.more_issues)
             continue
+        if scope is not None:
+            outside = scope_issues(up.rows, scope, file=name, lang=lang)
+            if outside.total:
+                fr.errors, fr.more_errors = outside.issues, dict(outside.more)
+                continue
         earlier = store.find_import_by_sha(up.sha256)
         if earlier is not None:
             _already_imported(fr, earlier)

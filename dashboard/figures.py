@@ -30,6 +30,44 @@ REQUIRED_DASH = "dot"
 OUTLINE_COLOUR = "#1a1a1a"
 
 
+# The toolbar of every chart. plotly.js can offer "Share chart"/"Edit in Chart Studio" (which
+# uploads the chart's data to a third-party cloud), a link to plotly.com and its logo: a statistics
+# tool never offers to send data off the machine, so all of them are off here, in one place.
+# Downloading the picture stays (rendered in the browser, no request leaves it).
+PRIVATE_CONFIG: dict[str, Any] = {
+    "displaylogo": False,
+    "showSendToCloud": False,
+    "showEditInChartStudio": False,
+    "showLink": False,
+    "plotlyServerURL": "",
+    "responsive": True,
+    "scrollZoom": False,
+    # plotly.js 4 names the cloud button sendChartToCloud; older ones sendDataToCloud
+    "modeBarButtonsToRemove": [
+        "sendChartToCloud",
+        "sendDataToCloud",
+        "editInChartStudio",
+        "select2d",
+        "lasso2d",
+    ],
+}
+
+
+def graph_config(name: str, *, zoom: bool = True) -> Any:
+    """The config of every dcc.Graph: PNG download named `name`, no cloud, link or logo.
+
+    `zoom=False` (maps, small static charts) leaves only the download button in the toolbar.
+    A plain dict (typed Any: dcc.Graph's Config TypedDict would bring Dash into this module).
+    """
+    config: dict[str, Any] = {
+        **PRIVATE_CONFIG,
+        "toImageButtonOptions": {"format": "png", "filename": name, "scale": 2},
+    }
+    if not zoom:
+        config["modeBarButtons"] = [["toImage"]]
+    return config
+
+
 # a light template: plotly's named templates are deep-copied on every use, which costs more
 # than drawing the figure (a callback should answer in well under 200 ms)
 AXIS = {

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 import pytest
 
@@ -277,3 +279,65 @@ def test_number_formatting() -> None:
     assert fmt.value_with_unit(2.694, 2, "%") == "2.69%"
     assert fmt.value_with_unit(35, 0, "微克/立方米") == "35 微克/立方米"
     assert fmt.percent(0.823) == "82%"
+
+
+# ---------------------------------------------------------------- the chart toolbar
+
+# what plotly.js would otherwise offer: "Share chart"/"Edit in Chart Studio" uploads the chart's
+# data to a third-party cloud, the logo and the link go to plotly.com
+CLOUD_OFF = {
+    "displaylogo": False,
+    "showSendToCloud": False,
+    "showEditInChartStudio": False,
+    "showLink": False,
+}
+
+
+def test_graph_config_offers_no_cloud_link_or_logo_and_keeps_the_download() -> None:
+    for zoom in (True, False):
+        config = figures.graph_config("rd_intensity-series", zoom=zoom)
+        assert {k: config[k] for k in CLOUD_OFF} == CLOUD_OFF
+        assert config["plotlyServerURL"] == "" and "linkText" not in config
+        assert {"sendChartToCloud", "sendDataToCloud"} <= set(config["modeBarButtonsToRemove"])
+        assert config["toImageButtonOptions"]["filename"] == "rd_intensity-series"
+        assert config.get("displayModeBar", "hover") is not False
+    assert figures.graph_config("x", zoom=False)["modeBarButtons"] == [["toImage"]]
+
+
+def test_every_graph_of_every_page_uses_the_one_config(tmp_path: Any, monkeypatch: Any) -> None:
+    """Each page's layout, in both languages, rendered and walked for dcc.Graph components."""
+    import dash
+    from dash import dcc
+    from dash.development.base_component import Component
+
+    from dashboard.app import create_app
+    from tests.fixtures import build_fixture_db
+
+    monkeypatch.setenv("TARGETS_SECRET_KEY", "test-secret-key-0123456789abcdef")
+    app = create_app(build_fixture_db(f"sqlite:///{tmp_path / 'targets.db'}"))
+    params = {"indicator_id": "rd_intensity", "region_id": "anhui"}
+
+    def graphs(node: Any) -> list[Any]:
+        if isinstance(node, list | tuple):
+            return [g for child in node for g in graphs(child)]
+        if not isinstance(node, Component):
+            return []
+        found = [node] if isinstance(node, dcc.Graph) else []
+        return found + graphs(getattr(node, "children", None))
+
+    seen = set()
+    with app.server.test_request_context("/"):
+        for page in dash.page_registry.values():
+            template = page.get("path_template") or ""
+            args = {k: v for k, v in params.items() if f"<{k}>" in template}
+            for lang in ("zh", "en"):
+                for graph in graphs(page["layout"](lang=lang, **args)):
+                    config = graph.config
+                    assert {k: config.get(k) for k in CLOUD_OFF} == CLOUD_OFF, graph.id
+                    assert config == figures.graph_config(
+                        config["toImageButtonOptions"]["filename"],
+                        zoom="modeBarButtons" not in config,
+                    ), graph.id
+                    seen.add(graph.id)
+    # the pages that draw charts: indicator (two), region, map (two), assessment
+    assert len(seen) >= 6, seen

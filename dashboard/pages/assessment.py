@@ -47,7 +47,6 @@ COPY = "draft-copy"
 COPY_TEXT = "draft-text"
 COPY_STATUS = "draft-copied"
 
-GRAPH_CONFIG: Any = {"displayModeBar": False, "responsive": True, "scrollZoom": False}
 # a verdict is never shown by colour alone: symbol and word
 VERDICT_SYMBOLS = {"met": "✓", "missed": "✗", "pending": "…"}
 
@@ -363,7 +362,9 @@ def layout(
                             dbc.Label(t("indicator", lang), html_for=INDICATOR),
                             dbc.Select(id=INDICATOR, options=options, value=chosen),
                             dcc.Graph(
-                                id=CV_GRAPH, figure=cv_view(tr, chosen, lang), config=GRAPH_CONFIG
+                                id=CV_GRAPH,
+                                figure=cv_view(tr, chosen, lang),
+                                config=figures.graph_config("convergence", zoom=False),
                             ),
                         ],
                         lg=5,

@@ -29,8 +29,6 @@ from dashboard.pages import (
 from targets.display import category_name
 
 INDICATOR_ID_STORE = "indicator-id"
-GRAPH_CONFIG: Any = {"displaylogo": False, "responsive": True}
-STATIC_GRAPH: Any = {"displayModeBar": False, "responsive": True}
 # regions shown by default when the URL names none: the whole region, the central zone, provinces
 DEFAULT_LEVELS = ("region", "zone", "province")
 
@@ -140,7 +138,9 @@ def layout(
                             [
                                 html.H2(t("series_heading", lang), className="h5"),
                                 dcc.Graph(
-                                    id=ids.INDICATOR_SERIES, figure=series, config=GRAPH_CONFIG
+                                    id=ids.INDICATOR_SERIES,
+                                    figure=series,
+                                    config=figures.graph_config(f"{ind.id}-series"),
                                 ),
                                 html.Figcaption(
                                     t("series_note", lang), className="small text-body-secondary"
@@ -154,7 +154,9 @@ def layout(
                             [
                                 html.H2(t("gaps_heading", lang), className="h5"),
                                 dcc.Graph(
-                                    id=ids.INDICATOR_GAPS, figure=gaps_fig, config=STATIC_GRAPH
+                                    id=ids.INDICATOR_GAPS,
+                                    figure=gaps_fig,
+                                    config=figures.graph_config(f"{ind.id}-gaps", zoom=False),
                                 ),
                                 html.Figcaption(
                                     t("gaps_caption", lang, unit=unit),

@@ -27,8 +27,6 @@ from dashboard.pages import (
     url_sync,
 )
 
-GRAPH_CONFIG: Any = {"displayModeBar": False, "responsive": True, "scrollZoom": False}
-
 
 def register(app: dash.Dash) -> None:
     add_page(
@@ -133,7 +131,9 @@ def layout(
                             [
                                 html.H2(t("map_cities", lang), className="h5"),
                                 dcc.Graph(
-                                    id=ids.MAP_CITIES, figure=cities_fig, config=GRAPH_CONFIG
+                                    id=ids.MAP_CITIES,
+                                    figure=cities_fig,
+                                    config=figures.graph_config("map-cities", zoom=False),
                                 ),
                             ]
                         ),
@@ -144,7 +144,9 @@ def layout(
                             [
                                 html.H2(t("map_provinces", lang), className="h5"),
                                 dcc.Graph(
-                                    id=ids.MAP_PROVINCES, figure=provinces_fig, config=GRAPH_CONFIG
+                                    id=ids.MAP_PROVINCES,
+                                    figure=provinces_fig,
+                                    config=figures.graph_config("map-provinces", zoom=False),
                                 ),
                             ]
                         ),

@@ -131,7 +131,7 @@ def body(tr: Any, region_id: str, year: int, lang: str) -> list[Any]:
                 dcc.Graph(
                     id=ids.REGION_BULLET,
                     figure=fig,
-                    config={"displaylogo": False, "responsive": True},
+                    config=figures.graph_config(f"{region_id}-goals", zoom=False),
                 ),
                 html.Figcaption(t("bullet_note", lang), className="small text-body-secondary"),
             ]

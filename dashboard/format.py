@@ -2,15 +2,15 @@
 
 Every value is formatted with its indicator's `decimals`; a missing value is an em dash, never
 "nan". The formatting rules, status words, symbols and colours are the library's
-(targets.display, targets.progress), shared with the CLI and the reports so screen and paper
-agree; this module adds what only the screen needs (status groups, severity, contrast checks).
+(targets.display, targets.statuses), shared with the CLI and the reports so screen and paper
+agree; this module adds what only the screen needs (contrast checks).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from targets import progress
+from targets import statuses
 from targets.display import (
     DASH,
     is_missing,
@@ -35,42 +35,13 @@ __all__ = [
     "year",
 ]
 
-# The palette lives with the statuses (targets.progress) so the reports use the same colours.
-STATUS_COLOURS: dict[str, tuple[str, str]] = progress.STATUS_COLOURS
-
-# headline groups of the overview: group -> statuses (in the order of STATUS_COLOURS)
-STATUS_GROUPS: dict[str, tuple[str, ...]] = {
-    "achieved": ("achieved",),
-    "on_track": ("on_track",),
-    "at_risk": ("moderate", "insufficient"),
-    "off_track": ("moving_away", "missed"),
-    "no_data": ("insufficient_data", "no_data"),
-}
-
+# The vocabulary (words, symbols, colours, order) is targets.statuses, shared with the reports.
+STATUS_COLOURS: dict[str, tuple[str, str]] = statuses.COLOURS
 # worst first: how the region page and the "behind" list order goals
-STATUS_SEVERITY: dict[str, int] = {
-    "missed": 0,
-    "moving_away": 1,
-    "insufficient": 2,
-    "moderate": 3,
-    "on_track": 4,
-    "achieved": 5,
-    "insufficient_data": 6,
-    "no_data": 7,
-}
-
-
-def status_label(status: str, lang: str) -> str:
-    return progress.status_label(status, lang)
-
-
-def status_symbol(status: str) -> str:
-    return progress.status_symbol(status)
-
-
-def status_colours(status: str) -> tuple[str, str]:
-    """(background, text) colours of a status; unknown statuses look like no data."""
-    return STATUS_COLOURS.get(status, STATUS_COLOURS["no_data"])
+STATUS_SEVERITY: dict[str, int] = statuses.SEVERITY
+status_label = statuses.label
+status_symbol = statuses.symbol
+status_colours = statuses.colours
 
 
 def relative_luminance(colour: str) -> float:

@@ -86,11 +86,10 @@ TEXT: dict[str, tuple[str, str]] = {
         "symbol, latest value, gap and latest year; select a cell to open the indicator.",
     ),
     "counts_heading": ("状态统计", "Status counts"),
-    "count_achieved": ("已达标", "Achieved"),
-    "count_on_track": ("进展顺利", "On track"),
-    "count_at_risk": ("有风险", "At risk"),
-    "count_off_track": ("偏离目标", "Off track"),
-    "count_no_data": ("无数据", "No data"),
+    "chips_note": (
+        "每个状态的格数；勾选状态，矩阵只显示含该状态的目标。",
+        "Cells per status; tick statuses to keep only the goals with such a cell in the matrix.",
+    ),
     "behind_heading": ("落后于序时进度", "Behind schedule"),
     "behind_note": (
         "完成进度落后于时间进度的目标，按落后年数排序。",

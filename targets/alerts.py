@@ -22,7 +22,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from targets import progress
+from targets import progress, statuses
 from targets.aggregate import CatalogueLike, RegionsLike
 from targets.assessment import behind_schedule, pace_text
 
@@ -98,10 +98,10 @@ def _status_changes(before: pd.DataFrame, after: pd.DataFrame, names: _Names) ->
                 "status_changed",
                 str(row["indicator"]),
                 str(row["region"]),
-                f"{names.goal(row, 'zh')}：{progress.status_label(was, 'zh')} → "
-                f"{progress.status_label(now, 'zh')}",
-                f"{names.goal(row, 'en')}: {progress.status_label(was, 'en').lower()} → "
-                f"{progress.status_label(now, 'en').lower()}",
+                f"{names.goal(row, 'zh')}：{statuses.label(was, 'zh')} → "
+                f"{statuses.label(now, 'zh')}",
+                f"{names.goal(row, 'en')}: {statuses.label(was, 'en').lower()} → "
+                f"{statuses.label(now, 'en').lower()}",
             )
         )
     return out

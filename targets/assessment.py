@@ -21,7 +21,7 @@ from typing import Any, Literal, Protocol
 import numpy as np
 import pandas as pd
 
-from targets import aggregate, progress
+from targets import aggregate, progress, statuses
 from targets.aggregate import CatalogueLike, RegionsLike
 from targets.models import Indicator
 
@@ -298,7 +298,7 @@ def priority_order(gaps: pd.DataFrame, catalogue: HasIndicators) -> pd.DataFrame
     binding = np.array([NATURE_RANK.get(n, 1) for n in nature])
     group = np.where(at_risk, binding, 2)
     # a worse status first within a group: among the at-risk ones the engine's rank grows worse
-    severity = -status.map(progress.STATUS_RANK).fillna(len(progress.STATUS_RANK)).to_numpy()
+    severity = -status.map(statuses.RANK).fillna(len(statuses.RANK)).to_numpy()
     behind = pd.to_numeric(gaps["schedule_years"], errors="coerce").fillna(np.inf).to_numpy()
     # the rest keep the engine's order (catalogue, region, milestone): lexsort is stable
     order = np.lexsort((np.where(at_risk, behind, 0.0), np.where(at_risk, severity, 0), group))

@@ -10,7 +10,7 @@ from typing import Any
 
 import pandas as pd
 
-from targets import progress
+from targets import statuses
 
 DASH = "—"
 COMPARATOR_SIGNS = {">=": "≥", ">": ">", "<=": "≤", "<": "<"}
@@ -98,7 +98,7 @@ def goal_text(comparator: Any, target: Any, decimals: int, unit: str) -> str:
 
 def status_text(status: str, lang: str) -> str:
     """Symbol and word together: a status is never shown by colour alone."""
-    return f"{progress.status_symbol(status)} {progress.status_label(status, lang)}"
+    return statuses.text(status, lang)
 
 
 # the catalogue's categories are Chinese words (models.CATEGORIES); their English names, the

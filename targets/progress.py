@@ -49,62 +49,31 @@ ratios; where a member's component is missing the aggregate is absent and the re
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
-from dataclasses import dataclass
+from collections.abc import Collection
 from typing import Any
 
 import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from targets import aggregate
+from targets import aggregate, statuses
 from targets.aggregate import CatalogueLike, RegionsLike
 from targets.coding import REGION_BITS, YEAR_BITS, YEAR_MASK, Coded, FloatArray, IntArray, encode
-from targets.models import I18n, Indicator, Milestone
+from targets.models import Indicator, Milestone
+from targets.statuses import Status
 
 # ---------------------------------------------------------------------------- the constants
 
-ON_TRACK = 0.95
-MODERATE = 0.6
+ON_TRACK = statuses.ON_TRACK
+MODERATE = statuses.MODERATE
 PROJECTION_WINDOW = 5
 
 
-@dataclass(frozen=True)
-class Status:
-    """A status with its labels, a symbol (status is never shown by colour alone) and colours.
-
-    The palette is colour-blind safe (blue for good, orange to brown for bad, grey for no data,
-    after ColorBrewer Blues/Oranges); each background is paired with the text colour that gives a
-    WCAG contrast of at least 4.5:1. Screen and paper use these same colours.
-    """
-
-    id: str
-    label: I18n
-    symbol: str
-    colour: str
-    text_colour: str
-
-
-# Best first: this order is the rank used to sort and compare statuses.
-STATUSES: tuple[Status, ...] = (
-    Status("achieved", I18n(zh="已实现", en="Achieved"), "✔", "#08519c", "#ffffff"),
-    Status("on_track", I18n(zh="进展顺利", en="On track"), "▲", "#9ecae1", "#000000"),
-    Status("moderate", I18n(zh="进展一般", en="Moderate progress"), "◆", "#fee391", "#000000"),
-    Status(
-        "insufficient", I18n(zh="进展不足", en="Insufficient progress"), "▼", "#fdae6b", "#000000"
-    ),
-    Status("moving_away", I18n(zh="反向变化", en="Moving away"), "✖", "#a63603", "#ffffff"),
-    Status("missed", I18n(zh="未实现", en="Missed"), "✗", "#7f2704", "#ffffff"),
-    Status(
-        "insufficient_data", I18n(zh="数据不足", en="Insufficient data"), "…", "#e0e0e0", "#000000"
-    ),
-    Status("no_data", I18n(zh="无数据", en="No data"), "?", "#ffffff", "#4d4d4d"),
-)
-# status -> (background, text colour): the one palette of the dashboard and the reports
-STATUS_COLOURS: dict[str, tuple[str, str]] = {s.id: (s.colour, s.text_colour) for s in STATUSES}
-STATUS_IDS: tuple[str, ...] = tuple(s.id for s in STATUSES)
-STATUS_RANK: dict[str, int] = {s.id: i for i, s in enumerate(STATUSES)}
-_BY_ID: dict[str, Status] = {s.id: s for s in STATUSES}
+# The vocabulary lives in targets.statuses; these names stay for the engine's callers.
+STATUSES: tuple[Status, ...] = statuses.STATUSES
+STATUS_COLOURS: dict[str, tuple[str, str]] = statuses.COLOURS
+STATUS_IDS: tuple[str, ...] = statuses.IDS
+STATUS_RANK: dict[str, int] = statuses.RANK
 
 GAP_COLUMNS: tuple[str, ...] = (
     "indicator",
@@ -178,18 +147,9 @@ METHOD_TEXT: dict[str, str] = {
 }
 
 
-def status_label(status: str, lang: str = "zh") -> str:
-    """The status's name in zh or en."""
-    return _BY_ID[status].label.get(lang)
-
-
-def status_symbol(status: str) -> str:
-    """The status's symbol (shown beside the colour so that status never rests on colour alone)."""
-    return _BY_ID[status].symbol
-
-
-def status_colour(status: str) -> str:
-    return _BY_ID[status].colour
+status_label = statuses.label
+status_symbol = statuses.symbol
+status_colour = statuses.colour
 
 
 def status_counts(gaps: pd.DataFrame) -> dict[str, int]:
@@ -617,8 +577,3 @@ def _finish(out: pd.DataFrame) -> pd.DataFrame:
 def method_text(lang: str = "zh") -> str:
     """The method as the dashboard's method page shows it."""
     return METHOD_TEXT["en" if lang == "en" else "zh"]
-
-
-def statuses(lang: str = "zh") -> Mapping[str, str]:
-    """Status id → label, in rank order (for legends)."""
-    return {s.id: s.label.get(lang) for s in STATUSES}

@@ -22,8 +22,6 @@ from targets.progress import (
     STATUS_RANK,
     compute_gaps,
     status_counts,
-    status_label,
-    status_symbol,
 )
 
 SRC = [Source(document="outline", section="s", quote="q")]
@@ -483,18 +481,6 @@ def test_previously_derived_rows_are_recomputed_not_trusted() -> None:
 
 
 # ----------------------------------------------------------------- constants and helpers
-
-
-def test_statuses_are_ordered_labelled_and_have_distinct_symbols() -> None:
-    assert STATUS_IDS == (
-        "achieved", "on_track", "moderate", "insufficient", "moving_away", "missed",
-        "insufficient_data", "no_data",
-    )  # fmt: skip
-    symbols = [status_symbol(s) for s in STATUS_IDS]
-    assert len(set(symbols)) == len(symbols) and all(symbols)
-    assert status_label("on_track", "en") == "On track"
-    assert status_label("on_track", "zh") == "进展顺利"
-    assert status_label("no_data") == "无数据"
 
 
 def test_status_counts_lists_every_status() -> None:

@@ -15,7 +15,7 @@ from dashboard import format as fmt
 from dashboard import ids
 from dashboard.i18n import norm_lang, t
 from dashboard.pages import add_page, tracker
-from targets import progress
+from targets import progress, statuses
 
 
 def register(app: dash.Dash) -> None:
@@ -29,29 +29,8 @@ def register(app: dash.Dash) -> None:
 
 
 def threshold_rules(lang: str) -> dict[str, str]:
-    """The rule of each status, with the thresholds from targets.progress."""
-    on, mod = progress.ON_TRACK, progress.MODERATE
-    if lang == "en":
-        return {
-            "achieved": "the latest value meets the goal, with the comparator as the plan words it",
-            "on_track": f"ratio of actual to required growth ≥ {on}",
-            "moderate": f"{mod} ≤ ratio < {on}",
-            "insufficient": f"0 ≤ ratio < {mod}",
-            "moving_away": "ratio < 0: the value moves away from the goal",
-            "missed": "the goal year has passed and its value misses the goal",
-            "insufficient_data": "a single value: no trend yet",
-            "no_data": "no value (or no base-year value for a goal set as a change)",
-        }
-    return {
-        "achieved": "最新值按规划措辞的比较符达到目标",
-        "on_track": f"实际增速 / 所需增速 ≥ {on}",
-        "moderate": f"{mod} ≤ 比值 < {on}",
-        "insufficient": f"0 ≤ 比值 < {mod}",
-        "moving_away": "比值 < 0：数值背离目标",
-        "missed": "目标年份已过且该年数值未达到目标",
-        "insufficient_data": "仅有一个数值，无法判断趋势",
-        "no_data": "没有数值（或按基年变化设定的目标缺少基年值）",
-    }
+    """The rule of each status, with its threshold (targets.statuses)."""
+    return {s: statuses.meaning(s, lang) for s in statuses.IDS}
 
 
 def text_blocks(text: str, lang: str) -> list[Any]:
@@ -95,7 +74,7 @@ def layout(lang: str = "zh", **_: Any) -> html.Div:
     body = text.split("\n", 1)[1] if "\n" in text else text
     rules = threshold_rules(lang)
     rows = []
-    for status in progress.STATUS_IDS:
+    for status in statuses.IDS:
         bg, fg = fmt.status_colours(status)
         rows.append(
             html.Tr(

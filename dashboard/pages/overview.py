@@ -31,6 +31,7 @@ from dashboard.pages import (
     tracker,
     url_sync,
 )
+from targets import statuses
 from targets.display import category_name
 
 BASE_COLUMNS = ("yrd", "central_zone")
@@ -53,6 +54,14 @@ def register(app: dash.Dash) -> None:
         State(ids.PAGES_LOCATION, "search"),
         prevent_initial_call=True,
     )(update)
+    app.callback(
+        Output(ids.OVERVIEW_MATRIX_WRAP, "children"),
+        Input(ids.OVERVIEW_COUNTS, "value"),
+        State(ids.OVERVIEW_MILESTONE, "value"),
+        State(ids.OVERVIEW_CITIES, "value"),
+        State(ids.PAGES_LOCATION, "search"),
+        prevent_initial_call=True,
+    )(filter_matrix)
 
 
 def layout(
@@ -125,6 +134,29 @@ def update(milestone: Any, cities: Any, search: str | None) -> tuple[Any, str]:
     )
 
 
+def filter_matrix(selected: Any, milestone: Any, cities: Any, search: str | None) -> Any:
+    """The matrix again, keeping the goals with a cell of a ticked status."""
+    lang = lang_from_search(search)
+    tr = tracker()
+    years = milestone_years(tr.catalogue)
+    year = int_param(milestone, years, default_milestone(years))
+    goals = numeric_goals(tr, year)
+    gaps = tr.gaps(milestone=year)
+    columns = region_columns(tr.regions, gaps, bool(cities))
+    shown = gaps[gaps["region"].isin(columns)]
+    chosen = [str(s) for s in selected or []]
+    return matrix(tr, filter_goals(goals, shown, chosen), shown, columns, year, lang)
+
+
+def numeric_goals(tr: Any, year: int) -> list[Any]:
+    """The goals with a numeric milestone in `year`, in catalogue order."""
+    return [
+        ind
+        for ind in tr.catalogue.goals()
+        if (m := ind.milestone(year)) is not None and m.is_numeric
+    ]
+
+
 def banner(tr: Any, lang: str) -> Any:
     """The bundled-data warning, with a link to the sources page; nothing for other data."""
     if not bundled_in_force(tr.store):
@@ -145,11 +177,7 @@ def body(tr: Any, year: int, show_cities: bool, lang: str) -> list[Any]:
     """Counts, matrix and behind-schedule list for one goal year."""
     if tr.store.is_empty():
         return [dbc.Alert(t("empty_db", lang), color="info")]
-    goals = [
-        ind
-        for ind in tr.catalogue.goals()
-        if (m := ind.milestone(year)) is not None and m.is_numeric
-    ]
+    goals = numeric_goals(tr, year)
     words = [
         ind
         for ind in tr.catalogue.goals()
@@ -164,7 +192,13 @@ def body(tr: Any, year: int, show_cities: bool, lang: str) -> list[Any]:
             counts_bar(shown, lang),
             dbc.Row(
                 [
-                    dbc.Col(matrix(tr, goals, shown, columns, year, lang), lg=9),
+                    dbc.Col(
+                        html.Div(
+                            matrix(tr, goals, shown, columns, year, lang),
+                            id=ids.OVERVIEW_MATRIX_WRAP,
+                        ),
+                        lg=9,
+                    ),
                     dbc.Col(behind_list(tr, shown, lang, year), lg=3),
                 ],
                 className="g-3",
@@ -188,37 +222,58 @@ def region_columns(registry: Any, gaps: pd.DataFrame, show_cities: bool) -> list
     return columns
 
 
-def counts_bar(gaps: pd.DataFrame, lang: str) -> html.Section:
-    """Headline counts: achieved / on track / at risk / off track / no data (cells of the matrix)."""
+def counts_bar(gaps: pd.DataFrame, lang: str, selected: list[str] | None = None) -> html.Section:
+    """One chip per status present (symbol, word, count of matrix cells); ticking chips keeps
+    only the goals with a cell of a ticked status in the matrix."""
     counts = gaps["status"].value_counts() if len(gaps) else pd.Series(dtype="int64")
-    items = []
-    for group, statuses in fmt.STATUS_GROUPS.items():
-        n = int(sum(counts.get(s, 0) for s in statuses))
-        bg, fg = fmt.status_colours(statuses[0])
-        symbols = " ".join(fmt.status_symbol(s) for s in statuses)
-        items.append(
-            html.Li(
-                [
-                    html.Span(
-                        symbols,
-                        className="count-symbol",
-                        style={"backgroundColor": bg, "color": fg},
-                        **attrs(aria_hidden="true"),
-                    ),
-                    html.Span(t(f"count_{group}", lang), className="count-label"),
-                    html.Strong(str(n), className="count-value"),
-                ],
-                className="count-item",
-                id=f"count-{group}",
-            )
+    options = []
+    for status in statuses.IDS:
+        n = int(counts.get(status, 0))
+        if not n:
+            continue
+        bg, fg = fmt.status_colours(status)
+        options.append(
+            {
+                "label": html.Span(
+                    [
+                        html.Span(
+                            fmt.status_symbol(status),
+                            className="count-symbol",
+                            style={"backgroundColor": bg, "color": fg},
+                            **attrs(aria_hidden="true"),
+                        ),
+                        html.Span(fmt.status_label(status, lang), className="count-label"),
+                        html.Strong(str(n), className="count-value"),
+                    ],
+                    className="count-item",
+                    id=f"count-{status}",
+                    title=statuses.meaning(status, lang),
+                ),
+                "value": status,
+            }
         )
     return html.Section(
         [
             html.H2(t("counts_heading", lang), className="visually-hidden"),
-            html.Ul(items, className="counts list-unstyled", id=ids.OVERVIEW_COUNTS),
+            html.P(t("chips_note", lang), className="small text-body-secondary mb-1"),
+            dbc.Checklist(
+                id=ids.OVERVIEW_COUNTS,
+                options=options,
+                value=[s for s in (selected or []) if s in counts.index],
+                inline=True,
+                className="counts",
+            ),
         ],
         **attrs(aria_label=t("counts_heading", lang)),
     )
+
+
+def filter_goals(goals: list[Any], gaps: pd.DataFrame, selected: list[str] | None) -> list[Any]:
+    """The goals with at least one matrix cell of a selected status (all when none is selected)."""
+    if not selected:
+        return goals
+    keep = set(gaps.loc[gaps["status"].isin(selected), "indicator"])
+    return [ind for ind in goals if ind.id in keep]
 
 
 def goal_text(ind: Any, year: int, lang: str) -> str:

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from targets import progress
+from targets import statuses
 from targets.display import DASH, goal_text, is_missing, number, with_unit, year_text
 
 if TYPE_CHECKING:
@@ -68,7 +68,7 @@ def methods_table(
             {
                 "indicator": ind.name.get(lang) if ind is not None else r["indicator"],
                 "region": tracker.regions.name(r["region"], lang),
-                "m_ratio": f"{progress.status_symbol(status)} {progress.status_label(status, lang)}",
+                "m_ratio": statuses.text(status, lang),
                 "m_projection": label(str(r["status_projection"]), lang),
                 "m_germany": label(str(r["status_germany"]), lang),
                 "m_agree": said[1 if lang == "en" else 0],

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from targets import progress
+from targets import statuses
 from targets.display import (
     DASH,
     goal_text,
@@ -186,9 +186,7 @@ def _enrich(tracker: Tracker, gaps: pd.DataFrame, lang: str) -> pd.DataFrame:
     ]
     out["goal_change"] = [c[0] for c in changes]
     out["goal_base_year"] = [c[1] for c in changes]
-    out["status_label"] = pd.array(
-        [progress.status_label(s, lang) for s in gaps["status"]], dtype="str"
-    )
+    out["status_label"] = pd.array([statuses.label(s, lang) for s in gaps["status"]], dtype="str")
     out["status_text"] = pd.array([status_text(s, lang) for s in gaps["status"]], dtype="str")
     return out
 
@@ -384,32 +382,9 @@ def _vintages(tracker: Tracker, obs: pd.DataFrame) -> tuple[Vintage, ...]:
 
 
 def _thresholds(lang: str) -> tuple[Threshold, ...]:
-    on, mod = progress.ON_TRACK, progress.MODERATE
-    rules = {
-        "zh": {
-            "achieved": "最新值按规划措辞的比较符达到目标",
-            "on_track": f"增速比 ≥ {on}",
-            "moderate": f"{mod} ≤ 增速比 < {on}",
-            "insufficient": f"0 ≤ 增速比 < {mod}",
-            "moving_away": "增速比 < 0：数值背离目标",
-            "missed": "目标年份已过，当年数值未达到目标",
-            "insufficient_data": "仅有一个数值，无法判断趋势",
-            "no_data": "没有数值（或缺少基年值）",
-        },
-        "en": {
-            "achieved": "the latest value meets the goal, comparator as worded",
-            "on_track": f"rate ratio ≥ {on}",
-            "moderate": f"{mod} ≤ rate ratio < {on}",
-            "insufficient": f"0 ≤ rate ratio < {mod}",
-            "moving_away": "rate ratio < 0: the value moves away from the goal",
-            "missed": "the goal year has passed and its value misses the goal",
-            "insufficient_data": "a single value, so no trend yet",
-            "no_data": "no value (or no base-year value)",
-        },
-    }[lang]
     return tuple(
-        Threshold(s, progress.status_symbol(s), progress.status_label(s, lang), rules[s])
-        for s in progress.STATUS_IDS
+        Threshold(s, statuses.symbol(s), statuses.label(s, lang), statuses.meaning(s, lang))
+        for s in statuses.IDS
     )
 
 

@@ -11,6 +11,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pandas as pd
 import pytest
+from dash.testing.wait import until
 
 from dashboard import ids
 from dashboard.app import create_app
@@ -102,6 +103,23 @@ def test_overview_cell_opens_the_indicator_view(
     label.click()
     dash_duo.wait_for_contains_text(f"#{ids.INDICATOR_SERIES}", "江苏")
     assert query(dash_duo)["region"] == ["anhui,jiangsu"]
+    assert dash_duo.get_logs() == []
+
+
+def test_status_chips_filter_the_matrix(dash_duo: Any, app: Any, axe: Any, screenshot: Any) -> None:
+    dash_duo.start_server(app)
+    dash_duo.wait_for_element(f"#{ids.OVERVIEW_MATRIX}", timeout=15)
+    rows = f"#{ids.OVERVIEW_MATRIX} tbody tr:not(:has(.category-head))"
+    before = len(dash_duo.find_elements(rows))
+    chip = dash_duo.find_element("#count-achieved")
+    assert "已实现" in chip.text
+    chip.click()
+    until(lambda: len(dash_duo.find_elements(rows)) < before, timeout=15)
+    kept = dash_duo.find_elements(rows)
+    assert kept and all(r.find_elements("css selector", ".status-achieved") for r in kept)
+    check_page(dash_duo, axe, screenshot, "overview_chip_zh")
+    chip.click()  # unticked: every goal again
+    until(lambda: len(dash_duo.find_elements(rows)) == before, timeout=15)
     assert dash_duo.get_logs() == []
 
 

@@ -600,14 +600,43 @@ def observed_rows(obs: pd.DataFrame) -> pd.DataFrame:
     return obs.reset_index(drop=True)
 
 
+@dataclass(frozen=True)
+class Derived:
+    """Values in force with the values the engine derives from them, made once (derive_all).
+
+    The Tracker makes one per data version and hands it to every analysis, which would otherwise
+    encode and derive the same observations again.
+    """
+
+    frame: pd.DataFrame  # observed rows first (derived False), then the derived rows
+    coded: Coded  # the same values coded; a derived row has row -1 and a note
+    reasons: pd.DataFrame  # why a value could not be derived (REASON_COLUMNS)
+
+    @property
+    def observed(self) -> pd.DataFrame:
+        """The observed rows of `frame`."""
+        return observed_rows(self.frame)
+
+
+def derive_all(catalogue: CatalogueLike, regions: RegionsLike, obs: pd.DataFrame) -> Derived:
+    """Observations (derived rows, if any, are dropped first) → Derived, in one pass."""
+    obs = observed_rows(obs)
+    coded = encode(obs, regions.regions)
+    merged, reasons = derive_coded(catalogue, regions, coded)
+    return Derived(to_frame(merged, obs), merged, reasons)
+
+
+def derived(catalogue: CatalogueLike, regions: RegionsLike, obs: pd.DataFrame | Derived) -> Derived:
+    """`obs` as Derived: derived here when the caller has not derived it already."""
+    return obs if isinstance(obs, Derived) else derive_all(catalogue, regions, obs)
+
+
 def derive_with_reasons(
     catalogue: CatalogueLike, regions: RegionsLike, obs: pd.DataFrame
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """derive() and missing_reasons() in one pass."""
-    obs = observed_rows(obs)
-    coded = encode(obs, regions.regions)
-    merged, reasons = derive_coded(catalogue, regions, coded)
-    return to_frame(merged, obs), reasons
+    out = derive_all(catalogue, regions, obs)
+    return out.frame, out.reasons
 
 
 def to_frame(coded: Coded, source: pd.DataFrame) -> pd.DataFrame:

@@ -154,11 +154,10 @@ def behind_schedule(gaps: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
 # ---------------------------------------------------------------------------- final assessment
 
 
-def _sources(catalogue: CatalogueLike, regions: RegionsLike, obs: pd.DataFrame) -> pd.DataFrame:
+def _sources(full: aggregate.Derived) -> pd.DataFrame:
     """note, import_id and derived of every value in force, observed or derived by the engine."""
-    full = aggregate.derive(catalogue, regions, obs)
     cols = ["indicator", "region", "year", "note", "import_id", "derived"]
-    frame = full[cols].copy()
+    frame = full.frame[cols].copy()
     frame["year"] = pd.to_numeric(frame["year"], errors="coerce").astype("Int64")
     # the frame holds values in force; where a key repeats, the later row wins (as in encode)
     return frame.drop_duplicates(["indicator", "region", "year"], keep="last")
@@ -167,7 +166,7 @@ def _sources(catalogue: CatalogueLike, regions: RegionsLike, obs: pd.DataFrame) 
 def final_assessment(
     catalogue: CatalogueLike,
     regions: RegionsLike,
-    obs: pd.DataFrame,
+    obs: pd.DataFrame | aggregate.Derived,
     milestone: int,
     lang: str = "zh",
 ) -> pd.DataFrame:
@@ -179,8 +178,10 @@ def final_assessment(
     margin is signed in the goal's direction (positive: beyond the goal; negative: short of it),
     in the indicator's unit; margin_pct is the margin as a percent of |target|. source and
     import_id say where the value comes from (for a derived value: the derivation, no import).
+    `obs` may come derived already (aggregate.Derived).
     """
-    gaps = progress.compute_gaps(catalogue, regions, obs, milestone=milestone, year=milestone)
+    full = aggregate.derived(catalogue, regions, obs)
+    gaps = progress.compute_gaps(catalogue, regions, full, milestone=milestone, year=milestone)
     en = lang == "en"
     year = pd.to_numeric(gaps["year"], errors="coerce")
     for_y = (year == milestone).fillna(False).to_numpy(dtype=bool)
@@ -198,7 +199,7 @@ def final_assessment(
         margin = np.where(judged, sign * (value - target), np.nan)
         margin_pct = np.where(judged & (target != 0), margin / np.abs(target) * 100, np.nan)
 
-    src = _sources(catalogue, regions, obs)
+    src = _sources(full)
     keyed = gaps[["indicator", "region"]].assign(year=year.astype("Int64"))
     found = keyed.merge(src, on=["indicator", "region", "year"], how="left")
 

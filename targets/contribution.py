@@ -143,7 +143,7 @@ def _values(full: pd.DataFrame, series: str, members: list[str], year: int) -> p
 def regional_gap_contributions(
     catalogue: CatalogueLike,
     regions: RegionsLike,
-    obs: pd.DataFrame,
+    obs: pd.DataFrame | aggregate.Derived,
     indicator: str,
     year: int,
     target: float | None = None,
@@ -161,7 +161,8 @@ def regional_gap_contributions(
     numbers are NaN and so are the shares and the total.
     For an additive count, shortfall/share_of_gap/gap_points are NaN for the members and the
     total row's shortfall is the regional gap; share_of_total and share_of_growth (since
-    `since`, default the goal's baseline year) are given instead.
+    `since`, default the goal's baseline year) are given instead. `obs` may come derived
+    already (aggregate.Derived).
     """
     ind = catalogue.indicators[indicator]
     region = region or (ind.scope[0] if ind.scope else "yrd")
@@ -172,7 +173,7 @@ def regional_gap_contributions(
     if target is None:
         target = _default_target(ind, year)
     d = -1.0 if ind.direction == "lower_is_better" else 1.0
-    full = aggregate.derive(catalogue, regions, obs)
+    full = aggregate.derived(catalogue, regions, obs).frame
 
     if method == "additive":
         return _additive(catalogue, ind, full, members, region, year, target, d, since)

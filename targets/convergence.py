@@ -207,14 +207,15 @@ def trend(spread_frame: pd.DataFrame) -> dict[str, Any]:
 def convergence_table(
     catalogue: CatalogueLike,
     regions: RegionsLike,
-    obs: pd.DataFrame,
+    obs: pd.DataFrame | aggregate.Derived,
     level: Level = "province",
     indicators: Collection[str] | None = None,
 ) -> pd.DataFrame:
     """One row per goal indicator benchmarked across regions (compare: all_regions): the trend.
 
     `indicators` replaces the default list (e.g. add "gdp_per_capita", the series behind the
-    central-zone/whole-region goal). Derived values are made here (aggregate.derive).
+    central-zone/whole-region goal). Derived values are made here unless `obs` comes derived
+    (aggregate.Derived).
     """
     if indicators is None:
         ids = [
@@ -224,7 +225,7 @@ def convergence_table(
         ]
     else:
         ids = list(indicators)
-    full = aggregate.derive(catalogue, regions, obs)
+    full = aggregate.derived(catalogue, regions, obs).frame
     rows = []
     for ind in ids:
         t = trend(spread(full, regions, ind, level))

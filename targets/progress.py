@@ -511,7 +511,7 @@ def _nullable_int(values: IntArray, present: NDArray[np.bool_]) -> pd.arrays.Int
 def compute_gaps(
     catalogue: CatalogueLike,
     regions: RegionsLike,
-    obs: pd.DataFrame,
+    obs: pd.DataFrame | aggregate.Derived,
     *,
     milestone: int | None = None,
     year: int | None = None,
@@ -520,15 +520,20 @@ def compute_gaps(
 ) -> pd.DataFrame:
     """The gap table: one row per indicator × region × numeric milestone (columns GAP_COLUMNS first).
 
-    `year` is the "as of" year (only observations up to it count); `milestone` keeps one goal year.
-    Rows cover each indicator's scope regions (no_data where they have no value) and, for
-    `compare: all_regions`, every region with a value.
+    `obs` is the values in force, or them already derived (aggregate.Derived, as the Tracker
+    hands them). `year` is the "as of" year (only observations up to it count); `milestone` keeps
+    one goal year. Rows cover each indicator's scope regions (no_data where they have no value)
+    and, for `compare: all_regions`, every region with a value.
     """
-    obs = aggregate.observed_rows(obs)
-    if year is not None:
-        obs = obs[pd.to_numeric(obs["year"], errors="coerce") <= year].reset_index(drop=True)
-    coded = encode(obs, regions.regions)
-    coded, reasons = aggregate.derive_coded(catalogue, regions, coded)
+    if isinstance(obs, aggregate.Derived) and year is None:
+        coded, reasons = obs.coded, obs.reasons
+    else:
+        # as of a year, values derived from later observations must not count: derive again
+        obs = obs.observed if isinstance(obs, aggregate.Derived) else aggregate.observed_rows(obs)
+        if year is not None:
+            obs = obs[pd.to_numeric(obs["year"], errors="coerce") <= year].reset_index(drop=True)
+        coded = encode(obs, regions.regions)
+        coded, reasons = aggregate.derive_coded(catalogue, regions, coded)
     sk = _skeleton(catalogue, regions, coded, milestone, indicators, region_ids)
     measures = _judge(sk, coded)
     out = pd.concat([sk, measures], axis=1)

@@ -8,18 +8,22 @@ process's memory, or Redis shared by all workers when `TARGETS_REDIS` is set (ta
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Collection
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from targets import config
 from targets.cache import CacheStats, ResultCache, ResultKey, make_cache, namespace
 from targets.catalogue import Catalogue, load_catalogue
-from targets.models import OBSERVATION_COLUMNS, OBSERVATION_DTYPES
 from targets.regions import RegionRegistry, load_regions
 from targets.store import Store
+
+if TYPE_CHECKING:
+    from targets.aggregate import Derived
 
 
 class Tracker:
@@ -38,6 +42,9 @@ class Tracker:
         self.regions_path = Path(regions_path or config.default_regions_path())
         # Redis when TARGETS_REDIS is set (a malformed URL fails here, at start), else memory
         self.cache = cache if cache is not None else make_cache()
+        # the values in force derived once per data version: (version, Derived)
+        self._derived: tuple[str, Derived] | None = None
+        self._derive_lock = threading.Lock()
 
     @cached_property
     def regions(self) -> RegionRegistry:
@@ -63,9 +70,11 @@ class Tracker:
         """Hits (in memory, in Redis), misses and computations of the result cache so far."""
         return self.cache.snapshot()
 
-    def _cached(self, key: ResultKey, compute: Callable[[], pd.DataFrame]) -> pd.DataFrame:
+    def _cached(
+        self, key: ResultKey, compute: Callable[[], pd.DataFrame], version: str | None = None
+    ) -> pd.DataFrame:
         """compute() once per data version (and per key), or its cached result; always a copy."""
-        version = self.store.data_version()
+        version = version or self.store.data_version()
         return self.cache.get_or_compute(self.cache_namespace, version, key, compute)
 
     def observations(
@@ -74,29 +83,52 @@ class Tracker:
         regions: Collection[str] | None = None,
     ) -> pd.DataFrame:
         """Values in force, plus the values the engine derives (flag `derived`)."""
-        from targets.aggregate import derive
-
-        def compute() -> pd.DataFrame:
-            return derive(self.catalogue, self.regions, self.store.observations())
-
-        frame = self._cached(("observations",), compute)
+        frame = self._cached(("observations",), lambda: self._derive_stored().frame)
         if indicators:
             frame = frame[frame["indicator"].isin(list(indicators))]
         if regions:
             frame = frame[frame["region"].isin(list(regions))]
         return frame.reset_index(drop=True)
 
-    def _stored(self) -> pd.DataFrame:
-        """The values in force as the store holds them, read once per data version.
+    def _derive_stored(self, version: str | None = None) -> Derived:
+        """Read the store and derive; kept as this process's derivation of `version`."""
+        from targets.aggregate import derive_all
 
-        They are the observed rows of the cached observations (derive keeps them first, as
-        read): every analysis takes them from there instead of reading the store again, which
-        at 10 million rows cost 20-60 s per analysis on the first visit after an import.
+        version = version or self.store.data_version()
+        made = derive_all(self.catalogue, self.regions, self.store.observations())
+        self._derived = (version, made)
+        return made
+
+    def derived(self) -> Derived:
+        """The values in force and the values derived from them, made once per data version.
+
+        Every analysis is handed this one derivation instead of reading the store and deriving
+        again (at 10 million rows each read cost 20-60 s on the first visit after an import).
+        Its frame is the cached `observations`: where another worker put that in Redis, this
+        process derives from it instead of reading the store.
         """
-        frame = self.observations()
-        observed = frame.loc[~frame["derived"].astype(bool), list(OBSERVATION_COLUMNS)]
-        # the derived rows had widened some columns (no unit, no import): narrow them back
-        return observed.astype(OBSERVATION_DTYPES).reset_index(drop=True)
+        from targets.aggregate import derive_all
+
+        version = self.store.data_version()
+        held = self._derived
+        if held is not None and held[0] == version:
+            return held[1]
+        # one derivation at a time; observations()'s computation never takes this lock, so a
+        # thread waiting here for the cached frame cannot hold up the thread computing it
+        with self._derive_lock:
+            held = self._derived
+            if held is not None and held[0] == version:
+                return held[1]
+            self._derived = None  # two versions of 10 million rows need not coexist
+            frame = self._cached(
+                ("observations",), lambda: self._derive_stored(version).frame, version
+            )
+            held = self._derived
+            if held is not None and held[0] == version:
+                return held[1]
+            made = derive_all(self.catalogue, self.regions, frame)
+            self._derived = (version, made)
+            return made
 
     def gaps(
         self,
@@ -113,7 +145,7 @@ class Tracker:
             return compute_gaps(
                 self.catalogue,
                 self.regions,
-                self._stored(),
+                self.derived(),
                 milestone=milestone,
                 year=year,
             )
@@ -152,7 +184,7 @@ class Tracker:
         from targets.assessment import final_assessment
 
         def compute() -> pd.DataFrame:
-            return final_assessment(self.catalogue, self.regions, self._stored(), milestone, lang)
+            return final_assessment(self.catalogue, self.regions, self.derived(), milestone, lang)
 
         return self._cached(("assessment", milestone, lang), compute)
 
@@ -183,7 +215,7 @@ class Tracker:
             return convergence_table(
                 self.catalogue,
                 self.regions,
-                self._stored(),
+                self.derived(),
                 level,  # type: ignore[arg-type]
             )
 
@@ -210,7 +242,7 @@ class Tracker:
 
         def compute() -> pd.DataFrame:
             return regional_gap_contributions(
-                self.catalogue, self.regions, self._stored(), indicator, int(year)
+                self.catalogue, self.regions, self.derived(), indicator, int(year)
             )
 
         return self._cached(("contributions", indicator, year), compute)

@@ -8,7 +8,9 @@ from typing import Any
 import pandas as pd
 import pytest
 
+from targets import aggregate
 from targets.bundled import ensure_bundled
+from targets.models import OBSERVATION_COLUMNS
 from targets.tracker import Tracker
 
 
@@ -19,8 +21,33 @@ def tracker(tmp_path: Path) -> Tracker:
     return t
 
 
-def test_stored_rows_are_exactly_what_the_store_holds(tracker: Tracker) -> None:
-    pd.testing.assert_frame_equal(tracker._stored(), tracker.store.observations())
+def test_the_derivation_keeps_exactly_the_rows_the_store_holds(tracker: Tracker) -> None:
+    observed = tracker.derived().observed[list(OBSERVATION_COLUMNS)]
+    stored = tracker.store.observations()
+    pd.testing.assert_frame_equal(observed.astype(stored.dtypes.to_dict()), stored)
+    assert len(tracker.derived().frame) > len(stored)  # and adds the derived rows
+
+
+def test_every_analysis_shares_one_derivation_per_data_version(
+    tracker: Tracker, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    runs: list[int] = []
+    derive_coded = aggregate.derive_coded
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        runs.append(1)
+        return derive_coded(*args, **kwargs)
+
+    monkeypatch.setattr(aggregate, "derive_coded", counted)
+    tracker.gaps()
+    tracker.gaps(milestone=2025)
+    tracker.convergence()
+    tracker.regional_contributions()
+    tracker.observations()
+    assert len(runs) == 1
+    # the assessment judges values as of its milestone year: derived again from those only
+    tracker.assessment(2025)
+    assert len(runs) == 2
 
 
 def test_every_analysis_shares_one_store_read_per_data_version(

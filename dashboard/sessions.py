@@ -6,6 +6,10 @@
   is never taken, and a role change or a deleted account takes effect at once.
 - The session is Flask's signed cookie (HttpOnly, SameSite=Lax), signed with `TARGETS_SECRET_KEY`;
   without one the app refuses to start unless in debug mode or with `TARGETS_INSECURE_DEV_KEY=1`.
+- Sessions end on the server, not only in the browser: the cookie carries the account's session
+  token (targets.users, `session_epoch`), checked against the database on every request. Logout,
+  a password or role change and disabling the account draw a new token, so every session of the
+  account ends at once, on every device, and a copy of the cookie taken before no longer works.
 - Every state-changing request (any POST, which includes every Dash callback) must come from this
   site (Origin, or Referer, host equal to Host) and carry the session's CSRF token: Dash's renderer
   copies the `_csrf_token` cookie into an `X-CSRFToken` header by itself; the login and logout
@@ -44,6 +48,7 @@ log = logging.getLogger(__name__)
 
 SESSION_USER = "user"
 SESSION_FINGERPRINT = "pwfp"
+SESSION_EPOCH = "epoch"
 SESSION_CSRF = "csrf"
 CSRF_COOKIE = "_csrf_token"  # the cookie dash-renderer reads (Dash's csrf_token_name default)
 CSRF_HEADER = "X-CSRFToken"  # the header dash-renderer sends it in (csrf_header_name)
@@ -183,12 +188,22 @@ def current_user() -> dict[str, str] | None:
     name = flask.session.get(SESSION_USER)
     if isinstance(name, str) and name:
         row = users.get_user(_tracker().store, name)
-        if row is not None and hmac.compare_digest(
-            _fingerprint(row["password_hash"]), str(flask.session.get(SESSION_FINGERPRINT, ""))
-        ):
+        if row is not None and _session_is_current(row):
             user = {"name": str(row["name"]), "role": str(row["role"])}
     flask.g.targets_user = user
     return user
+
+
+def _session_is_current(row: dict[str, Any]) -> bool:
+    """The session was opened with the account's current password and session token, and the
+    account is not disabled (see the module doc: how sessions end)."""
+    fingerprint = str(flask.session.get(SESSION_FINGERPRINT, ""))
+    epoch = str(flask.session.get(SESSION_EPOCH, ""))
+    return (
+        not row["disabled"]
+        and hmac.compare_digest(_fingerprint(row["password_hash"]), fingerprint)
+        and hmac.compare_digest(str(row["session_epoch"]), epoch)
+    )
 
 
 def editor() -> dict[str, str] | None:
@@ -312,12 +327,13 @@ def _dummy_verify(password: str) -> None:
 
 
 def authenticate(store: Any, name: str, password: str) -> dict[str, Any] | None:
-    """The account row when the name and password match, else None (same work either way)."""
+    """The account row when the name and password match and the account is not disabled, else
+    None (same work and the same answer either way: a disabled account is not told apart)."""
     row = users.get_user(store, name) if name else None
     if row is None:
         _dummy_verify(password)
         return None
-    return row if verify_password(row["password_hash"], password) else None
+    return row if verify_password(row["password_hash"], password) and not row["disabled"] else None
 
 
 def safe_next(target: str | None, lang: str) -> str:
@@ -361,17 +377,23 @@ def _login_view(throttle: LoginThrottle, prefix: str) -> Any:
             record_failure(store, address=address, name=name, refused=False)
             return _login_redirect(prefix, lang, next_url, "invalid")
         throttle.reset(name, address)
-        # a new session: nothing of the anonymous one survives, and the CSRF token is new
-        flask.session.clear()
-        flask.session.permanent = True
-        flask.session[SESSION_USER] = row["name"]
-        flask.session[SESSION_FINGERPRINT] = _fingerprint(row["password_hash"])
-        flask.session[SESSION_CSRF] = secrets.token_urlsafe(32)
-        flask.g.pop("targets_user", None)
+        start_session(row)
         store.audit("login", row["name"], f"{row['role']} from {address}")
         return flask.redirect(prefix + next_url, code=303)
 
     return login
+
+
+def start_session(row: dict[str, Any]) -> None:
+    """Log the account `row` (from targets.users.get_user) in, in the current request's session:
+    nothing of the anonymous session survives, and the CSRF token is new."""
+    flask.session.clear()
+    flask.session.permanent = True
+    flask.session[SESSION_USER] = row["name"]
+    flask.session[SESSION_FINGERPRINT] = _fingerprint(row["password_hash"])
+    flask.session[SESSION_EPOCH] = str(row["session_epoch"])
+    flask.session[SESSION_CSRF] = secrets.token_urlsafe(32)
+    flask.g.pop("targets_user", None)
 
 
 def _logout_view(prefix: str) -> Any:
@@ -382,7 +404,14 @@ def _logout_view(prefix: str) -> Any:
             return flask.redirect(f"{prefix}{LOGOUT_PATH}?lang={lang}", code=303)
         user = current_user()
         if user is not None:
-            _tracker().store.audit("logout", user["name"], f"from {_client_address()}")
+            # a new session token ends this session everywhere, a copied cookie included
+            users.end_sessions(
+                _tracker().store,
+                user["name"],
+                by=user["name"],
+                action="logout",
+                detail=f"from {_client_address()}",
+            )
         flask.session.clear()
         flask.g.pop("targets_user", None)
         return flask.redirect(f"{prefix}/?lang={lang}", code=303)

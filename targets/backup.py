@@ -177,11 +177,17 @@ def _read_header(line: str) -> dict[str, Any]:
 
 
 def _decode_row(table: sa.Table, row: dict[str, Any]) -> dict[str, Any]:
-    # backup() writes every column: anything else is a damaged or foreign file
-    if set(row) != set(table.columns.keys()):
-        wrong = sorted(set(row) ^ set(table.columns.keys()))
+    # backup() writes every column: anything else is a damaged or foreign file, except columns
+    # added since (they have a default) missing from an older version's dump
+    added_since = {
+        c.name: c.default.arg
+        for c in table.columns
+        if isinstance(c.default, sa.ColumnDefault) and c.default.is_scalar
+    }
+    wrong = sorted((set(row) ^ set(table.columns.keys())) - added_since.keys())
+    if wrong:
         raise ValueError(f"table {table.name}: unknown or missing column(s) {wrong}")
-    out = dict(row)
+    out = {**{k: v for k, v in added_since.items() if k not in row}, **row}
     for col in table.columns:
         if isinstance(col.type, UTCDateTime) and out.get(col.name) is not None:
             out[col.name] = datetime.fromisoformat(out[col.name])

@@ -117,3 +117,22 @@ def make_engine(url: str) -> Engine:
         conn.exec_driver_sql(f"BEGIN {mode}")
 
     return engine
+
+
+def add_missing_columns(conn: Connection, table: sa.Table) -> list[str]:
+    """Add the columns of `table` that an existing database lacks (it was created by an earlier
+    version); each needs a server default, which fills the rows already there. Returns their
+    names. Callers hold the schema lock (BEGIN IMMEDIATE on SQLite, an advisory lock on
+    PostgreSQL), so two processes starting at once do not both add a column."""
+    have = {c["name"] for c in sa.inspect(conn).get_columns(table.name)}
+    added = []
+    for column in table.columns:
+        if column.name in have:
+            continue
+        if column.server_default is None and not column.nullable:
+            raise RuntimeError(f"{table.name}.{column.name}: a new column needs a server default")
+        ddl = sa.schema.CreateColumn(column).compile(dialect=conn.dialect)
+        conn.execute(sa.text(f"ALTER TABLE {table.name} ADD COLUMN {ddl}"))
+        log.info("database upgraded: column %s.%s added", table.name, column.name)
+        added.append(column.name)
+    return added

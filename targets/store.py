@@ -31,10 +31,18 @@ import psycopg
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from targets.db import BEGIN_OPTION, UTCDateTime, make_engine, metadata, normalise_url, now
+from targets.db import (
+    BEGIN_OPTION,
+    UTCDateTime,
+    add_missing_columns,
+    make_engine,
+    metadata,
+    normalise_url,
+    now,
+)
 from targets.models import OBSERVATION_COLUMNS, OBSERVATION_DTYPES, Import
 from targets.throttle import login_attempts_t  # noqa: F401 - on `metadata`, created with the others
-from targets.users import users_t  # noqa: F401 - on `metadata`: created with the other tables
+from targets.users import users_t  # on `metadata`: created with the other tables
 
 log = logging.getLogger(__name__)
 
@@ -284,6 +292,8 @@ class Store:
                 conn.execute(sa.select(sa.func.pg_advisory_xact_lock(_SCHEMA_LOCK)))
             had_in_force = sa.inspect(conn).has_table(in_force_t.name)
             metadata.create_all(conn, checkfirst=True)
+            # a database from before the accounts could be disabled and their sessions ended
+            add_missing_columns(conn, users_t)
             if not had_in_force:
                 # a database written before the table existed: derive it once from the vintages
                 self.rebuild_in_force(conn)

@@ -4,10 +4,17 @@ Functions over a `Store` (its transactions and audit log): every change of an ac
 in the same transaction. Password hashing lives in targets.passwords; web sessions in
 dashboard.sessions. An editor may be limited to regions (`user_regions`, one row per region;
 none: every region); what that allows an upload is targets.ingest.scope's business.
+
+Sessions end through `session_epoch`: a random token kept with the account and copied into each
+session at login; a session whose token is not the account's current one is no longer logged in.
+A new token is drawn on logout, a password or role change and on disabling the account, so every
+session opened before ends at once, on every device (a cookie copied before included).
 """
 
 from __future__ import annotations
 
+import secrets
+import unicodedata
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
@@ -22,6 +29,7 @@ if TYPE_CHECKING:
 # the one list of roles: the table's check constraint, the CLI's choices and can_edit read it
 ROLES: tuple[str, ...] = ("viewer", "editor", "admin")
 EDITING_ROLES: tuple[str, ...] = ("editor", "admin")
+MAX_NAME_CHARS = 64
 
 users_t = sa.Table(
     "users",
@@ -30,6 +38,9 @@ users_t = sa.Table(
     sa.Column("role", sa.String(16), nullable=False),
     sa.Column("password_hash", sa.Text, nullable=False),
     sa.Column("created_at", UTCDateTime, nullable=False),
+    # added after the first release: server defaults fill the rows of older databases
+    sa.Column("disabled", sa.Boolean, nullable=False, default=False, server_default=sa.false()),
+    sa.Column("session_epoch", sa.String(32), nullable=False, default="", server_default=""),
     sa.CheckConstraint(
         "role IN (" + ", ".join(f"'{r}'" for r in ROLES) + ")", name="ck_users_role"
     ),
@@ -54,6 +65,37 @@ def can_edit(role: str | None) -> bool:
     return role in EDITING_ROLES
 
 
+def check_name(name: str) -> None:
+    """ValueError unless `name` can be typed at the login form and read in the audit log.
+
+    A name with spaces at either end is refused, not trimmed: the login form trims what is typed,
+    so such an account could never log in, and trimming silently would leave a script believing
+    it created the name it passed. Control and invisible format characters are refused too (they
+    would forge lines where the name is printed), and names differing only in case or width from
+    an existing one are refused by add_user (the login throttle counts them as one account).
+    """
+    if not name:
+        raise ValueError("a user name cannot be empty")
+    if name != name.strip():
+        raise ValueError(
+            f"user name {name!r} starts or ends with spaces, which the login form drops, so "
+            f"the account could never log in; use {name.strip()!r}"
+        )
+    if len(name) > MAX_NAME_CHARS:
+        raise ValueError(f"a user name has at most {MAX_NAME_CHARS} characters, not {len(name)}")
+    bad = [c for c in name if unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp")]
+    if bad:
+        raise ValueError(
+            f"user name {name!r} holds control or invisible character(s) "
+            + ", ".join(f"U+{ord(c):04X}" for c in dict.fromkeys(bad))
+        )
+
+
+def new_epoch() -> str:
+    """A fresh session token for an account (see the module's doc)."""
+    return secrets.token_hex(16)
+
+
 def add_user(
     store: Store,
     name: str,
@@ -64,15 +106,26 @@ def add_user(
     regions: Iterable[str] = (),
 ) -> None:
     """A new account, limited to `regions` (ids, an editor only) when any are given; ValueError
-    for a taken name, a role not in ROLES or regions for a role that cannot be limited."""
+    for a bad or taken name (in any case), a role not in ROLES or regions for a role that cannot
+    be limited."""
+    check_name(name)
     _check_role(role)
     scope = _check_regions(role, regions)
     with store.write_transaction() as conn:
-        if _user_exists(conn, name):
-            raise ValueError(f"user {name!r} exists")
+        taken = _same_name(conn, name)
+        if taken is not None:
+            raise ValueError(
+                f"user {name!r} exists"
+                if taken == name
+                else f"user {name!r} is too like the existing user {taken!r}"
+            )
         conn.execute(
             users_t.insert().values(
-                name=name, role=role, password_hash=password_hash, created_at=now()
+                name=name,
+                role=role,
+                password_hash=password_hash,
+                created_at=now(),
+                session_epoch=new_epoch(),
             )
         )
         _write_regions(conn, name, scope)
@@ -91,8 +144,9 @@ def get_user(store: Store, name: str) -> dict[str, Any] | None:
 
 
 def list_users(store: Store) -> list[dict[str, Any]]:
-    """Every account by name with its regions, without password hashes."""
-    stmt = sa.select(users_t.c.name, users_t.c.role, users_t.c.created_at).order_by(users_t.c.name)
+    """Every account by name: name, role, disabled, created_at, regions (no hashes, no token)."""
+    u = users_t
+    stmt = sa.select(u.c.name, u.c.role, u.c.disabled, u.c.created_at).order_by(u.c.name)
     with store.read_transaction() as conn:
         scopes = _regions_of(conn)
         return [{**r._mapping, "regions": scopes.get(r.name, [])} for r in conn.execute(stmt)]
@@ -111,12 +165,30 @@ def set_regions(store: Store, name: str, regions: Iterable[str], *, by: str = ""
 
 
 def set_role(store: Store, name: str, role: str, *, by: str = "") -> None:
+    """Change the role; the account's sessions end (it logs in again under the new role)."""
     _check_role(role)
-    _update_user(store, name, {"role": role}, "user_role", f"{name} -> {role}", by)
+    values = {"role": role, "session_epoch": new_epoch()}
+    _update_user(store, name, values, "user_role", f"{name} -> {role}", by)
 
 
 def set_password_hash(store: Store, name: str, password_hash: str, *, by: str = "") -> None:
-    _update_user(store, name, {"password_hash": password_hash}, "user_password", name, by)
+    """Change the password; every session opened with the old one ends."""
+    values = {"password_hash": password_hash, "session_epoch": new_epoch()}
+    _update_user(store, name, values, "user_password", name, by)
+
+
+def set_disabled(store: Store, name: str, disabled: bool, *, by: str = "") -> None:
+    """Disable an account (its sessions end, it cannot log in) or enable it again."""
+    values: dict[str, Any] = {"disabled": disabled}
+    if disabled:
+        values["session_epoch"] = new_epoch()
+    action = "user_disable" if disabled else "user_enable"
+    _update_user(store, name, values, action, name, by)
+
+
+def end_sessions(store: Store, name: str, *, by: str, action: str, detail: str) -> None:
+    """End every session of the account (logout, or an admin's order), audited as `action`."""
+    _update_user(store, name, {"session_epoch": new_epoch()}, action, detail, by)
 
 
 def delete_user(store: Store, name: str, *, by: str = "") -> None:
@@ -129,7 +201,7 @@ def delete_user(store: Store, name: str, *, by: str = "") -> None:
 
 
 def _update_user(
-    store: Store, name: str, values: dict[str, str], action: str, detail: str, by: str
+    store: Store, name: str, values: dict[str, Any], action: str, detail: str, by: str
 ) -> None:
     with store.write_transaction() as conn:
         stmt = users_t.update().where(users_t.c.name == name).values(**values)
@@ -166,5 +238,15 @@ def _regions_of(conn: Connection) -> dict[str, list[str]]:
     return out
 
 
-def _user_exists(conn: Connection, name: str) -> bool:
-    return conn.execute(sa.select(users_t.c.name).where(users_t.c.name == name)).first() is not None
+def name_key(name: str) -> str:
+    """What two names that must not both exist share: case and width folded (Ａna, ANA, ana)."""
+    return unicodedata.normalize("NFKC", name).casefold()
+
+
+def _same_name(conn: Connection, name: str) -> str | None:
+    """The existing account whose name is `name` up to case and width, if any."""
+    key = name_key(name)
+    for (other,) in conn.execute(sa.select(users_t.c.name)):
+        if name_key(other) == key:
+            return str(other)
+    return None

@@ -120,6 +120,29 @@ def test_restore_refuses_foreign_or_truncated_files(store: Store, tmp_path: Path
     source.dispose()
 
 
+def test_a_dump_from_before_session_tokens_restores_with_the_defaults(
+    store: Store, tmp_path: Path
+) -> None:
+    """A dump an earlier version wrote has no `disabled` or `session_epoch` in its users' rows:
+    they restore enabled, with the empty token (their old sessions are long gone anyway)."""
+    source = Store(f"sqlite:///{tmp_path / 'source.db'}")
+    _fill(source)
+    dump = tmp_path / "dump.gz"
+    backup(source, dump)
+    source.dispose()
+    with gzip.open(dump, "rt") as src:
+        lines = [json.loads(line) for line in src]
+    for rec in lines[1:]:
+        if rec["table"] == "users":
+            del rec["row"]["disabled"], rec["row"]["session_epoch"]
+    with gzip.open(dump, "wt") as out:
+        out.writelines(json.dumps(rec) + "\n" for rec in lines)
+    restore(store, dump)
+    ana = get_user(store, "ana")
+    assert ana is not None
+    assert (ana["role"], ana["disabled"], ana["session_epoch"]) == ("admin", False, "")
+
+
 # -- private files; a failed backup leaves nothing behind ----------------------------------------
 def _mode(path: Path) -> int:
     return stat.S_IMODE(path.stat().st_mode)

@@ -22,7 +22,7 @@ from dashboard.pages.upload import (
     UPLOAD_REFUSED,
 )
 from targets.passwords import hash_password
-from targets.users import add_user, get_user, set_role
+from targets.users import add_user, get_user, set_disabled, set_password_hash, set_role
 from tests.test_sessions import (
     ORIGIN,
     csv_data_url,
@@ -217,6 +217,86 @@ def test_a_demoted_editor_loses_the_right_at_once(app_and_tracker: tuple[Any, An
     assert _imports(tracker) == before
 
 
+# -- a session cookie copied before the session ended -----------------------------------------------
+def _copy_of(client: FlaskClient) -> FlaskClient:
+    """Another browser holding a copy of `client`'s session cookie (a stolen or shared cookie)."""
+    cookie = client.get_cookie("targets_session")
+    assert cookie is not None
+    other = type(client)(client.application)
+    other.set_cookie("targets_session", cookie.value)
+    return other
+
+
+def _edits(app: Any, client: FlaskClient, token: str) -> bool:
+    """Whether the upload check runs for this session as for an editor (else it is refused)."""
+    body = _check(app, client, token).get_json()["response"]
+    return body["upload-checked"]["data"] == _signature()
+
+
+def test_a_cookie_copied_before_logout_no_longer_edits(app_and_tracker: tuple[Any, Any]) -> None:
+    from dashboard import sessions
+
+    app, tracker = app_and_tracker
+    client = app.server.test_client()
+    token = login(client, "erin", "erin-password")
+    copy = _copy_of(client)
+    assert _edits(app, copy, token)  # the copy works as the original while the session lasts
+    logout = client.post(
+        sessions.LOGOUT_ROUTE, data={sessions.CSRF_FIELD: token}, headers={"Origin": ORIGIN}
+    )
+    assert logout.status_code == 303
+    assert not _edits(app, copy, token)
+    assert _revert(app, copy, token, _imports(tracker)[0][0]).status_code == 200
+    assert all(state == "active" for _, _, state in _imports(tracker))
+    # logging in again opens a new session; the copy of the old one stays ended
+    new_token = login(client, "erin", "erin-password")
+    assert _edits(app, client, new_token)
+    assert not _edits(app, copy, token)
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda store: set_password_hash(store, "erin", hash_password("a-new-password"), by="x"),
+        lambda store: set_role(store, "erin", "admin", by="root"),
+        lambda store: set_disabled(store, "erin", True, by="root"),
+    ],
+    ids=["password", "role", "disable"],
+)
+def test_a_password_role_or_disable_change_ends_every_session(
+    app_and_tracker: tuple[Any, Any], change: Any
+) -> None:
+    app, tracker = app_and_tracker
+    client = app.server.test_client()
+    token = login(client, "erin", "erin-password")
+    assert _edits(app, client, token)
+    change(tracker.store)
+    assert not _edits(app, client, token)
+
+
+def test_a_disabled_account_cannot_log_in_and_is_not_told_apart(
+    app_and_tracker: tuple[Any, Any],
+) -> None:
+    from dashboard import sessions
+
+    app, tracker = app_and_tracker
+    set_disabled(tracker.store, "erin", True, by="root")
+    client = app.server.test_client()
+    client.get("/login")
+    response = client.post(
+        sessions.LOGIN_ROUTE,
+        data={
+            "username": "erin",
+            "password": "erin-password",
+            sessions.CSRF_FIELD: client.get_cookie(sessions.CSRF_COOKIE).value,  # type: ignore[union-attr]
+        },
+        headers={"Origin": ORIGIN},
+    )
+    assert "error=invalid" in response.headers["Location"]  # as for a wrong password
+    set_disabled(tracker.store, "erin", False, by="root")
+    assert _edits(app, client, login(client, "erin", "erin-password"))
+
+
 def test_the_upload_page_shows_the_form_to_editors_only(app_and_tracker: tuple[Any, Any]) -> None:
     from dashboard.pages import upload
 
@@ -234,8 +314,6 @@ def test_the_upload_page_shows_the_form_to_editors_only(app_and_tracker: tuple[A
 def test_every_edit_page_renders_for_an_editor_and_for_anonymous(
     app_and_tracker: tuple[Any, Any], lang: str
 ) -> None:
-    import flask
-
     from dashboard import sessions
     from dashboard.pages import history, login, reports, upload
 
@@ -244,9 +322,7 @@ def test_every_edit_page_renders_for_an_editor_and_for_anonymous(
     with app.server.test_request_context("/"):
         anonymous = [page_json(f(lang=lang)) for f in layouts]
         row = get_user(tracker.store, "erin")
-        flask.session[sessions.SESSION_USER] = "erin"
-        flask.session[sessions.SESSION_FINGERPRINT] = sessions._fingerprint(row["password_hash"])
-        flask.g.pop("targets_user", None)
+        sessions.start_session(row)
         editor = [page_json(f(lang=lang)) for f in layouts]
     assert UPLOAD_FILES in editor[0] and UPLOAD_FILES not in anonymous[0]
     assert "history-revert" in editor[1] and "history-revert" not in anonymous[1]
@@ -263,13 +339,9 @@ def test_upload_size_is_bounded_in_the_page_and_on_the_server(
 
     app, tracker = app_and_tracker
     with app.server.test_request_context("/upload"):
-        import flask
-
         from dashboard import sessions
 
-        row = get_user(tracker.store, "erin")
-        flask.session[sessions.SESSION_USER] = "erin"
-        flask.session[sessions.SESSION_FINGERPRINT] = sessions._fingerprint(row["password_hash"])
+        sessions.start_session(get_user(tracker.store, "erin"))
         page = page_json(upload.layout(lang="en"))
     assert f'"max_size": {config.MAX_UPLOAD_BYTES}' in page
     before = _imports(tracker)

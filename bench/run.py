@@ -92,7 +92,9 @@ def _import_once(path: Path, work: Path) -> float:
     tracker = Tracker(db_url=f"sqlite:///{db}")
     tracker.store  # noqa: B018 - create the schema outside the timing
     seconds, result = timed(
-        lambda: import_files(tracker.store, tracker.catalogue, tracker.regions, [path])
+        lambda: import_files(
+            tracker.store, tracker.catalogue, tracker.regions, [path], tracker=tracker
+        )
     )
     if not result.report.ok:
         errors = [str(e) for f in result.report.files for e in f.errors[:3]]

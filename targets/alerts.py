@@ -1,8 +1,8 @@
 """Alerts: what an import changed, in words (status changes, goals newly behind schedule, stale series).
 
-`import_alerts` compares the gap tables before and after an import (both from
-`progress.compute_gaps`); `alerts_for_import` computes them from two observation sets. The
-import pipeline stores the messages on the import; the dashboard and the CLI show them.
+`import_alerts` compares the gap tables before and after an import (the Tracker's, cached per
+data version). The import pipeline stores the messages on the import; the dashboard and the CLI
+show them.
 
 - status_changed: a goal's status moved (R&D intensity, Anhui (2025 goal): on track → moderate
   progress). A row that had no data before is new data, not a change, and is not reported.
@@ -16,13 +16,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date
 from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
 
-from targets import progress, statuses
+from targets import statuses
 from targets.aggregate import CatalogueLike, RegionsLike
 from targets.assessment import behind_schedule, pace_text
 
@@ -199,24 +198,3 @@ def import_alerts(
         *_newly_behind(before_gaps, after_gaps, names),
         *_stale(after_gaps, obs_after, as_of_year, names, catalogue),
     ]
-
-
-def alerts_for_import(
-    catalogue: CatalogueLike,
-    regions: RegionsLike,
-    obs_before: pd.DataFrame,
-    obs_after: pd.DataFrame,
-    *,
-    as_of_year: int | None = None,
-) -> list[Alert]:
-    """import_alerts over the gap tables of two observation sets (as_of_year: this year)."""
-    before = progress.compute_gaps(catalogue, regions, obs_before)
-    after = progress.compute_gaps(catalogue, regions, obs_after)
-    return import_alerts(
-        before,
-        after,
-        obs_after,
-        as_of_year=as_of_year if as_of_year is not None else date.today().year,
-        catalogue=catalogue,
-        regions=regions,
-    )

@@ -203,7 +203,7 @@ def ensure_bundled(tracker, directory: Path = BUNDLED_DIR) -> int | None:  # typ
 
     result = import_files(
         tracker.store, tracker.catalogue, tracker.regions, bundled_files(directory),
-        user="system", note=BUNDLED_NOTE,
+        user="system", note=BUNDLED_NOTE, tracker=tracker,
     )  # fmt: skip
     if not result.report.ok:
         problems = "; ".join(str(e) for f in result.report.files for e in f.errors[:5])

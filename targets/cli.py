@@ -273,7 +273,7 @@ def import_(
     result = import_files(
         t.store, t.catalogue, t.regions, [Path(f) for f in files],
         year=year, dry_run=dry_run, user=user, note=note, lang=lang, whole_process=True,
-        scope=scope,
+        scope=scope, tracker=t,
     )  # fmt: skip
     if as_json:
         click.echo(safe_json(result.report.to_json()))

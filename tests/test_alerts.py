@@ -8,7 +8,21 @@ import pandas as pd
 import pytest
 
 from targets import progress
-from targets.alerts import KINDS, Alert, alerts_for_import, import_alerts
+from targets.alerts import KINDS, Alert, import_alerts
+
+
+def alerts_for_import(  # type: ignore[no-untyped-def]
+    catalogue, regions, before: pd.DataFrame, after: pd.DataFrame, as_of_year: int
+) -> list[Alert]:
+    """The alerts between two observation sets, named as the catalogue and registry name them."""
+    return import_alerts(
+        progress.compute_gaps(catalogue, regions, before),
+        progress.compute_gaps(catalogue, regions, after),
+        after,
+        as_of_year=as_of_year,
+        catalogue=catalogue,
+        regions=regions,
+    )
 
 
 def obs(rows: list[tuple[str, str, int, float]]) -> pd.DataFrame:

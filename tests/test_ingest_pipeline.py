@@ -249,3 +249,38 @@ def test_the_same_file_imported_at_the_same_moment_is_stored_once(
         assert loser == again.to_dict() | {"dup": stored.id}
     assert len(store.observations()) == len(FIRST) - 1
     store.dispose()
+
+
+# -- status-change warnings, through the Tracker and without one ---------------------------------
+
+# R&D intensity in Anhui, goal > 3 in 2025 from 2.16 in 2018 (tests/test_alerts.py works the
+# figures): 2.45 in 2020 is on track, 2.50 in 2022 is moderate progress
+ON_TRACK = [["地区", "指标", "年份", "数值"], ["安徽", "研发投入强度", 2018, 2.16], ["安徽", "研发投入强度", 2020, 2.45]]  # fmt: skip
+SLOWER = [["地区", "指标", "年份", "数值"], ["安徽", "研发投入强度", 2022, 2.50]]
+
+
+@pytest.mark.parametrize("through_tracker", [True, False], ids=["tracker", "store"])
+def test_an_import_that_moves_a_goal_says_so_and_keeps_it_with_the_import(
+    sqlite_url: str, through_tracker: bool
+) -> None:
+    from targets.tracker import Tracker
+
+    tracker = Tracker(db_url=sqlite_url)
+    via = {"tracker": tracker} if through_tracker else {}
+    args = (tracker.store, tracker.catalogue, tracker.regions)
+    first = import_files(*args, [("2020.csv", _csv(ON_TRACK))], **via)  # type: ignore[arg-type]
+    assert not any("→" in w for w in first.report.files[0].warnings)  # new data is no change
+    result = import_files(*args, [("2022.csv", _csv(SLOWER))], **via)  # type: ignore[arg-type]
+    (fr,) = result.report.files
+    goal = "R&D intensity, Anhui (2025 goal)"
+    assert fr.warnings == [
+        f"{goal}: on track → moderate progress",
+        f"{goal}: 1.2 years behind schedule; needs +6.3% a year to reach the 2025 goal",
+    ]
+    assert tracker.store.get_import(fr.import_id or 0).warnings == fr.warnings
+    if through_tracker:
+        # gap table and observations before and after each import (3 data versions), but the
+        # second import's "before" is the first one's "after", taken from the Tracker's cache
+        stats = tracker.cache_stats()
+        assert (stats.computes, stats.local_hits) == (6, 1)
+    tracker.store.dispose()

@@ -284,7 +284,7 @@ def act(
         result = import_files(
             tr.store, tr.catalogue, tr.regions, files,
             year=year_value, dry_run=False, user=user["name"], note=note_text, lang=lang,
-            isolate=True, scope=scope,
+            isolate=True, scope=scope, tracker=tr,
         )  # fmt: skip
         return dash.no_update, commit_view(result, lang), True, None
     result = import_files(

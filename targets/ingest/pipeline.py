@@ -6,15 +6,16 @@ A file with any error is refused whole: nothing of it is written and every error
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from targets import config
-from targets.alerts import alerts_for_import
+from targets.alerts import import_alerts
 from targets.ingest import bounds
 from targets.ingest.checks import empty_rows, validate
 from targets.ingest.layouts import SheetResult, analyse_sheet, is_instructions
@@ -26,6 +27,9 @@ from targets.ingest.scope import Scope, scope_issues
 from targets.issues import CODES, FileReport, ImportReport, Issue
 from targets.models import Import
 from targets.store import AlreadyImported
+
+if TYPE_CHECKING:
+    from targets.tracker import Tracker
 
 STORE_COLUMNS = ["indicator", "region", "year", "value", "unit", "note"]
 # above this many rows an import's status-change warnings are skipped (two engine runs)
@@ -192,6 +196,29 @@ def _already_imported(fr: FileReport, earlier: Import) -> None:
     fr.warnings.append(f"identical to import #{earlier.id} ({earlier.file_name}); nothing stored")
 
 
+# the gap table and the observed values in force now, for the status-change warnings
+InForce = tuple[pd.DataFrame, pd.DataFrame]
+
+
+def _in_force(
+    store: Any, catalogue: Any, regions: Any, tracker: Tracker | None
+) -> Callable[[], InForce]:
+    """How to read the values in force: through the Tracker, whose gap tables are cached per data
+    version (the one before an import is usually cached already, the one after is the next page's
+    table), or for a caller without one, computed here from the store."""
+    if tracker is not None:
+        return lambda: (tracker.gaps(), tracker.derived().observed)
+
+    def direct() -> InForce:
+        from targets.aggregate import derive_all
+        from targets.progress import compute_gaps
+
+        full = derive_all(catalogue, regions, store.observations())
+        return compute_gaps(catalogue, regions, full), full.observed
+
+    return direct
+
+
 def import_files(
     store: Any,
     catalogue: CatalogueLike,
@@ -207,6 +234,7 @@ def import_files(
     whole_process: bool = False,
     isolate: bool = False,
     scope: Scope | None = None,
+    tracker: Tracker | None = None,
 ) -> ImportResult:
     """Check and store each file as one import; `diff` (default: on for dry runs) compares
     each accepted file with the values in force. With a `scope` (an editor limited to regions)
@@ -215,9 +243,11 @@ def import_files(
     Each file is read and checked under the bounds of targets.config: in this process
     (`whole_process` when it may bound the whole process, as the CLI does), or with `isolate`
     in a child process with its own memory and time limits (isolation.py), so that no file can
-    take the calling process down (the dashboard)."""
+    take the calling process down (the dashboard). With the `tracker` whose store this is, the
+    status-change warnings take its cached gap tables."""
     want_diff = dry_run if diff is None else diff
-    obs_before: pd.DataFrame | None = None  # the values in force before the next write
+    in_force = _in_force(store, catalogue, regions, tracker)
+    before: InForce | None = None  # the values in force before the next write
     analysable = hasattr(regions, "members") and hasattr(catalogue, "baseline_year")
     result = ImportResult(ImportReport())
     for item in paths:
@@ -261,8 +291,11 @@ def import_files(
             fr.warnings.append(
                 f"{len(rows):,} rows: more than {WARNINGS_MAX_ROWS:,}, status changes not checked"
             )
-        if check and obs_before is None:
-            obs_before = store.observations()
+        if check and before is None:
+            try:
+                before = in_force()
+            except Exception as exc:  # noqa: BLE001 - advice must not stop an import
+                fr.warnings.append(f"status changes not checked: {exc}")
         try:
             fr.import_id = store.write_import(
                 rows,
@@ -280,15 +313,23 @@ def import_files(
             result.diffs.pop(name, None)
             _already_imported(fr, exc.existing)
             continue
-        if not check or obs_before is None:
-            obs_before = None  # the next file reads the store again
+        if not check or before is None:
+            before = None  # the next file reads the values in force again
             continue
         n_stored = len(fr.warnings)
         # the warnings need the values in force after the write: read them back rather than
         # re-implement the store's resolution of vintages here
-        obs_after = store.observations()
+        after: InForce | None = None
         try:
-            found = alerts_for_import(catalogue, regions, obs_before, obs_after)  # type: ignore[arg-type]
+            after = in_force()
+            found = import_alerts(
+                before[0],
+                after[0],
+                after[1],
+                as_of_year=date.today().year,
+                catalogue=catalogue,  # type: ignore[arg-type]
+                regions=regions,  # type: ignore[arg-type]
+            )
         except Exception as exc:  # noqa: BLE001 - the values are stored; advice must not undo that
             fr.warnings.append(f"status changes not checked: {exc}")
             found = []
@@ -296,5 +337,5 @@ def import_files(
             fr.warnings.extend(w.message(lang) for w in found)
         if len(fr.warnings) > n_stored:
             store.set_import_warnings(fr.import_id, fr.warnings)
-        obs_before = obs_after
+        before = after
     return result

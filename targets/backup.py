@@ -38,6 +38,9 @@ _BACKUP_TABLES: tuple[sa.Table, ...] = (
     imports_t, observations_t, users_t, user_regions_t, audit_t,
 )  # fmt: skip
 _SERIAL_TABLES: tuple[sa.Table, ...] = (imports_t, audit_t)
+# nullable columns added after version 1 dumps were written: absent from an older dump, NULL
+# on restore (columns with a default take it instead)
+_ADDED_COLUMNS: dict[str, frozenset[str]] = {observations_t.name: frozenset({"flag"})}
 
 
 def backup(store: Store, path: Path | str) -> dict[str, int]:
@@ -183,7 +186,7 @@ def _decode_row(table: sa.Table, row: dict[str, Any]) -> dict[str, Any]:
         c.name: c.default.arg
         for c in table.columns
         if isinstance(c.default, sa.ColumnDefault) and c.default.is_scalar
-    }
+    } | dict.fromkeys(_ADDED_COLUMNS.get(table.name, ()))
     wrong = sorted((set(row) ^ set(table.columns.keys())) - added_since.keys())
     if wrong:
         raise ValueError(f"table {table.name}: unknown or missing column(s) {wrong}")

@@ -73,6 +73,11 @@ CODES: dict[str, tuple[str, str]] = {
         "a value for a region outside the regions the account may upload",
         "数值所属地区不在该账户可上传的地区范围内",
     ),
+    "estimate-value": (
+        "a value flagged as an estimate (预计), not an outturn",
+        "数值标为预计数，并非实际值",
+    ),
+    "unknown-flag": ("a flag outside the flag vocabulary", "无法识别的数据注记"),
 }
 
 
@@ -191,6 +196,16 @@ ADVICE: dict[str, tuple[str, str]] = {
         "remove the rows of the other regions, or ask the administrator to change the account's "
         "regions (`targets user regions NAME`)",
         "删除其他地区的行，或请管理员调整该账户的地区范围（`targets user regions NAME`）",
+    ),
+    "estimate-value": (
+        "leave the year out until its outturn is published; an approximate outturn (左右, 超过) "
+        "may be flagged approx",
+        "在实际数据发布前不导入该年数值；实际值为约数（左右、超过）时可标注为约数",
+    ),
+    "unknown-flag": (
+        "write prelim, approx, different-scope or different-definition (初步, 左右, 口径不同, "
+        "定义不同), or leave the flag cell empty",
+        "填写 初步、左右、口径不同 或 定义不同，或将注记单元格留空",
     ),
 }
 

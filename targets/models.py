@@ -157,6 +157,7 @@ OBSERVATION_COLUMNS: tuple[str, ...] = (
     "unit",
     "note",
     "import_id",
+    "flag",
 )
 # Their dtypes in such a frame (text as pandas' str, missing text as NaN).
 OBSERVATION_DTYPES: dict[str, str] = {
@@ -167,4 +168,5 @@ OBSERVATION_DTYPES: dict[str, str] = {
     "unit": "str",
     "note": "str",
     "import_id": "int64",
+    "flag": "str",  # targets.flags: prelim, approx, … ; missing (NaN) for a final value
 }

@@ -55,8 +55,8 @@ _SCHEMA_LOCK = 0x7A5D_2019
 # ids follow commit order and the values-in-force upsert never sees a newer import committed first
 _WRITE_LOCK = 0x7A5D_2020
 _KEY = ["indicator", "region", "year"]
-_IN_FORCE_COLUMNS = ["indicator", "region", "year", "import_id", "value", "unit", "note"]
-_TEXT_COLUMNS = ("indicator", "region", "unit", "note")
+_IN_FORCE_COLUMNS = ["indicator", "region", "year", "import_id", "value", "unit", "note", "flag"]
+_TEXT_COLUMNS = ("indicator", "region", "unit", "note", "flag")
 
 
 imports_t = sa.Table(
@@ -104,6 +104,8 @@ observations_t = sa.Table(
     sa.Column("value", sa.Float(precision=53), nullable=False),
     sa.Column("unit", sa.Text, nullable=True),
     sa.Column("note", sa.Text, nullable=True),
+    # targets.flags (prelim, approx, …): a verdict on the value is provisional; NULL when final
+    sa.Column("flag", sa.Text, nullable=True),
     # SQLite: rows live in the primary-key B-tree itself, so an insert writes one tree, not two
     sqlite_with_rowid=False,
 )
@@ -119,6 +121,8 @@ in_force_t = sa.Table(
     sa.Column("value", sa.Float(precision=53), nullable=False),
     sa.Column("unit", sa.Text, nullable=True),
     sa.Column("note", sa.Text, nullable=True),
+    # targets.flags (prelim, approx, …): a verdict on the value is provisional; NULL when final
+    sa.Column("flag", sa.Text, nullable=True),
     # SQLite: rows live in the primary-key B-tree itself, so an insert writes one tree, not two
     sqlite_with_rowid=False,
 )
@@ -162,7 +166,13 @@ def _observation_records(rows: pd.DataFrame, import_id: int) -> dict[str, list[A
         "value": value.astype(object).where(value.notna(), None).tolist(),
         "unit": _text_or_none(rows["unit"]) if "unit" in rows.columns else [None] * n,
         "note": _text_or_none(rows["note"]) if "note" in rows.columns else [None] * n,
+        "flag": _flags(rows["flag"]) if "flag" in rows.columns else [None] * n,
     }
+
+
+def _flags(series: pd.Series) -> list[str | None]:
+    """Flags as stored: "" (final) as NULL, like a value without a flag column."""
+    return [f or None for f in _text_or_none(series)]
 
 
 _gc_lock = threading.Lock()
@@ -294,6 +304,9 @@ class Store:
             metadata.create_all(conn, checkfirst=True)
             # a database from before the accounts could be disabled and their sessions ended
             add_missing_columns(conn, users_t)
+            # a database from before values carried a flag: NULL, a final value
+            add_missing_columns(conn, observations_t)
+            add_missing_columns(conn, in_force_t)
             if not had_in_force:
                 # a database written before the table existed: derive it once from the vintages
                 self.rebuild_in_force(conn)

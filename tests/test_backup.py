@@ -21,7 +21,11 @@ def _fill(store: Store) -> None:
     first = write(
         store, FIRST.assign(note=["页注 ①", None, "tab\there", 'quote "x"\nline']), "一.csv"
     )
-    write(store, SECOND.assign(value=[1 / 3, 1e-300, 123456789.123456789]), "second.csv")
+    write(
+        store,
+        SECOND.assign(value=[1 / 3, 1e-300, 123456789.123456789], flag=["prelim", None, "approx"]),
+        "second.csv",
+    )
     store.revert(first, user="ana")
     add_user(store, "ana", "admin", "$argon2id$h")
     add_user(store, "bo", "editor", "$argon2id$h", regions=["anhui", "jiangsu"])
@@ -85,6 +89,25 @@ def test_backup_from_postgresql_restores_into_sqlite(
     _assert_same(_snapshot(source), _snapshot(target))
     source.dispose()
     target.dispose()
+
+
+def test_a_dump_from_before_flags_restores_with_no_flags(store: Store, tmp_path: Path) -> None:
+    source = Store(f"sqlite:///{tmp_path / 'source.db'}")
+    _fill(source)
+    dump = tmp_path / "dump.gz"
+    backup(source, dump)
+    with gzip.open(dump, "rt") as src:
+        records = [json.loads(line) for line in src]
+    for rec in records[1:]:
+        if rec.get("table") == "observations":
+            del rec["row"]["flag"]  # as version 1 wrote it before the column existed
+    old = tmp_path / "old.gz"
+    with gzip.open(old, "wt") as out:
+        out.writelines(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
+    restore(store, old)
+    got = store.observations(in_force=False)
+    assert len(got) == 7 and got["flag"].isna().all()
+    source.dispose()
 
 
 def test_restore_refuses_foreign_or_truncated_files(store: Store, tmp_path: Path) -> None:

@@ -6,6 +6,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
+
 from targets.bundled import BUNDLED_DIR, MAIN_FILE
 from targets.ingest import import_files, read_upload
 from targets.store import Store
@@ -103,6 +105,48 @@ def test_marks_leave_the_number_and_their_note_joins_the_value(
         ("rd_intensity", "jiangsu", 2023, 3.29, "* 见表注 / see the sheet's notes"),
         ("rd_intensity", "zhejiang", 2023, 3.2, "(p) 初步数 / preliminary"),
     ]
+    # (p), and ① whose note row says 初步, make the value preliminary; * says nothing of it
+    assert up.rows["flag"].tolist() == ["prelim", "", "prelim"]
+
+
+def test_a_flag_column_flags_each_value_and_an_estimate_is_refused_at_its_cell(
+    catalogue: Any, regions: Any, tmp_path: Path
+) -> None:
+    sheet = [
+        ["2024年研发投入强度（%）"],
+        ["地区", "数值", "注记"],
+        ["上海", 4.4, "左右"],
+        ["江苏", "3.36r", None],
+        ["浙江", "3.2(p)", "初步"],
+        ["安徽", 2.76, "口径不同"],
+    ]
+    up = read_upload(mf.xlsx_bytes({"S": sheet}), "flags.xlsx", catalogue, regions)
+    assert up.issues == []
+    assert up.rows["flag"].tolist() == ["approx", "", "prelim", "different-scope"]
+    store = Store(f"sqlite:///{tmp_path / 'f.db'}")
+    import_files(store, catalogue, regions, [_saved(tmp_path, "flags.xlsx", sheet)])
+    stored = store.observations().set_index("region")["flag"]
+    assert (stored["shanghai"], stored["zhejiang"], stored["anhui"]) == (
+        "approx", "prelim", "different-scope",
+    )  # fmt: skip
+    assert pd.isna(stored["jiangsu"])
+
+    refused = [*sheet[:3], ["江苏", 3.3, "预计"], ["浙江", 3.2, "maybe"]]
+    up = read_upload(mf.xlsx_bytes({"S": refused}), "estimate.xlsx", catalogue, regions)
+    assert up.rows.empty
+    assert [(i.code, i.row, i.column) for i in up.issues] == [
+        ("estimate-value", 4, "B"),
+        ("unknown-flag", 5, "B"),
+    ]
+    assert "never stored as the year's value" in up.issues[0].message
+    zh = read_upload(mf.xlsx_bytes({"S": refused}), "e.xlsx", catalogue, regions, lang="zh")
+    assert "预计数" in zh.issues[0].message
+
+
+def _saved(folder: Path, name: str, sheet: list[list[Any]]) -> Path:
+    path = folder / name
+    path.write_bytes(mf.xlsx_bytes({"S": sheet}))
+    return path
 
 
 def test_a_total_row_is_the_region_and_is_checked_against_its_members(

@@ -170,7 +170,7 @@ def test_rows_frame_shape() -> None:
 
     up = read_upload(_csv(FIRST), "a.csv", CAT, REG)
     assert list(up.rows.columns) == [
-        "indicator", "region", "year", "value", "unit", "note", "sheet", "row", "column",
+        "indicator", "region", "year", "value", "unit", "note", "flag", "sheet", "row", "column",
     ]  # fmt: skip
     assert up.rows["year"].dtype == "int64" and up.rows["value"].dtype == "float64"
     assert isinstance(up.rows, pd.DataFrame) and len(up.sha256) == 64

@@ -94,8 +94,9 @@ def test_write_and_read_one_import(store: Store) -> None:
             "unit": ["%", "%", "%", "%"],
             "note": [None, "yearbook 2022", None, None],
             "import_id": [import_id] * 4,
+            "flag": [None] * 4,
         }
-    ).astype({"note": "str"})
+    ).astype({"note": "str", "flag": "str"})
     got = store.observations()
     assert tuple(got.columns) == OBSERVATION_COLUMNS
     pd.testing.assert_frame_equal(got, expected)
@@ -284,6 +285,34 @@ def test_values_in_force_are_rebuilt_for_a_database_without_the_table(db_url: st
     store.dispose()
     reopened = Store(db_url)
     assert in_force(reopened) == expected
+    reopened.dispose()
+
+
+def test_flags_are_stored_per_value_and_final_values_carry_none(store: Store) -> None:
+    rows = FIRST.assign(flag=["prelim", "", None, "approx"])
+    import_id = write(store, rows, "flagged.csv")
+    got = store.observations().set_index(["region", "year"])["flag"]
+    assert got[("shanghai", 2020)] == "prelim"
+    assert got[("anhui", 2021)] == "approx"
+    assert got.isna().sum() == 2  # "" and None are both a final value: NULL
+    every = store.observations(in_force=False)
+    assert every.loc[every["import_id"] == import_id, "flag"].notna().sum() == 2
+
+
+def test_a_database_without_the_flag_column_gains_it(db_url: str) -> None:
+    """A database written before flags existed: the column is added, old values have none."""
+    store = Store(db_url)
+    write(store, FIRST, "first.csv")
+    with store.engine.begin() as conn:
+        for table in ("values_in_force", "observations"):
+            conn.execute(sa.text(f"ALTER TABLE {table} DROP COLUMN flag"))
+    store.dispose()
+    reopened = Store(db_url)
+    got = reopened.observations()
+    assert len(got) == 4 and got["flag"].isna().all()
+    write(reopened, SECOND.assign(flag="prelim"), "second.csv")
+    flagged = reopened.observations().set_index(["region", "year"])["flag"]
+    assert flagged[("anhui", 2022)] == "prelim" and pd.isna(flagged[("shanghai", 2020)])
     reopened.dispose()
 
 

@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from targets.flags import read_flag
 from targets.ingest.bounds import IssueLog
 from targets.ingest.formats import read_format
 from targets.ingest.messages import MESSAGES, make_issue
@@ -31,7 +32,7 @@ from targets.issues import Issue, column_letter
 from targets.models import Indicator
 
 ROW_COLUMNS: tuple[str, ...] = (
-    "indicator", "region", "year", "value", "unit", "note", "sheet", "row", "column",
+    "indicator", "region", "year", "value", "unit", "note", "flag", "sheet", "row", "column",
 )  # fmt: skip
 
 
@@ -59,6 +60,7 @@ def empty_rows() -> pd.DataFrame:
             "value": pd.Series([], dtype="float64"),
             "unit": pd.Series([], dtype="str"),
             "note": pd.Series([], dtype="object"),
+            "flag": pd.Series([], dtype="str"),
             "sheet": pd.Series([], dtype="str"),
             "row": pd.Series([], dtype="int64"),
             "column": pd.Series([], dtype="str"),
@@ -171,6 +173,47 @@ def check_values(
             col=int(frame["col"].iat[i]), detail=message[i], label=str(frame["cell"].iat[i]),
             expected=hints[i] or "",
         )  # fmt: skip
+
+
+def check_flags(ctx: Ctx, frame: pd.DataFrame, codes: np.ndarray) -> Iterator[Issue]:
+    """A flag cell outside the vocabulary, or saying the value is an estimate (预计): refused at
+    the value it flags."""
+    found = np.flatnonzero(codes != None)  # noqa: E711
+    room = ctx.log.room()
+    for code, n in pd.Series(codes[found[room:]]).value_counts().items():
+        ctx.log.count(str(code), int(n))
+    for i in found[:room]:
+        yield make_issue(
+            str(codes[i]), ctx.lang, file=ctx.file, sheet=frame["sheet"].iat[i],
+            row=int(frame["row"].iat[i]), col=int(frame["col"].iat[i]),
+            label=str(frame["cell"].iat[i]), detail=str(frame["flag"].iat[i]),
+        )  # fmt: skip
+
+
+def value_flags(
+    frame: pd.DataFrame, marks: np.ndarray, footnotes: dict[str, list[str]]
+) -> tuple[np.ndarray, np.ndarray]:
+    """Each value's flag (targets.flags) and the issue code of a flag cell that is refused.
+
+    The flag column says it; where it is empty, the mark on the number does: (p), or a mark
+    whose note row calls the figure preliminary (①为初步核算数), is `prelim`. A revision (r) is
+    a final figure.
+    """
+    n = len(frame)
+    written = frame["flag"].to_numpy(dtype=object) if "flag" in frame else np.full(n, "", object)
+    read = _map_unique(written, read_flag)
+    flags = np.array([f for f, _ in read] + [""], dtype=object)[:n]
+    codes = np.array([c for _, c in read] + [None], dtype=object)[:n]
+    sheets = frame["sheet"].to_numpy(dtype=object)
+    cache: dict[tuple[str, str], str] = {}
+    for i in np.flatnonzero((flags == "") & (marks != "")):
+        key = (str(sheets[i]), str(marks[i]))
+        if key not in cache:
+            said = _mark_note(key[1], footnotes.get(key[0], []))
+            prelim = mark_meaning(key[1])[1] == "prelim" or "初步" in said
+            cache[key] = "prelim" if prelim or "preliminary" in said.lower() else ""
+        flags[i] = cache[key]
+    return flags, codes
 
 
 _VALUE_ERRORS = {
@@ -298,6 +341,8 @@ def validate(
     ctx.log.extend(check_years(ctx, frame, years))
     ctx.log.extend(check_units(ctx, frame, inds, factors))
     ctx.log.extend(check_values(ctx, frame, error, message, hints))
+    flags, flag_codes = value_flags(frame, marks, footnotes or {})
+    ctx.log.extend(check_flags(ctx, frame, flag_codes))
 
     ok = (
         known
@@ -305,11 +350,12 @@ def validate(
         & ~np.isnan(years)
         & ~np.isnan(factors)
         & (error == None)  # noqa: E711
+        & (flag_codes == None)  # noqa: E711
     )
     notes = _notes_with_marks(frame, marks, footnotes or {})
     rows = _rows(
         frame[ok], inds[ok], regs[ok], years[ok], scale_column(value[ok], factors[ok]),
-        catalogue, notes[ok],
+        catalogue, notes[ok], flags[ok],
     )  # fmt: skip
     ctx.log.extend(check_ranges(ctx, rows))
     ctx.log.extend(check_duplicates(ctx, rows))
@@ -536,6 +582,7 @@ def _rows(
     values: np.ndarray,
     catalogue: object,
     note: np.ndarray,
+    flags: np.ndarray,
 ) -> pd.DataFrame:
     units = _map_unique(inds, lambda i: catalogue[i].unit.zh)  # type: ignore[index]
     note = np.where(note == "", np.array(None, dtype=object), note)
@@ -548,6 +595,7 @@ def _rows(
             "value": values.astype(float),
             "unit": pd.Series(units, dtype="str"),
             "note": pd.Series(note, dtype=object),
+            "flag": pd.Series(flags, dtype="str"),
             "sheet": pd.Series(frame["sheet"].to_numpy(dtype=object), dtype="str"),
             "row": frame["row"].to_numpy(dtype=np.int64),
             "column": pd.Series(letters, dtype="str"),

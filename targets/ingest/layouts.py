@@ -44,6 +44,8 @@ ROLE_WORDS: dict[str, tuple[str, ...]] = {
     "value": ("数值", "值", "数据", "取值", "指标值", "value", "values"),
     "unit": ("单位", "计量单位", "unit", "units"),
     "note": ("备注", "说明", "来源", "数据来源", "资料来源", "note", "notes", "source", "remark", "remarks"),
+    # targets.flags: prelim, approx (左右 …), different-scope/-definition; 预计 is refused
+    "flag": ("注记", "标记", "数据标记", "数据注记", "flag", "flags"),
     "label": ("名称", "序号", "代码", "编号", "name", "no", "no.", "id", "code"),
 }  # fmt: skip
 _ROLE_OF = {w.replace(" ", "").lower(): role for role, words in ROLE_WORDS.items() for w in words}
@@ -68,14 +70,14 @@ CELL_COLUMNS: tuple[str, ...] = (
     "region", "reg_row", "reg_col",
     "year", "yr_row", "yr_col",
     "unit", "unit_row", "unit_col",
-    "note", "fmt",
+    "note", "flag", "fmt",
 )  # fmt: skip
 
 
 @dataclass
 class HeaderCell:
     text: str = ""
-    role: str | None = None  # region/year/indicator/value/unit/note/label, or "corner"
+    role: str | None = None  # region/year/indicator/value/unit/note/flag/label, or "corner"
     dim: str | None = None  # the column carries values of this dimension (year/region/indicator)
     unit: str | None = None  # unit in the header's bracket
 
@@ -408,7 +410,8 @@ def analyse_sheet(
 
     key_cols: dict[str, Column] = {}
     for col in cols:
-        if col.role in ("region", "indicator", "year", "unit", "note") and col.role not in key_cols:
+        keys = ("region", "indicator", "year", "unit", "note", "flag")
+        if col.role in keys and col.role not in key_cols:
             key_cols[col.role] = col
     col_dims = {d for c in value_cols for d in c.dims}
     if stub is not None and stub.index not in {c.index for c in key_cols.values()}:
@@ -455,12 +458,16 @@ def analyse_sheet(
         if "note" in key_cols
         else np.full(len(data), "", dtype=object)
     )
+    flags_kept = (
+        np.array([kept_text(c) for c in data[key_cols["flag"].index]], dtype=object)
+        if "flag" in key_cols
+        else np.full(len(data), "", dtype=object)
+    )
     parts = [
-        _melt_column(
-            col, data, excel_rows, key_cols, key_labels, labels, year, notes_kept, sheet.formats
-        )
+        _melt_column(col, data, excel_rows, key_cols, key_labels, labels, year, notes_kept,
+                     sheet.formats, flags_kept)
         for col in value_cols
-    ]
+    ]  # fmt: skip
     frame = pd.concat(parts, ignore_index=True)
     return SheetResult(name, layout, frame, issues=issues, warnings=warnings, footnotes=footnotes)
 
@@ -625,6 +632,7 @@ def _melt_column(
     year: int | None,
     notes: np.ndarray,
     formats: dict[tuple[int, int], str],
+    flags: np.ndarray,
 ) -> pd.DataFrame:
     n = len(data)
     out: dict[str, object] = {
@@ -659,6 +667,7 @@ def _melt_column(
         out[f"{short}_row"] = row_arr
         out[f"{short}_col"] = col_arr
     out["note"] = notes
+    out["flag"] = flags
     fmt = np.full(n, "", dtype=object)
     if formats:
         for k, r in enumerate(excel_rows):

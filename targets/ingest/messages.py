@@ -88,6 +88,19 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
         "单元格的数字格式使显示的数字无法确定：{detail}；请将单元格设为常规数字（或百分比）格式，"
         "并在表头写明单位",
     ),
+    "estimate-value": (
+        "estimate-value",
+        "{label!r} is marked {detail!r}, an estimate: a forecast made before the year closed is "
+        "never stored as the year's value; import the outturn once it is published",
+        "“{label}”标为“{detail}”，是预计数：年度结束前的预计值不能作为当年数值，请在实际数据发布后导入",
+    ),
+    "unknown-flag": (
+        "unknown-flag",
+        "{detail!r} is not a flag: write prelim (初步), approx (左右/超过/突破), different-scope "
+        "(口径不同) or different-definition (定义不同), or leave the cell empty for a final value",
+        "“{detail}”不是可识别的注记：请填写 初步、左右/超过/突破、口径不同 或 定义不同，"
+        "正式数据请留空",
+    ),
     "total-unknown": (
         "unknown-region",
         "{label!r} is a total, but the regions listed with it ({listed}) are not exactly the "

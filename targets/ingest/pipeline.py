@@ -31,7 +31,7 @@ from targets.store import AlreadyImported
 if TYPE_CHECKING:
     from targets.tracker import Tracker
 
-STORE_COLUMNS = ["indicator", "region", "year", "value", "unit", "note"]
+STORE_COLUMNS = ["indicator", "region", "year", "value", "unit", "note", "flag"]
 # above this many rows an import's status-change warnings are skipped (two engine runs)
 WARNINGS_MAX_ROWS = 100_000
 

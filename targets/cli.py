@@ -100,7 +100,9 @@ class TargetsGroup(click.Group):
                     "the catalogue has errors:\n" + "\n".join(safe(p) for p in exc.problems)
                 ) from exc
             # a message may quote a cell, a name or a note: one line, nothing the terminal obeys
-            raise click.ClickException(safe(str(exc).strip("'\""))) from exc
+            # a KeyError's str() is the repr of its message: show the message itself
+            text = str(exc.args[0]) if isinstance(exc, KeyError) and exc.args else str(exc)
+            raise click.ClickException(safe(text)) from exc
 
 
 @click.group(cls=TargetsGroup)
@@ -405,6 +407,37 @@ def _region_ids(t: Tracker, regions: str) -> list[str]:
     return t.resolve_regions([r.strip() for r in regions.split(",") if r.strip()]) or []
 
 
+def _operator() -> str:
+    """Who the audit log says changed an account from the command line."""
+    import getpass
+
+    try:
+        return f"cli:{getpass.getuser()}"
+    except (OSError, KeyError):  # no login name (a container without USER or a passwd entry)
+        return "cli"
+
+
+def _new_password(password_stdin: bool) -> str:
+    """A password hashed for storing: from stdin's first line, or prompted twice."""
+    from targets.passwords import hash_password
+
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    return hash_password(password)
+
+
+def _existing(t: Tracker, name: str) -> dict[str, Any]:
+    """The account `name`, or a clear error before anything is asked or changed."""
+    from targets.users import get_user
+
+    row = get_user(t.store, name)
+    if row is None:
+        raise click.ClickException(safe(f"no user {name!r} (see `targets user list`)"))
+    return row
+
+
 @user.command("add")
 @click.argument("name")
 @click.option("--role", type=click.Choice(ROLES), required=True)
@@ -412,17 +445,16 @@ def _region_ids(t: Tracker, regions: str) -> list[str]:
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
 @click.pass_obj
 def user_add(obj: Context, name: str, role: str, regions: str, password_stdin: bool) -> None:
-    """Add an account; the password is prompted (or read from stdin) and stored hashed."""
-    from targets.passwords import hash_password
-    from targets.users import add_user
+    """Add an account; the password is prompted (or read from stdin) and stored hashed.
+
+    A NAME with spaces at either end, control characters, or equal to an existing one but for
+    case is refused (see targets.users.check_name), before the password is asked for."""
+    from targets.users import add_user, check_name
 
     t = obj.tracker
+    check_name(name)
     scope = _region_ids(t, regions)  # checked before the password is asked for
-    if password_stdin:
-        password = sys.stdin.readline().rstrip("\n")
-    else:
-        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
-    add_user(t.store, name, role, hash_password(password), regions=scope)
+    add_user(t.store, name, role, _new_password(password_stdin), regions=scope, by=_operator())
     limited = f", limited to {','.join(scope)}" if scope else ""
     click.echo(safe(f"user {name!r} added as {role}{limited}"))
 
@@ -437,8 +469,118 @@ def user_regions(obj: Context, name: str, regions: str) -> None:
 
     t = obj.tracker
     scope = _region_ids(t, regions)
-    set_regions(t.store, name, scope)
+    set_regions(t.store, name, scope, by=_operator())
     click.echo(safe(f"user {name!r}: {','.join(scope) or 'every region'}"))
+
+
+@user.command("passwd")
+@click.argument("name")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+@click.pass_obj
+def user_passwd(obj: Context, name: str, password_stdin: bool) -> None:
+    """Set NAME's password (prompted twice, or read from stdin); its sessions end."""
+    from targets.users import set_password_hash
+
+    t = obj.tracker
+    _existing(t, name)
+    set_password_hash(t.store, name, _new_password(password_stdin), by=_operator())
+    click.echo(safe(f"user {name!r}: password changed; every session of the account ended"))
+
+
+@user.command("role")
+@click.argument("name")
+@click.argument("role", type=click.Choice(ROLES))
+@click.pass_obj
+def user_role(obj: Context, name: str, role: str) -> None:
+    """Give NAME another role; its sessions end (it logs in again under the new role)."""
+    from targets.users import set_role
+
+    set_role(obj.tracker.store, name, role, by=_operator())
+    click.echo(safe(f"user {name!r} is now {role}; every session of the account ended"))
+
+
+@user.command("disable")
+@click.argument("name")
+@click.pass_obj
+def user_disable(obj: Context, name: str) -> None:
+    """Stop NAME from logging in and end its sessions; `enable` undoes it."""
+    from targets.users import set_disabled
+
+    set_disabled(obj.tracker.store, name, True, by=_operator())
+    click.echo(safe(f"user {name!r} disabled; every session of the account ended"))
+
+
+@user.command("enable")
+@click.argument("name")
+@click.pass_obj
+def user_enable(obj: Context, name: str) -> None:
+    """Let a disabled NAME log in again (with its old password)."""
+    from targets.users import set_disabled
+
+    set_disabled(obj.tracker.store, name, False, by=_operator())
+    click.echo(safe(f"user {name!r} enabled"))
+
+
+@user.command("logout")
+@click.argument("name")
+@click.pass_obj
+def user_logout(obj: Context, name: str) -> None:
+    """End every session of NAME on every device (a stolen cookie included); nothing else changes."""
+    from targets.users import end_sessions
+
+    end_sessions(obj.tracker.store, name, by=_operator(), action="user_logout", detail=name)
+    click.echo(safe(f"user {name!r}: every session ended"))
+
+
+@user.command("delete")
+@click.argument("name")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@click.pass_obj
+def user_delete(obj: Context, name: str, yes: bool) -> None:
+    """Delete NAME; its sessions end. Its imports and audit entries keep its name."""
+    from targets.users import delete_user
+
+    t = obj.tracker
+    _existing(t, name)
+    if not yes:
+        click.confirm(safe(f"delete user {name!r}?"), abort=True)
+    delete_user(t.store, name, by=_operator())
+    click.echo(safe(f"user {name!r} deleted"))
+
+
+@user.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_obj
+def user_list(obj: Context, as_json: bool) -> None:
+    """The accounts: name, role, state, regions, created (never a password hash)."""
+    from targets.users import list_users
+
+    rows = [
+        {
+            "name": u["name"],
+            "role": u["role"],
+            "disabled": bool(u["disabled"]),
+            "regions": list(u["regions"]),
+            "created_at": u["created_at"].isoformat(),
+        }
+        for u in list_users(obj.tracker.store)
+    ]
+    if as_json:
+        click.echo(to_json(rows))
+        return
+    if not rows:
+        click.echo("(no users)")
+        return
+    frame = pd.DataFrame(
+        {
+            "name": [r["name"] for r in rows],
+            "role": [r["role"] for r in rows],
+            "state": ["disabled" if r["disabled"] else "active" for r in rows],
+            "regions": [",".join(r["regions"]) or "all" for r in rows],
+            "created": [r["created_at"][:16].replace("T", " ") for r in rows],
+        }
+    )
+    click.echo(safe_frame(frame).to_string(index=False))
 
 
 @main.command()

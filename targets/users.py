@@ -79,7 +79,7 @@ def check_name(name: str) -> None:
     if name != name.strip():
         raise ValueError(
             f"user name {name!r} starts or ends with spaces, which the login form drops, so "
-            f"the account could never log in; use {name.strip()!r}"
+            f"the account could never log in; use {name.strip()!r} instead"
         )
     if len(name) > MAX_NAME_CHARS:
         raise ValueError(f"a user name has at most {MAX_NAME_CHARS} characters, not {len(name)}")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pytest
@@ -262,3 +263,132 @@ def test_an_editor_limited_to_anhui_cannot_import_jiangsu(
         main, ["--db", fixture_url, "user", "regions", "ana", "atlantis"], catch_exceptions=False
     )
     assert result.exit_code == 1 and "atlantis" in result.stderr
+
+
+# -- accounts ----------------------------------------------------------------------------------
+
+
+def _user(runner: CliRunner, url: str, *args: str, stdin: str | None = None) -> Any:
+    return runner.invoke(main, ["--db", url, "user", *args], input=stdin)
+
+
+def _account(url: str, name: str) -> dict[str, Any] | None:
+    from targets.store import Store
+    from targets.users import get_user
+
+    store = Store(url)
+    try:
+        return get_user(store, name)
+    finally:
+        store.dispose()
+
+
+def _audit(url: str) -> list[tuple[str, str, str]]:
+    from targets.store import Store
+
+    store = Store(url)
+    try:
+        log = store.audit_log()
+    finally:
+        store.dispose()
+    return list(zip(log["action"], log["user"], log["detail"], strict=True))
+
+
+def test_user_add_refuses_a_padded_or_unprintable_name_before_asking_for_a_password(
+    runner: CliRunner, sqlite_url: str
+) -> None:
+    padded = _user(runner, sqlite_url, "add", " padded", "--role", "editor")
+    assert padded.exit_code == 1
+    assert "starts or ends with spaces" in padded.stderr and "use 'padded'" in padded.stderr
+    assert "Password" not in padded.stdout  # refused before the prompt
+    forged = _user(runner, sqlite_url, "add", "eve\x1b[2J", "--role", "editor")
+    assert forged.exit_code == 1 and "U+001B" in forged.stderr and "\x1b" not in forged.stderr
+    assert _account(sqlite_url, " padded") is None and _account(sqlite_url, "padded") is None
+
+
+def test_user_commands_change_the_account_end_its_sessions_and_are_audited(
+    runner: CliRunner, sqlite_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from targets.passwords import verify_password
+
+    monkeypatch.setenv("USER", "root")
+    monkeypatch.setenv("LOGNAME", "root")
+    added = _user(
+        runner, sqlite_url, "add", "ana", "--role", "editor", stdin="first-pass\nfirst-pass\n"
+    )
+    assert added.exit_code == 0, added.output
+    epochs = [_account(sqlite_url, "ana")["session_epoch"]]  # type: ignore[index]
+
+    def changed() -> dict[str, Any]:
+        row = _account(sqlite_url, "ana")
+        assert row is not None and row["session_epoch"] not in epochs  # sessions ended
+        epochs.append(row["session_epoch"])
+        return row
+
+    mismatch = _user(runner, sqlite_url, "passwd", "ana", stdin="second-pass\nsecond-typo\n")
+    assert "do not match" in mismatch.output  # prompted twice; asked again on a mismatch
+    assert _account(sqlite_url, "ana")["session_epoch"] == epochs[-1]  # type: ignore[index]
+    done = _user(runner, sqlite_url, "passwd", "ana", stdin="second-pass\nsecond-pass\n")
+    assert done.exit_code == 0 and "every session of the account ended" in done.stdout
+    assert verify_password(changed()["password_hash"], "second-pass")
+    piped = _user(runner, sqlite_url, "passwd", "ana", "--password-stdin", stdin="third-pass\n")
+    assert piped.exit_code == 0 and verify_password(changed()["password_hash"], "third-pass")
+
+    assert _user(runner, sqlite_url, "role", "ana", "admin").exit_code == 0
+    assert changed()["role"] == "admin"
+    assert _user(runner, sqlite_url, "role", "ana", "owner").exit_code == 2  # not a role
+    assert _user(runner, sqlite_url, "disable", "ana").exit_code == 0
+    assert changed()["disabled"] is True
+    assert _user(runner, sqlite_url, "enable", "ana").exit_code == 0
+    assert _account(sqlite_url, "ana")["disabled"] is False  # type: ignore[index]
+    assert _user(runner, sqlite_url, "logout", "ana").exit_code == 0
+    changed()
+    refused = _user(runner, sqlite_url, "delete", "ana", stdin="n\n")
+    assert refused.exit_code == 1 and _account(sqlite_url, "ana") is not None
+    assert _user(runner, sqlite_url, "delete", "ana", "--yes").exit_code == 0
+    assert _account(sqlite_url, "ana") is None
+
+    assert [(a, u) for a, u, _ in _audit(sqlite_url)] == [
+        ("user_delete", "cli:root"),
+        ("user_logout", "cli:root"),
+        ("user_enable", "cli:root"),
+        ("user_disable", "cli:root"),
+        ("user_role", "cli:root"),
+        ("user_password", "cli:root"),
+        ("user_password", "cli:root"),
+        ("user_add", "cli:root"),
+    ]
+
+
+@pytest.mark.parametrize("command", ["passwd", "role", "disable", "enable", "logout", "delete"])
+def test_user_commands_name_an_unknown_account(
+    runner: CliRunner, sqlite_url: str, command: str
+) -> None:
+    args = {"role": ["role", "nobody", "admin"], "delete": ["delete", "nobody", "--yes"]}
+    result = _user(runner, sqlite_url, *args.get(command, [command, "nobody"]), stdin="x\n")
+    assert result.exit_code == 1 and "no user 'nobody'" in result.stderr
+    assert "Password" not in result.stdout  # asked for nothing
+    assert _audit(sqlite_url) == []
+
+
+def test_user_list_shows_accounts_never_their_hashes(runner: CliRunner, sqlite_url: str) -> None:
+    assert _user(runner, sqlite_url, "list").stdout.strip() == "(no users)"
+    for name, role in (("bo", "viewer"), ("ana", "editor"), ("王芳", "admin")):
+        stdin = "a-long-password\n"
+        assert _user(runner, sqlite_url, "add", name, "--role", role, "--password-stdin",
+                     stdin=stdin).exit_code == 0  # fmt: skip
+    _user(runner, sqlite_url, "regions", "ana", "anhui,jiangsu")
+    _user(runner, sqlite_url, "disable", "bo")
+    listed = json.loads(_user(runner, sqlite_url, "list", "--json").stdout)
+    assert [(u["name"], u["role"], u["disabled"], u["regions"]) for u in listed] == [
+        ("ana", "editor", False, ["anhui", "jiangsu"]),
+        ("bo", "viewer", True, []),
+        ("王芳", "admin", False, []),
+    ]
+    assert all(set(u) == {"name", "role", "disabled", "regions", "created_at"} for u in listed)
+    table = _user(runner, sqlite_url, "list").stdout
+    lines = table.splitlines()
+    assert lines[0].split() == ["name", "role", "state", "regions", "created"]
+    assert lines[1].split()[:4] == ["ana", "editor", "active", "anhui,jiangsu"]
+    assert lines[2].split()[:4] == ["bo", "viewer", "disabled", "all"]
+    assert "argon2" not in table and "argon2" not in json.dumps(listed)

@@ -267,9 +267,8 @@ def _goal_lines(
         comparator = (
             rows.loc[rows["target"] == target, "comparator"].iloc[0] if "comparator" in rows else ""
         )
-        value = fmt.value_with_unit(target, decimals, unit)
-        label = f"{t('goal_year', lang, year=year)} {fmt.comparator(comparator)} {value}".replace(
-            "  ", " "
+        label = (
+            f"{t('goal_year', lang, year=year)} {fmt.goal_text(comparator, target, decimals, unit)}"
         )
         if not shared:
             label = f"{label} ({', '.join(region_names.get(r, r) for r in regions)})"
@@ -319,7 +318,7 @@ def gap_bar_figure(
                 name=fmt.status_text(status, lang),
                 marker={"color": bg, "line": {"color": OUTLINE_COLOUR, "width": 1}},
                 text=[
-                    f"{fmt.status_symbol(status)} {fmt.number(g, decimals)} ({fmt.year(y)})"
+                    f"{fmt.status_symbol(status)} {fmt.number(g, decimals)} ({fmt.year_text(y)})"
                     for g, y in zip(part["gap"], part["year"], strict=True)
                 ],
                 textposition="outside",
@@ -398,13 +397,13 @@ def bullet_figure(
             d, u = decimals.get(r.indicator, 1), units.get(r.indicator, "")
             # short beside the bar (long units would run off the chart); the whole in the hover
             texts.append(
-                f"{fmt.status_symbol(status)} {fmt.number(r.value, d)} ({fmt.year(r.year)}) · {s * 100:.0f}%"
+                f"{fmt.status_symbol(status)} {fmt.number(r.value, d)} ({fmt.year_text(r.year)}) · {s * 100:.0f}%"
             )
             hovers.append(
                 html.escape(
                     f"{fmt.status_text(status, lang)}: {fmt.value_with_unit(r.value, d, u)} "
-                    f"({fmt.year(r.year)}) / {fmt.comparator(r.comparator)} "
-                    f"{fmt.value_with_unit(r.target, d, u)} · {s * 100:.0f}%"
+                    f"({fmt.year_text(r.year)}) / {fmt.goal_text(r.comparator, r.target, d, u)} "
+                    f"· {s * 100:.0f}%"
                 )
             )
         traces.append(
@@ -501,9 +500,9 @@ def tile_map_figure(
         text = f"{shown}<br>{fmt.status_symbol(row.status)} {html.escape(str(row.label))}"
         has_year = "year" in tiles and not fmt.is_missing(row.year)
         if has_year:  # the latest year goes wherever a value is shown
-            text += f"<br><span style='font-size:0.85em'>{fmt.year(row.year)}</span>"
+            text += f"<br><span style='font-size:0.85em'>{fmt.year_text(row.year)}</span>"
         texts.append(text)
-        when = f" ({fmt.year(row.year)})" if has_year else ""
+        when = f" ({fmt.year_text(row.year)})" if has_year else ""
         hovers.append(
             f"{name}: {html.escape(fmt.status_text(row.status, lang))} · {html.escape(str(row.label))}{when}"
         )

@@ -13,26 +13,26 @@ from typing import Any
 from targets import statuses
 from targets.display import (
     DASH,
+    goal_text,
     is_missing,
     number,
     percent,
     status_text,
     unit_suffix,
     value_with_unit,
+    year_text,
 )
-from targets.display import comparator_sign as comparator
-from targets.display import year_text as year
 
 __all__ = [
     "DASH",
-    "comparator",
+    "goal_text",
     "is_missing",
     "number",
     "percent",
     "status_text",
     "unit_suffix",
     "value_with_unit",
-    "year",
+    "year_text",
 ]
 
 # The vocabulary (words, symbols, colours, order) is targets.statuses, shared with the reports.

@@ -23,6 +23,7 @@ import pandas as pd
 
 from targets import aggregate, progress, statuses
 from targets.aggregate import CatalogueLike, RegionsLike
+from targets.display import comparator_sign
 from targets.models import Indicator
 
 Verdict = Literal["met", "missed", "pending"]
@@ -38,7 +39,6 @@ ON_SCHEDULE_YEARS = 0.05
 # insufficient_data / no_data cannot be judged
 AT_RISK: tuple[str, ...] = ("missed", "moving_away", "insufficient", "moderate")
 NATURE_RANK: dict[str, int] = {"binding": 0}  # every other nature (indicative, unset) ranks 1
-COMPARATOR_SIGNS: dict[str, str] = {">=": "≥", ">": ">", "<=": "≤", "<": "<"}
 
 ASSESSMENT_COLUMNS: tuple[str, ...] = (
     "indicator",
@@ -239,7 +239,7 @@ def _assessment_text(
     gap: Mapping[str, Any], row: Mapping[str, Any], milestone: int, decimals: int, en: bool
 ) -> str:
     """'met: 3.29 > 3 by 0.29 (9.7%)' · 'pending: value for 2025 not yet published; latest …'."""
-    sign = COMPARATOR_SIGNS.get(str(gap["comparator"]), "")
+    sign = comparator_sign(gap["comparator"])
     verdict = row["verdict"]
     if verdict in ("met", "missed"):
         v = _fmt(row["value"], decimals)

@@ -1,4 +1,4 @@
-"""Formatting rules shared by the dashboard and the reports."""
+"""targets/display.py: formatting rules shared by the dashboard and the reports."""
 
 from __future__ import annotations
 
@@ -6,15 +6,7 @@ import math
 
 import pandas as pd
 
-from dashboard import format as screen
 from targets import display
-from targets.reports import model as paper
-
-
-def test_screen_and_paper_format_with_the_same_functions() -> None:
-    assert screen.number is paper.number is display.number
-    assert screen.value_with_unit is display.value_with_unit
-    assert screen.status_text is paper.status_text is display.status_text
 
 
 def test_numbers_units_goals_and_missing() -> None:

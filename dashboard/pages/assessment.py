@@ -122,9 +122,9 @@ def final_table(tr: Any, year: int, lang: str) -> list[Any]:
         ind = tr.catalogue.indicators.get(r["indicator"])
         unit = ind.unit.get(lang) if ind is not None else ""
         dec = _decimals(tr, r["indicator"])
-        goal = f"{fmt.comparator(r['comparator'])} {fmt.value_with_unit(r['target'], dec, unit)}"
+        goal = fmt.goal_text(r["comparator"], r["target"], dec, unit)
         if r["verdict"] == "pending" and not fmt.is_missing(r["latest_value"]):
-            value = f"{fmt.value_with_unit(r['latest_value'], dec, unit)} ({fmt.year(r['latest_year'])})"
+            value = f"{fmt.value_with_unit(r['latest_value'], dec, unit)} ({fmt.year_text(r['latest_year'])})"
         else:
             value = fmt.value_with_unit(r["value"], dec, unit)
         margin = fmt.number(r["margin"], dec)
@@ -205,7 +205,7 @@ def convergence_table(tr: Any, lang: str) -> html.Table:
         years = (
             fmt.DASH
             if fmt.is_missing(r["first_year"])
-            else f"{fmt.year(r['first_year'])}–{fmt.year(r['last_year'])}"
+            else f"{fmt.year_text(r['first_year'])}–{fmt.year_text(r['last_year'])}"
         )
         rows.append(
             html.Tr(

@@ -388,7 +388,7 @@ def goals_section(tr: Any, ind: Any, lang: str) -> html.Section:
                 )
             )
         number = (
-            f" ({fmt.comparator(m.comparator)} {fmt.value_with_unit(m.value, ind.decimals, ind.unit.get(lang))})"
+            f" ({fmt.goal_text(m.comparator, m.value, ind.decimals, ind.unit.get(lang))})"
             if m.value is not None and m.basis == "absolute"
             else ""
         )

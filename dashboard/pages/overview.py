@@ -282,7 +282,7 @@ def goal_text(ind: Any, year: int, lang: str) -> str:
     if m is None:
         return ""
     if m.basis == "absolute" and m.value is not None:
-        return f"{fmt.comparator(m.comparator)} {fmt.value_with_unit(m.value, ind.decimals, ind.unit.get(lang))}"
+        return fmt.goal_text(m.comparator, m.value, ind.decimals, ind.unit.get(lang))
     return m.text.get(lang)
 
 
@@ -296,7 +296,7 @@ def cell(
     bg, fg = fmt.status_colours(status)
     unit = ind.unit.get(lang)
     value = fmt.number(row["value"], ind.decimals)
-    latest = fmt.year(row["year"])
+    latest = fmt.year_text(row["year"])
     lines: list[Any] = [html.Span(f"{fmt.status_symbol(status)} {value}", className="cell-main")]
     detail = []
     if not fmt.is_missing(row["gap"]) and status != "achieved":

@@ -207,9 +207,9 @@ def goals_table(tr: Any, gaps: pd.DataFrame, region_name: str, year: int, lang: 
                         className="status-cell",
                     ),
                     html.Td(fmt.value_with_unit(rec["value"], ind.decimals, unit), className="num"),
-                    html.Td(fmt.year(rec["year"]), className="num"),
+                    html.Td(fmt.year_text(rec["year"]), className="num"),
                     html.Td(
-                        f"{fmt.comparator(rec['comparator'])} {fmt.value_with_unit(rec['target'], ind.decimals, unit)}",
+                        fmt.goal_text(rec["comparator"], rec["target"], ind.decimals, unit),
                         className="num",
                     ),
                     html.Td(gap_text, className="num"),

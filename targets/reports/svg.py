@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
 
-from targets.display import COMPARATOR_SIGNS, is_missing, number
+from targets.display import goal_text, is_missing, number
 from targets.reports.model import CHART_REGIONS, IndicatorDetail, Report
 
 # Okabe-Ito: told apart by colour-blind readers (yellow left out: unreadable on white)
@@ -213,7 +213,7 @@ def line_chart(
 
 def goal_label(sign_word: str, comparator: str, target: float, decimals: int) -> str:
     """'目标 ≥ 3.00'."""
-    return f"{sign_word} {COMPARATOR_SIGNS.get(comparator, comparator)} {number(target, decimals)}"
+    return f"{sign_word} {goal_text(comparator, target, decimals, '')}"
 
 
 def lines_of(detail: IndicatorDetail, regions: Sequence[str]) -> list[Line]:

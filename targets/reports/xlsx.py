@@ -24,7 +24,13 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from targets.display import COMPARATOR_SIGNS, category_name, is_missing, status_text
+from targets.display import (
+    category_name,
+    comparator_sign,
+    goal_text,
+    is_missing,
+    status_text,
+)
 from targets.formula_injection import neutralise
 from targets.progress import STATUS_COLOURS
 from targets.reports.analyses import (
@@ -336,8 +342,7 @@ def _missed_block(sheet: Sheet, report: Report, row: int) -> int:
         sheet.put(row, 2, m["region_name"])
         _status_cell(sheet, row, 3, str(m["status"]), report.lang)
         sheet.put(row, 4, m["unit"])
-        sheet.put(row, 5, f"{COMPARATOR_SIGNS.get(m['comparator'], m['comparator'])} "
-                          f"{m['target']:,.{int(m['decimals'])}f}")  # fmt: skip
+        sheet.put(row, 5, goal_text(m["comparator"], m["target"], int(m["decimals"]), ""))
         sheet.put(row, 6, m["value"], fmt)
         sheet.put(row, 7, m["year"], YEAR)
         sheet.put(row, 8, m["expected"], fmt)
@@ -419,7 +424,7 @@ def _goal_lines(
         if not is_missing(r["target"]):
             goals.setdefault(float(r["target"]), []).append(str(r["region_name"]))
             comparator = str(r["comparator"])
-    sign = COMPARATOR_SIGNS.get(comparator, comparator)
+    sign = comparator_sign(comparator)
     single = len(goals) == 1
     return [
         (

@@ -15,6 +15,7 @@ progress, schedule years and statuses are never recomputed, only selected and wo
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping
 from typing import Any, Literal, Protocol
 
@@ -71,6 +72,20 @@ class HasIndicators(Protocol):
 
 def verdict_label(verdict: str, lang: str = "zh") -> str:
     return VERDICT_LABELS[verdict]["en" if lang == "en" else "zh"]
+
+
+_BASE_MISSING = re.compile(r"^no (\d{4}) value \(the base year\)")
+
+
+def reason_text(reason: Any, lang: str = "zh") -> str:
+    """The engine's reason a goal cannot be judged, in words: a change goal without its base
+    year says "no 2017 value" (无2017年基数), never a bare "no data"; "" for no reason."""
+    if not isinstance(reason, str) or reason in ("", "nan"):
+        return ""
+    base = _BASE_MISSING.match(reason)
+    if base:
+        return f"no {base[1]} value" if lang == "en" else f"无{base[1]}年基数"
+    return reason
 
 
 def _fmt(value: float, decimals: int = 1) -> str:
@@ -255,9 +270,10 @@ def _assessment_text(
             return f"missed: {v} (goal {sign} {t}), short by {m}{pct}"
         return f"未实现：{v}（目标{sign}{t}），差距{m}{pct_zh}"
     if not _finite(gap["value"]):
-        why = gap.get("reason")
+        why = reason_text(gap.get("reason"), "en" if en else "zh")
         # the engine's plain "no value" says nothing the sentence does not say already
-        why = why if isinstance(why, str) and why not in ("", "nan", "no value") else None
+        if why == "no value":
+            why = ""
         if en:
             return f"pending: value for {milestone} not yet published; no earlier value" + (
                 f" ({why})" if why else ""
@@ -266,8 +282,7 @@ def _assessment_text(
     latest = f"{int(gap['year'])}: {_fmt(float(gap['value']), decimals)}"
     latest_zh = f"最新为{int(gap['year'])}年：{_fmt(float(gap['value']), decimals)}"
     if not _finite(gap["target"]):
-        why = gap.get("reason")
-        why = why if isinstance(why, str) and why not in ("", "nan") else "no target"
+        why = reason_text(gap.get("reason"), "en" if en else "zh") or "no target"
         if en:
             return f"pending: the goal cannot be judged ({why}); latest {latest}"
         return f"待定：无法评估（{why}）；{latest_zh}"

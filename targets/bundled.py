@@ -9,9 +9,15 @@ quote in its note:
   that a user sees the revision in the history;
 - `public_statistics.csv`: everything usable, in force.
 
-Rows that must not stand as the plan indicator are left out, each with the reason in
-`EXCLUDED_REASONS` (the README lists them): `partial`, `estimate`, `different-definition`,
-and series that measure something else than the plan indicator.
+Rows that must not stand as the plan indicator are left out, each with the reason
+(`EXCLUDED_NOTES`, `EXCLUDED_SERIES`; the README lists them): `partial`, `estimate`,
+`different-definition`, and series that measure something else than the plan indicator.
+
+A figure the release rounds or bounds (`approx`: 左右, 超过, 突破) or calls preliminary (`prelim`)
+is kept with that flag in the `flag` column (targets.flags), so that a verdict resting on it is
+provisional; where another release gives the final figure for the same year, the flagged one is
+left out. The urban-rural income ratio is computed from urban and rural income where no ratio
+is published for that region and year: a derived value, its note says so and quotes both sources.
 """
 
 from __future__ import annotations
@@ -27,7 +33,7 @@ BUNDLED_DIR = config.DATA_DIR / "bundled"
 MAIN_FILE = "public_statistics.csv"
 SUPERSEDED_FILE = "public_statistics_superseded.csv"
 BUNDLED_NOTE = "bundled public statistics"
-HEADER = ["indicator", "region", "year", "value", "unit", "note"]
+HEADER = ["indicator", "region", "year", "value", "unit", "note", "flag"]
 
 # gathered name -> (catalogue id, catalogue unit, factor applied to the published value)
 INDICATOR_MAP: dict[str, tuple[str, str, float]] = {
@@ -51,6 +57,12 @@ INDICATOR_MAP: dict[str, tuple[str, str, float]] = {
     "gdp_revised": ("gdp", "亿元", 1.0),
     "population": ("population", "万人", 1.0),
     "urban_population": ("urban_population", "万人", 1.0),
+    # the components of the income ratio (RATIO_PARTS) and of the per-capita expenditure
+    "urban_income": ("urban_disposable_income", "元", 1.0),
+    "rural_income": ("rural_disposable_income", "元", 1.0),
+    "public_expenditure": ("public_budget_expenditure", "亿元", 1.0),
+    # published in 万件 (10,000 patents); the catalogue counts patents
+    "effective_invention_patents": ("valid_invention_patents", "件", 10000.0),
 }
 
 # Series gathered but not imported, and why (shown in the README and kept testable).
@@ -60,8 +72,33 @@ EXCLUDED_SERIES: dict[str, str] = {
         "year-on-year changes, not the energy-intensity level the −10% on 2017 goal needs"
     ),
     "area": "land areas are kept with their sources in data/regions.yaml, not as yearly values",
+    "gdp": (
+        "first-release GDP; the ratios use the NBS series revised after the 5th economic census "
+        "(gdp_revised), and the two are never mixed"
+    ),
+    "gdp_per_capita": (
+        "per-capita GDP as released rests on first-release GDP; the tracker derives it from the "
+        "revised series (gdp / population)"
+    ),
+    "resident_income": (
+        "income of all residents; the plan's ratio needs urban and rural income, which are kept"
+    ),
+    "hsr_km": "high-speed railway only, not the total railway length the density goal needs",
+    "hightech_share": (
+        "high-and-new-tech (高新技术) or strategic-emerging shares, not the plan's high-tech "
+        "(高技术) output share"
+    ),
+    "water_quality": (
+        "shares of all monitored or national sections, not the plan's cross-boundary sections"
+    ),
+    "patent_transfers": (
+        "patent transfers within the region (区域内), not the plan's cross-province transfers"
+    ),
+    "rd_expenditure_share_national": "a share of the national total, not a plan indicator",
 }
 EXCLUDED_NOTES = ("partial", "estimate", "different-definition")
+# the gathered notes that flag a kept figure (targets.flags): a verdict on it is provisional
+FLAG_NOTES = ("approx", "prelim")
 
 REGION_MAP = {
     "Shanghai": ("shanghai", ""),
@@ -82,7 +119,10 @@ IN_FORCE_SOURCE = {
     ("rd_intensity", "Jiangsu", "2024"): "http://www.ilovedushubiji.com/post/47444.html",
 }
 # notes that mark a figure as a lesser reading of a value another release states exactly
-LESSER_NOTES = ("approx", "prelim")
+LESSER_NOTES = FLAG_NOTES
+# a ratio computed where it is not published: (ratio, numerator, denominator), catalogue ids
+RATIO_PARTS = (("urban_rural_income_ratio", "urban_disposable_income", "rural_disposable_income"),)
+RATIO_DECIMALS = 2  # as the published ratios are written (2.24:1)
 
 
 Candidate = tuple[dict[str, str], list[str]]  # a gathered row and its bundled line
@@ -94,6 +134,17 @@ class Split:
     main: list[list[str]]
     superseded: list[list[str]]
     excluded: list[tuple[dict[str, str], str]]
+
+
+def _marks(note: str) -> list[str]:
+    """The vocabulary words a gathered note begins its parts with ("conflict; approx 3.33…"
+    -> ["conflict", "approx"]); free text after them is not read."""
+    return [part.strip().split(" ")[0].rstrip(":") for part in note.split(";")]
+
+
+def flag_of(row: dict[str, str]) -> str:
+    """The flag a kept figure carries (FLAG_NOTES), "" for a final one."""
+    return next((m for m in _marks(row["note"]) if m in FLAG_NOTES), "")
 
 
 def _note(row: dict[str, str], extra: str) -> str:
@@ -116,7 +167,7 @@ def split_rows(rows: Iterable[dict[str, str]]) -> Split:
         if name in EXCLUDED_SERIES:
             excluded.append((row, EXCLUDED_SERIES[name]))
             continue
-        if any(note.startswith(bad) for bad in EXCLUDED_NOTES):
+        if set(_marks(note)) & set(EXCLUDED_NOTES):
             excluded.append((row, f"marked {note!r}: not the year's plan indicator"))
             continue
         if name not in INDICATOR_MAP or row["region"] not in REGION_MAP:
@@ -129,7 +180,7 @@ def split_rows(rows: Iterable[dict[str, str]]) -> Split:
         extra = scope_note
         if factor != 1.0:
             extra = "; ".join(p for p in (extra, f"published as {row['value']} {row['unit']}") if p)
-        out = [ind, region, row["year"], value, unit, _note(row, extra)]
+        out = [ind, region, row["year"], value, unit, _note(row, extra), flag_of(row)]
         key = (name, row["region"], row["year"])
         if key in IN_FORCE_SOURCE and IN_FORCE_SOURCE[key] != row["source"]:
             superseded.append(out)
@@ -140,7 +191,29 @@ def split_rows(rows: Iterable[dict[str, str]]) -> Split:
         main.extend(out for _, out in kept)
         superseded.extend(out for _, out in lost)
         excluded.extend(dropped)
+    main.extend(derived_ratios(main))
     return Split(main, superseded, excluded)
+
+
+def derived_ratios(main: list[list[str]]) -> list[list[str]]:
+    """RATIO_PARTS computed where both parts are kept and the ratio is not published: each a
+    derived value whose note says so and gives both parts' sources; flagged when a part is."""
+    have = {(out[0], out[1], out[2]): out for out in main}
+    made: list[list[str]] = []
+    for ratio, top, bottom in RATIO_PARTS:
+        for (ind, region, year), num in sorted(have.items()):
+            den = have.get((bottom, region, year))
+            if ind != top or den is None or (ratio, region, year) in have:
+                continue
+            exact = float(num[3]) / float(den[3])
+            value = f"{exact:.{RATIO_DECIMALS}f}"
+            how = (
+                f"derived: {top} {num[3]} / {bottom} {den[3]} = {exact:.6g}, rounded to "
+                f"{RATIO_DECIMALS} decimals as the published ratios are"
+            )
+            note = f"[{how}] {top}: {num[5]} | {bottom}: {den[5]}"
+            made.append([ratio, region, year, value, "倍（农村=1）", note, num[6] or den[6]])
+    return made
 
 
 def _digits(value: str) -> int:
@@ -156,9 +229,18 @@ def _one_figure(rivals: list[Candidate]) -> tuple[list[Candidate], list[Candidat
     yields to the more precise one. Any other disagreement is left for the importer to refuse:
     it must be settled in IN_FORCE_SOURCE, never guessed.
     """
-    if len({out[3] for _, out in rivals}) == 1:
-        return rivals, [], []
     plain = [r for r in rivals if not r[0]["note"].startswith((*LESSER_NOTES, "conflict"))]
+    if len({out[3] for _, out in rivals}) == 1:
+        # one figure: final when any release gives it unmarked (a prelim that became final)
+        if plain and len(plain) < len(rivals):
+            final = [r for r in rivals if r in plain or r[0]["note"].startswith("conflict")]
+            dropped_same: list[Excluded] = [
+                (row, f"marked {row['note'].split(';')[0]!r}; another release gives it as final")
+                for row, _ in rivals
+                if (row, _) not in final
+            ]
+            return final, [], dropped_same
+        return rivals, [], []
     pool = plain or rivals
     superseded = [r for r in rivals if plain and r[0]["note"].startswith("conflict")]
     dropped: list[Excluded] = [

@@ -463,7 +463,9 @@ def _judge(sk: pd.DataFrame, coded: Coded) -> pd.DataFrame:
     ]
     reason = np.full(n, None, dtype=object)
     reason[np.isnan(d)] = "the goal states no comparator"
-    lacks_base = has & change & np.isnan(v_base) & ~np.isnan(d)
+    # without its base year a change goal has no target, whether or not later values exist:
+    # say which year is missing rather than a bare "no data"
+    lacks_base = change & np.isnan(v_base) & ~np.isnan(d)
     regions = sk["region"].to_numpy(dtype=object)
     for i in np.flatnonzero(lacks_base):
         reason[i] = f"no {base_year[i]} value (the base year) for {regions[i]}"

@@ -324,3 +324,13 @@ def test_priority_order_within_a_status_the_further_behind_first(catalogue) -> N
         }
     )
     assert priority_order(gaps, cat)["region"].tolist() == ["jiangsu", "anhui", "shanghai"]
+
+
+def test_reason_text_names_the_missing_base_year() -> None:
+    from targets.assessment import reason_text
+
+    why = "no 2017 value (the base year) for yrd"
+    assert reason_text(why, "zh") == "无2017年基数"
+    assert reason_text(why, "en") == "no 2017 value"
+    assert reason_text("one value only (2023)", "en") == "one value only (2023)"
+    assert reason_text(None) == "" and reason_text("nan") == ""

@@ -7,15 +7,19 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from click.testing import CliRunner
 
 from targets.bundled import (
     BUNDLED_DIR,
+    EXCLUDED_SERIES,
     MAIN_FILE,
     SUPERSEDED_FILE,
     build_bundled,
     ensure_bundled,
     is_bundled,
+    split_rows,
 )
+from targets.cli import main
 from targets.tracker import Tracker
 from tests.conftest import ROOT, require
 
@@ -122,4 +126,107 @@ def test_gaps_a_planner_can_check_by_hand(bundled_tracker: Tracker) -> None:
 
 def test_bundled_frame_is_readable_by_pandas() -> None:
     frame = pd.read_csv(BUNDLED_DIR / MAIN_FILE)
-    assert list(frame.columns) == ["indicator", "region", "year", "value", "unit", "note"]
+    assert list(frame.columns) == ["indicator", "region", "year", "value", "unit", "note", "flag"]
+
+
+def _line(rows: list[dict[str, str]], ind: str, region: str, year: str) -> list[dict[str, str]]:
+    return [r for r in rows if (r["indicator"], r["region"], r["year"]) == (ind, region, year)]
+
+
+def test_approximate_and_preliminary_figures_keep_their_flag() -> None:
+    rows = read(BUNDLED_DIR / MAIN_FILE)
+    flags = {(r["indicator"], r["region"], r["year"]): r["flag"] for r in rows}
+    # 科技进步贡献率达67%左右: a real outturn, rounded
+    assert flags[("st_progress_contribution", "jiangsu", "2022")] == "approx"
+    # 2.72 is marked prelim and no final figure was found: kept, flagged
+    assert flags[("rd_intensity", "jiangsu", "2019")] == "prelim"
+    assert flags[("life_expectancy", "anhui", "2024")] == "prelim"
+    assert flags[("rd_intensity", "shanghai", "2025")] == "approx"
+    assert flags[("urbanization_rate", "zhejiang", "2025")] == "approx"
+    # where the NBS bulletin gives 4.35, the 4.4%左右 releases are left out
+    assert [r["value"] for r in _line(rows, "rd_intensity", "shanghai", "2024")] == ["4.35"]
+    assert flags[("rd_intensity", "shanghai", "2024")] == ""
+    assert {r["flag"] for r in rows} == {"", "approx", "prelim"}
+
+
+def test_a_prelim_figure_yields_to_the_same_figure_given_as_final() -> None:
+    def row(note: str, source: str) -> dict[str, str]:
+        return {"indicator": "rd_intensity", "region": "Jiangsu", "year": "2019", "value": "2.72",
+                "unit": "%", "note": note, "source_kind": "official", "source": source,
+                "quote": "2.72%"}  # fmt: skip
+
+    split = split_rows([row("prelim", "https://a.example/p"), row("", "https://b.example/f")])
+    assert [(out[3], out[6]) for out in split.main] == [("2.72", "")]
+    assert "https://b.example/f" in split.main[0][5]
+    assert [why for _, why in split.excluded] == [
+        "marked 'prelim'; another release gives it as final"
+    ]
+
+
+def test_different_definitions_and_other_series_are_out_with_the_reason() -> None:
+    require(SHARED.exists(), f"{SHARED} is not beside the clone")
+    with SHARED.open(encoding="utf-8", newline="") as fh:
+        split = split_rows(csv.DictReader(fh))
+    why = {(r["indicator"], r["region"], r["year"], r["value"]): w for r, w in split.excluded}
+    # Shanghai's 2022 life expectancy is of the registered population only
+    assert "registered population" in why[("life_expectancy", "Shanghai", "2022", "83.18")]
+    assert "different-definition" in why[("life_expectancy", "Shanghai", "2022", "83.18")]
+    # the 31-city air figures are not the plan's 41-city scope
+    assert "31个城市" in why[("pm25", "YRD", "2025", "31.7")]
+    assert why[("gdp", "Anhui", "2025", "52989")] == EXCLUDED_SERIES["gdp"]
+    assert why[("resident_income", "Anhui", "2025", "38755")] == EXCLUDED_SERIES["resident_income"]
+    assert why[("patent_transfers", "YRD", "2024", "16000")] == EXCLUDED_SERIES["patent_transfers"]
+    # every gathered name is either mapped or excluded with a reason: none silently dropped
+    assert not [w for w in why.values() if "no catalogue indicator" in w]
+
+
+def test_the_income_ratio_is_derived_where_it_is_not_published() -> None:
+    rows = read(BUNDLED_DIR / MAIN_FILE)
+    (anhui,) = _line(rows, "urban_rural_income_ratio", "anhui", "2025")
+    # 51737 / 23828 = 2.1713: Anhui's 2025 communiqué gives both incomes, not the ratio
+    assert (anhui["value"], anhui["flag"]) == ("2.17", "")
+    assert anhui["note"].startswith("[derived: urban_disposable_income 51737 / ")
+    assert anhui["note"].count("http") == 2 and anhui["note"].count("«") == 2
+    # Zhejiang publishes its ratio (1.81左右): that figure stands, approximate
+    (zhejiang,) = _line(rows, "urban_rural_income_ratio", "zhejiang", "2025")
+    assert (zhejiang["value"], zhejiang["flag"]) == ("1.81", "approx")
+    assert "derived" not in zhejiang["note"]
+    (patents,) = _line(rows, "valid_invention_patents", "yrd", "2025")
+    assert float(patents["value"]) == 1734000  # 173.4 万件
+
+
+def test_stored_flags_and_the_2025_assessment_by_value(bundled_tracker: Tracker) -> None:
+    obs = bundled_tracker.store.observations(["st_progress_contribution"], ["jiangsu"])
+    assert obs.set_index("year").loc[2022, "flag"] == "approx"
+    got = bundled_tracker.assessment(2025, "en").set_index(["indicator", "region"])
+
+    def verdict(ind: str, region: str) -> tuple[str, float]:
+        row = got.loc[(ind, region)]
+        return str(row["verdict"]), round(float(row["value"]), 2)
+
+    # Anhui's 2025 communiqué: urbanisation 63.6% against ≥ 70: missed
+    assert verdict("urbanization_rate", "anhui") == ("missed", 63.6)
+    # Shanghai's 2025 air quality (official): PM2.5 26 μg/m³ ≤ 35, good-air days 88.5% ≥ 80
+    assert verdict("pm25_concentration", "shanghai") == ("met", 26.3)
+    assert verdict("good_air_days_ratio", "shanghai") == ("met", 88.5)
+    # 4.5%左右: met on an approximate value; 2.17 derived from Anhui's incomes: met
+    assert verdict("rd_intensity", "shanghai") == ("met", 4.5)
+    assert verdict("urban_rural_income_ratio", "anhui") == ("met", 2.17)
+    assert "http" in str(got.loc[("pm25_concentration", "shanghai"), "source"])
+    counts = got["verdict"].value_counts()
+    assert (counts["met"], counts["missed"]) == (9, 1) and counts["pending"] > 0
+    # the region's energy goal (−10% on 2017) has no 2017 value: said so, not a bare "no data"
+    energy = bundled_tracker.gaps(milestone=2025).set_index(["indicator", "region"])
+    assert energy.loc[("energy_intensity", "yrd"), "reason"].startswith("no 2017 value")
+    zh = bundled_tracker.assessment(2025, "zh").set_index(["indicator", "region"])
+    assert "无2017年基数" in zh.loc[("energy_intensity", "yrd"), "text"]
+
+
+def test_the_cli_assessment_of_2025_on_the_bundled_data(bundled_tracker: Tracker) -> None:
+    result = CliRunner().invoke(
+        main, ["--db", bundled_tracker.db_url, "assess", "--milestone", "2025", "--format", "csv"]
+    )
+    assert result.exit_code == 0, result.output
+    lines = [line for line in result.output.splitlines() if line.startswith("urbanization_rate,")]
+    anhui = next(line for line in lines if ",anhui," in line)
+    assert ",63.6,missed," in anhui

@@ -51,7 +51,10 @@ def test_xlsx_has_an_assessment_and_a_convergence_sheet(tracker: Tracker, tmp_pa
     zh = TEXT["zh"]
     assert wb.sheetnames[2:4] == [zh["sheet_assessment"], zh["sheet_convergence"]]
     ws = wb[zh["sheet_assessment"]]
-    assert [c.value for c in ws[3]] == [zh[c] for c in ASSESSMENT_TABLE_COLUMNS]
+    # the margin as two numbers (its own unit, a percentage) in place of the display text
+    shown = [c for c in ASSESSMENT_TABLE_COLUMNS if c != "margin"]
+    shown[5:5] = ["margin_num", "margin_pct_num"]
+    assert [c.value for c in ws[3]] == [zh[c] for c in shown]
     rows = list(ws.iter_rows(min_row=4, values_only=True))
     assert len(rows) == len(tracker.assessment(2025, "zh"))
     assert any(r[1] == tracker.regions.name("anhui", "zh") and r[4] == "… 待定" for r in rows)
@@ -62,7 +65,9 @@ def test_xlsx_has_an_assessment_and_a_convergence_sheet(tracker: Tracker, tmp_pa
 
 def test_html_has_the_two_sections(tracker: Tracker) -> None:
     page = to_html(build_report(tracker, lang="en", milestone=2025))
-    assert '<section id="assessment"><h2>Final assessment of the 2025 goals</h2>' in page
+    assert (
+        '<section id="assessment" class="wide"><h2>Final assessment of the 2025 goals</h2>' in page
+    )
     assert '<section id="convergence"><h2>Regional convergence</h2>' in page
     assert page.index('id="gaps"') < page.index('id="assessment"') < page.index('id="details"')
     assert "narrowing" in page
@@ -81,7 +86,8 @@ def test_contribution_sheet_and_section_on_the_bundled_data(tmp_path: Path) -> N
     ]
     # Anhui's 1,901 of the region's 18,997 PCT applications in 2023 (hand sum of the provinces)
     assert anhui_pct and anhui_pct[0][1] == "2023"
-    assert anhui_pct[0][4] == f"{100 * 1901 / 18997:.1f}% of the total"
+    # the share a number (shown as a percentage), what it is a share of beside it
+    assert anhui_pct[0][5] == pytest.approx(1901 / 18997) and anhui_pct[0][6] == "of the total"
     html = to_html(build_report(tr, lang="en", milestone=2025))
     assert 'id="contribution"' in html and "of the gap" in html
 

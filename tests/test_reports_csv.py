@@ -10,7 +10,7 @@ import pytest
 
 from targets.progress import GAP_COLUMNS
 from targets.reports import render_report, write_report
-from targets.reports.csvfile import csv_columns
+from targets.reports.csvfile import RATE_COLUMNS, RATE_DECIMALS, UNIT_COLUMNS, csv_columns
 from targets.tracker import Tracker
 from tests.fixtures import build_fixture_db
 
@@ -29,11 +29,26 @@ def test_csv_parses_back_to_the_gap_table(tracker: Tracker, tmp_path: Path) -> N
     assert list(back.columns) == csv_columns()
     gaps = tracker.gaps(milestone=2025)
     assert len(back) == len(gaps)
+    decimals = back["indicator"].map({ind.id: ind.decimals for ind in tracker.catalogue})
     for col in GAP_COLUMNS:
         expected, got = gaps[col], back[col]
         if pd.api.types.is_numeric_dtype(expected):
+            # rounded as the README says: the unit's columns to the indicator's decimals
+            places = (
+                decimals if col in UNIT_COLUMNS else RATE_DECIMALS if col in RATE_COLUMNS else 9
+            )
+            exact = [
+                round(v, int(d)) if pd.notna(v) else v
+                for v, d in zip(
+                    expected.astype("float64"), pd.Series(places, index=back.index), strict=True
+                )
+            ]
             pd.testing.assert_series_equal(
-                got.astype("float64"), expected.astype("float64"), check_names=False, rtol=0, atol=0
+                got.astype("float64"),
+                pd.Series(exact, dtype="float64"),
+                check_names=False,
+                rtol=0,
+                atol=0,
             )
         else:
             assert (
@@ -58,3 +73,20 @@ def test_english_names(tracker: Tracker) -> None:
     assert set(back["region_name"]) == {"Anhui"}
     assert set(back["region"]) == {"anhui"}
     assert "Moderate progress" in set(back["status_label"])
+
+
+def test_floats_are_rounded_to_the_indicators_decimals(tracker: Tracker) -> None:
+    """No 0.7142857142857143: each number has at most the digits its column is rounded to."""
+    text = render_report(tracker, "csv", milestone=2025).decode("utf-8-sig")
+    back = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+    decimals = back["indicator"].map({ind.id: ind.decimals for ind in tracker.catalogue})
+    checked = 0
+    for col in (*UNIT_COLUMNS, *RATE_COLUMNS):
+        for cell, d in zip(back[col], decimals, strict=True):
+            if "." not in cell:
+                continue
+            allowed = int(d) if col in UNIT_COLUMNS else RATE_DECIMALS
+            assert len(cell.split(".")[1]) <= allowed, (col, cell)
+            checked += 1
+    assert checked > 50
+    assert "0.7142857142857143" not in text

@@ -5,7 +5,9 @@ Needs fonts-noto-cjk and poppler-utils (pdftotext): skipped locally without them
 
 from __future__ import annotations
 
+import html
 import io
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -90,3 +92,61 @@ def test_english_pdf(tracker: Tracker, tmp_path: Path) -> None:
     assert 4 <= len(reader.pages) <= 16
     text = " ".join(_text(path).split())
     assert "R&D intensity" in text and "Anhui" in text and "Moderate progress" in text
+
+
+# a source address as statistics offices publish them: long, and without a place to break
+LONG_ADDRESS = (
+    "https://www.stats.gov.cn/sj/zxfb/202402/t20240228_1947915.html"
+    "?channel=statistical-communique-of-the-peoples-republic-of-china-2023&lang=zh-CN#section-7"
+)
+WORD = re.compile(
+    r'<word xMin="([-\d.]+)" yMin="([-\d.]+)" xMax="([-\d.]+)" yMax="([-\d.]+)">(.*?)</word>'
+)
+PAGE = re.compile(r'<page width="([\d.]+)" height="([\d.]+)">')
+
+
+def _words(path: Path) -> list[tuple[int, float, float, float, float, float, float, str]]:
+    """(page, width, height, xMin, yMin, xMax, yMax, text) of every word pdftotext finds."""
+    out = subprocess.run(
+        ["pdftotext", "-bbox", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    words = []
+    page, width, height = 0, 0.0, 0.0
+    for line in out.splitlines():
+        if m := PAGE.search(line):
+            page, width, height = page + 1, float(m[1]), float(m[2])
+        elif m := WORD.search(line):
+            box = (float(m[1]), float(m[2]), float(m[3]), float(m[4]))
+            words.append((page, width, height, *box, html.unescape(m[5])))
+    return words
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_tables_fit_the_page_and_long_addresses_wrap(
+    tracker: Tracker, tmp_path: Path, lang: str
+) -> None:
+    """No word of any page lies outside its page box, the whole address is there (wrapped),
+    and short cells (a region, a verdict) are not broken one character per line."""
+    import pandas as pd
+
+    rows = pd.DataFrame(
+        [{"indicator": "urbanization_rate", "region": "yrd", "year": 2025, "value": 71.9,
+          "unit": None, "note": f"test fixture (not published statistics) {LONG_ADDRESS}"}]
+    )  # fmt: skip
+    tracker.store.write_import(
+        rows, file_name="long.csv", sha256="7" * 64, layout="long", user="tests",
+        note=f"test fixture {LONG_ADDRESS}",
+    )  # fmt: skip
+    path = write_report(tracker, tmp_path / "gaps.pdf", lang=lang, milestone=2025)
+    words = _words(path)
+    assert words
+    outside = [w for w in words if w[3] < 0 or w[4] < 0 or w[5] > w[1] + 0.5 or w[6] > w[2] + 0.5]
+    assert outside == []
+    # the address's pieces, line after line (other cells of the row may come between them)
+    pieces = "".join(w[7] for w in words if len(w[7]) > 2 and w[7] in LONG_ADDRESS)
+    assert LONG_ADDRESS in pieces
+    # a region's name is one word on one line, never 中/心/区 stacked
+    region = "中心区" if lang == "zh" else "Central"
+    assert any(w[7] == region or w[7].startswith(region) for w in words), region
+    singles = [w[7] for w in words if w[7] in ("中", "心", "区", "待", "定")]
+    assert singles == []

@@ -216,3 +216,59 @@ def test_libreoffice_opens_it(xlsx_path: Path, tmp_path: Path) -> None:
 
     text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.read_bytes())).pages)
     assert "研发投入强度" in text
+
+
+def test_analysis_sheets_store_numbers_as_numbers_and_text_as_text(tmp_path: Path) -> None:
+    """The contribution sheet (bundled data: the fixture has no regional contributions): each
+    share a number shown as a percentage, what it is a share of in its own text column; no text
+    starts with an apostrophe unless it would run as a formula ("'-189.3% 占全域差距" was)."""
+    from targets.bundled import ensure_bundled
+    from targets.formula_injection import runs_as_formula
+
+    tracker = Tracker(db_url=f"sqlite:///{tmp_path / 'bundled.db'}")
+    ensure_bundled(tracker)
+    wb = load_workbook(write_report(tracker, tmp_path / "g.xlsx", lang="zh", milestone=2025))
+    zh = TEXT["zh"]
+    ws = wb[zh["sheet_contribution"]]
+    header = [c.value for c in ws[3]]
+    assert header[:7] == [zh[k] for k in ("indicator", "contrib_year", "region", "value_num",
+                                          "unit", "share_num", "share_of")]  # fmt: skip
+    rows = [r for r in ws.iter_rows(min_row=4) if r[0].value]
+    assert rows
+    expected = {
+        (ind, reg): frame.set_index("region")
+        for ind, _, frame in tracker.regional_contributions()
+        for reg in frame["region"]
+    }
+    names = {ind.name.get("zh"): ind.id for ind in tracker.catalogue}
+    region_ids = {
+        tracker.regions.name(r, "zh"): r for r in ("shanghai", "jiangsu", "zhejiang", "anhui")
+    }
+    checked = 0
+    for r in rows:
+        value, share, share_of = r[3], r[5], r[6]
+        # an empty cell where the region has no value that year
+        assert value.value is None or (
+            value.data_type == "n" and isinstance(value.value, int | float)
+        )
+        assert value.number_format.startswith("#,##0")
+        assert share.data_type == "n" and share.number_format == "0.0%"
+        assert share_of.value in ("占全域差距", "占总量") and share_of.data_type == "s"
+        ind, reg = names[r[0].value], region_ids[r[2].value]
+        frame = expected[(ind, reg)]
+        col = "share_of_gap" if share_of.value == "占全域差距" else "share_of_total"
+        assert share.value == pytest.approx(frame.loc[reg, col], rel=REL)
+        checked += 1
+    assert checked == len(rows)
+    # the assessment sheet: the margin a number, signed by the data, not a text "+1.2 (…)"
+    ws = wb[zh["sheet_assessment"]]
+    header = [c.value for c in ws[3]]
+    margin = header.index(zh["margin_num"])
+    margins = [r[margin] for r in ws.iter_rows(min_row=4) if r[margin].value is not None]
+    assert margins and all(c.data_type == "n" for c in margins)
+    # no visible apostrophe on text a spreadsheet would read as text anyway
+    for sheet in wb.worksheets:
+        for row in sheet.iter_rows():
+            for c in row:
+                if isinstance(c.value, str) and c.value.startswith("'"):
+                    assert runs_as_formula(c.value[1:]), (sheet.title, c.coordinate, c.value)

@@ -37,6 +37,10 @@ CONTRIBUTION_TABLE_COLUMNS: tuple[str, ...] = (
     "value",
     "share",
 )
+# The numbers behind some display columns, for Excel (which stores numbers as numbers): the
+# column `NAME_num` holds the number, shown with the row's `decimals` or as a percentage.
+NUMBER_COLUMNS: dict[str, str] = {"value_num": "decimals", "margin_num": "decimals",
+                                  "margin_pct_num": "percent", "share_num": "percent"}  # fmt: skip
 VERDICT_SYMBOLS = {"met": "✓", "missed": "✗", "pending": "…"}
 
 
@@ -101,9 +105,24 @@ def contribution_table(
                     "region": tracker.regions.name(r["region"], lang),
                     "value": with_unit(number(r["value"], int(ind.decimals)), ind.unit.get(lang)),
                     "share": f"{number(100 * r[col], 1)}% {what}",
+                    "value_num": r["value"],
+                    "unit": ind.unit.get(lang),
+                    "decimals": int(ind.decimals),
+                    "share_num": r[col],
+                    "share_of": what,
                 }
             )
-    return pd.DataFrame(out, columns=list(CONTRIBUTION_TABLE_COLUMNS), dtype="str")
+    extra = ["value_num", "unit", "decimals", "share_num", "share_of"]
+    return _typed(pd.DataFrame(out, columns=[*CONTRIBUTION_TABLE_COLUMNS, *extra]))
+
+
+def _typed(frame: pd.DataFrame) -> pd.DataFrame:
+    """Display columns as text, the numbers behind them (NUMBER_COLUMNS, decimals) as numbers."""
+    types = {c: "str" for c in frame.columns}
+    types.update({c: "float64" for c in frame.columns if c in NUMBER_COLUMNS})
+    if "decimals" in frame.columns:
+        types["decimals"] = "int64"
+    return frame.astype(types)
 
 
 def assessment_table(
@@ -144,9 +163,15 @@ def assessment_table(
                 "verdict": f"{VERDICT_SYMBOLS[r['verdict']]} {verdict_label(r['verdict'], lang)}",
                 "margin": margin,
                 "source": "" if is_missing(r["source"]) else str(r["source"]),
+                "margin_num": None if is_missing(r["margin"]) else float(r["margin"]),
+                "margin_pct_num": (
+                    None if is_missing(r["margin_pct"]) else float(r["margin_pct"]) / 100
+                ),
+                "decimals": dec,
             }
         )
-    return pd.DataFrame(out, columns=list(ASSESSMENT_TABLE_COLUMNS), dtype="str")
+    extra = ["margin_num", "margin_pct_num", "decimals"]
+    return _typed(pd.DataFrame(out, columns=[*ASSESSMENT_TABLE_COLUMNS, *extra]))
 
 
 def convergence_table(

@@ -1,7 +1,13 @@
 """The gap report as CSV: UTF-8 with a BOM (so Excel and WPS read the Chinese names), one row per
-indicator × region, the gap table's machine column names plus name columns in the report's language."""
+indicator × region, the gap table's machine column names plus name columns in the report's language.
+
+Numbers are rounded as the README states: values in the indicator's unit (value, target, gap,
+baseline, projection) to the indicator's decimals, shares and rates to RATE_DECIMALS places.
+"""
 
 from __future__ import annotations
+
+import pandas as pd
 
 from targets.formula_injection import neutralise_frame
 from targets.progress import GAP_COLUMNS
@@ -9,6 +15,11 @@ from targets.reports.model import Report
 from targets.reports.steps import Progress, ProgressCallback, as_progress
 
 NAME_COLUMNS = {"indicator": "indicator_name", "region": "region_name"}
+# columns in the indicator's unit, rounded to its `decimals`
+UNIT_COLUMNS = ("value", "target", "gap", "baseline_value", "projected")
+# shares of the goal or of the time (0.7143), growth rates and ratios: a fixed precision
+RATE_COLUMNS = ("gap_pct", "progress", "time_elapsed", "actual_rate", "required_rate", "ratio")
+RATE_DECIMALS = 4
 
 
 def csv_columns() -> list[str]:
@@ -24,8 +35,31 @@ def csv_columns() -> list[str]:
     return out
 
 
+def _fixed(value: float, decimals: int) -> str:
+    """2.6912 -> '2.69', 32.0 -> '32' (0 decimals), missing -> '' (an empty CSV field)."""
+    if pd.isna(value):
+        return ""
+    text = f"{value:.{max(decimals, 0)}f}"
+    # "-0.0" reads as a sign error
+    return text.lstrip("-") if float(text) == 0 else text
+
+
+def rounded(frame: pd.DataFrame, decimals: pd.Series) -> pd.DataFrame:
+    """`frame` with UNIT_COLUMNS written to each row's `decimals` (as fixed-point text, so 32 is
+    not '32.0') and RATE_COLUMNS rounded to RATE_DECIMALS."""
+    out = frame.copy()
+    places = decimals.astype("int64").tolist()
+    for col in UNIT_COLUMNS:
+        numbers = pd.to_numeric(out[col], errors="coerce").astype("float64").tolist()
+        out[col] = [_fixed(v, d) for v, d in zip(numbers, places, strict=True)]
+    for col in RATE_COLUMNS:
+        out[col] = pd.to_numeric(out[col], errors="coerce").astype("float64").round(RATE_DECIMALS)
+    return out
+
+
 def to_csv(report: Report, progress: ProgressCallback | Progress | None = None) -> bytes:
     """The CSV file's bytes (CRLF line ends, as RFC 4180 and Excel expect)."""
     as_progress(progress).begin("csv:write")
-    frame = neutralise_frame(report.rows[csv_columns()])
+    # neutralised before the numbers become text: a negative number is not a formula
+    frame = rounded(neutralise_frame(report.rows[csv_columns()]), report.rows["decimals"])
     return frame.to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")

@@ -68,6 +68,11 @@ thead { display: table-header-group; }
 tr { break-inside: avoid; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 td.status { white-space: nowrap; font-weight: bold; }
+/* a region, a verdict, a year: one line, never one character per line */
+td.short { white-space: nowrap; }
+/* an address or a note can be one long unbreakable string: it may break anywhere, which also
+   lets the table shrink its column instead of running off the page */
+td.src { overflow-wrap: anywhere; word-break: break-all; font-size: 0.92em; }
 table.gaps { font-size: 7.6pt; }
 table.gaps td { padding: 1.6pt 3.5pt; }
 td.ind { max-width: 170pt; }
@@ -430,9 +435,10 @@ def _vintages(report: Report) -> str:
     headers = [(t("import_id"), True), (t("file_name"), False), (t("imported_at"), False),
                (t("user"), False), (t("rows"), True), (t("used"), True), (t("note"), False)]  # fmt: skip
     rows = [
-        "<tr>" + _td(f"#{v.id}", True) + _td(v.file_name)
-        + _td(local_time(v.created_at).strftime("%Y-%m-%d %H:%M"))
-        + _td(v.user) + _td(f"{v.rows:,}", True) + _td(f"{v.used:,}", True) + _td(v.note) + "</tr>"
+        "<tr>" + _td(f"#{v.id}", True) + _td(v.file_name, cls="src")
+        + _td(local_time(v.created_at).strftime("%Y-%m-%d %H:%M"), cls="short")
+        + _td(v.user) + _td(f"{v.rows:,}", True) + _td(f"{v.used:,}", True)
+        + _td(v.note, cls="src") + "</tr>"
         for v in report.vintages
     ]  # fmt: skip
     zone = "北京时间" if report.lang == "zh" else "Beijing time"
@@ -445,18 +451,42 @@ def _vintages(report: Report) -> str:
     )
 
 
+# columns of the analysis tables that hold a short word or number (kept on one line), and
+# those that hold an address or a free note (broken anywhere)
+SHORT_COLUMNS = frozenset({"region", "verdict", "trend", "years", "contrib_year"})
+SOURCE_COLUMNS = frozenset({"source", "note"})
+
+
+def _frame_td(value: Any, column: str, numeric: set[str]) -> str:
+    if column in numeric:
+        return _td(value, True)
+    if column in SHORT_COLUMNS:
+        return _td(value, cls="short")
+    return _td(value, cls="src") if column in SOURCE_COLUMNS else _td(value)
+
+
 def _frame_section(
-    report: Report, frame: Any, columns: Sequence[str], section_id: str, numeric: set[str]
+    report: Report,
+    frame: Any,
+    columns: Sequence[str],
+    section_id: str,
+    numeric: set[str],
+    *,
+    wide: bool = False,
 ) -> str:
-    """A section of one display frame (assessment, convergence): heading, note, table."""
+    """A section of one display frame (assessment, convergence): heading, note, table.
+
+    `wide` puts it on a landscape page (tables of seven or more columns).
+    """
     t = report.t
     title = t(section_id, year=report.milestone) if section_id == "assessment" else t(section_id)
-    head = f'<section id="{section_id}"><h2>{escape(title)}</h2>'
+    klass = ' class="wide"' if wide else ""
+    head = f'<section id="{section_id}"{klass}><h2>{escape(title)}</h2>'
     head += f'<p class="note">{escape(t(section_id + "_note"))}</p>'
     if frame is None or frame.empty:
         return head + f"<p>{escape(t('none'))}</p></section>"
     rows = [
-        "<tr>" + "".join(_td(r[c], c in numeric) for c in columns) + "</tr>"
+        "<tr>" + "".join(_frame_td(r[c], c, numeric) for c in columns) + "</tr>"
         for r in frame.to_dict("records")
     ]
     return head + _table([(t(c), c in numeric) for c in columns], rows) + "</section>"
@@ -465,7 +495,7 @@ def _frame_section(
 def _assessment(report: Report) -> str:
     numeric = {"goal", "value", "margin"}
     return _frame_section(
-        report, report.assessment, ASSESSMENT_TABLE_COLUMNS, "assessment", numeric
+        report, report.assessment, ASSESSMENT_TABLE_COLUMNS, "assessment", numeric, wide=True
     )
 
 
@@ -479,12 +509,14 @@ def _convergence(report: Report) -> str:
 def _contribution(report: Report) -> str:
     numeric = {"contrib_year", "value", "share"}
     return _frame_section(
-        report, report.contribution, CONTRIBUTION_TABLE_COLUMNS, "contribution", numeric
+        report, report.contribution, CONTRIBUTION_TABLE_COLUMNS, "contribution", numeric, wide=True
     )
 
 
 def _methods(report: Report) -> str:
-    return _frame_section(report, report.methods, METHODS_TABLE_COLUMNS, "methods_compare", set())
+    return _frame_section(
+        report, report.methods, METHODS_TABLE_COLUMNS, "methods_compare", set(), wide=True
+    )
 
 
 # how the HTML's part of the bar is shared: the indicator details (one SVG chart each) take

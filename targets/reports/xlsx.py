@@ -11,7 +11,7 @@ from __future__ import annotations
 import io
 import math
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -38,6 +38,7 @@ from targets.reports.analyses import (
     CONTRIBUTION_TABLE_COLUMNS,
     CONVERGENCE_TABLE_COLUMNS,
     METHODS_TABLE_COLUMNS,
+    NUMBER_COLUMNS,
 )
 from targets.reports.model import CHART_REGIONS, IndicatorDetail, Report
 from targets.reports.steps import Progress, ProgressCallback, as_progress
@@ -571,22 +572,47 @@ def _sources_sheet(wb: Workbook, report: Report) -> None:
 # ---------------------------------------------------------------------------- analyses
 
 
+# Where a sheet stores a number instead of the display text: the display column is replaced by
+# the number (analyses.NUMBER_COLUMNS) and, where the text also held a unit or what the share
+# is of, that text gets a column of its own.
+SHEET_NUMBERS: dict[str, dict[str, tuple[str, ...]]] = {
+    "assessment": {"margin": ("margin_num", "margin_pct_num")},
+    "contribution": {"value": ("value_num", "unit"), "share": ("share_num", "share_of")},
+}
+
+
+def _sheet_columns(key: str, columns: Sequence[str]) -> list[str]:
+    numbers = SHEET_NUMBERS.get(key, {})
+    return [out for col in columns for out in numbers.get(col, (col,))]
+
+
+def _number_format(column: str, row: Mapping[str, Any]) -> str | None:
+    kind = NUMBER_COLUMNS.get(column)
+    if kind == "percent":
+        return PCT
+    return excel_number_format(int(row["decimals"])) if kind == "decimals" else None
+
+
 def _frame_sheet(
     wb: Workbook, report: Report, frame: pd.DataFrame, columns: Sequence[str], key: str
 ) -> None:
-    """One sheet of a display frame (assessment, convergence): title, note, header, rows."""
+    """One sheet of a display frame (assessment, convergence): title, note, header, rows.
+
+    Numbers are stored as numbers with a number format (SHEET_NUMBERS), the rest as text.
+    """
     ws = wb.create_sheet(_sheet_name(report.t("sheet_" + key), wb))
     sheet = Sheet(ws)
     t = report.t
     title = t(key, year=report.milestone) if key == "assessment" else t(key)
     sheet.put(1, 1, title, font=SECTION_FONT, measure=False)
     sheet.put(2, 1, t(key + "_note"), font=NOTE_FONT, measure=False)
-    sheet.header(3, [t(c) for c in columns])
+    shown = _sheet_columns(key, columns)
+    sheet.header(3, [t(c) for c in shown])
     if frame.empty:
         sheet.put(4, 1, t("none"), measure=False)
     for i, r in enumerate(frame.to_dict("records"), start=4):
-        for c, col in enumerate(columns, start=1):
-            sheet.put(i, c, r[col])
+        for c, col in enumerate(shown, start=1):
+            sheet.put(i, c, r[col], _number_format(col, r))
     ws.freeze_panes = "B4"
     sheet.fit()
 

@@ -21,7 +21,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from targets import statuses
+from targets import roles, statuses, verdicts
 from targets.aggregate import CatalogueLike, RegionsLike
 from targets.assessment import behind_schedule, pace_text
 
@@ -71,6 +71,20 @@ class _Names:
         name = getattr(found, "name", None)
         return name.get(lang) if name is not None else reg
 
+    def format(self, ind: str, lang: str) -> tuple[int, str]:
+        """(decimals, unit) of an indicator; (2, '') where the catalogue lacks it."""
+        found = self.catalogue.indicators.get(ind) if self.catalogue is not None else None
+        if found is None:
+            return 2, ""
+        return int(found.decimals), found.unit.get(lang)
+
+    def role(self, row: Mapping[str, Any], lang: str) -> str:
+        """' · ※ 对标：规划为长三角设定此目标' for a benchmark row, '' for the region's own goal."""
+        if not roles.is_benchmark(row):
+            return ""
+        scope = str(row.get("goal_scope", ""))
+        return f" · {roles.benchmark_note(self.region(scope, lang), lang)}"
+
     def goal(self, row: Mapping[str, Any], lang: str) -> str:
         """'R&D intensity, Anhui (2025 goal)' / '研发投入强度 · 安徽（2025年目标）'."""
         ind, reg = str(row["indicator"]), str(row["region"])
@@ -83,24 +97,43 @@ class _Names:
 
 
 def _status_changes(before: pd.DataFrame, after: pd.DataFrame, names: _Names) -> list[Alert]:
-    joined = after[[*_KEY, "status"]].merge(
-        before[[*_KEY, "status"]], on=_KEY, how="left", suffixes=("", "_before")
-    )
+    """A goal whose status moved, with why in words: what changed in the data or the rule, and
+    the rule's numbers now (targets.verdicts)."""
+    joined = after.merge(before, on=_KEY, how="left", suffixes=("", "_before"))
     old = joined["status_before"].astype(object).to_numpy()
     new = joined["status"].astype(object).to_numpy()
     known = np.array([isinstance(s, str) and s != "no_data" for s in old], dtype=bool)
     out = []
+    cols = [c for c in before.columns if c not in _KEY]
     for row in joined[known & (old != new)].to_dict("records"):
+        was_row = {**row, **{c: row.get(f"{c}_before") for c in cols}}
         was, now = str(row["status_before"]), str(row["status"])
+        messages = {}
+        for lang in ("zh", "en"):
+            decimals, unit = names.format(str(row["indicator"]), lang)
+            why = verdicts.change_reason(was_row, row, lang, decimals)
+            now_why = verdicts.explain(row, lang, decimals, unit)
+            words = [statuses.label(was, lang), statuses.label(now, lang)]
+            if lang == "en":
+                words = [w.lower() for w in words]
+            because = (
+                "；".join(p for p in (why, now_why) if p)
+                if lang == "zh"
+                else "; ".join(p for p in (why, now_why) if p)
+            )
+            sep = "：" if lang == "zh" else ": "
+            open_, close = ("（", "）") if lang == "zh" else (" (", ")")
+            messages[lang] = (
+                f"{names.goal(row, lang)}{sep}{words[0]} → {words[1]}{open_}{because}{close}"
+                f"{names.role(row, lang)}"
+            )
         out.append(
             Alert(
                 "status_changed",
                 str(row["indicator"]),
                 str(row["region"]),
-                f"{names.goal(row, 'zh')}：{statuses.label(was, 'zh')} → "
-                f"{statuses.label(now, 'zh')}",
-                f"{names.goal(row, 'en')}: {statuses.label(was, 'en').lower()} → "
-                f"{statuses.label(now, 'en').lower()}",
+                messages["zh"],
+                messages["en"],
             )
         )
     return out

@@ -38,7 +38,9 @@ VERDICT_LABELS: dict[str, dict[str, str]] = {
 ON_SCHEDULE_YEARS = 0.05
 # statuses that put a goal at risk (priority_order); achieved and on_track are safe, and
 # insufficient_data / no_data cannot be judged
-AT_RISK: tuple[str, ...] = ("missed", "moving_away", "insufficient", "moderate")
+AT_RISK: tuple[str, ...] = (
+    "missed", "moving_away", "far", "insufficient", "short", "moderate",
+)  # fmt: skip
 NATURE_RANK: dict[str, int] = {"binding": 0}  # every other nature (indicative, unset) ranks 1
 
 ASSESSMENT_COLUMNS: tuple[str, ...] = (
@@ -122,7 +124,7 @@ def pace_text(row: Mapping[str, Any] | pd.Series, lang: str = "zh", decimals: in
     years = _number(row.get("schedule_years"))
     if years is None:
         return ""
-    if row.get("status") == "insufficient_data":
+    if row.get("pace_status", row.get("status")) == "insufficient_data":
         # the engine's schedule of a single value is 0 years: "on schedule" would be invented
         parts = []
     elif abs(years) < ON_SCHEDULE_YEARS:

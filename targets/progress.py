@@ -27,12 +27,12 @@ Measures.
 - projected: the value in year Y by a log-linear least-squares trend over the last five observed
   years (at least two; a linear trend where a value is zero or negative).
 
-Status, in this order:
+Pace status (the published ratio method), in this order:
 - achieved (✔): the latest value meets the goal, with the comparator as the plan words it
   ("超过 3%" is > 3: exactly 3 is not achieved);
 - missed (✗): year Y has passed and the value for year Y does not meet the goal (where the value
   for Y is not yet known, the goal is judged by its trend like a running one);
-- insufficient data (…): a single value, so there is no trend yet;
+- one value only (…): a single value, so there is no trend yet;
 - on track (▲): ratio ≥ 0.95;
 - moderate progress (◆): 0.6 ≤ ratio < 0.95;
 - insufficient progress (▼): 0 ≤ ratio < 0.6;
@@ -41,6 +41,27 @@ Status, in this order:
 Where no growth is required (the baseline already met the goal) but the latest value does not,
 the status is moving away if the value moved against the goal, else insufficient progress.
 A goal's direction always comes from its comparator; there is no default direction.
+
+Headline status. The pace measures how fast a goal is approached, which is what matters while
+the goal year is far. Once the goal year is within one year of the present (the as-of year, or
+else the latest year with any value) or past, what matters is how far the goal still is: a
+region 0.4 short of 80 whose trend dipped is nearly there, one 7.4 short of 70 with a year left
+is not. The headline then judges by distance, in the spirit of the German sustainability
+report's weather rule (Destatis): the projected value for year Y (the actual one once
+published; the latest where there is no trend) falls short of the goal by
+share = shortfall / |T − v_0|, the share of the distance from the baseline still to go (|T|
+where the latest value is the only one since the baseline, or the baseline already met the
+goal, so that T − v_0 is no distance to go). Then:
+- close to the goal (≈): share ≤ 5%;
+- some way short (◇): 5% < share ≤ 20%;
+- far from the goal (▽): share > 20%.
+Achieved, missed and no data read the same under both rules. The gap table keeps both:
+`status` is the headline, `pace_status` the ratio method, `status_rule` says which rule made
+the headline and `distance_share` is the share.
+
+Scope. Every row carries `goal_scope`, the region the plan set the goal for, and `role`: goal
+where that is the row's own region, benchmark where a region is only compared with a goal set
+for another (`compare: all_regions`).
 
 Regions. The whole region and the central zone are computed from components (Σ numerator /
 Σ denominator, or a population-, GDP- or area-weighted mean), never by averaging the provinces'
@@ -56,7 +77,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from targets import aggregate, statuses
+from targets import aggregate, roles, statuses
 from targets.aggregate import CatalogueLike, RegionsLike
 from targets.coding import REGION_BITS, YEAR_BITS, YEAR_MASK, Coded, FloatArray, IntArray, encode
 from targets.models import Indicator, Milestone
@@ -67,6 +88,7 @@ from targets.statuses import Status
 ON_TRACK = statuses.ON_TRACK
 MODERATE = statuses.MODERATE
 PROJECTION_WINDOW = 5
+_LOG_MAX = float(np.log(np.finfo(np.float64).max))
 
 
 # The vocabulary lives in targets.statuses; these names stay for the engine's callers.
@@ -96,6 +118,11 @@ GAP_COLUMNS: tuple[str, ...] = (
     "status",
 )
 EXTRA_COLUMNS: tuple[str, ...] = (
+    "goal_scope",
+    "role",
+    "pace_status",
+    "status_rule",
+    "distance_share",
     "schedule_years",
     "rate_needed",
     "derived",
@@ -129,10 +156,10 @@ METHOD_TEXT: dict[str, str] = {
 - 尚需年均增速 = (T / v_t)^(1/(Y − t)) − 1。
 - 预测值：以最近 {PROJECTION_WINDOW} 个有数据年份（至少 2 个）的对数线性最小二乘趋势外推至 Y 年（有零或负值时用线性）。
 
-状态（按此顺序判定）：
+增速状态（公布的比值法，按此顺序判定）：
 - 已实现（✔）：最新值按规划措辞的比较符达到目标（"超过3%"即 > 3，恰为 3 不算实现）；
 - 未实现（✗）：Y 年已过且 Y 年数值未达到目标（Y 年数值未知时按趋势判断）；
-- 数据不足（…）：仅有一个数值，无法判断趋势；
+- 仅一个数值（…）：仅有一个数值，无法判断趋势；
 - 进展顺利（▲）：比值 ≥ {ON_TRACK}；
 - 进展一般（◆）：{MODERATE} ≤ 比值 < {ON_TRACK}；
 - 进展不足（▼）：0 ≤ 比值 < {MODERATE}；
@@ -140,6 +167,19 @@ METHOD_TEXT: dict[str, str] = {
 - 无数据（?）：没有数值，或按基年变化设定的目标缺少基年值。
 基期已达标（无需增长）而最新值未达标时：若数值向背离目标方向变化为反向变化，否则为进展不足。
 目标方向一律取自比较符，不设默认方向。
+
+总体状态：目标年较远时看增速；目标年临近（距"当前"——评估年份，或数据中最新的年份——不超过一年）
+或已过时，看距离：仿照德国可持续发展指标报告（Destatis）的"天气"规则，以 Y 年的预测值（已公布时
+用实际值，无趋势时用最新值）与目标的差距占尚需距离的比例判断：比例 = 差距 / |T − v_0|（基期之后
+只有最新值一个数值，或基期已达标时用 |T|）。
+- 接近目标（≈）：比例 ≤ {statuses.CLOSE:.0%}；
+- 尚有差距（◇）：{statuses.CLOSE:.0%} < 比例 ≤ {statuses.SHORT:.0%}；
+- 差距较大（▽）：比例 > {statuses.SHORT:.0%}。
+已实现、未实现、无数据在两种规则下相同。差距表同时给出：status 为总体状态，pace_status 为增速状态，
+status_rule 说明采用哪种规则，distance_share 为差距比例。
+
+适用范围：每行注明 goal_scope（规划为之设定目标的地区）和 role：本地区即为目标范围时为"规划目标"，
+仅与为其他地区设定的目标相比较时为"对标"。
 
 地区汇总：全域、中心区等由组成序列计算（Σ分子 / Σ分母，或按人口、GDP、面积加权平均），
 绝不对各省比率简单平均；成员缺少组成数据时不计算汇总值，并说明原因。
@@ -214,6 +254,8 @@ def _skeleton(
                     {
                         "indicator": ind.id,
                         "region": reg,
+                        "goal_scope": roles.goal_scope_of(reg, ind.scope, ms.overrides),
+                        "role": roles.role_of(reg, ind.scope, ms.overrides),
                         "milestone_year": ms.year,
                         "goal": float(goal) if goal is not None else np.nan,
                         "comparator": ms.comparator,
@@ -226,8 +268,8 @@ def _skeleton(
     frame = pd.DataFrame(
         rows,
         columns=[
-            "indicator", "region", "milestone_year", "goal", "comparator", "basis",
-            "base_year", "t0", "direction",
+            "indicator", "region", "goal_scope", "role", "milestone_year", "goal", "comparator",
+            "basis", "base_year", "t0", "direction",
         ],
     )  # fmt: skip
     ind_order = {i: n for n, i in enumerate(catalogue.indicators)}
@@ -349,7 +391,10 @@ def _trend(coded: Coded, keys: _Keys, pos_t: IntArray, pair: IntArray, at: IntAr
         dy = np.where(valid, ly - ym[:, None], 0.0)
         slope = (dx * dy).sum(axis=1) / (dx * dx).sum(axis=1)
         fit = ym + slope * (at - xm)
-        out = np.where(linear, fit, np.exp(fit))
+        # a log-linear trend beyond the largest float is +inf, not an overflow
+        big = ~linear & (fit > _LOG_MAX)
+        grown = np.exp(np.where(linear | big, 0.0, fit))
+        out = np.where(linear, fit, np.where(big, np.inf, grown))
     return np.where(k >= 2, out, np.nan)
 
 
@@ -370,7 +415,7 @@ def _rates(
         return np.where(ok, np.where(linear, straight, compound), np.nan)
 
 
-def _judge(sk: pd.DataFrame, coded: Coded) -> pd.DataFrame:
+def _judge(sk: pd.DataFrame, coded: Coded, as_of: int) -> pd.DataFrame:
     """All the measures and the status, as arrays over the skeleton's rows."""
     keys = _Keys(coded)
     n = len(sk)
@@ -409,7 +454,7 @@ def _judge(sk: pd.DataFrame, coded: Coded) -> pd.DataFrame:
     gap = goal_gap(v, target, comparator)
     with np.errstate(invalid="ignore"):
         met = gap == 0
-        gap_pct = np.where(target != 0, gap / np.abs(target), np.nan)
+    gap_pct = _share(gap, np.abs(target))
 
     span_t = (t - t0).astype(np.float64)
     span_y = (Y - t0).astype(np.float64)
@@ -418,10 +463,13 @@ def _judge(sk: pd.DataFrame, coded: Coded) -> pd.DataFrame:
     required = _rates(v0, target, span_y, linear)
     with np.errstate(divide="ignore", invalid="ignore"):
         towards = required * d > 0  # the goal asks for movement in its own direction
-        ratio = np.where(towards, actual / np.where(required == 0, np.nan, required), np.nan)
-        progress = np.where(target != v0, (v - v0) / (target - v0), np.nan)
+        ratio = np.where(towards, _quotient(actual, required), np.nan)
+        progress = _quotient(v - v0, target - v0)
         time_elapsed = np.where(span_y > 0, span_t / np.where(span_y > 0, span_y, 1), np.nan)
-        schedule_years = (progress - time_elapsed) * span_y
+        lag = progress - time_elapsed
+        # a lag beyond the floats (a baseline a hair from the goal) is ±inf years, not an overflow
+        huge = np.abs(lag) > np.finfo(np.float64).max / np.maximum(np.abs(span_y), 1.0)
+        schedule_years = np.where(huge, np.sign(lag) * np.inf, np.where(huge, 0.0, lag) * span_y)
         left = (Y - t).astype(np.float64)
         rate_needed = np.where(~met & (left > 0), _rates(v, target, left, linear), np.nan)
 
@@ -454,6 +502,24 @@ def _judge(sk: pd.DataFrame, coded: Coded) -> pd.DataFrame:
             "moving_away",
         ],
         default="insufficient",
+    )
+
+    # the headline: by distance once the goal year is within a year of the present, or past
+    distance = (as_of >= Y - 1) & ~np.isin(status, ["no_data", "achieved", "missed"])
+    judged = np.where(np.isfinite(projected), projected, v)
+    shortfall = goal_gap(judged, target, comparator)
+    # the distance still to go from the reference value (the baseline); |T| where there is no
+    # baseline apart from the latest value itself, or the baseline already met the goal (then
+    # T − v0 is no distance to go: 0.4 short of 80 after a baseline of 81 is not "120% short")
+    own_base = (t0 < t) & np.isfinite(v0) & ((target - v0) * d > 0)
+    reference = np.where(own_base, np.abs(target - v0), np.abs(target))
+    share = np.where(distance, _share(shortfall, reference), np.nan)
+    headline = np.where(
+        distance,
+        np.select(
+            [share <= statuses.CLOSE, share <= statuses.SHORT], ["close", "short"], default="far"
+        ),
+        status,
     )
 
     derived = _take(coded.row < 0, pos_t, False)
@@ -492,7 +558,10 @@ def _judge(sk: pd.DataFrame, coded: Coded) -> pd.DataFrame:
             "required_rate": required,
             "ratio": ratio,
             "projected": projected,
-            "status": status,
+            "status": headline,
+            "pace_status": status,
+            "status_rule": np.where(distance, "distance", "pace"),
+            "distance_share": share,
             "schedule_years": schedule_years,
             "rate_needed": rate_needed,
             "derived": derived.astype(bool),
@@ -501,6 +570,29 @@ def _judge(sk: pd.DataFrame, coded: Coded) -> pd.DataFrame:
             "reason": reason,
         }
     )
+
+
+def _share(part: FloatArray, whole: FloatArray) -> FloatArray:
+    """part / whole for non-negative arrays: NaN where either is NaN, 0 for 0 / 0, +inf where
+    the quotient would not be a finite float (whole 0, or far too small for part)."""
+    part = np.asarray(part, dtype=np.float64)
+    whole = np.asarray(whole, dtype=np.float64)
+    nan = np.isnan(part) | np.isnan(whole)
+    # a quotient above the largest float would overflow: compare before dividing
+    fits = ~nan & (whole > 0) & (part / np.finfo(np.float64).max <= whole)
+    safe = np.where(fits, whole, 1.0)
+    out = np.where(fits, np.where(fits, part, 0.0) / safe, np.inf)
+    out = np.where(~nan & ~fits & (part == 0), 0.0, out)
+    return np.where(nan, np.nan, out)
+
+
+def _quotient(num: FloatArray, den: FloatArray) -> FloatArray:
+    """num / den with its sign; NaN where den is 0 or either is NaN, ±inf beyond the floats."""
+    num = np.asarray(num, dtype=np.float64)
+    den = np.asarray(den, dtype=np.float64)
+    sign = np.sign(num) * np.sign(den)
+    out = np.where(sign == 0, 0.0, sign) * _share(np.abs(num), np.abs(den))
+    return np.where((den == 0) | np.isnan(den) | np.isnan(num), np.nan, out)
 
 
 def _nullable_int(values: IntArray, present: NDArray[np.bool_]) -> pd.arrays.IntegerArray:
@@ -537,10 +629,17 @@ def compute_gaps(
         coded = encode(obs, regions.regions)
         coded, reasons = aggregate.derive_coded(catalogue, regions, coded)
     sk = _skeleton(catalogue, regions, coded, milestone, indicators, region_ids)
-    measures = _judge(sk, coded)
+    measures = _judge(sk, coded, _as_of(coded, year))
     out = pd.concat([sk, measures], axis=1)
     out = _explain_missing(out, reasons)
     return _finish(out)
+
+
+def _as_of(coded: Coded, year: int | None) -> int:
+    """The present the headline judges from: the as-of year, else the latest year with a value."""
+    if year is not None:
+        return int(year)
+    return int((coded.key & YEAR_MASK).max()) if len(coded.key) else 0
 
 
 def _explain_missing(out: pd.DataFrame, reasons: pd.DataFrame) -> pd.DataFrame:
@@ -570,7 +669,11 @@ def _finish(out: pd.DataFrame) -> pd.DataFrame:
     for col in (
         "indicator",
         "region",
+        "goal_scope",
+        "role",
         "status",
+        "pace_status",
+        "status_rule",
         "basis",
         "comparator",
         "direction",

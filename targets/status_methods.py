@@ -1,8 +1,8 @@
 """Three ways of judging the same goal, side by side, and where they disagree.
 
-1. Ratio method (the tracker's status; Statistics Canada / Open SDG / Eurostat): growth observed
-   since the baseline against growth required — `status` of the gap table, as computed by
-   `targets.progress`.
+1. Ratio method (the tracker's pace status; Statistics Canada / Open SDG / Eurostat): growth
+   observed since the baseline against growth required — `pace_status` of the gap table, as
+   computed by `targets.progress` (whose headline `status` turns to distance near the goal year).
 2. Projection method (UN ESCAP's "anticipated progress"): the value the trend gives for the
    milestone year against the goal — will_meet, or will_miss by `projection_shortfall` (in the
    indicator's unit). The trend is the engine's `projected` (log-linear least squares over the
@@ -101,7 +101,9 @@ def compare_methods(gaps: pd.DataFrame) -> pd.DataFrame:
     d = np.where(gaps["direction"].astype(object).to_numpy() == "lower_is_better", -1.0, 1.0)
     year = pd.to_numeric(gaps["year"], errors="coerce").to_numpy(dtype=np.float64)
     known = year == gaps["milestone_year"].to_numpy(dtype=np.float64)  # value for Y is in
-    status_ratio = gaps["status"].astype(object).to_numpy()
+    # the ratio method is the pace status; the headline (`status`) turns to distance near the goal
+    ratio_col = "pace_status" if "pace_status" in gaps.columns else "status"
+    status_ratio = gaps[ratio_col].astype(object).to_numpy()
 
     met_now = meets(value, target, comparator)
     # the value judged by the projection method: the actual one once the milestone year is in

@@ -56,7 +56,7 @@ AFTER = [
     ("rd_intensity", "anhui", 2022, 2.50),
     # a new series: no_data → something is new data, not a status change
     ("urbanization_rate", "yrd", 2018, 66.0),
-    ("urbanization_rate", "yrd", 2024, 71.0),
+    ("urbanization_rate", "yrd", 2023, 71.0),
 ]
 
 
@@ -68,8 +68,20 @@ def found(catalogue, regions) -> list[Alert]:  # type: ignore[no-untyped-def]
 def test_status_change(found: list[Alert]) -> None:
     changed = [w for w in found if w.kind == "status_changed"]
     assert [(w.indicator, w.region) for w in changed] == [("rd_intensity", "anhui")]
-    assert changed[0].message_en == "R&D intensity, Anhui (2025 goal): on track → moderate progress"
-    assert changed[0].message_zh == "研发投入强度 · 安徽（2025年目标）：进展顺利 → 进展一般"
+    # the status changed because the pace now counts four years: the message says so, and
+    # that Anhui is only compared with the goal set for the whole region
+    assert changed[0].message_en == (
+        "R&D intensity, Anhui (2025 goal): on track → moderate progress (the latest value is "
+        "now 2.50 (2022), was 2.45 (2020); the pace now spans 4 years since 2018 (was 2): ratio "
+        "1.35 → 0.77; judged by pace: +3.7% a year over 2018–2022 against +4.8% a year needed, "
+        "ratio 0.77 (on track from 0.95)) · ※ benchmark: the plan sets this goal for Yangtze "
+        "River Delta"
+    )
+    assert changed[0].message_zh == (
+        "研发投入强度 · 安徽（2025年目标）：进展顺利 → 进展一般（最新值由2.45（2020年）变为2.50（2022年）；"
+        "增速改按2018年以来4年计算（原为2年），比值1.35 → 0.77；按增速判断：2018—2022年年均+3.7%，"
+        "实现目标需年均+4.8%，比值0.77（0.95以上为进展顺利）） · ※ 对标：规划为长三角设定此目标"
+    )
     assert changed[0].message("en") == changed[0].message_en
 
 
@@ -118,7 +130,23 @@ def test_without_catalogue_ids_are_the_names(catalogue, regions) -> None:  # typ
     after = progress.compute_gaps(catalogue, regions, obs(AFTER))
     found = import_alerts(before, after, obs(AFTER), as_of_year=2025)
     changed = [w for w in found if w.kind == "status_changed"]
-    assert changed[0].message_en == "rd_intensity, anhui (2025 goal): on track → moderate progress"
+    assert changed[0].message_en.startswith(
+        "rd_intensity, anhui (2025 goal): on track → moderate progress (the latest value"
+    )
     # without a catalogue there is no scope: Anhui's series (last 2022) is stale as well
     stale = {(w.indicator, w.region) for w in found if w.kind == "stale"}
     assert stale == {("rd_intensity", "yrd"), ("rd_intensity", "anhui")}
+
+
+def test_a_rule_switch_is_said_in_words(catalogue, regions) -> None:  # type: ignore[no-untyped-def]
+    # a 2024 value brings the statistics to a year before the 2025 goal year: the headline turns
+    # from pace to distance, and the warning says that and the distance
+    after = [*BEFORE, ("rd_intensity", "anhui", 2022, 2.50), ("rd_intensity", "anhui", 2024, 2.78)]
+    found = alerts_for_import(catalogue, regions, obs(BEFORE), obs(after), as_of_year=2025)
+    anhui = next(w for w in found if w.kind == "status_changed" and w.region == "anhui")
+    assert anhui.message_en.startswith(
+        "R&D intensity, Anhui (2025 goal): on track → some way short (the latest value is now "
+        "2.78 (2024), was 2.45 (2020); the data now reach a year before the 2025 goal year or "
+        "later: judged by distance instead of pace; judged by distance"
+    )
+    assert "改按距离判断" in anhui.message_zh

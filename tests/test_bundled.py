@@ -230,3 +230,24 @@ def test_the_cli_assessment_of_2025_on_the_bundled_data(bundled_tracker: Tracker
     lines = [line for line in result.output.splitlines() if line.startswith("urbanization_rate,")]
     anhui = next(line for line in lines if ",anhui," in line)
     assert ",63.6,missed," in anhui
+
+
+def test_headline_reads_right_near_the_goal_year(bundled_tracker: Tracker) -> None:
+    from targets.statuses import RANK
+
+    # as of 2024, a year before the 2025 goal year: the headline judges by distance
+    gaps = bundled_tracker.gaps(milestone=2025, year=2024).set_index(["indicator", "region"])
+    air = gaps.loc[("good_air_days_ratio", "jiangsu")]
+    urban = gaps.loc[("urbanization_rate", "anhui")]
+    assert (air["year"], air["value"]) == (2023, pytest.approx(79.6))
+    assert (urban["year"], urban["value"]) == (2024, pytest.approx(62.57))
+    # 79.6 against 80, 0.4 short after a dip: the trend moves away, but the goal is nearly met
+    assert air["pace_status"] == "moving_away" and air["status"] == "close"
+    # 62.57 against 70 with a year left is far, and reads worse than Jiangsu's air
+    assert urban["status"] == "far" and RANK[urban["status"]] > RANK[air["status"]]
+    judged = [s for s in gaps["status"] if s not in ("no_data", "insufficient_data")]
+    assert RANK[air["status"]] < max(RANK[s] for s in judged)
+    # every row says whose goal it is: Jiangsu is compared with the region's goal
+    assert (air["role"], air["goal_scope"]) == ("benchmark", "yrd")
+    assert (gaps.loc[("good_air_days_ratio", "yrd")]["role"]) == "goal"
+    assert gaps.loc[("urban_rural_income_ratio", "anhui")]["goal_scope"] == "central_zone"

@@ -321,7 +321,12 @@ def test_milestone_in_the_past_is_judged_on_the_value_for_its_year() -> None:
     assert yrd["year"] == 2019 and yrd["status"] != "missed"
     # actual 4 %, required (1.1)^(1/2) − 1 = 4.88 %: ratio 0.82 → moderate
     assert yrd["ratio"] == pytest.approx(0.04 / (1.1**0.5 - 1))
-    assert yrd["status"] == "moderate"
+    assert yrd["pace_status"] == "moderate"
+    # the goal year is past: the headline is by distance. The trend gives 104 × 1.04 = 108.16
+    # in 2020, 1.84 short of 110: 18.4% of the distance from the baseline 100 → some way short
+    assert yrd["status_rule"] == "distance"
+    assert yrd["distance_share"] == pytest.approx((110 - 104 * 1.04) / 10)
+    assert yrd["status"] == "short"
     assert yrd["reason"] == "no value for 2020: judged by the trend to 2019"
 
 
@@ -331,7 +336,9 @@ def test_as_of_year_uses_only_earlier_observations() -> None:
     frame = gaps_for(ind, rows, year=2019)
     p2 = one(frame, "p2")
     # as of 2019 the 2020 value is unknown: not missed, judged by its trend (4 % vs 4.88 %)
-    assert p2["year"] == 2019 and p2["status"] == "moderate"
+    assert p2["year"] == 2019 and p2["pace_status"] == "moderate"
+    # one year before the goal year the headline is by distance (108.16 vs 110: 18.4% short)
+    assert p2["status"] == "short" and p2["status_rule"] == "distance"
 
 
 def test_baseline_falls_forward_to_the_first_later_year_with_a_value() -> None:
@@ -556,3 +563,67 @@ def test_meets_is_the_one_comparator_rule() -> None:
     gaps = goal_gap(values, targets_, comparators)
     assert gaps[1] == 0 and gaps[2] == pytest.approx(0.1) and gaps[4] == pytest.approx(1.0)
     assert 0 < gaps[0] < 1e-12  # "> 3" at exactly 3: not met, by the smallest step
+
+
+# ----------------------------------------------------------------- the headline: pace, then distance
+
+YEARS = st.lists(st.integers(min_value=2015, max_value=2025), min_size=1, max_size=6, unique=True)
+POSITIVE = st.floats(min_value=0.5, max_value=500, allow_nan=False, allow_infinity=False)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    COMPARATORS,
+    POSITIVE,
+    YEARS,
+    st.lists(POSITIVE, min_size=6, max_size=6),
+    st.floats(min_value=0.01, max_value=100),
+    st.one_of(st.none(), st.integers(min_value=2019, max_value=2027)),
+)
+def test_a_better_latest_value_never_lowers_the_headline(
+    comparator: str,
+    target: float,
+    years: list[int],
+    values: list[float],
+    step: float,
+    as_of: int | None,
+) -> None:
+    """For the same years, a value further in the goal's direction never gives a worse status,
+    whichever rule (pace or distance) the years select."""
+    years = sorted(years)
+    if as_of is not None:
+        years = [y for y in years if y <= as_of] or [min(as_of, 2025)]
+    worse = dict(zip(years, values, strict=False))
+    better = dict(worse)
+    up = comparator in (">", ">=")
+    better[years[-1]] = worse[years[-1]] + step if up else max(worse[years[-1]] - step, 0.01)
+    ind = goal("x", [milestone(2025, target, comparator)])
+    kw = {} if as_of is None else {"year": as_of}
+    r_worse = one(gaps_for(ind, series("x", "yrd", worse), **kw))
+    r_better = one(gaps_for(ind, series("x", "yrd", better), **kw))
+    assert r_worse["status_rule"] == r_better["status_rule"] or "achieved" in (
+        r_worse["status"],
+        r_better["status"],
+    )
+    assert STATUS_RANK[r_better["status"]] <= STATUS_RANK[r_worse["status"]], (
+        r_better["status"],
+        r_worse["status"],
+    )
+
+
+def test_near_the_goal_year_distance_decides_not_the_trend() -> None:
+    ind = goal("air", [milestone(2025, 80.0, ">=")])
+    # 0.4 short of 80 after falling from 81: by pace it moves away; a year before the goal year
+    # it is judged by the projected shortfall against |T| (the baseline already met the goal)
+    near = series("air", "p1", {2020: 81.0, 2021: 82.4, 2023: 79.6})
+    # 62.6 against 70 one year before: 7.4 short of a distance of 70 − 59.4 = 10.6 to go
+    far = series("air", "p2", {2021: 59.39, 2024: 62.57})
+    frame = gaps_for(ind, near + far, year=2024)
+    p1, p2 = one(frame, "p1"), one(frame, "p2")
+    assert p1["pace_status"] == "moving_away" and p1["status_rule"] == "distance"
+    assert p1["status"] == "close" and p1["distance_share"] < 0.05
+    assert p2["status"] == "far" and p2["distance_share"] > 0.20
+    assert STATUS_RANK[p2["status"]] > STATUS_RANK[p1["status"]]
+    # three years before the goal year the pace rule still holds
+    early = one(gaps_for(ind, near, year=2022), "p1")
+    assert early["status_rule"] == "pace" and early["status"] == early["pace_status"]

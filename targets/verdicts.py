@@ -1,0 +1,162 @@
+"""A verdict in words: why a gap row has its status, and why a status changed.
+
+The hovers of the dashboard, the import warnings (targets.alerts), the CLI and the reports say
+the same sentences, built here from the gap table's columns (targets.progress): the rule that made
+the headline (pace or distance), the numbers it used, whose goal it is (targets.roles) and, where
+the provenance columns are present, whether the verdict is provisional.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from targets import roles, statuses
+from targets.display import DASH, difference, goal_text, is_missing, number, percent
+
+PROVISIONAL = ("初步", "provisional")
+
+
+def _int(value: Any) -> int | None:
+    return None if is_missing(value) else int(value)
+
+
+def _rate(value: Any, linear: bool, decimals: int, unit: str, lang: str) -> str:
+    if linear:
+        text = number(value, decimals, sign=True)
+        per = "/年" if lang == "zh" else " a year"
+        return text if text == DASH else f"{text}{unit}{per}"
+    return percent(value, 1, sign=True)
+
+
+def explain(row: Mapping[str, Any], lang: str, decimals: int = 2, unit: str = "") -> str:
+    """Why the row has its status, with the numbers of the rule that made it."""
+    zh = lang != "en"
+    status = str(row.get("status", "no_data"))
+    goal = goal_text(row.get("comparator"), row.get("target"), decimals, unit)
+    v = number(row.get("value"), decimals)
+    t, y = _int(row.get("year")), _int(row.get("milestone_year"))
+    if status == "no_data":
+        reason = row.get("reason")
+        text = str(reason) if isinstance(reason, str) and reason not in ("", "nan") else ""
+        return text or ("无数值" if zh else "no value")
+    if status == "achieved":
+        return f"{t}年数值{v}已达到目标{goal}" if zh else f"the {t} value {v} meets the goal {goal}"
+    gap = difference(row.get("gap"), decimals, unit, lang)
+    if status == "missed":
+        if zh:
+            return f"{y}年数值{v}未达到目标{goal}，差{gap}"
+        return f"the {y} value {v} misses the goal {goal} by {gap}"
+    if row.get("status_rule") == "distance":
+        projected = row.get("projected")
+        judged = projected if not is_missing(projected) else row.get("value")
+        share = percent(row.get("distance_share"), 0)
+        j = number(judged, decimals)
+        if row.get("distance_share") == 0:  # the trend reaches the goal by the goal year
+            if zh:
+                return f"按距离判断（{y}年目标临近或已过）：按趋势{y}年约为{j}，可达到目标{goal}"
+            return (
+                f"judged by distance (the {y} goal year is within a year or past): the trend "
+                f"gives {j} for {y}, which meets the goal {goal}"
+            )
+        if zh:
+            basis = f"按趋势{y}年约为{j}" if not is_missing(projected) else f"最新值{v}（{t}年）"
+            return (
+                f"按距离判断（{y}年目标临近或已过）：{basis}，差距占尚需距离的{share}"
+                f"（{statuses.CLOSE:.0%}以内为接近目标，{statuses.SHORT:.0%}以内为尚有差距）"
+            )
+        basis = (
+            f"the trend gives {j} for {y}"
+            if not is_missing(projected)
+            else f"the latest value is {v} ({t})"
+        )
+        return (
+            f"judged by distance (the {y} goal year is within a year or past): {basis}, "
+            f"short by {share} of the distance to go (close within {statuses.CLOSE:.0%}, "
+            f"some way short within {statuses.SHORT:.0%})"
+        )
+    if status == "insufficient_data":
+        return f"仅有{t}年一个数值，无法判断趋势" if zh else f"one value only ({t}): no trend yet"
+    linear = bool(row.get("linear", False))
+    actual = _rate(row.get("actual_rate"), linear, decimals, unit, lang)
+    required = _rate(row.get("required_rate"), linear, decimals, unit, lang)
+    t0 = _int(row.get("baseline_year"))
+    ratio = number(row.get("ratio"), 2)
+    if zh:
+        return (
+            f"按增速判断：{t0}—{t}年年均{actual}，实现目标需年均{required}，比值{ratio}"
+            f"（{statuses.ON_TRACK}以上为进展顺利）"
+        )
+    return (
+        f"judged by pace: {actual} a year over {t0}–{t} against {required} a year needed, "
+        f"ratio {ratio} (on track from {statuses.ON_TRACK})"
+    )
+
+
+def scope_note(row: Mapping[str, Any], scope_name: str, lang: str) -> str:
+    """The benchmark note of a benchmark row ('' for the region's own goal)."""
+    return roles.benchmark_note(scope_name, lang) if roles.is_benchmark(row) else ""
+
+
+def provisional_note(row: Mapping[str, Any], lang: str) -> str:
+    """'初步：<reason>' / 'provisional: <reason>' where the provenance columns mark the row."""
+    flag = row.get("provisional")
+    if is_missing(flag) or not bool(flag):
+        return ""
+    reason = row.get("provisional_reason")
+    word = PROVISIONAL[1] if lang == "en" else PROVISIONAL[0]
+    text = str(reason) if isinstance(reason, str) and reason not in ("", "nan") else ""
+    if not text:
+        return word
+    return f"{word}: {text}" if lang == "en" else f"{word}：{text}"
+
+
+def verdict_text(row: Mapping[str, Any], scope_name: str, lang: str) -> str:
+    """The status as every table shows it: '✔ 已实现', then the benchmark and provisional notes."""
+    parts = [statuses.text(str(row.get("status", "no_data")), lang)]
+    parts += [n for n in (scope_note(row, scope_name, lang), provisional_note(row, lang)) if n]
+    return " · ".join(parts)
+
+
+def change_reason(
+    before: Mapping[str, Any], after: Mapping[str, Any], lang: str, decimals: int = 2
+) -> str:
+    """What moved a status between two gap tables, in words (the data, the rule, the span)."""
+    zh = lang != "en"
+    parts: list[str] = []
+    t_was, t_now = _int(before.get("year")), _int(after.get("year"))
+    v_was = number(before.get("value"), decimals)
+    v_now = number(after.get("value"), decimals)
+    if (t_was, v_was) != (t_now, v_now):
+        parts.append(
+            f"最新值由{v_was}（{t_was}年）变为{v_now}（{t_now}年）"
+            if zh
+            else f"the latest value is now {v_now} ({t_now}), was {v_was} ({t_was})"
+        )
+    rule_was, rule_now = before.get("status_rule"), after.get("status_rule")
+    if rule_was == "pace" and rule_now == "distance":
+        y = _int(after.get("milestone_year"))
+        parts.append(
+            f"数据已到{y}年目标的前一年或之后，改按距离判断"
+            if zh
+            else f"the data now reach a year before the {y} goal year or later: judged by "
+            "distance instead of pace"
+        )
+    elif rule_now == "pace" and (
+        t_was != t_now or before.get("baseline_year") != after.get("baseline_year")
+    ):
+        t0 = _int(after.get("baseline_year"))
+        span_was = (
+            None
+            if t_was is None or _int(before.get("baseline_year")) is None
+            else (t_was - int(before["baseline_year"]))
+        )
+        span_now = None if t_now is None or t0 is None else t_now - t0
+        r_was, r_now = number(before.get("ratio"), 2), number(after.get("ratio"), 2)
+        parts.append(
+            f"增速改按{t0}年以来{span_now}年计算（原为{span_was}年），比值{r_was} → {r_now}"
+            if zh
+            else f"the pace now spans {span_now} years since {t0} (was {span_was}): "
+            f"ratio {r_was} → {r_now}"
+        )
+    return "；".join(parts) if zh else "; ".join(parts)

@@ -31,6 +31,7 @@ import psycopg
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from targets.columnar import adbc_uri, read_frame
 from targets.db import (
     BEGIN_OPTION,
     UTCDateTime,
@@ -511,9 +512,19 @@ class Store:
         regions: Collection[str] | None = None,
         *,
         in_force: bool = True,
+        columnar: bool = True,
     ) -> pd.DataFrame:
         """Values in force (OBSERVATION_COLUMNS), or with in_force=False every vintage plus
-        `state` and `created_at` of its import; sorted by indicator, region, year (, import_id)."""
+        `state` and `created_at` of its import; sorted by indicator, region, year (, import_id).
+
+        All values in force are read as Arrow columns (targets.columnar) where the database
+        allows; `columnar=False` reads them row by row through SQLAlchemy, as filtered reads do.
+        """
+        if in_force and columnar and indicators is None and regions is None:
+            where = adbc_uri(self.url)
+            if where is not None:
+                frame = read_frame(*where, _in_force_sql(where[0]), OBSERVATION_DTYPES)
+                return frame if where[0] == "sqlite" else _sorted_by_key(frame)
         o, i = observations_t, imports_t
         cols = [o.c[name] for name in OBSERVATION_COLUMNS]
 
@@ -638,6 +649,14 @@ class Store:
             records = conn.execute(stmt).all()
         dtypes = {"id": "int64", "at": "utc", "user": "str", "action": "str", "detail": "str"}
         return _frame(records, dtypes)
+
+
+def _in_force_sql(backend: str) -> str:
+    """Every value in force, as plain SQL for the columnar reader."""
+    sql = f"SELECT {', '.join(OBSERVATION_COLUMNS)} FROM {in_force_t.name}"
+    # SQLite walks its primary key in order; PostgreSQL would sort text keys with its collation
+    # (14 s of a 16 s read at 10 million rows): the caller sorts integer codes instead
+    return sql + f" ORDER BY {', '.join(_KEY)}" if backend == "sqlite" else sql
 
 
 def _active_by_sha(sha256: str) -> sa.Select[Any]:

@@ -22,8 +22,9 @@ from dash import ClientsideFunction, Input, Output, html
 from dashboard import background, ids
 from dashboard.headers import init_headers
 from dashboard.i18n import t
-from dashboard.pages import attrs, href, lang_from_search, register_pages
+from dashboard.pages import attrs, href, is_updating, lang_from_search, register_pages
 from targets.tracker import Tracker
+from targets.warm import Warmer
 
 ASSETS = Path(__file__).resolve().parent / "assets"
 
@@ -57,9 +58,16 @@ def reset_pages() -> None:
 
 
 def create_app(
-    tracker: Tracker, *, debug: bool = False, background_manager: Any = None
+    tracker: Tracker,
+    *,
+    debug: bool = False,
+    background_manager: Any = None,
+    warm: bool = False,
 ) -> dash.Dash:
     """The dashboard over `tracker`; `debug` turns on Dash's dev tools (tracebacks in the page).
+
+    With `warm` (a served dashboard) each worker computes the results of every new data version
+    in the background as soon as it sees it (targets.warm): no visitor waits for the cold read.
 
     Background jobs (the report exports) run where `background_manager` says, by default where
     the environment says (dashboard.background: Celery with TARGETS_REDIS, else diskcache).
@@ -89,9 +97,21 @@ def create_app(
     if importlib.util.find_spec("dashboard.sessions") is not None:
         importlib.import_module("dashboard.sessions").init_auth(app, tracker, debug=debug)
     init_headers(app)
+    if warm:
+        start_warmer(app, tracker)
     if debug:
         app.enable_dev_tools(debug=True)
     return app
+
+
+def start_warmer(app: dash.Dash, tracker: Tracker) -> Warmer:
+    """Warm results in the background of each worker process, from its first request: a thread
+    started in a `--preload` master would not follow the fork, and a fork while it held a lock
+    would leave the worker's copy locked. `targets serve` (no fork) starts it at once."""
+    found = Warmer(tracker)
+    app.server.config["WARMER"] = found
+    app.server.before_request(found.start)  # returns None (the request goes on), at once if running
+    return found
 
 
 def shell_layout() -> html.Div:
@@ -118,6 +138,12 @@ def shell_layout() -> html.Div:
                                 id=ids.NAV_LINKS,
                                 className="nav me-auto",
                                 **attrs(aria_label=t("main_nav", "zh")),
+                            ),
+                            # words, not a colour: the results of new data are being computed
+                            html.Span(
+                                id=ids.UPDATING,
+                                role="status",
+                                className="badge text-bg-warning me-2",
                             ),
                             html.Div(id=ids.ACCOUNT, className="d-flex align-items-center me-2"),
                             html.Button(
@@ -198,6 +224,7 @@ def register_shell_callbacks(app: dash.Dash) -> None:
         Output(ids.SKIP_LINK, "children"),
         Output(ids.FOOTER, "children"),
         Output(ids.ACCOUNT, "children"),
+        Output(ids.UPDATING, "children"),
         Input(ids.PAGES_LOCATION, "pathname"),
         Input(ids.PAGES_LOCATION, "search"),
     )
@@ -214,6 +241,7 @@ def register_shell_callbacks(app: dash.Dash) -> None:
             t("skip_to_content", lang),
             t("footer", lang),
             account_slot(pathname, search, lang),
+            t("updating", lang) if is_updating() else None,
         )
 
     # the switch rewrites `lang=` in the current URL (keeping every other parameter, including

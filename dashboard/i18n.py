@@ -102,6 +102,10 @@ TEXT: dict[str, tuple[str, str]] = {
         "Compiled from public releases; verify against the official yearbooks before citing.",
     ),
     "bundled_link": ("查看数据来源", "See the sources"),
+    "updating": (
+        "更新中…：新导入数据的结果正在计算，页面可能稍慢。",
+        "Updating…: the results of newly imported data are being computed; pages may be slow.",
+    ),
     "empty_db": (
         "数据库中还没有数据。请上传统计数据，或运行 `targets serve` 载入内置数据。",
         "The database holds no data yet. Upload statistics, or run `targets serve` to load the "

@@ -18,6 +18,7 @@ NAV_LINKS = "shell-nav-links"
 LANG_SWITCH = "shell-lang"
 LANG_DUMMY = "shell-lang-dummy"
 ACCOUNT = "shell-account"
+UPDATING = "shell-updating"
 FOOTER = "shell-footer"
 
 # overview (/)

@@ -304,8 +304,25 @@ def import_(
                     click.echo(safe_frame(changed).to_string(index=False, na_rep="—"))
             for warning in fr.warnings:
                 click.echo(f"  ! {safe(warning)}")
+    if any(fr.import_id is not None for fr in result.report.files):
+        from targets.warm import warm_detached
+
+        warm_detached(obj.db, obj.catalogue)  # the shared cache, filled after this exits
     if not result.report.ok:
         raise SystemExit(1)
+
+
+@main.command()
+@click.pass_obj
+def warm(obj: Context) -> None:
+    """Compute the results the dashboard's first pages read, for the current data (into Redis
+    when TARGETS_REDIS is set); `targets import` starts this itself when Redis is set."""
+    from targets.warm import warm as warm_results
+
+    t = obj.tracker
+    version = warm_results(t)
+    stats = t.cache_stats()
+    click.echo(f"data version {version}: {stats.computes} result(s) computed, {stats.hits} cached")
 
 
 @main.command()
@@ -392,7 +409,8 @@ def serve(obj: Context, host: str, port: int, debug_server: bool) -> None:
     loaded = ensure_bundled(t)
     if loaded is not None:
         click.echo(f"empty database: loaded the bundled public statistics as import #{loaded}")
-    app = create_app(t, debug=debug_server)
+    app = create_app(t, debug=debug_server, warm=True)
+    app.server.config["WARMER"].start()  # one process, no fork: the current data at once
     click.echo(f"dashboard on http://{host}:{port}/")
     app.run(host=host, port=port, debug=debug_server)
 

@@ -18,5 +18,6 @@ from targets.tracker import Tracker
 tracker = Tracker()
 ensure_bundled(tracker)
 tracker.store.engine.dispose()
-app = create_app(tracker)
+# each worker computes the results of new data in the background (targets.warm)
+app = create_app(tracker, warm=True)
 server = app.server

@@ -107,6 +107,17 @@ def tracker() -> Any:
     return flask.current_app.config["TRACKER"]
 
 
+def warmer() -> Any:
+    """The app's Warmer (targets.warm) when it warms results, else None (call inside a request)."""
+    return flask.current_app.config.get("WARMER") if flask.has_app_context() else None
+
+
+def is_updating() -> bool:
+    """Whether the results of newly imported data are being computed in this process."""
+    found = warmer()
+    return found is not None and bool(found.updating())
+
+
 def href(path: str, lang: str, **params: Any) -> str:
     """A link that keeps the view's state: '/indicator/x?region=anhui&milestone=2025&lang=en'.
 

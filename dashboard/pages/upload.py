@@ -24,7 +24,7 @@ from dash import Input, Output, State, dcc, html
 from dashboard import ids as shell_ids
 from dashboard import sessions
 from dashboard.i18n import TEXT, norm_lang, t
-from dashboard.pages import add_page, href, lang_from_search, tracker
+from dashboard.pages import add_page, href, lang_from_search, tracker, warmer
 from dashboard.upload_report import commit_view, report_view
 from targets import config
 from targets.ingest import import_files
@@ -286,6 +286,9 @@ def act(
             year=year_value, dry_run=False, user=user["name"], note=note_text, lang=lang,
             isolate=True, scope=scope, tracker=tr,
         )  # fmt: skip
+        found = warmer()
+        if found is not None:
+            found.kick()  # the new data's results are computed now, before anyone asks
         return dash.no_update, commit_view(result, lang), True, None
     result = import_files(
         tr.store, tr.catalogue, tr.regions, files,

@@ -121,7 +121,7 @@ def shell_layout() -> html.Div:
             html.A(
                 t("skip_to_content", "zh"),
                 id=ids.SKIP_LINK,
-                href="#main",
+                href=f"#{ids.MAIN}",
                 className="visually-hidden-focusable skip-link",
             ),
             html.Header(
@@ -163,7 +163,7 @@ def shell_layout() -> html.Div:
                     className="mb-3",
                 )
             ),
-            html.Main(dash.page_container, id="main", tabIndex="-1", className="container-fluid"),
+            html.Main(dash.page_container, id=ids.MAIN, tabIndex="-1", className="container-fluid"),
             html.Footer(
                 html.P(t("footer", "zh"), id=ids.FOOTER, className="small text-body-secondary"),
                 className="container-fluid mt-4 mb-3",
@@ -181,12 +181,12 @@ def account_slot(pathname: str | None, search: str | None, lang: str) -> Any:
     user = sessions.current_user()
     if user is not None:
         return [
-            html.Span(user["name"], className="text-white small me-2", id="shell-user"),
+            html.Span(user["name"], className="text-white small me-2", id=ids.USER_NAME),
             sessions.logout_form(lang),
         ]
     back = (pathname or "/") + (search or "")
     return dbc.NavLink(
-        t("log_in", lang), href=href(sessions.LOGIN_PATH, lang, next=back), id="shell-login"
+        t("log_in", lang), href=href(sessions.LOGIN_PATH, lang, next=back), id=ids.LOGIN_LINK
     )
 
 

@@ -14,11 +14,14 @@ PAGES_CONTENT = "_pages_content"
 NAVBAR = "shell-navbar"
 BRAND = "shell-brand"
 SKIP_LINK = "skip-link"
+MAIN = "main"  # where the skip link leads
 NAV_LINKS = "shell-nav-links"
 LANG_SWITCH = "shell-lang"
 LANG_DUMMY = "shell-lang-dummy"
 ACCOUNT = "shell-account"
 UPDATING = "shell-updating"
+LOGIN_LINK = "shell-login"
+USER_NAME = "shell-user"
 FOOTER = "shell-footer"
 
 # overview (/)
@@ -30,6 +33,7 @@ OVERVIEW_MATRIX = "overview-matrix"
 OVERVIEW_MATRIX_WRAP = "overview-matrix-wrap"
 OVERVIEW_COUNTS = "overview-counts"
 OVERVIEW_BEHIND = "overview-behind"
+OVERVIEW_WORDS = "overview-words"
 BUNDLED_BANNER = "bundled-banner"
 
 # indicator (/indicator/<id>)
@@ -41,6 +45,8 @@ INDICATOR_SERIES = "indicator-series"
 INDICATOR_GAPS = "indicator-gaps"
 INDICATOR_TABLE = "indicator-table"
 INDICATOR_GOALS = "indicator-goals"
+INDICATOR_ID_STORE = "indicator-id"
+# regions shown by default when the URL names none: the whole region, the central zone, provinces
 
 # region (/region/<id>)
 REGION_URL = "region-url"
@@ -49,6 +55,7 @@ REGION_MILESTONE = "region-milestone"
 REGION_BULLET = "region-bullet"
 REGION_GOALS = "region-goals"
 REGION_BODY = "region-body"
+REGION_ID_STORE = "region-id"
 
 # map (/map)
 MAP_URL = "map-url"
@@ -57,9 +64,73 @@ MAP_MILESTONE = "map-milestone"
 MAP_CITIES = "map-cities"
 MAP_PROVINCES = "map-provinces"
 MAP_SUMMARY = "map-summary"
+MAP_NOTE = "map-note"
 
 # method (/method) and sources (/sources)
 METHOD_THRESHOLDS = "method-thresholds"
 METHOD_DOCUMENTS = "method-documents"
 SOURCES_TABLE = "sources-table"
 SOURCES_IMPORTS = "sources-imports"
+
+# not found (any other path)
+NOT_FOUND_TITLE = "not-found-title"
+
+# assessment (/assessment)
+ASSESSMENT_URL = "assessment-url"
+ASSESSMENT_MILESTONE = "assessment-milestone"
+ASSESSMENT_INDICATOR = "assessment-indicator"
+ASSESSMENT_FINAL = "assessment-final"
+ASSESSMENT_CONVERGENCE = "assessment-convergence"
+ASSESSMENT_CV_GRAPH = "assessment-cv"
+ASSESSMENT_METHODS = "assessment-methods"
+ASSESSMENT_CONTRIBUTION = "assessment-contribution"
+ASSESSMENT_DRAFT = "assessment-draft"
+ASSESSMENT_DRAFT_WORDS = "assessment-draft-words"
+# one paragraph, its copy button and the button's status, by the paragraph's stable key
+ASSESSMENT_COPY = "draft-copy"
+ASSESSMENT_COPY_TEXT = "draft-text"
+ASSESSMENT_COPY_STATUS = "draft-copied"
+
+# history (/history)
+HISTORY_IMPORTS = "history-imports"
+HISTORY_AUDIT = "history-audit"
+HISTORY_CONFIRM = "history-confirm"
+HISTORY_PENDING = "history-pending"
+HISTORY_STATUS = "history-status"
+REVERT_BUTTON = "history-revert"  # pattern-matching id type: {"type": REVERT_BUTTON, "index": id}
+
+# login (/login)
+LOGIN_FORM = "login-form"
+LOGIN_USER = "login-username"
+LOGIN_PASSWORD = "login-password"
+LOGIN_SUBMIT = "login-submit"
+LOGIN_ERROR = "login-error"
+LOGIN_STATUS = "login-status"
+LOGOUT_FORM = "logout-form"
+
+# reports (/reports)
+REPORTS_MILESTONE = "reports-milestone"
+REPORTS_REGIONS = "reports-regions"
+REPORTS_INDICATORS = "reports-indicators"
+REPORTS_LANG = "reports-lang"
+REPORTS_DOWNLOAD = "reports-download"
+REPORTS_STATUS = "reports-status"
+REPORTS_JOB = "reports-job"
+REPORTS_PROGRESS = "reports-progress"
+REPORTS_PROGRESS_TEXT = "reports-progress-text"
+REPORTS_PROGRESS_LIVE = "reports-progress-live"
+REPORTS_CANCEL = "reports-cancel"
+REPORTS_NONCE = "reports-nonce"
+
+# upload (/upload)
+UPLOAD_FILES = "upload-files"
+UPLOAD_BROWSE = "upload-browse"
+UPLOAD_SELECTED = "upload-selected"
+UPLOAD_YEAR = "upload-year"
+UPLOAD_NOTE = "upload-note"
+UPLOAD_CHECK = "upload-check"
+UPLOAD_CONFIRM = "upload-confirm"
+UPLOAD_REPORT = "upload-report"
+UPLOAD_RESULT = "upload-result"
+UPLOAD_CHECKED = "upload-checked"
+UPLOAD_REFUSED = "upload-refused"

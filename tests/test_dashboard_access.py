@@ -13,8 +13,11 @@ from typing import Any
 import pytest
 from flask.testing import FlaskClient
 
-from dashboard.pages.history import HISTORY_CONFIRM, HISTORY_PENDING, HISTORY_STATUS
-from dashboard.pages.upload import (
+from dashboard import ids
+from dashboard.ids import (
+    HISTORY_CONFIRM,
+    HISTORY_PENDING,
+    HISTORY_STATUS,
     UPLOAD_CHECK,
     UPLOAD_CHECKED,
     UPLOAD_CONFIRM,
@@ -326,9 +329,9 @@ def test_every_edit_page_renders_for_an_editor_and_for_anonymous(
         editor = [page_json(f(lang=lang)) for f in layouts]
     assert UPLOAD_FILES in editor[0] and UPLOAD_FILES not in anonymous[0]
     assert "history-revert" in editor[1] and "history-revert" not in anonymous[1]
-    assert login.LOGIN_USER in anonymous[2] and login.LOGOUT_FORM in editor[2]
-    assert login.LOGOUT_FORM in editor[3] and login.LOGOUT_FORM not in anonymous[3]
-    assert reports.REPORTS_DOWNLOAD in anonymous[4]
+    assert ids.LOGIN_USER in anonymous[2] and ids.LOGOUT_FORM in editor[2]
+    assert ids.LOGOUT_FORM in editor[3] and ids.LOGOUT_FORM not in anonymous[3]
+    assert ids.REPORTS_DOWNLOAD in anonymous[4]
 
 
 def test_upload_size_is_bounded_in_the_page_and_on_the_server(
@@ -370,7 +373,6 @@ def test_reports_download_callback_sends_each_format(
 ) -> None:
     import base64
 
-    from dashboard.pages import reports
     from tests.test_reports_jobs import run_job
 
     app, _ = app_and_tracker
@@ -380,10 +382,10 @@ def test_reports_download_callback_sends_each_format(
     # the export is a background job: the click starts it, polls fetch the file
     response = run_job(
         app, client, fmt, token,
-        **{f"{reports.REPORTS_REGIONS}.value": ["anhui", "not-a-region"],
-           f"{reports.REPORTS_INDICATORS}.value": ["rd_intensity"]},
+        **{f"{ids.REPORTS_REGIONS}.value": ["anhui", "not-a-region"],
+           f"{ids.REPORTS_INDICATORS}.value": ["rd_intensity"]},
     )  # fmt: skip
-    sent = response[reports.REPORTS_DOWNLOAD]["data"]
+    sent = response[ids.REPORTS_DOWNLOAD]["data"]
     stem = "yrd-assessment" if fmt == "docx" else "yrd-targets"
     assert sent["filename"] == f"{stem}-2025-en.{fmt}" and sent["base64"] is True
     data = base64.b64decode(sent["content"])

@@ -13,8 +13,7 @@ from typing import Any
 import psutil
 import pytest
 
-from dashboard import upload_report
-from dashboard.pages import upload
+from dashboard import ids, upload_report
 from targets import config
 from targets.passwords import hash_password
 from targets.users import add_user
@@ -35,9 +34,9 @@ def check(app: Any, files: list[tuple[str, str]]) -> dict[str, Any]:
     client = app.server.test_client()
     token = login(client, "erin", "erin-password")
     response = dash_post(
-        app, client, f"{upload.UPLOAD_CHECKED}.data",
-        {f"{upload.UPLOAD_CHECK}.n_clicks": 1, **upload_state(files)},
-        changed=f"{upload.UPLOAD_CHECK}.n_clicks", token=token,
+        app, client, f"{ids.UPLOAD_CHECKED}.data",
+        {f"{ids.UPLOAD_CHECK}.n_clicks": 1, **upload_state(files)},
+        changed=f"{ids.UPLOAD_CHECK}.n_clicks", token=token,
     )  # fmt: skip
     assert response.status_code == 200, response.data[:500]
     body: dict[str, Any] = response.get_json()["response"]

@@ -23,7 +23,7 @@ import pytest
 from dash import CeleryManager, DiskcacheManager
 from flask.testing import FlaskClient
 
-from dashboard import background, sessions
+from dashboard import background, ids, sessions
 from dashboard.pages import reports
 from tests.test_sessions import ORIGIN, _outputs, dash_post, make_app
 
@@ -39,13 +39,13 @@ def export_values(fmt: str, **overrides: Any) -> dict[str, Any]:
     """The callback's inputs as the page sends them after a click on `fmt`."""
     return {
         f"{reports.BUTTONS[fmt]}.n_clicks": 1,
-        f"{reports.REPORTS_MILESTONE}.value": 2025,
-        f"{reports.REPORTS_REGIONS}.value": [],
-        f"{reports.REPORTS_INDICATORS}.value": [],
-        f"{reports.REPORTS_LANG}.value": "en",
+        f"{ids.REPORTS_MILESTONE}.value": 2025,
+        f"{ids.REPORTS_REGIONS}.value": [],
+        f"{ids.REPORTS_INDICATORS}.value": [],
+        f"{ids.REPORTS_LANG}.value": "en",
         # a nonce per click, as per page view: a result another test left unread in Redis under
         # the same inputs would otherwise answer this click at once, with no progress on the way
-        f"{reports.REPORTS_NONCE}.data": f"test-{uuid.uuid4().hex}",
+        f"{ids.REPORTS_NONCE}.data": f"test-{uuid.uuid4().hex}",
         "_pages_location.search": "?lang=en",
         **overrides,
     }
@@ -54,7 +54,7 @@ def export_values(fmt: str, **overrides: Any) -> dict[str, Any]:
 def start_job(app: Any, client: FlaskClient, fmt: str, token: str | None, **values: Any) -> Any:
     """Click a format button: the answer is the job's signed handles, not the file."""
     return dash_post(
-        app, client, f"{reports.REPORTS_DOWNLOAD}.data", export_values(fmt, **values),
+        app, client, f"{ids.REPORTS_DOWNLOAD}.data", export_values(fmt, **values),
         changed=f"{reports.BUTTONS[fmt]}.n_clicks", token=token,
     )  # fmt: skip
 
@@ -66,7 +66,7 @@ def poll(
     token: str | None,
     *,
     origin: str | None = ORIGIN,
-    output_part: str = f"{reports.REPORTS_DOWNLOAD}.data",
+    output_part: str = f"{ids.REPORTS_DOWNLOAD}.data",
     extra: dict[str, str] | None = None,
     referer: str | None = None,
 ) -> Any:
@@ -172,15 +172,15 @@ def test_the_pdf_is_made_in_another_process_with_progress(app_and_tracker: Any) 
     assert int(unsigned(handles["job"])) != os.getpid()
     response, seen = wait_for_result(app, client, handles, token)
 
-    sent = response[reports.REPORTS_DOWNLOAD]["data"]
+    sent = response[ids.REPORTS_DOWNLOAD]["data"]
     assert sent["filename"] == "yrd-targets-2025-en.pdf"
     data = base64.b64decode(sent["content"])
     assert data.startswith(b"%PDF")
-    assert response[reports.REPORTS_STATUS]["children"] == (
+    assert response[ids.REPORTS_STATUS]["children"] == (
         f"yrd-targets-2025-en.pdf is ready ({len(data):,} bytes)."
     )
-    texts = [p[f"{reports.REPORTS_PROGRESS_TEXT}.children"] for p in seen]
-    values = [int(p[f"{reports.REPORTS_PROGRESS}.value"]) for p in seen]
+    texts = [p[f"{ids.REPORTS_PROGRESS_TEXT}.children"] for p in seen]
+    values = [int(p[f"{ids.REPORTS_PROGRESS}.value"]) for p in seen]
     assert texts and all(t.startswith(("Working: ", "Done, downloading")) for t in texts)
     assert values == sorted(values) and all(0 <= v <= 100 for v in values)
     assert all(f"{v}%" in t for v, t in zip(values, texts, strict=True))
@@ -195,9 +195,7 @@ def test_polls_pass_the_csrf_and_origin_checks_like_any_callback(app_and_tracker
     assert poll(app, client, handles, token, origin="https://evil.example").status_code == 403
     assert poll(app, client, handles, token, origin=None).status_code == 403
     response, _ = wait_for_result(app, client, handles, token)
-    text = base64.b64decode(response[reports.REPORTS_DOWNLOAD]["data"]["content"]).decode(
-        "utf-8-sig"
-    )
+    text = base64.b64decode(response[ids.REPORTS_DOWNLOAD]["data"]["content"]).decode("utf-8-sig")
     assert text.startswith("indicator,") and "rd_intensity" in text
     # and starting a job needs the token too
     assert start_job(app, client, "csv", None).status_code == 403
@@ -227,7 +225,7 @@ def test_cancel_kills_the_job_process(
     assert poll(app, client, handles, token).get_json() == {"multi": True}
 
     # what the renderer sends on a click on Cancel: Dash's cancel callback, the job's handle
-    key = next(k for k in app.callback_map if k.startswith(f"{reports.REPORTS_CANCEL}.id"))
+    key = next(k for k in app.callback_map if k.startswith(f"{ids.REPORTS_CANCEL}.id"))
     cancel = poll(app, client, {}, token, output_part=key, extra={"cancelJob": handles["job"]})
     assert cancel.status_code in (200, 204)
     assert not manager.job_running(pid)
@@ -256,9 +254,9 @@ def test_a_job_that_dies_is_said_in_the_status_line(
         if "response" in data:
             break
         time.sleep(0.1)
-    status = json.dumps(data["response"][reports.REPORTS_STATUS], ensure_ascii=False)
+    status = json.dumps(data["response"][ids.REPORTS_STATUS], ensure_ascii=False)
     assert "The report could not be made: the background job could not be run" in status
-    assert "secret-path" not in status and reports.REPORTS_DOWNLOAD not in data["response"]
+    assert "secret-path" not in status and ids.REPORTS_DOWNLOAD not in data["response"]
 
 
 def test_an_unreachable_job_queue_is_said_at_once(
@@ -277,7 +275,7 @@ def test_an_unreachable_job_queue_is_said_at_once(
     token = page_token(client)
     answer = start_job(app, client, "pdf", token, **{"_pages_location.search": "?lang=zh"})
     assert answer.status_code == 200
-    status = json.dumps(answer.get_json()["response"][reports.REPORTS_STATUS], ensure_ascii=False)
+    status = json.dumps(answer.get_json()["response"][ids.REPORTS_STATUS], ensure_ascii=False)
     assert "无法生成报告：后台任务无法运行，请稍后再试。" in status
     assert "127.0.0.1" not in status
     tracker.store.dispose()
@@ -290,20 +288,20 @@ def test_two_page_views_asking_for_the_same_report_get_a_file_each(app_and_track
 
     app, _ = app_and_tracker
     with app.server.test_request_context("/reports"):
-        nonces = {page_json(reports.layout(lang="en")).split(reports.REPORTS_NONCE)[1][:60]
+        nonces = {page_json(reports.layout(lang="en")).split(ids.REPORTS_NONCE)[1][:60]
                   for _ in range(2)}  # fmt: skip
     assert len(nonces) == 2
     first, second = app.server.test_client(), app.server.test_client()
     tokens = page_token(first), page_token(second)
     jobs = [
-        start_job(app, client, "csv", token, **{f"{reports.REPORTS_NONCE}.data": nonce})
+        start_job(app, client, "csv", token, **{f"{ids.REPORTS_NONCE}.data": nonce})
         for client, token, nonce in zip((first, second), tokens, ("view-1", "view-2"), strict=True)
     ]
     handles = [job.get_json() for job in jobs]
     assert handles[0]["cacheKey"] != handles[1]["cacheKey"]
     for client, token, handle in zip((first, second), tokens, handles, strict=True):
         response, _ = wait_for_result(app, client, handle, token)
-        assert response[reports.REPORTS_DOWNLOAD]["data"]["filename"] == "yrd-targets-2025-en.csv"
+        assert response[ids.REPORTS_DOWNLOAD]["data"]["filename"] == "yrd-targets-2025-en.csv"
 
 
 def test_a_forged_job_handle_stops_nothing(app_and_tracker: Any) -> None:
@@ -314,7 +312,7 @@ def test_a_forged_job_handle_stops_nothing(app_and_tracker: Any) -> None:
     child = multiprocessing.get_context("fork").Process(target=time.sleep, args=(60,))
     child.start()
     try:
-        key = next(k for k in app.callback_map if k.startswith(f"{reports.REPORTS_CANCEL}.id"))
+        key = next(k for k in app.callback_map if k.startswith(f"{ids.REPORTS_CANCEL}.id"))
         forged = {"cancelJob": f"{child.pid}~{'0' * 64}"}
         assert poll(app, client, {}, token, output_part=key, extra=forged).status_code in (200, 204)
         assert child.is_alive()
@@ -356,8 +354,8 @@ def test_the_page_has_a_labelled_progress_bar_and_a_cancel_button(app_and_tracke
     app, _ = app_and_tracker
     with app.server.test_request_context("/reports"):
         page = page_json(reports.layout(lang="zh"))
-    assert f'"htmlFor": "{reports.REPORTS_PROGRESS}"' in page and '"生成进度"' in page
-    assert f'"aria-describedby": "{reports.REPORTS_PROGRESS_TEXT}"' in page
+    assert f'"htmlFor": "{ids.REPORTS_PROGRESS}"' in page and '"生成进度"' in page
+    assert f'"aria-describedby": "{ids.REPORTS_PROGRESS_TEXT}"' in page
     assert '"aria-live": "polite"' in page and '"取消生成"' in page
 
 

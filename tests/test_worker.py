@@ -27,6 +27,7 @@ import pytest
 from dash import CeleryManager
 from pypdf import PdfReader
 
+from dashboard import ids
 from targets.tracker import Tracker
 from tests.conftest import ROOT, require_redis
 from tests.fixtures import build_fixture_db
@@ -145,14 +146,12 @@ def test_the_worker_makes_the_file_the_page_downloads(celery_worker: Worker) -> 
     task_id = unsigned(handles["job"])
     response, seen = wait_for_result(app, client, handles, token)
 
-    from dashboard.pages import reports
-
-    sent = response[reports.REPORTS_DOWNLOAD]["data"]
+    sent = response[ids.REPORTS_DOWNLOAD]["data"]
     assert sent["filename"] == "yrd-targets-2025-en.pdf"
     reader = PdfReader(io.BytesIO(base64.b64decode(sent["content"])))
     assert "Yangtze River Delta integration goals: gap report" in reader.pages[0].extract_text()
     # the progress travelled from the worker through Redis, in the page's language
-    texts = [p[f"{reports.REPORTS_PROGRESS_TEXT}.children"] for p in seen]
+    texts = [p[f"{ids.REPORTS_PROGRESS_TEXT}.children"] for p in seen]
     assert texts and all(t.startswith(("生成中：", "已生成")) for t in texts)
     # the worker process did the job: it logged this very task, and the result backend says so
     done = celery_worker.succeeded()
@@ -170,7 +169,6 @@ def test_cancel_terminates_the_running_job_in_a_prefork_worker(
     the page's next poll ends the wait. (A PDF of the bundled statistics takes seconds; the
     cancel is sent as soon as the worker has started the job.)"""
     from dashboard.app import create_app
-    from dashboard.pages import reports
     from tests.test_reports_jobs import page_token, poll, start_job, unsigned
 
     with running_worker(tmp_path, monkeypatch, pool="prefork", bundled=True) as worker:
@@ -183,7 +181,7 @@ def test_cancel_terminates_the_running_job_in_a_prefork_worker(
         while task.status == "PENDING" and time.monotonic() < deadline:
             time.sleep(0.05)
         assert task.status == "STARTED"
-        key = next(k for k in app.callback_map if k.startswith(f"{reports.REPORTS_CANCEL}.id"))
+        key = next(k for k in app.callback_map if k.startswith(f"{ids.REPORTS_CANCEL}.id"))
         poll(app, client, {}, token, output_part=key, extra={"cancelJob": handles["job"]})
         while task.status == "STARTED" and time.monotonic() < deadline:
             time.sleep(0.05)

@@ -32,21 +32,6 @@ from dashboard.pages import (
 from targets import assessment, convergence, status_methods
 from targets.reports.drafting import Draft, Paragraph, draft_assessment
 
-URL = "assessment-url"
-MILESTONE = "assessment-milestone"
-INDICATOR = "assessment-indicator"
-FINAL = "assessment-final"
-CONVERGENCE = "assessment-convergence"
-CV_GRAPH = "assessment-cv"
-METHODS = "assessment-methods"
-CONTRIBUTION = "assessment-contribution"
-DRAFT = "assessment-draft"
-DRAFT_WORDS = "assessment-draft-words"
-# one paragraph, its copy button and the button's status, by the paragraph's stable key
-COPY = "draft-copy"
-COPY_TEXT = "draft-text"
-COPY_STATUS = "draft-copied"
-
 # a verdict is never shown by colour alone: symbol and word
 VERDICT_SYMBOLS = {"met": "✓", "missed": "✗", "pending": "…"}
 
@@ -60,27 +45,27 @@ def register(app: dash.Dash) -> None:
         layout=layout,
     )
     app.callback(
-        Output(FINAL, "children"),
-        Output(METHODS, "children"),
-        Output(CV_GRAPH, "figure"),
-        Output(URL, "search"),
-        Input(MILESTONE, "value"),
-        Input(INDICATOR, "value"),
+        Output(ids.ASSESSMENT_FINAL, "children"),
+        Output(ids.ASSESSMENT_METHODS, "children"),
+        Output(ids.ASSESSMENT_CV_GRAPH, "figure"),
+        Output(ids.ASSESSMENT_URL, "search"),
+        Input(ids.ASSESSMENT_MILESTONE, "value"),
+        Input(ids.ASSESSMENT_INDICATOR, "value"),
         State(ids.PAGES_LOCATION, "search"),
         prevent_initial_call=True,
     )(update)
     app.callback(
-        Output(DRAFT, "children"),
-        Input(MILESTONE, "value"),
+        Output(ids.ASSESSMENT_DRAFT, "children"),
+        Input(ids.ASSESSMENT_MILESTONE, "value"),
         State(ids.PAGES_LOCATION, "search"),
         prevent_initial_call=True,
     )(update_draft)
     app.clientside_callback(
         ClientsideFunction(namespace="tracker", function_name="copyParagraph"),
-        Output({"type": COPY_STATUS, "key": MATCH}, "children"),
-        Input({"type": COPY, "key": MATCH}, "n_clicks"),
-        State({"type": COPY_TEXT, "key": MATCH}, "children"),
-        State(DRAFT_WORDS, "data"),
+        Output({"type": ids.ASSESSMENT_COPY_STATUS, "key": MATCH}, "children"),
+        Input({"type": ids.ASSESSMENT_COPY, "key": MATCH}, "n_clicks"),
+        State({"type": ids.ASSESSMENT_COPY_TEXT, "key": MATCH}, "children"),
+        State(ids.ASSESSMENT_DRAFT_WORDS, "data"),
         prevent_initial_call=True,
     )
 
@@ -149,7 +134,7 @@ def final_table(tr: Any, year: int, lang: str) -> list[Any]:
         t(k, lang)
         for k in ("goal", "value", "assessment_verdict", "assessment_margin", "assessment_source")
     ]
-    return [_table(t("assessment_final", lang, year=year), head, rows, FINAL)]
+    return [_table(t("assessment_final", lang, year=year), head, rows, ids.ASSESSMENT_FINAL)]
 
 
 def _copyable(p: Paragraph, lang: str, heading_tag: Any) -> html.Div:
@@ -161,21 +146,25 @@ def _copyable(p: Paragraph, lang: str, heading_tag: Any) -> html.Div:
                     heading_tag(p.heading, className="h6 mb-1 me-2"),
                     html.Button(
                         t("assessment_copy", lang),
-                        id={"type": COPY, "key": p.key},
+                        id={"type": ids.ASSESSMENT_COPY, "key": p.key},
                         type="button",
                         className="btn btn-outline-secondary btn-sm py-0",
                         title=t("assessment_copy_label", lang, heading=p.heading),
                         **attrs(aria_label=t("assessment_copy_label", lang, heading=p.heading)),
                     ),
                     html.Span(
-                        id={"type": COPY_STATUS, "key": p.key},
+                        id={"type": ids.ASSESSMENT_COPY_STATUS, "key": p.key},
                         role="status",
                         className="small text-body-secondary ms-2",
                     ),
                 ],
                 className="d-flex align-items-baseline",
             ),
-            html.P(p.text, id={"type": COPY_TEXT, "key": p.key}, className="drafted mb-3"),
+            html.P(
+                p.text,
+                id={"type": ids.ASSESSMENT_COPY_TEXT, "key": p.key},
+                className="drafted mb-3",
+            ),
         ],
         className="drafted-paragraph",
     )
@@ -228,7 +217,7 @@ def convergence_table(tr: Any, lang: str) -> html.Table:
         t(k, lang)
         for k in ("assessment_years", "assessment_cv", "assessment_maxmin", "assessment_trend")
     ]
-    return _table(t("assessment_convergence", lang), head, rows, CONVERGENCE)
+    return _table(t("assessment_convergence", lang), head, rows, ids.ASSESSMENT_CONVERGENCE)
 
 
 def contribution_table(tr: Any, lang: str) -> html.Table:
@@ -256,7 +245,7 @@ def contribution_table(tr: Any, lang: str) -> html.Table:
         t("value", lang),
         t("assessment_share_gap", lang),
     ]
-    return _table(t("assessment_contribution", lang), head, rows, CONTRIBUTION)
+    return _table(t("assessment_contribution", lang), head, rows, ids.ASSESSMENT_CONTRIBUTION)
 
 
 def agree_text(value: Any, lang: str) -> str:
@@ -297,7 +286,7 @@ def methods_table(tr: Any, year: int, lang: str) -> list[Any]:
             "assessment_agree",
         )
     ]
-    return [_table(t("assessment_methods", lang), head, rows, METHODS)]
+    return [_table(t("assessment_methods", lang), head, rows, ids.ASSESSMENT_METHODS)]
 
 
 def cv_options(tr: Any, lang: str) -> list[dict[str, str]]:
@@ -331,27 +320,33 @@ def layout(
     chosen = choose(indicator, [o["value"] for o in options], None) or default_cv_indicator(tr)
     return html.Div(
         [
-            url_sync(URL),
+            url_sync(ids.ASSESSMENT_URL),
             html.H1(t("assessment_heading", lang), className="h3"),
-            dbc.Label(t("milestone", lang), html_for=MILESTONE, className="fw-semibold"),
+            dbc.Label(
+                t("milestone", lang), html_for=ids.ASSESSMENT_MILESTONE, className="fw-semibold"
+            ),
             dbc.Select(
-                id=MILESTONE,
+                id=ids.ASSESSMENT_MILESTONE,
                 options=[{"label": str(y), "value": y} for y in years],
                 value=year,
                 className="w-auto mb-2",
             ),
             html.P(t("assessment_final_note", lang), className="small text-body-secondary"),
-            html.Section(final_table(tr, year, lang), id=FINAL, **attrs(aria_live="polite")),
+            html.Section(
+                final_table(tr, year, lang), id=ids.ASSESSMENT_FINAL, **attrs(aria_live="polite")
+            ),
             html.H2(t("assessment_draft", lang), className="h5 mt-4"),
             html.P(t("assessment_draft_note", lang), className="small text-body-secondary"),
             dcc.Store(
-                id=DRAFT_WORDS,
+                id=ids.ASSESSMENT_DRAFT_WORDS,
                 data={
                     "copied": t("assessment_copied", lang),
                     "failed": t("assessment_copy_failed", lang),
                 },
             ),
-            html.Section(draft_view(draft_assessment(tr, year, lang), lang), id=DRAFT),
+            html.Section(
+                draft_view(draft_assessment(tr, year, lang), lang), id=ids.ASSESSMENT_DRAFT
+            ),
             html.H2(t("assessment_convergence", lang), className="h5 mt-4"),
             html.P(t("assessment_conv_note", lang), className="small text-body-secondary"),
             dbc.Row(
@@ -359,10 +354,10 @@ def layout(
                     dbc.Col(convergence_table(tr, lang), lg=7),
                     dbc.Col(
                         [
-                            dbc.Label(t("indicator", lang), html_for=INDICATOR),
-                            dbc.Select(id=INDICATOR, options=options, value=chosen),
+                            dbc.Label(t("indicator", lang), html_for=ids.ASSESSMENT_INDICATOR),
+                            dbc.Select(id=ids.ASSESSMENT_INDICATOR, options=options, value=chosen),
                             dcc.Graph(
-                                id=CV_GRAPH,
+                                id=ids.ASSESSMENT_CV_GRAPH,
                                 figure=cv_view(tr, chosen, lang),
                                 config=figures.graph_config("convergence", zoom=False),
                             ),
@@ -371,14 +366,14 @@ def layout(
                     ),
                 ],
                 className="g-3",
-                id=CONVERGENCE,
+                id=ids.ASSESSMENT_CONVERGENCE,
             ),
             html.H2(t("assessment_contribution", lang), className="h5 mt-4"),
             html.P(t("assessment_contrib_note", lang), className="small text-body-secondary"),
-            html.Section(contribution_table(tr, lang), id=CONTRIBUTION),
+            html.Section(contribution_table(tr, lang), id=ids.ASSESSMENT_CONTRIBUTION),
             html.H2(t("assessment_methods", lang), className="h5 mt-4"),
             html.P(t("assessment_methods_note", lang), className="small text-body-secondary"),
-            html.Section(methods_table(tr, year, lang), id=METHODS),
+            html.Section(methods_table(tr, year, lang), id=ids.ASSESSMENT_METHODS),
         ],
         className="assessment-page",
     )

@@ -16,38 +16,31 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import ALL, Input, Output, State, dcc, html
 
-from dashboard import ids as shell_ids
-from dashboard import sessions
+from dashboard import ids, sessions
 from dashboard.i18n import TEXT, norm_lang, t
 from dashboard.pages import add_page, href, lang_from_search, tracker
 from targets.models import Import
 
-HISTORY_IMPORTS = "history-imports"
-HISTORY_AUDIT = "history-audit"
-HISTORY_CONFIRM = "history-confirm"
-HISTORY_PENDING = "history-pending"
-HISTORY_STATUS = "history-status"
-REVERT_BUTTON = "history-revert"  # pattern-matching id type: {"type": REVERT_BUTTON, "index": id}
 AUDIT_ROWS = 200
 
 
 def register(app: dash.Dash) -> None:
     add_page(__name__, path="/history", label=TEXT["history_page"], order=55, layout=layout)
     app.callback(
-        Output(HISTORY_CONFIRM, "displayed"),
-        Output(HISTORY_CONFIRM, "message"),
-        Output(HISTORY_PENDING, "data"),
-        Input({"type": REVERT_BUTTON, "index": ALL}, "n_clicks"),
-        State(shell_ids.PAGES_LOCATION, "search"),
+        Output(ids.HISTORY_CONFIRM, "displayed"),
+        Output(ids.HISTORY_CONFIRM, "message"),
+        Output(ids.HISTORY_PENDING, "data"),
+        Input({"type": ids.REVERT_BUTTON, "index": ALL}, "n_clicks"),
+        State(ids.PAGES_LOCATION, "search"),
         prevent_initial_call=True,
     )(ask)
     app.callback(
-        Output(HISTORY_IMPORTS, "children"),
-        Output(HISTORY_AUDIT, "children"),
-        Output(HISTORY_STATUS, "children"),
-        Input(HISTORY_CONFIRM, "submit_n_clicks"),
-        State(HISTORY_PENDING, "data"),
-        State(shell_ids.PAGES_LOCATION, "search"),
+        Output(ids.HISTORY_IMPORTS, "children"),
+        Output(ids.HISTORY_AUDIT, "children"),
+        Output(ids.HISTORY_STATUS, "children"),
+        Input(ids.HISTORY_CONFIRM, "submit_n_clicks"),
+        State(ids.HISTORY_PENDING, "data"),
+        State(ids.PAGES_LOCATION, "search"),
         prevent_initial_call=True,
     )(revert)
 
@@ -74,12 +67,12 @@ def layout(lang: str = "zh", **_: Any) -> html.Div:
             )
         )
     parts += [
-        dcc.ConfirmDialog(id=HISTORY_CONFIRM),
-        dcc.Store(id=HISTORY_PENDING),
-        html.Div(id=HISTORY_STATUS, role="status"),
-        html.Div(imports_table(store.imports(), can_revert, lang), id=HISTORY_IMPORTS),
+        dcc.ConfirmDialog(id=ids.HISTORY_CONFIRM),
+        dcc.Store(id=ids.HISTORY_PENDING),
+        html.Div(id=ids.HISTORY_STATUS, role="status"),
+        html.Div(imports_table(store.imports(), can_revert, lang), id=ids.HISTORY_IMPORTS),
         html.H2(t("history_audit_heading", lang), className="h4 mt-4"),
-        html.Div(audit_view(store, can_revert, lang), id=HISTORY_AUDIT),
+        html.Div(audit_view(store, can_revert, lang), id=ids.HISTORY_AUDIT),
     ]
     return html.Div(parts)
 
@@ -134,7 +127,7 @@ def imports_table(imports: list[Import], can_revert: bool, lang: str) -> Any:
                 html.Td(
                     html.Button(
                         t("history_revert", lang),
-                        id={"type": REVERT_BUTTON, "index": imp.id},
+                        id={"type": ids.REVERT_BUTTON, "index": imp.id},
                         type="button",
                         className="btn btn-outline-danger btn-sm",
                         **aria,

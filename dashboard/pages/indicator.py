@@ -28,8 +28,6 @@ from dashboard.pages import (
 )
 from targets.display import category_name
 
-INDICATOR_ID_STORE = "indicator-id"
-# regions shown by default when the URL names none: the whole region, the central zone, provinces
 DEFAULT_LEVELS = ("region", "zone", "province")
 
 
@@ -50,7 +48,7 @@ def register(app: dash.Dash) -> None:
         Output(ids.INDICATOR_URL, "search"),
         Input(ids.INDICATOR_REGIONS, "value"),
         Input(ids.INDICATOR_MILESTONE, "value"),
-        State(INDICATOR_ID_STORE, "data"),
+        State(ids.INDICATOR_ID_STORE, "data"),
         State(ids.PAGES_LOCATION, "search"),
         prevent_initial_call=True,
     )(update)
@@ -125,7 +123,7 @@ def layout(
     return html.Div(
         [
             url_sync(ids.INDICATOR_URL),
-            dcc.Store(id=INDICATOR_ID_STORE, data=ind.id),
+            dcc.Store(id=ids.INDICATOR_ID_STORE, data=ind.id),
             html.H1(ind.name.get(lang), className="h3", id=ids.INDICATOR_TITLE),
             html.P(" · ".join(facts), className="text-body-secondary"),
             html.P(ind.description.get(lang), className="small") if ind.description else None,

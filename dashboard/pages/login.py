@@ -13,18 +13,11 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from dashboard import sessions
+from dashboard import ids, sessions
 from dashboard.i18n import TEXT, norm_lang, t
 from dashboard.pages import add_page, href
 
-LOGIN_FORM = "login-form"
-LOGIN_USER = "login-username"
-LOGIN_PASSWORD = "login-password"
-LOGIN_SUBMIT = "login-submit"
-LOGIN_ERROR = "login-error"
-LOGIN_STATUS = "login-status"
-LOGOUT_FORM = "logout-form"
-LOGOUT_SUBMIT = f"{LOGOUT_FORM}-submit"
+LOGOUT_SUBMIT = f"{ids.LOGOUT_FORM}-submit"
 
 ERRORS = {
     "invalid": "login_error_invalid",
@@ -86,7 +79,7 @@ def layout(
                     name=user["name"],
                     role=role_name(user["role"], lang),
                 ),
-                id=LOGIN_STATUS,
+                id=ids.LOGIN_STATUS,
             ),
             _logout_form(lang),
         ]
@@ -95,13 +88,13 @@ def layout(
         parts.append(html.P(t("login_private_view", lang)))
     parts.append(html.P(t("login_intro", lang), className="text-body-secondary"))
     if error in ERRORS:
-        parts.append(dbc.Alert(t(ERRORS[error], lang), id=LOGIN_ERROR, color="danger"))
+        parts.append(dbc.Alert(t(ERRORS[error], lang), id=ids.LOGIN_ERROR, color="danger"))
     parts.append(
         html.Form(
             [
                 _field(
                     t("login_username", lang),
-                    LOGIN_USER,
+                    ids.LOGIN_USER,
                     name="username",
                     type="text",
                     autoComplete="username",
@@ -111,7 +104,7 @@ def layout(
                 ),
                 _field(
                     t("login_password", lang),
-                    LOGIN_PASSWORD,
+                    ids.LOGIN_PASSWORD,
                     name="password",
                     type="password",
                     autoComplete="current-password",
@@ -122,10 +115,13 @@ def layout(
                 dcc.Input(type="hidden", name="next", value=sessions.safe_next(next, lang)),
                 dcc.Input(type="hidden", name="lang", value=lang),
                 html.Button(
-                    t("log_in", lang), id=LOGIN_SUBMIT, type="submit", className="btn btn-primary"
+                    t("log_in", lang),
+                    id=ids.LOGIN_SUBMIT,
+                    type="submit",
+                    className="btn btn-primary",
                 ),
             ],
-            id=LOGIN_FORM,
+            id=ids.LOGIN_FORM,
             action=_route(sessions.LOGIN_ROUTE),
             method="post",
         )
@@ -135,7 +131,10 @@ def layout(
 
 def _logout_form(lang: str) -> html.Form:
     return sessions.logout_form(
-        lang, label=t("login_logout", lang), form_id=LOGOUT_FORM, button_class="btn btn-secondary"
+        lang,
+        label=t("login_logout", lang),
+        form_id=ids.LOGOUT_FORM,
+        button_class="btn btn-secondary",
     )
 
 
@@ -145,7 +144,7 @@ def logout_layout(lang: str = "zh", **_: Any) -> html.Div:
     parts: list[Any] = [html.H1(t("login_logout", lang), className="h3")]
     if user is None:
         parts += [
-            html.P(t("login_not_logged_in", lang), id=LOGIN_STATUS),
+            html.P(t("login_not_logged_in", lang), id=ids.LOGIN_STATUS),
             dcc.Link(t("log_in", lang), href=href(sessions.LOGIN_PATH, lang)),
         ]
     else:
@@ -157,7 +156,7 @@ def logout_layout(lang: str = "zh", **_: Any) -> html.Div:
                     name=user["name"],
                     role=role_name(user["role"], lang),
                 ),
-                id=LOGIN_STATUS,
+                id=ids.LOGIN_STATUS,
             ),
             html.P(t("login_logout_intro", lang)),
             _logout_form(lang),

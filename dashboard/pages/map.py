@@ -84,7 +84,7 @@ def layout(
         [
             url_sync(ids.MAP_URL),
             html.H1(t("map_heading", lang), className="h3"),
-            dbc.Alert(t("map_note", lang), color="light", className="border py-2", id="map-note"),
+            dbc.Alert(t("map_note", lang), color="light", className="border py-2", id=ids.MAP_NOTE),
             dbc.Row(
                 [
                     dbc.Col(

@@ -7,6 +7,7 @@ from typing import Any
 import dash
 from dash import dcc, html
 
+from dashboard import ids
 from dashboard.i18n import norm_lang, t
 from dashboard.pages import add_page, href
 
@@ -29,7 +30,7 @@ def layout(lang: str = "zh", **_: Any) -> html.Div:
     lang = norm_lang(lang)
     return html.Div(
         [
-            html.H1(t("page_not_found", lang), className="h3", id="not-found-title"),
+            html.H1(t("page_not_found", lang), className="h3", id=ids.NOT_FOUND_TITLE),
             html.P(t("not_found_text", lang)),
             dcc.Link(t("back_home", lang), href=href("/", lang)),
         ]

@@ -471,5 +471,5 @@ def words_list(goals: list[Any], year: int, lang: str) -> html.Section:
                 className="words-list",
             ),
         ],
-        id="overview-words",
+        id=ids.OVERVIEW_WORDS,
     )

@@ -26,8 +26,6 @@ from dashboard.pages import (
     url_sync,
 )
 
-REGION_ID_STORE = "region-id"
-
 
 def register(app: dash.Dash) -> None:
     add_page(
@@ -43,7 +41,7 @@ def register(app: dash.Dash) -> None:
         Output(ids.REGION_BODY, "children"),
         Output(ids.REGION_URL, "search"),
         Input(ids.REGION_MILESTONE, "value"),
-        State(REGION_ID_STORE, "data"),
+        State(ids.REGION_ID_STORE, "data"),
         State(ids.PAGES_LOCATION, "search"),
         prevent_initial_call=True,
     )(update)
@@ -84,7 +82,7 @@ def layout(
     return html.Div(
         [
             url_sync(ids.REGION_URL),
-            dcc.Store(id=REGION_ID_STORE, data=reg.id),
+            dcc.Store(id=ids.REGION_ID_STORE, data=reg.id),
             html.H1(reg.name.get(lang), className="h3", id=ids.REGION_TITLE),
             html.P(" · ".join(facts), className="text-body-secondary"),
             html.Fieldset(

@@ -22,7 +22,7 @@ import dash_bootstrap_components as dbc
 import flask
 from dash import Input, Output, State, dcc, html
 
-from dashboard import ids as shell_ids
+from dashboard import ids
 from dashboard.background import job_tracker
 from dashboard.i18n import TEXT, norm_lang, t
 from dashboard.pages import (
@@ -39,18 +39,6 @@ from targets.reports.steps import DONE
 
 log = logging.getLogger(__name__)
 
-REPORTS_MILESTONE = "reports-milestone"
-REPORTS_REGIONS = "reports-regions"
-REPORTS_INDICATORS = "reports-indicators"
-REPORTS_LANG = "reports-lang"
-REPORTS_DOWNLOAD = "reports-download"
-REPORTS_STATUS = "reports-status"
-REPORTS_JOB = "reports-job"
-REPORTS_PROGRESS = "reports-progress"
-REPORTS_PROGRESS_TEXT = "reports-progress-text"
-REPORTS_PROGRESS_LIVE = "reports-progress-live"
-REPORTS_CANCEL = "reports-cancel"
-REPORTS_NONCE = "reports-nonce"
 POLL_MS = 500  # how often the page asks for progress while a job runs
 BUTTONS: dict[str, str] = {fmt: f"reports-{fmt}" for fmt in FORMATS}
 FORMAT_LABELS: dict[str, str] = {
@@ -65,38 +53,38 @@ FORMAT_LABELS: dict[str, str] = {
 def register(app: dash.Dash) -> None:
     add_page(__name__, path="/reports", label=TEXT["reports_page"], order=60, layout=layout)
     app.callback(
-        Output(REPORTS_DOWNLOAD, "data"),
-        Output(REPORTS_STATUS, "children"),
+        Output(ids.REPORTS_DOWNLOAD, "data"),
+        Output(ids.REPORTS_STATUS, "children"),
         *(Input(BUTTONS[fmt], "n_clicks") for fmt in FORMATS),
-        State(REPORTS_MILESTONE, "value"),
-        State(REPORTS_REGIONS, "value"),
-        State(REPORTS_INDICATORS, "value"),
-        State(REPORTS_LANG, "value"),
-        State(shell_ids.PAGES_LOCATION, "search"),
-        State(REPORTS_NONCE, "data"),
+        State(ids.REPORTS_MILESTONE, "value"),
+        State(ids.REPORTS_REGIONS, "value"),
+        State(ids.REPORTS_INDICATORS, "value"),
+        State(ids.REPORTS_LANG, "value"),
+        State(ids.PAGES_LOCATION, "search"),
+        State(ids.REPORTS_NONCE, "data"),
         background=True,
         # (output, while running, afterwards): the dashboard shows a job, not a frozen page
         running=[
             *((Output(BUTTONS[fmt], "disabled"), True, False) for fmt in FORMATS),
-            (Output(REPORTS_JOB, "hidden"), False, True),
-            (Output(REPORTS_CANCEL, "hidden"), False, True),
-            (Output(REPORTS_STATUS, "hidden"), True, False),
+            (Output(ids.REPORTS_JOB, "hidden"), False, True),
+            (Output(ids.REPORTS_CANCEL, "hidden"), False, True),
+            (Output(ids.REPORTS_STATUS, "hidden"), True, False),
         ],
         progress=[
-            Output(REPORTS_PROGRESS, "value"),
-            Output(REPORTS_PROGRESS_TEXT, "children"),
-            Output(REPORTS_PROGRESS_LIVE, "children"),
+            Output(ids.REPORTS_PROGRESS, "value"),
+            Output(ids.REPORTS_PROGRESS_TEXT, "children"),
+            Output(ids.REPORTS_PROGRESS_LIVE, "children"),
         ],
         progress_default=["0", "", ""],
-        cancel=[Input(REPORTS_CANCEL, "n_clicks")],
+        cancel=[Input(ids.REPORTS_CANCEL, "n_clicks")],
         interval=POLL_MS,
         on_error=export_failed,
         prevent_initial_call=True,
     )(download)
     app.callback(
-        Output(REPORTS_STATUS, "children", allow_duplicate=True),
-        Input(REPORTS_CANCEL, "n_clicks"),
-        State(shell_ids.PAGES_LOCATION, "search"),
+        Output(ids.REPORTS_STATUS, "children", allow_duplicate=True),
+        Input(ids.REPORTS_CANCEL, "n_clicks"),
+        State(ids.PAGES_LOCATION, "search"),
         prevent_initial_call=True,
     )(cancelled)
 
@@ -126,7 +114,7 @@ def layout(lang: str = "zh", milestone: str | None = None, **_: Any) -> html.Div
                                     className="form-label fs-6 fw-semibold mb-1",
                                 ),
                                 dbc.RadioItems(
-                                    id=REPORTS_MILESTONE,
+                                    id=ids.REPORTS_MILESTONE,
                                     options=[{"label": str(y), "value": y} for y in years],
                                     value=year,
                                     inline=True,
@@ -143,7 +131,7 @@ def layout(lang: str = "zh", milestone: str | None = None, **_: Any) -> html.Div
                                     className="form-label fs-6 fw-semibold mb-1",
                                 ),
                                 dbc.RadioItems(
-                                    id=REPORTS_LANG,
+                                    id=ids.REPORTS_LANG,
                                     options=[
                                         {"label": "中文", "value": "zh"},
                                         {"label": "English", "value": "en"},
@@ -162,13 +150,13 @@ def layout(lang: str = "zh", milestone: str | None = None, **_: Any) -> html.Div
                 [
                     dbc.Col(
                         choice_group(
-                            REPORTS_REGIONS, t("reports_regions", lang), region_options, lang
+                            ids.REPORTS_REGIONS, t("reports_regions", lang), region_options, lang
                         ),
                         md=6,
                     ),
                     dbc.Col(
                         choice_group(
-                            REPORTS_INDICATORS,
+                            ids.REPORTS_INDICATORS,
                             t("reports_indicators", lang),
                             indicator_options,
                             lang,
@@ -200,11 +188,11 @@ def layout(lang: str = "zh", milestone: str | None = None, **_: Any) -> html.Div
                 className="mb-3",
             ),
             job_panel(lang),
-            html.Div(id=REPORTS_STATUS, role="status", className="mb-3"),
-            dcc.Download(id=REPORTS_DOWNLOAD),
+            html.Div(id=ids.REPORTS_STATUS, role="status", className="mb-3"),
+            dcc.Download(id=ids.REPORTS_DOWNLOAD),
             # one per page view: two people asking for the same report at once are two jobs
             # (Dash names a job's result by its inputs)
-            dcc.Store(id=REPORTS_NONCE, data=secrets.token_hex(8)),
+            dcc.Store(id=ids.REPORTS_NONCE, data=secrets.token_hex(8)),
         ]
     )
 
@@ -215,35 +203,37 @@ def job_panel(lang: str) -> html.Div:
     return html.Div(
         [
             html.Label(
-                t("reports_progress", lang), htmlFor=REPORTS_PROGRESS, className="form-label mb-1"
+                t("reports_progress", lang),
+                htmlFor=ids.REPORTS_PROGRESS,
+                className="form-label mb-1",
             ),
             # a native <progress>: role progressbar, value and max come with the element, and
             # the <label> names it; the words beside it say the stage, so not the bar alone
             html.Progress(
-                id=REPORTS_PROGRESS,
+                id=ids.REPORTS_PROGRESS,
                 value="0",
                 max="100",
                 className="reports-progress",
-                **attrs(aria_describedby=REPORTS_PROGRESS_TEXT),
+                **attrs(aria_describedby=ids.REPORTS_PROGRESS_TEXT),
             ),
-            html.P(id=REPORTS_PROGRESS_TEXT, className="reports-progress-text mb-2"),
+            html.P(id=ids.REPORTS_PROGRESS_TEXT, className="reports-progress-text mb-2"),
             # the page numbers and percentages change twice a second: announced, they would
             # drown everything else, so the live region only says when the phase changes
             html.P(
-                id=REPORTS_PROGRESS_LIVE,
+                id=ids.REPORTS_PROGRESS_LIVE,
                 role="status",
                 className="visually-hidden",
                 **attrs(aria_live="polite"),
             ),
             html.Button(
                 t("reports_cancel", lang),
-                id=REPORTS_CANCEL,
+                id=ids.REPORTS_CANCEL,
                 type="button",
                 hidden=True,
                 className="btn btn-outline-danger btn-sm",
             ),
         ],
-        id=REPORTS_JOB,
+        id=ids.REPORTS_JOB,
         hidden=True,
         className="reports-job mb-3",
     )
@@ -340,7 +330,7 @@ def export_failed(error: Exception) -> tuple[Any, Any]:
     died): logged here, and said in the status line without the server's details."""
     log.error("report export failed: %s", error, exc_info=error)
     # a poll carries no input values: the page's address (Referer) still has its language
-    search = dash.ctx.states.get(f"{shell_ids.PAGES_LOCATION}.search")
+    search = dash.ctx.states.get(f"{ids.PAGES_LOCATION}.search")
     if search is None and flask.has_request_context():
         search = urlsplit(flask.request.referrer or "").query
     lang = lang_from_search(search)

@@ -21,26 +21,13 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, dcc, html
 
-from dashboard import ids as shell_ids
-from dashboard import sessions
+from dashboard import ids, sessions
 from dashboard.i18n import TEXT, norm_lang, t
 from dashboard.pages import add_page, href, lang_from_search, tracker, warmer
 from dashboard.upload_report import commit_view, report_view
 from targets import config
 from targets.ingest import import_files
 from targets.ingest.scope import Scope
-
-UPLOAD_FILES = "upload-files"
-UPLOAD_BROWSE = "upload-browse"
-UPLOAD_SELECTED = "upload-selected"
-UPLOAD_YEAR = "upload-year"
-UPLOAD_NOTE = "upload-note"
-UPLOAD_CHECK = "upload-check"
-UPLOAD_CONFIRM = "upload-confirm"
-UPLOAD_REPORT = "upload-report"
-UPLOAD_RESULT = "upload-result"
-UPLOAD_CHECKED = "upload-checked"
-UPLOAD_REFUSED = "upload-refused"
 
 MAX_NOTE_CHARS = 500
 POLITE: dict[str, Any] = {"aria-live": "polite"}  # screen readers announce the report
@@ -70,32 +57,32 @@ def register(app: dash.Dash) -> None:
             return window.dash_clientside.no_update;
         }
         """,
-        Output(UPLOAD_BROWSE, "title"),
-        Input(UPLOAD_BROWSE, "children"),
-        State(UPLOAD_FILES, "id"),
+        Output(ids.UPLOAD_BROWSE, "title"),
+        Input(ids.UPLOAD_BROWSE, "children"),
+        State(ids.UPLOAD_FILES, "id"),
     )
     app.callback(
-        Output(UPLOAD_SELECTED, "children"),
-        Output(UPLOAD_REPORT, "children", allow_duplicate=True),
-        Output(UPLOAD_RESULT, "children", allow_duplicate=True),
-        Output(UPLOAD_CONFIRM, "disabled", allow_duplicate=True),
-        Input(UPLOAD_FILES, "filename"),
-        State(shell_ids.PAGES_LOCATION, "search"),
+        Output(ids.UPLOAD_SELECTED, "children"),
+        Output(ids.UPLOAD_REPORT, "children", allow_duplicate=True),
+        Output(ids.UPLOAD_RESULT, "children", allow_duplicate=True),
+        Output(ids.UPLOAD_CONFIRM, "disabled", allow_duplicate=True),
+        Input(ids.UPLOAD_FILES, "filename"),
+        State(ids.PAGES_LOCATION, "search"),
         prevent_initial_call=True,
     )(selected)
     app.callback(
-        Output(UPLOAD_REPORT, "children"),
-        Output(UPLOAD_RESULT, "children"),
-        Output(UPLOAD_CONFIRM, "disabled"),
-        Output(UPLOAD_CHECKED, "data"),
-        Input(UPLOAD_CHECK, "n_clicks"),
-        Input(UPLOAD_CONFIRM, "n_clicks"),
-        State(UPLOAD_FILES, "contents"),
-        State(UPLOAD_FILES, "filename"),
-        State(UPLOAD_YEAR, "value"),
-        State(UPLOAD_NOTE, "value"),
-        State(UPLOAD_CHECKED, "data"),
-        State(shell_ids.PAGES_LOCATION, "search"),
+        Output(ids.UPLOAD_REPORT, "children"),
+        Output(ids.UPLOAD_RESULT, "children"),
+        Output(ids.UPLOAD_CONFIRM, "disabled"),
+        Output(ids.UPLOAD_CHECKED, "data"),
+        Input(ids.UPLOAD_CHECK, "n_clicks"),
+        Input(ids.UPLOAD_CONFIRM, "n_clicks"),
+        State(ids.UPLOAD_FILES, "contents"),
+        State(ids.UPLOAD_FILES, "filename"),
+        State(ids.UPLOAD_YEAR, "value"),
+        State(ids.UPLOAD_NOTE, "value"),
+        State(ids.UPLOAD_CHECKED, "data"),
+        State(ids.PAGES_LOCATION, "search"),
         prevent_initial_call=True,
     )(act)
 
@@ -114,7 +101,9 @@ def layout(lang: str = "zh", **_: Any) -> html.Div:
             heading,
             html.P(t("upload_intro", lang)),
             html.Label(
-                t("upload_files", lang), htmlFor=UPLOAD_BROWSE, className="form-label fw-semibold"
+                t("upload_files", lang),
+                htmlFor=ids.UPLOAD_BROWSE,
+                className="form-label fw-semibold",
             ),
             dcc.Upload(
                 html.Div(
@@ -124,13 +113,13 @@ def layout(lang: str = "zh", **_: Any) -> html.Div:
                         # click bubbles to the drop zone)
                         html.Button(
                             t("upload_browse", lang),
-                            id=UPLOAD_BROWSE,
+                            id=ids.UPLOAD_BROWSE,
                             type="button",
                             className="btn btn-outline-primary btn-sm",
                         ),
                     ]
                 ),
-                id=UPLOAD_FILES,
+                id=ids.UPLOAD_FILES,
                 multiple=True,
                 max_size=config.MAX_UPLOAD_BYTES,
                 accept=".xlsx,.xlsm,.xls,.ods,.csv,.txt",
@@ -139,17 +128,22 @@ def layout(lang: str = "zh", **_: Any) -> html.Div:
             ),
             html.P(t("upload_limit", lang, mb=f"{mb:g}"), className="small text-body-secondary"),
             html.Div(
-                t("upload_none_selected", lang), id=UPLOAD_SELECTED, className="mb-3", role="status"
+                t("upload_none_selected", lang),
+                id=ids.UPLOAD_SELECTED,
+                className="mb-3",
+                role="status",
             ),
             dbc.Row(
                 [
                     dbc.Col(
                         [
                             html.Label(
-                                t("upload_year", lang), htmlFor=UPLOAD_YEAR, className="form-label"
+                                t("upload_year", lang),
+                                htmlFor=ids.UPLOAD_YEAR,
+                                className="form-label",
                             ),
                             dcc.Input(
-                                id=UPLOAD_YEAR,
+                                id=ids.UPLOAD_YEAR,
                                 type="number",
                                 min=1949,
                                 max=2100,
@@ -158,7 +152,7 @@ def layout(lang: str = "zh", **_: Any) -> html.Div:
                             ),
                             html.Div(
                                 t("upload_year_help", lang),
-                                id=f"{UPLOAD_YEAR}-help",
+                                id=f"{ids.UPLOAD_YEAR}-help",
                                 className="form-text",
                             ),
                         ],
@@ -167,17 +161,19 @@ def layout(lang: str = "zh", **_: Any) -> html.Div:
                     dbc.Col(
                         [
                             html.Label(
-                                t("upload_note", lang), htmlFor=UPLOAD_NOTE, className="form-label"
+                                t("upload_note", lang),
+                                htmlFor=ids.UPLOAD_NOTE,
+                                className="form-label",
                             ),
                             dcc.Input(
-                                id=UPLOAD_NOTE,
+                                id=ids.UPLOAD_NOTE,
                                 type="text",
                                 maxLength=MAX_NOTE_CHARS,
                                 className="form-control",
                             ),
                             html.Div(
                                 t("upload_note_help", lang),
-                                id=f"{UPLOAD_NOTE}-help",
+                                id=f"{ids.UPLOAD_NOTE}-help",
                                 className="form-text",
                             ),
                         ],
@@ -190,13 +186,13 @@ def layout(lang: str = "zh", **_: Any) -> html.Div:
                 [
                     html.Button(
                         t("upload_check", lang),
-                        id=UPLOAD_CHECK,
+                        id=ids.UPLOAD_CHECK,
                         type="button",
                         className="btn btn-primary me-2",
                     ),
                     html.Button(
                         t("upload_confirm", lang),
-                        id=UPLOAD_CONFIRM,
+                        id=ids.UPLOAD_CONFIRM,
                         type="button",
                         disabled=True,
                         className="btn btn-success",
@@ -204,11 +200,11 @@ def layout(lang: str = "zh", **_: Any) -> html.Div:
                 ],
                 className="mb-3",
             ),
-            dcc.Store(id=UPLOAD_CHECKED),
+            dcc.Store(id=ids.UPLOAD_CHECKED),
             dcc.Loading(
                 [
-                    html.Section(id=UPLOAD_REPORT, **POLITE),
-                    html.Section(id=UPLOAD_RESULT, **POLITE),
+                    html.Section(id=ids.UPLOAD_REPORT, **POLITE),
+                    html.Section(id=ids.UPLOAD_RESULT, **POLITE),
                 ],
                 type="default",
             ),
@@ -227,7 +223,7 @@ def refusal(lang: str) -> dbc.Alert:
                 className="alert-link",
             ),
         ],
-        id=UPLOAD_REFUSED,
+        id=ids.UPLOAD_REFUSED,
         color="warning",
     )
 
@@ -276,7 +272,7 @@ def act(
     note_text = (note or "").strip()[:MAX_NOTE_CHARS]
     # an editor limited to regions: read from the database on every request, like the role
     scope = Scope.of(tr.store, tr.regions, user["name"])
-    if dash.ctx.triggered_id == UPLOAD_CONFIRM:
+    if dash.ctx.triggered_id == ids.UPLOAD_CONFIRM:
         if not checked or checked != signature:
             return dash.no_update, dbc.Alert(t("upload_changed", lang), color="warning"), True, None
         # each file is read in a child process with its own memory and time bounds: no file

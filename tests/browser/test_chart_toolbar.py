@@ -8,7 +8,6 @@ import pytest
 
 from dashboard import ids
 from dashboard.app import create_app
-from dashboard.pages import assessment
 
 pytestmark = pytest.mark.browser
 
@@ -17,7 +16,7 @@ PAGES = [
     ("/indicator/rd_intensity?lang=zh", f"#{ids.INDICATOR_SERIES} .main-svg", 2),
     ("/region/anhui?lang=en", f"#{ids.REGION_BULLET} .main-svg", 1),
     ("/map?indicator=rd_intensity&lang=zh", f"#{ids.MAP_CITIES} .main-svg", 2),
-    ("/assessment?milestone=2025&lang=zh", f"#{assessment.CV_GRAPH} .main-svg", 1),
+    ("/assessment?milestone=2025&lang=zh", f"#{ids.ASSESSMENT_CV_GRAPH} .main-svg", 1),
 ]
 
 # what each chart's effective config is (plotly.js's defaults merged with ours)

@@ -11,7 +11,7 @@ import pytest
 from selenium.webdriver.common.keys import Keys
 
 from dashboard import ids
-from dashboard.pages import assessment, history, login, reports, upload
+from dashboard.pages import reports
 
 pytestmark = pytest.mark.browser
 
@@ -21,13 +21,13 @@ PAGES = [
     ("/indicator/rd_intensity?lang=zh", f"#{ids.INDICATOR_SERIES} .js-plotly-plot .main-svg"),
     ("/region/anhui?lang=en", f"#{ids.REGION_BULLET} .js-plotly-plot .main-svg"),
     ("/map?indicator=rd_intensity&lang=zh", f"#{ids.MAP_CITIES} .js-plotly-plot .main-svg"),
-    ("/assessment?lang=zh", f"#{assessment.CV_GRAPH} .js-plotly-plot .main-svg"),
-    ("/upload?lang=zh", f"#{upload.UPLOAD_NOTE}"),
-    ("/history?lang=zh", f"#{history.HISTORY_IMPORTS} button"),
+    ("/assessment?lang=zh", f"#{ids.ASSESSMENT_CV_GRAPH} .js-plotly-plot .main-svg"),
+    ("/upload?lang=zh", f"#{ids.UPLOAD_NOTE}"),
+    ("/history?lang=zh", f"#{ids.HISTORY_IMPORTS} button"),
     ("/reports?lang=en", f"#{reports.BUTTONS['pdf']}"),
     ("/method?lang=zh", f"#{ids.METHOD_THRESHOLDS}"),
     ("/sources?lang=zh", f"#{ids.SOURCES_TABLE} .ag-row"),
-    ("/nowhere?lang=en", "#not-found-title"),
+    ("/nowhere?lang=en", f"#{ids.NOT_FOUND_TITLE}"),
 ]
 
 
@@ -42,11 +42,11 @@ def test_every_page_renders_under_the_policy_with_no_violation(
     driver = dash_duo.driver
     # the login page first (anonymous), then every page as an editor
     driver.get(f"{dash_duo.server_url}/login?lang=en&next={quote('/upload?lang=zh')}")
-    dash_duo.wait_for_element(f"#{login.LOGIN_USER}").send_keys("erin")
-    password = dash_duo.find_element(f"#{login.LOGIN_PASSWORD}")
+    dash_duo.wait_for_element(f"#{ids.LOGIN_USER}").send_keys("erin")
+    password = dash_duo.find_element(f"#{ids.LOGIN_PASSWORD}")
     password.send_keys("erin-password")
     password.send_keys(Keys.ENTER)
-    dash_duo.wait_for_element(f"#{upload.UPLOAD_NOTE}", timeout=15)
+    dash_duo.wait_for_element(f"#{ids.UPLOAD_NOTE}", timeout=15)
     for path, ready in PAGES:
         driver.get(dash_duo.server_url + path)
         dash_duo.wait_for_element(ready, timeout=20)

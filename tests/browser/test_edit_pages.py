@@ -21,7 +21,8 @@ from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
-from dashboard.pages import history, login, reports, upload
+from dashboard import ids
+from dashboard.pages import reports
 
 pytestmark = pytest.mark.browser
 
@@ -42,8 +43,8 @@ def _no_alert(driver: Any) -> None:
 
 def _log_in(dash_duo: Any, next_path: str) -> None:
     dash_duo.driver.get(f"{dash_duo.server_url}/login?lang=en&next={quote(next_path)}")
-    dash_duo.wait_for_element(f"#{login.LOGIN_USER}").send_keys("erin")
-    password = dash_duo.find_element(f"#{login.LOGIN_PASSWORD}")
+    dash_duo.wait_for_element(f"#{ids.LOGIN_USER}").send_keys("erin")
+    password = dash_duo.find_element(f"#{ids.LOGIN_PASSWORD}")
     password.send_keys("erin-password")
     password.send_keys(Keys.ENTER)  # the form submits from the keyboard
 
@@ -71,26 +72,24 @@ def test_editor_uploads_checks_confirms_then_reverts_in_history(
     before = len(store.imports())
     dash_duo.start_server(edit_app)
     _log_in(dash_duo, "/upload?lang=en")
-    dash_duo.wait_for_element(f"#{upload.UPLOAD_NOTE}")
+    dash_duo.wait_for_element(f"#{ids.UPLOAD_NOTE}")
     driver = dash_duo.driver
     # dcc.Upload's hidden <input type=file>: Selenium hands it the path, as a drop would
-    driver.find_element(By.CSS_SELECTOR, f"#{upload.UPLOAD_FILES} input[type=file]").send_keys(
+    driver.find_element(By.CSS_SELECTOR, f"#{ids.UPLOAD_FILES} input[type=file]").send_keys(
         _write(tmp_path, "rd-2024.csv", GOOD_CSV)
     )
-    dash_duo.wait_for_contains_text(f"#{upload.UPLOAD_SELECTED}", "rd-2024.csv")
-    dash_duo.find_element(f"#{upload.UPLOAD_NOTE}").send_keys(XSS_NOTE)
-    dash_duo.find_element(f"#{upload.UPLOAD_CHECK}").click()
-    dash_duo.wait_for_contains_text(
-        f"#{upload.UPLOAD_REPORT}", "Ready to import: 2 rows", timeout=20
-    )
-    dash_duo.wait_for_contains_text(f"#{upload.UPLOAD_REPORT}", "new 1 · unchanged 0 · revised 1")
+    dash_duo.wait_for_contains_text(f"#{ids.UPLOAD_SELECTED}", "rd-2024.csv")
+    dash_duo.find_element(f"#{ids.UPLOAD_NOTE}").send_keys(XSS_NOTE)
+    dash_duo.find_element(f"#{ids.UPLOAD_CHECK}").click()
+    dash_duo.wait_for_contains_text(f"#{ids.UPLOAD_REPORT}", "Ready to import: 2 rows", timeout=20)
+    dash_duo.wait_for_contains_text(f"#{ids.UPLOAD_REPORT}", "new 1 · unchanged 0 · revised 1")
     assert len(store.imports()) == before  # the check wrote nothing
     screenshot(driver, "upload-checked")
 
-    confirm = dash_duo.find_element(f"#{upload.UPLOAD_CONFIRM}")
+    confirm = dash_duo.find_element(f"#{ids.UPLOAD_CONFIRM}")
     assert confirm.is_enabled()
     confirm.click()
-    dash_duo.wait_for_contains_text(f"#{upload.UPLOAD_RESULT}", "Imported as #", timeout=20)
+    dash_duo.wait_for_contains_text(f"#{ids.UPLOAD_RESULT}", "Imported as #", timeout=20)
     new = store.imports()[0]
     assert (new.file_name, new.user, new.note, new.rows) == ("rd-2024.csv", "erin", XSS_NOTE, 2)
     screenshot(driver, "upload-committed")
@@ -100,9 +99,9 @@ def test_editor_uploads_checks_confirms_then_reverts_in_history(
     dash_duo.wait_for_element(row)
     note_cell = dash_duo.find_element(f"{row} .history-note-text")
     assert note_cell.text == XSS_NOTE  # the markup shows as its characters
-    assert driver.find_elements(By.CSS_SELECTOR, f"#{history.HISTORY_IMPORTS} img") == []
+    assert driver.find_elements(By.CSS_SELECTOR, f"#{ids.HISTORY_IMPORTS} img") == []
     _no_alert(driver)
-    assert "import" in dash_duo.find_element(f"#{history.HISTORY_AUDIT}").text
+    assert "import" in dash_duo.find_element(f"#{ids.HISTORY_AUDIT}").text
     screenshot(driver, "history-with-note")
 
     dash_duo.find_element(f"{row} button").click()
@@ -118,11 +117,11 @@ def test_editor_uploads_checks_confirms_then_reverts_in_history(
 
     # the header's logout button ends the session: the page offers a login link again
     dash_duo.find_element("#shell-logout-submit").click()
-    dash_duo.wait_for_element("#shell-login")
+    dash_duo.wait_for_element(f"#{ids.LOGIN_LINK}")
     assert store.audit_log()["action"].tolist()[0] == "logout"
     driver.get(f"{dash_duo.server_url}/history?lang=en")
     dash_duo.wait_for_element(row)
-    assert dash_duo.find_elements(f"#{history.HISTORY_IMPORTS} button") == []
+    assert dash_duo.find_elements(f"#{ids.HISTORY_IMPORTS} button") == []
     assert dash_duo.get_logs() == []
 
 
@@ -131,13 +130,13 @@ def test_a_refused_file_shows_located_errors_and_marked_cells(
 ) -> None:
     dash_duo.start_server(edit_app)
     _log_in(dash_duo, "/upload?lang=en")
-    dash_duo.wait_for_element(f"#{upload.UPLOAD_NOTE}")
+    dash_duo.wait_for_element(f"#{ids.UPLOAD_NOTE}")
     dash_duo.driver.find_element(
-        By.CSS_SELECTOR, f"#{upload.UPLOAD_FILES} input[type=file]"
+        By.CSS_SELECTOR, f"#{ids.UPLOAD_FILES} input[type=file]"
     ).send_keys(_write(tmp_path, "bad.csv", BAD_CSV))
-    dash_duo.wait_for_contains_text(f"#{upload.UPLOAD_SELECTED}", "bad.csv")
-    dash_duo.find_element(f"#{upload.UPLOAD_CHECK}").click()
-    dash_duo.wait_for_contains_text(f"#{upload.UPLOAD_REPORT}", "Refused: 2 errors", timeout=20)
+    dash_duo.wait_for_contains_text(f"#{ids.UPLOAD_SELECTED}", "bad.csv")
+    dash_duo.find_element(f"#{ids.UPLOAD_CHECK}").click()
+    dash_duo.wait_for_contains_text(f"#{ids.UPLOAD_REPORT}", "Refused: 2 errors", timeout=20)
     table = dash_duo.find_element(".upload-issues").text
     assert "D2" in table and "bad-value" in table and "A3" in table and "unknown-region" in table
     cell = dash_duo.wait_for_element(
@@ -160,7 +159,7 @@ def test_a_refused_file_shows_located_errors_and_marked_cells(
         if c.text == "⚠ abc"
     )
     assert bad.value_of_css_property("background-color") == "rgba(248, 215, 218, 1)"
-    assert not dash_duo.find_element(f"#{upload.UPLOAD_CONFIRM}").is_enabled()
+    assert not dash_duo.find_element(f"#{ids.UPLOAD_CONFIRM}").is_enabled()
     dash_duo.driver.execute_script(
         "arguments[0].scrollIntoView()", dash_duo.find_element(".upload-issues")
     )
@@ -174,17 +173,15 @@ def test_anonymous_visitors_get_no_upload_form_and_no_revert_button(
 ) -> None:
     dash_duo.start_server(edit_app)
     dash_duo.driver.get(f"{dash_duo.server_url}/upload?lang=en")
-    dash_duo.wait_for_contains_text(f"#{upload.UPLOAD_REFUSED}", "log in as an editor")
-    assert dash_duo.find_elements(f"#{upload.UPLOAD_FILES}") == []
+    dash_duo.wait_for_contains_text(f"#{ids.UPLOAD_REFUSED}", "log in as an editor")
+    assert dash_duo.find_elements(f"#{ids.UPLOAD_FILES}") == []
     dash_duo.driver.get(f"{dash_duo.server_url}/history?lang=en")
-    dash_duo.wait_for_element(f"#{history.HISTORY_IMPORTS} table")
-    assert dash_duo.find_elements(f"#{history.HISTORY_IMPORTS} button") == []
-    assert (
-        "editors and administrators only" in dash_duo.find_element(f"#{history.HISTORY_AUDIT}").text
-    )
+    dash_duo.wait_for_element(f"#{ids.HISTORY_IMPORTS} table")
+    assert dash_duo.find_elements(f"#{ids.HISTORY_IMPORTS} button") == []
+    assert "editors and administrators only" in dash_duo.find_element(f"#{ids.HISTORY_AUDIT}").text
     assert axe(dash_duo.driver) == []
     dash_duo.driver.get(f"{dash_duo.server_url}/login?lang=zh")
-    dash_duo.wait_for_element(f"#{login.LOGIN_USER}")
+    dash_duo.wait_for_element(f"#{ids.LOGIN_USER}")
     assert axe(dash_duo.driver) == []
     screenshot(dash_duo.driver, "login")
     assert dash_duo.get_logs() == []
@@ -195,14 +192,14 @@ def test_edit_pages_pass_axe_for_an_editor(
 ) -> None:
     dash_duo.start_server(edit_app)
     _log_in(dash_duo, "/upload?lang=zh")
-    dash_duo.wait_for_element(f"#{upload.UPLOAD_NOTE}")
+    dash_duo.wait_for_element(f"#{ids.UPLOAD_NOTE}")
     assert axe(dash_duo.driver) == []
     screenshot(dash_duo.driver, "upload_zh")
     # the drop zone's button is reachable with the keyboard: Tab lands on it
-    browse = dash_duo.find_element(f"#{upload.UPLOAD_BROWSE}")
+    browse = dash_duo.find_element(f"#{ids.UPLOAD_BROWSE}")
     assert browse.tag_name == "button" and browse.get_attribute("tabindex") in (None, "0")
     dash_duo.driver.get(f"{dash_duo.server_url}/history?lang=zh")
-    dash_duo.wait_for_element(f"#{history.HISTORY_IMPORTS} button")
+    dash_duo.wait_for_element(f"#{ids.HISTORY_IMPORTS} button")
     assert axe(dash_duo.driver) == []
     screenshot(dash_duo.driver, "history_zh")
     dash_duo.driver.get(f"{dash_duo.server_url}/reports?lang=zh")
@@ -224,7 +221,7 @@ def test_reports_page_downloads_files_that_open(
     assert len(rows) > 5 and any(
         "rd_intensity" in ",".join(r) or "R&D" in ",".join(r) for r in rows
     )
-    dash_duo.wait_for_contains_text(f"#{reports.REPORTS_STATUS}", "is ready")
+    dash_duo.wait_for_contains_text(f"#{ids.REPORTS_STATUS}", "is ready")
 
     dash_duo.find_element(f"#{reports.BUTTONS['xlsx']}").click()
     book = openpyxl.load_workbook(_wait_for_file(folder, ".xlsx"), read_only=True)

@@ -24,6 +24,7 @@ from dash import CeleryManager
 from pypdf import PdfReader
 from selenium.webdriver.common.by import By
 
+from dashboard import ids
 from dashboard.pages import reports
 from targets.passwords import hash_password
 from targets.users import add_user
@@ -75,35 +76,35 @@ def job_processes() -> list[psutil.Process]:
 
 def wait_running(dash_duo: Any, words: str) -> None:
     """The job panel shows, with the stage in words and a percentage."""
-    dash_duo.wait_for_contains_text(f"#{reports.REPORTS_PROGRESS_TEXT}", words, timeout=60)
-    dash_duo.wait_for_contains_text(f"#{reports.REPORTS_PROGRESS_TEXT}", "%", timeout=60)
+    dash_duo.wait_for_contains_text(f"#{ids.REPORTS_PROGRESS_TEXT}", words, timeout=60)
+    dash_duo.wait_for_contains_text(f"#{ids.REPORTS_PROGRESS_TEXT}", "%", timeout=60)
 
 
 def assert_running(dash_duo: Any) -> None:
     driver = dash_duo.driver
     assert all(not dash_duo.find_element(b).is_enabled() for b in FORMAT_BUTTONS)
-    assert dash_duo.find_element(f"#{reports.REPORTS_JOB}").is_displayed()
-    cancel = dash_duo.find_element(f"#{reports.REPORTS_CANCEL}")
+    assert dash_duo.find_element(f"#{ids.REPORTS_JOB}").is_displayed()
+    cancel = dash_duo.find_element(f"#{ids.REPORTS_CANCEL}")
     assert cancel.is_displayed() and cancel.is_enabled()
-    bar = dash_duo.find_element(f"#{reports.REPORTS_PROGRESS}")
+    bar = dash_duo.find_element(f"#{ids.REPORTS_PROGRESS}")
     # the bar is named by its visible label, and the words beside it say the same percentage
-    label = driver.find_element(By.CSS_SELECTOR, f"label[for='{reports.REPORTS_PROGRESS}']")
+    label = driver.find_element(By.CSS_SELECTOR, f"label[for='{ids.REPORTS_PROGRESS}']")
     assert label.is_displayed() and label.text in ("生成进度", "Progress")
-    text = dash_duo.find_element(f"#{reports.REPORTS_PROGRESS_TEXT}").text
+    text = dash_duo.find_element(f"#{ids.REPORTS_PROGRESS_TEXT}").text
     assert f"{bar.get_attribute('value')}%" in text
-    assert bar.get_attribute("aria-describedby") == reports.REPORTS_PROGRESS_TEXT
+    assert bar.get_attribute("aria-describedby") == ids.REPORTS_PROGRESS_TEXT
     # the live region tells screen readers the phase (hidden on screen, where the text is)
-    live = dash_duo.find_element(f"#{reports.REPORTS_PROGRESS_LIVE}")
+    live = dash_duo.find_element(f"#{ids.REPORTS_PROGRESS_LIVE}")
     assert live.get_attribute("role") == "status" and live.get_attribute("aria-live") == "polite"
     phase = live.get_attribute("textContent")
     assert phase.startswith(("生成中：", "Working: ")) and "%" not in phase
-    assert not dash_duo.find_element(f"#{reports.REPORTS_STATUS}").is_displayed()
+    assert not dash_duo.find_element(f"#{ids.REPORTS_STATUS}").is_displayed()
 
 
 def assert_idle(dash_duo: Any) -> None:
     assert all(dash_duo.find_element(b).is_enabled() for b in FORMAT_BUTTONS)
-    assert not dash_duo.find_element(f"#{reports.REPORTS_JOB}").is_displayed()
-    assert dash_duo.find_element(f"#{reports.REPORTS_STATUS}").is_displayed()
+    assert not dash_duo.find_element(f"#{ids.REPORTS_JOB}").is_displayed()
+    assert dash_duo.find_element(f"#{ids.REPORTS_STATUS}").is_displayed()
 
 
 def test_pdf_export_shows_progress_then_downloads_a_real_pdf(
@@ -122,7 +123,7 @@ def test_pdf_export_shows_progress_then_downloads_a_real_pdf(
 
     wait_running(dash_duo, "生成中：")
     # held before the write: by then every page has been laid out, and the bar says so
-    dash_duo.wait_for_contains_text(f"#{reports.REPORTS_PROGRESS_TEXT}", "PDF 排版：第", timeout=60)
+    dash_duo.wait_for_contains_text(f"#{ids.REPORTS_PROGRESS_TEXT}", "PDF 排版：第", timeout=60)
     assert_running(dash_duo)
     screenshot(dash_duo.driver, "reports-running_zh")
     assert axe(dash_duo.driver) == []
@@ -134,7 +135,7 @@ def test_pdf_export_shows_progress_then_downloads_a_real_pdf(
     assert len(reader.pages) > 3
     assert "长三角一体化发展目标差距报告" in reader.pages[0].extract_text()
     dash_duo.wait_for_contains_text(
-        f"#{reports.REPORTS_STATUS}", "已生成 yrd-targets-2025-zh.pdf", timeout=30
+        f"#{ids.REPORTS_STATUS}", "已生成 yrd-targets-2025-zh.pdf", timeout=30
     )
     assert_idle(dash_duo)
     # no refused poll, no failed callback
@@ -159,8 +160,8 @@ def test_cancel_stops_the_job_and_says_so(
     screenshot(dash_duo.driver, "reports-running_en")
     assert axe(dash_duo.driver) == []
 
-    dash_duo.find_element(f"#{reports.REPORTS_CANCEL}").click()
-    dash_duo.wait_for_text_to_equal(f"#{reports.REPORTS_STATUS}", "Cancelled: no file was made.")
+    dash_duo.find_element(f"#{ids.REPORTS_CANCEL}").click()
+    dash_duo.wait_for_text_to_equal(f"#{ids.REPORTS_STATUS}", "Cancelled: no file was made.")
     assert_idle(dash_duo)
     assert job_processes() == []  # killed, not left running in the background
     assert list(Path(dash_duo.download_path).glob("*.pdf")) == []
@@ -181,7 +182,7 @@ def test_export_through_a_celery_worker(
     dash_duo.wait_for_element(f"#{reports.BUTTONS['xlsx']}").click()
     book = _wait_for_file(Path(dash_duo.download_path), ".xlsx", timeout=120)
     assert book.name == "yrd-targets-2025-en.xlsx" and book.read_bytes()[:4] == b"PK\x03\x04"
-    dash_duo.wait_for_contains_text(f"#{reports.REPORTS_STATUS}", "is ready", timeout=30)
+    dash_duo.wait_for_contains_text(f"#{ids.REPORTS_STATUS}", "is ready", timeout=30)
     # the worker process made it (the web app has no job process of its own)
     assert [name for name, _ in celery_worker.succeeded()] != []
     assert job_processes() == []

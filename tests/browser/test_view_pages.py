@@ -190,7 +190,7 @@ def test_map_draws_tiles(dash_duo: Any, app: Any, axe: Any, screenshot: Any) -> 
         ("region", "/region/anhui?lang={lang}", f"#{ids.REGION_BULLET} .js-plotly-plot", {"zh": "安徽", "en": "Anhui"}),
         ("method", "/method?lang={lang}", f"#{ids.METHOD_THRESHOLDS}", {"zh": "进展评估方法", "en": "How progress is assessed"}),
         ("sources", "/sources?lang={lang}", f"#{ids.SOURCES_TABLE} .ag-row", {"zh": "数据来源", "en": "Sources of the data"}),
-        ("not_found", "/nowhere?lang={lang}", "#not-found-title", {"zh": "未找到页面", "en": "Page not found"}),
+        ("not_found", "/nowhere?lang={lang}", f"#{ids.NOT_FOUND_TITLE}", {"zh": "未找到页面", "en": "Page not found"}),
     ],
 )  # fmt: skip
 def test_pages_in_both_languages(
@@ -225,7 +225,6 @@ def test_assessment_copy_button_puts_the_paragraph_on_the_clipboard(
 
     from selenium.webdriver.common.keys import Keys
 
-    from dashboard.pages import assessment
     from targets.reports.drafting import draft_assessment
 
     dash_duo.start_server(app)
@@ -238,19 +237,21 @@ def test_assessment_copy_button_puts_the_paragraph_on_the_clipboard(
             "permissions": ["clipboardReadWrite", "clipboardSanitizedWrite"],
         },
     )
-    open_page(dash_duo, "/assessment?milestone=2025", f"#{assessment.DRAFT} .drafted")
+    open_page(dash_duo, "/assessment?milestone=2025", f"#{ids.ASSESSMENT_DRAFT} .drafted")
     draft = draft_assessment(fixture_tracker, 2025, "zh")
-    shown = [p.text for p in driver.find_elements("css selector", f"#{assessment.DRAFT} p.drafted")]
+    shown = [
+        p.text for p in driver.find_elements("css selector", f"#{ids.ASSESSMENT_DRAFT} p.drafted")
+    ]
     assert shown == [p.text for p in draft.paragraphs()]
 
     def dom_id(kind: str) -> str:
         return json.dumps({"key": "goal:rd_intensity", "type": kind}, separators=(",", ":"))
 
-    button = driver.find_element("css selector", f"[id='{dom_id(assessment.COPY)}']")
+    button = driver.find_element("css selector", f"[id='{dom_id(ids.ASSESSMENT_COPY)}']")
     assert button.get_attribute("aria-label") == "复制这一段：研发投入强度"
     driver.execute_script("arguments[0].focus();", button)
     button.send_keys(Keys.ENTER)
-    status = f"[id='{dom_id(assessment.COPY_STATUS)}']"
+    status = f"[id='{dom_id(ids.ASSESSMENT_COPY_STATUS)}']"
     dash_duo.wait_for_text_to_equal(status, "已复制", timeout=10)
     copied = driver.execute_async_script(
         "const done = arguments[arguments.length - 1];"

@@ -1,4 +1,5 @@
-"""Backup and restore: a portable gzip JSON-lines dump of imports, observations, users and audit.
+"""Backup and restore: a portable gzip JSON-lines dump of imports, observations, submissions (their
+files in base64), users and audit.
 
 `backup(store, path)` writes one consistent snapshot; `restore(store, path)` loads it into an
 empty store in one transaction, ids kept, across backends (SQLite <-> PostgreSQL). The
@@ -7,6 +8,7 @@ values-in-force table is derived data: never dumped, rebuilt after a restore.
 
 from __future__ import annotations
 
+import base64
 import gzip
 import io
 import json
@@ -29,15 +31,16 @@ from targets.store import (
     imports_t,
     observations_t,
 )
+from targets.submissions import submissions_t
 from targets.users import user_regions_t, users_t
 
 BACKUP_FORMAT = "yrd-targets-backup"
 BACKUP_VERSION = 1
 # backup order: parents before children, so a restore satisfies the foreign keys as it streams
 _BACKUP_TABLES: tuple[sa.Table, ...] = (
-    imports_t, observations_t, users_t, user_regions_t, audit_t,
+    imports_t, observations_t, submissions_t, users_t, user_regions_t, audit_t,
 )  # fmt: skip
-_SERIAL_TABLES: tuple[sa.Table, ...] = (imports_t, audit_t)
+_SERIAL_TABLES: tuple[sa.Table, ...] = (imports_t, submissions_t, audit_t)
 # nullable columns added after version 1 dumps were written: absent from an older dump, NULL
 # on restore (columns with a default take it instead)
 _ADDED_COLUMNS: dict[str, frozenset[str]] = {observations_t.name: frozenset({"flag"})}
@@ -194,6 +197,8 @@ def _decode_row(table: sa.Table, row: dict[str, Any]) -> dict[str, Any]:
     for col in table.columns:
         if isinstance(col.type, UTCDateTime) and out.get(col.name) is not None:
             out[col.name] = datetime.fromisoformat(out[col.name])
+        elif isinstance(col.type, sa.LargeBinary) and out.get(col.name) is not None:
+            out[col.name] = base64.b64decode(out[col.name], validate=True)
     return out
 
 
@@ -205,4 +210,6 @@ def _flush(conn: Connection, table: sa.Table | None, batch: list[dict[str, Any]]
 def _json_default(value: object) -> object:
     if isinstance(value, datetime):
         return value.isoformat()
+    if isinstance(value, bytes | memoryview):
+        return base64.b64encode(bytes(value)).decode("ascii")  # a submitted file
     raise TypeError(f"cannot serialise {type(value).__name__}")

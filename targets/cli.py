@@ -267,8 +267,17 @@ def import_(
     from targets.ingest import import_files
     from targets.ingest.scope import Scope
     from targets.issues import more_errors_text
+    from targets.submissions import must_submit
+    from targets.users import get_user
 
     t = obj.tracker
+    account = get_user(t.store, user)
+    if not dry_run and account is not None and must_submit(account["role"]):
+        raise click.ClickException(
+            safe(
+                f"TARGETS_EDITS=submit: {user} (editor) submits imports for review: targets submit"
+            )
+        )
     # --user naming an editor limited to regions: the import is held to them, as on the dashboard
     scope = Scope.of(t.store, t.regions, user)
     # this process works for these files alone: the time bound is set on it as an alarm
@@ -310,6 +319,142 @@ def import_(
         warm_detached(obj.db, obj.catalogue)  # the shared cache, filled after this exits
     if not result.report.ok:
         raise SystemExit(1)
+
+
+def _print_refusals(result: Any, lang: str) -> None:
+    """Each refused file with its located errors (stderr)."""
+    from targets.issues import more_errors_text
+
+    for fr in result.report.files:
+        if not fr.errors:
+            continue
+        click.echo(f"{safe(fr.file)}: refused, {fr.error_count:,} error(s)", err=True)
+        for issue in fr.errors:
+            click.echo(f"  {safe(issue)}", err=True)
+        for line in more_errors_text(fr.more_errors, lang):
+            click.echo(f"  … {line}", err=True)
+
+
+def _print_diff(diff: pd.DataFrame) -> None:
+    counts = diff["change"].value_counts().to_dict()
+    click.echo("  " + ", ".join(f"{k}: {v}" for k, v in sorted(counts.items())))
+    changed = diff[diff["change"] != "unchanged"]
+    if not changed.empty:
+        click.echo(safe_frame(changed).to_string(index=False, na_rep="—"))
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+@click.option("--year", type=int, help="Year of the values where the file does not say.")
+@click.option("--note", default="", help="A note for the reviewer, kept with the import.")
+@click.option("--user", default="cli", envvar="USER", help="Recorded as the submitter.")
+@click.option("--json", "as_json", is_flag=True)
+@click.option("--lang", type=click.Choice(["zh", "en"]), default="en")
+@click.pass_obj
+def submit(
+    obj: Context,
+    files: tuple[str, ...],
+    year: int | None,
+    note: str,
+    user: str,
+    as_json: bool,
+    lang: str,
+) -> None:
+    """Submit statistics files for review: checked as an import, kept with their diff and
+    warnings, in force only once a reviewer approves; exit 1 if any file was refused."""
+    from targets.submissions import submit as submit_files
+
+    t = obj.tracker
+    out = submit_files(
+        t.store, t.catalogue, t.regions, [Path(f) for f in files],
+        user=user, note=note, year=year, lang=lang, whole_process=True,
+    )  # fmt: skip
+    if as_json:
+        report = out.result.report.to_dict()
+        for fr in report["files"]:
+            fr["submission_id"] = out.ids.get(fr["file"])
+        click.echo(to_json(report))
+    else:
+        _print_refusals(out.result, lang)
+        for fr in out.result.report.files:
+            name = safe(fr.file)
+            if fr.errors:
+                continue
+            if fr.file in out.ids:
+                click.echo(
+                    f"{name}: submission #{out.ids[fr.file]}, {fr.rows} row(s), pending review"
+                )
+                _print_diff(out.result.diffs[fr.file])
+            elif fr.duplicate_of is not None:
+                click.echo(f"{name}: already in force as import #{fr.duplicate_of}; not submitted")
+            elif fr.file in out.pending_as:
+                click.echo(f"{name}: already submitted as #{out.pending_as[fr.file]}")
+            for warning in fr.warnings:
+                click.echo(f"  ! {safe(warning)}")
+    if not out.result.report.ok:
+        raise SystemExit(1)
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="Print JSON (each with its diff).")
+@click.option("--state", type=click.Choice(["pending", "approved", "returned"]))
+@click.option("--user", "submitter", help="Only this submitter's.")
+@click.pass_obj
+def submissions(obj: Context, as_json: bool, state: str | None, submitter: str | None) -> None:
+    """Submissions, newest first: state, submitter, file, what they change, the review."""
+    from targets.submissions import list_submissions
+
+    subs = list_submissions(obj.tracker.store, user=submitter, state=state)
+    if as_json:
+        click.echo(to_json([s.to_dict() for s in subs]))
+        return
+    for s in subs:
+        counts = ", ".join(f"{k} {v}" for k, v in sorted(s.counts().items()))
+        review = f"  by {s.reviewer}" if s.reviewer else ""
+        review += f" -> import #{s.import_id}" if s.import_id else ""
+        review += f": {s.comment}" if s.comment else ""
+        # file name, names, note and comment are someone's words: escaped, one line each
+        click.echo(
+            safe(
+                f"#{s.id:<5} {s.created_at:%Y-%m-%d %H:%M} {s.state:8} {s.user}  {s.file_name} "
+                f"({counts})  {s.note}{review}"
+            )
+        )
+
+
+@main.command()
+@click.argument("submission_id", type=int)
+@click.option("--user", default="cli", envvar="USER", help="Recorded as the reviewer.")
+@click.pass_obj
+def approve(obj: Context, submission_id: int, user: str) -> None:
+    """Put a submission in force; if the values in force changed since its diff was made, show
+    the diff again and change nothing (run it again to approve what is shown)."""
+    from targets.submissions import DiffChanged
+    from targets.submissions import approve as approve_submission
+
+    t = obj.tracker
+    try:
+        import_id = approve_submission(
+            t.store, t.catalogue, t.regions, submission_id, reviewer=user
+        )
+    except DiffChanged as exc:
+        click.echo(safe(str(exc)), err=True)
+        _print_diff(exc.diff)
+        raise SystemExit(1) from exc
+    click.echo(f"submission #{submission_id} approved: import #{import_id}")
+
+
+@main.command("return")
+@click.argument("submission_id", type=int)
+@click.option("--comment", required=True, help="Why it goes back (the submitter reads it).")
+@click.option("--user", default="cli", envvar="USER", help="Recorded as the reviewer.")
+@click.pass_obj
+def return_(obj: Context, submission_id: int, comment: str, user: str) -> None:
+    """Send a submission back with a comment; nothing is put in force."""
+    from targets.submissions import return_submission
+
+    return_submission(obj.tracker.store, submission_id, reviewer=user, comment=comment)
+    click.echo(f"submission #{submission_id} returned")
 
 
 @main.command()

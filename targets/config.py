@@ -97,3 +97,15 @@ def cache_max_mb() -> int:
 def secret_key() -> str | None:
     """`TARGETS_SECRET_KEY`, the same on every worker: signs sessions and cached results."""
     return os.environ.get("TARGETS_SECRET_KEY", "").strip() or None
+
+
+EDITS_MODES: tuple[str, ...] = ("direct", "submit")
+
+
+def edits_mode() -> str:
+    """`TARGETS_EDITS`: `direct` (default: an editor's import is in force at once) or `submit`
+    (editors submit imports for review; reviewers and admins put them in force)."""
+    raw = os.environ.get("TARGETS_EDITS", "").strip().lower() or "direct"
+    if raw not in EDITS_MODES:
+        raise ValueError(f"TARGETS_EDITS={raw!r}: expected one of {', '.join(EDITS_MODES)}")
+    return raw

@@ -42,8 +42,9 @@ from targets.db import (
     now,
 )
 from targets.models import OBSERVATION_COLUMNS, OBSERVATION_DTYPES, Import
+from targets.submissions import submissions_t  # noqa: F401 - on `metadata`, created with the others
 from targets.throttle import login_attempts_t  # noqa: F401 - on `metadata`, created with the others
-from targets.users import users_t  # on `metadata`: created with the other tables
+from targets.users import upgrade_role_check, users_t  # on `metadata`: created with the others
 
 log = logging.getLogger(__name__)
 
@@ -302,6 +303,7 @@ class Store:
             if not self.is_sqlite:
                 conn.execute(sa.select(sa.func.pg_advisory_xact_lock(_SCHEMA_LOCK)))
             had_in_force = sa.inspect(conn).has_table(in_force_t.name)
+            upgrade_role_check(conn)
             metadata.create_all(conn, checkfirst=True)
             # a database from before the accounts could be disabled and their sessions ended
             add_missing_columns(conn, users_t)
@@ -364,20 +366,25 @@ class Store:
         user: str = "",
         note: str = "",
         warnings: list[str] | None = None,
+        then: Callable[[Connection, int], None] | None = None,
     ) -> int:
         """Store `rows` (indicator, region, year, value[, unit, note]) as one import; return its id.
 
         One transaction: the import row, every observation and the audit entry, or nothing;
         AlreadyImported when an active import has the same `sha256` (checked inside the
         transaction, so of two importers racing with one file exactly one stores it);
-        ValueError (nothing stored) for repeated keys or a row the database refuses.
+        ValueError (nothing stored) for repeated keys or a row the database refuses. `then`
+        runs last inside the transaction, under the write lock, with the new import's id: what
+        it raises undoes the import (an approved submission is marked so in it).
         """
         keys = rows[[c for c in _KEY if c in rows.columns]]
         if len(keys.columns) == len(_KEY) and keys.duplicated().any():
             dup = keys[keys.duplicated(keep=False)].iloc[0].tolist()
             raise ValueError(f"rows repeat indicator x region x year {dup}: one value per key")
         try:
-            return self._write_import(rows, file_name, sha256, sheets, layout, user, note, warnings)
+            return self._write_import(
+                rows, file_name, sha256, sheets, layout, user, note, warnings, then
+            )
         except (sa.exc.IntegrityError, psycopg.errors.IntegrityError) as exc:
             # the unique index caught a writer that did not queue behind the write lock
             earlier = self.find_import_by_sha(sha256)
@@ -397,6 +404,7 @@ class Store:
         user: str,
         note: str,
         warnings: list[str] | None,
+        then: Callable[[Connection, int], None] | None = None,
     ) -> int:
         with self.write_transaction() as conn:
             self._lock_writers(conn)
@@ -421,6 +429,8 @@ class Store:
             self._insert_observations(conn, _observation_records(rows, import_id))
             self._upsert_in_force(conn, import_id)
             self.audit("import", user, f"#{import_id} {file_name}: {len(rows)} rows", conn=conn)
+            if then is not None:
+                then(conn, import_id)
         return import_id
 
     def set_import_warnings(self, import_id: int, warnings: list[str]) -> None:
@@ -498,11 +508,15 @@ class Store:
 
     def data_version(self) -> str:
         """A token that changes whenever an import is written or reverted; caches key on it."""
-        reverted = sa.func.sum(sa.case((imports_t.c.state == "reverted", 1), else_=0))
         with self.read_transaction() as conn:
-            max_id, n_reverted = conn.execute(
-                sa.select(sa.func.max(imports_t.c.id), reverted)
-            ).one()
+            return self.version_on(conn)
+
+    def version_on(self, conn: Connection, *, besides: int | None = None) -> str:
+        """data_version as `conn` sees it; `besides` leaves one import out (the one being
+        written in that transaction: was anything else written meanwhile?)."""
+        imports = sa.select(imports_t).where(imports_t.c.id != (besides or 0)).subquery()
+        reverted = sa.func.sum(sa.case((imports.c.state == "reverted", 1), else_=0))
+        max_id, n_reverted = conn.execute(sa.select(sa.func.max(imports.c.id), reverted)).one()
         return f"{max_id or 0}:{n_reverted or 0}"
 
     # -- observations ------------------------------------------------------------------------

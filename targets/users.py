@@ -27,8 +27,11 @@ if TYPE_CHECKING:
     from targets.store import Store
 
 # the one list of roles: the table's check constraint, the CLI's choices and can_edit read it
-ROLES: tuple[str, ...] = ("viewer", "editor", "admin")
+ROLES: tuple[str, ...] = ("viewer", "editor", "reviewer", "admin")
 EDITING_ROLES: tuple[str, ...] = ("editor", "admin")
+# who approves or returns submissions (targets.submissions)
+REVIEWING_ROLES: tuple[str, ...] = ("reviewer", "admin")
+ROLE_CHECK = "ck_users_role"
 MAX_NAME_CHARS = 64
 
 users_t = sa.Table(
@@ -41,9 +44,8 @@ users_t = sa.Table(
     # added after the first release: server defaults fill the rows of older databases
     sa.Column("disabled", sa.Boolean, nullable=False, default=False, server_default=sa.false()),
     sa.Column("session_epoch", sa.String(32), nullable=False, default="", server_default=""),
-    sa.CheckConstraint(
-        "role IN (" + ", ".join(f"'{r}'" for r in ROLES) + ")", name="ck_users_role"
-    ),
+    # a role added since (reviewer): upgrade_role_check gives older databases this check
+    sa.CheckConstraint("role IN (" + ", ".join(f"'{r}'" for r in ROLES) + ")", name=ROLE_CHECK),
 )
 
 
@@ -94,6 +96,37 @@ def check_name(name: str) -> None:
 def new_epoch() -> str:
     """A fresh session token for an account (see the module's doc)."""
     return secrets.token_hex(16)
+
+
+def can_review(role: str | None) -> bool:
+    """Whether a role may approve or return submissions."""
+    return role in REVIEWING_ROLES
+
+
+def upgrade_role_check(conn: Connection) -> None:
+    """A database made before a role existed refuses it in its check constraint: give the users
+    table the constraint of ROLES. PostgreSQL alters the constraint; SQLite, which cannot, has
+    the table rebuilt (renamed, made anew, rows copied) in the caller's transaction."""
+    inspector = sa.inspect(conn)
+    if not inspector.has_table(users_t.name):
+        return
+    checks = inspector.get_check_constraints(users_t.name)
+    text = next((c["sqltext"] for c in checks if c.get("name") == ROLE_CHECK), None)
+    if text is None or all(f"'{role}'" in str(text) for role in ROLES):
+        return
+    wanted = next(c for c in users_t.constraints if c.name == ROLE_CHECK)
+    if conn.dialect.name != "sqlite":
+        conn.execute(sa.text(f"ALTER TABLE {users_t.name} DROP CONSTRAINT {ROLE_CHECK}"))
+        conn.execute(sa.schema.AddConstraint(wanted))
+        return
+    columns = [c["name"] for c in inspector.get_columns(users_t.name)]
+    kept = ", ".join(c for c in columns if c in users_t.c)
+    conn.execute(sa.text(f"ALTER TABLE {users_t.name} RENAME TO {users_t.name}_before"))
+    users_t.create(conn)
+    conn.execute(
+        sa.text(f"INSERT INTO {users_t.name} ({kept}) SELECT {kept} FROM {users_t.name}_before")
+    )
+    conn.execute(sa.text(f"DROP TABLE {users_t.name}_before"))
 
 
 def add_user(

@@ -58,7 +58,8 @@ def test_backup_restore_round_trip_across_backends(
     dump = tmp_path / "dump.jsonl.gz"
     counts = backup(source, dump)
     assert counts == {
-        "imports": 2, "observations": 7, "users": 2, "user_regions": 2, "audit": 5,
+        "imports": 2, "observations": 7, "submissions": 0, "users": 2, "user_regions": 2,
+        "audit": 5,
     }  # fmt: skip
 
     target = Store(db_url)
@@ -223,4 +224,25 @@ def test_a_failed_backup_leaves_no_partial_file_and_the_last_one_intact(
     # and it still restores
     target = Store(f"sqlite:///{tmp_path / 'restored.db'}")
     assert restore(target, dump)["imports"] == 1
+    target.dispose()
+
+
+def test_a_submission_and_its_file_survive_backup_and_restore(
+    sqlite_url: str, db_url: str, tmp_path: Path
+) -> None:
+    from targets.submissions import get_submission, submission_file, submit
+    from tests.fixtures import build_fixture_db
+    from tests.test_submissions import ANHUI
+
+    source = build_fixture_db(sqlite_url.replace("targets.db", "source.db"))
+    out = submit(source.store, source.catalogue, source.regions, [("a.csv", ANHUI)], user="ana")
+    sid = out.ids["a.csv"]
+    dump = tmp_path / "dump.jsonl.gz"
+    assert backup(source.store, dump)["submissions"] == 1
+    target = Store(db_url)
+    restore(target, dump)
+    assert submission_file(target, sid) == ("a.csv", ANHUI)
+    got, want = get_submission(target, sid), get_submission(source.store, sid)
+    assert got.diff.equals(want.diff) and got.to_dict() == want.to_dict()
+    source.store.dispose()
     target.dispose()

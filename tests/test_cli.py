@@ -11,6 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from targets.cli import DATA_COLUMNS, GAP_COLUMNS, frame_records, main
+from targets.tracker import Tracker
 from tests.conftest import ROOT
 from tests.fixtures import build_fixture_db
 
@@ -392,3 +393,76 @@ def test_user_list_shows_accounts_never_their_hashes(runner: CliRunner, sqlite_u
     assert lines[1].split()[:4] == ["ana", "editor", "active", "anhui,jiangsu"]
     assert lines[2].split()[:4] == ["bo", "viewer", "disabled", "all"]
     assert "argon2" not in table and "argon2" not in json.dumps(listed)
+
+
+# -- submissions ---------------------------------------------------------------------------------
+
+
+def test_submit_list_approve_and_return(
+    runner: CliRunner, fixture_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from targets.users import add_user
+
+    tr = Tracker(fixture_url)
+    add_user(tr.store, "ana", "editor", "h", regions=["anhui"])
+    add_user(tr.store, "rita", "reviewer", "h")
+    monkeypatch.setenv("TARGETS_EDITS", "submit")
+    first = tmp_path / "anhui.csv"
+    first.write_text("指标,地区,年份,数值\nrd_intensity,安徽,2023,2.7\n", encoding="utf-8")
+    # an editor submits rather than imports
+    code, _, err = run(runner, "--db", fixture_url, "import", "--user", "ana", str(first))
+    assert code == 1 and "targets submit" in err
+    hostile = "请审核\x1b[2J\rforged"
+    code, out, _ = run(
+        runner, "--db", fixture_url, "submit", "--user", "ana", "--note", hostile, str(first)
+    )
+    assert code == 0 and "anhui.csv: submission #1, 1 row(s), pending review" in out
+    assert "revised: 1" in out and "revises 1 value(s) in force" in out
+    code, out, _ = run(runner, "--db", fixture_url, "submissions")
+    assert code == 0 and "pending" in out and "(revised 1)" in out
+    assert "\x1b" not in out and "\r" not in out and "\\x1b[2J" in out  # shown, not obeyed
+    code, out, _ = run(runner, "--db", fixture_url, "submissions", "--json")
+    (sub,) = json.loads(out)
+    assert (sub["id"], sub["state"], sub["user"], sub["note"]) == (1, "pending", "ana", hostile)
+    assert sub["diff"] == [
+        {"indicator": "rd_intensity", "region": "anhui", "year": 2023, "old": 2.69, "new": 2.7,
+         "change": "revised"}
+    ]  # fmt: skip
+
+    code, out, _ = run(runner, "--db", fixture_url, "approve", "1", "--user", "rita")
+    assert code == 0 and "submission #1 approved: import #2" in out
+    code, out, _ = run(runner, "--db", fixture_url, "data", "--region", "anhui", "--format", "json")
+    assert {"year": 2023, "value": 2.7} in [
+        {"year": r["year"], "value": r["value"]} for r in json.loads(out)
+        if r["indicator"] == "rd_intensity"
+    ]  # fmt: skip
+
+    second = tmp_path / "second.csv"
+    second.write_text("指标,地区,年份,数值\nrd_intensity,安徽,2024,2.9\n", encoding="utf-8")
+    run(runner, "--db", fixture_url, "submit", "--user", "ana", str(second))
+    result = runner.invoke(main, ["--db", fixture_url, "return", "2", "--user", "rita"])
+    assert result.exit_code == 2  # --comment is required
+    code, out, _ = run(
+        runner, "--db", fixture_url, "return", "2", "--user", "rita", "--comment", "来源？"
+    )
+    assert code == 0 and "returned" in out
+    code, out, _ = run(runner, "--db", fixture_url, "submissions", "--state", "returned")
+    assert "#2" in out and "by rita: 来源？" in out
+    result = runner.invoke(main, ["--db", fixture_url, "approve", "2", "--user", "rita"])
+    assert result.exit_code == 1 and "already returned by rita" in result.stderr
+
+
+def test_approve_shows_the_diff_again_when_the_values_in_force_changed(
+    runner: CliRunner, fixture_url: str, tmp_path: Path
+) -> None:
+    first = tmp_path / "a.csv"
+    first.write_text("指标,地区,年份,数值\nrd_intensity,安徽,2023,2.7\n", encoding="utf-8")
+    other = tmp_path / "b.csv"
+    other.write_text("指标,地区,年份,数值\nrd_intensity,安徽,2023,2.75\n", encoding="utf-8")
+    run(runner, "--db", fixture_url, "submit", "--user", "ana", str(first))
+    run(runner, "--db", fixture_url, "import", "--user", "root", str(other))
+    result = runner.invoke(main, ["--db", fixture_url, "approve", "1"])
+    assert result.exit_code == 1 and "changed since its diff was shown" in result.stderr
+    assert "2.75" in result.stdout and "revised" in result.stdout
+    code, out, _ = run(runner, "--db", fixture_url, "approve", "1")
+    assert code == 0 and "approved" in out

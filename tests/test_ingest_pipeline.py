@@ -285,3 +285,28 @@ def test_an_import_that_moves_a_goal_says_so_and_keeps_it_with_the_import(
         stats = tracker.cache_stats()
         assert (stats.computes, stats.local_hits) == (6, 1)
     tracker.store.dispose()
+
+
+def test_a_forecast_is_the_warnings_the_import_then_raises(sqlite_url: str) -> None:
+    """A dry run with forecast=True says what the import would: the values in force it revises,
+    and the same status changes the import reports once written."""
+    from tests.fixtures import build_fixture_db
+
+    tr = build_fixture_db(sqlite_url)
+    data = "指标,地区,年份,数值\nurbanization_rate,安徽,2024,72\nrd_intensity,安徽,2023,2.7\n"
+    files = [("a.csv", data.encode())]
+    version = tr.store.data_version()
+    dry = import_files(tr.store, tr.catalogue, tr.regions, files, dry_run=True, forecast=True)
+    assert tr.store.data_version() == version
+    said = dry.report.files[0].warnings
+    assert said[0] == "revises 1 value(s) in force: rd_intensity anhui 2023: 2.69 → 2.7"
+    assert "Anhui (2025 goal): moderate progress → achieved" in said[1]
+    done = import_files(tr.store, tr.catalogue, tr.regions, files)
+    assert done.report.files[0].warnings == said[1:]
+    zh = import_files(
+        tr.store, tr.catalogue, tr.regions, [("b.csv", b"indicator,region,year,value\n"
+        b"rd_intensity,anhui,2023,2.8\n")], dry_run=True, forecast=True, lang="zh",
+    )  # fmt: skip
+    assert (
+        zh.report.files[0].warnings[0] == "将修订 1 个现行数值：rd_intensity anhui 2023: 2.7 → 2.8"
+    )

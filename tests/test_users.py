@@ -81,8 +81,11 @@ def test_users_and_audit(store: Store) -> None:
 
 
 def test_roles_and_who_may_edit() -> None:
-    assert ROLES == ("viewer", "editor", "admin")
+    from targets.users import can_review
+
+    assert ROLES == ("viewer", "editor", "reviewer", "admin")
     assert [r for r in ROLES if can_edit(r)] == ["editor", "admin"]
+    assert [r for r in ROLES if can_review(r)] == ["reviewer", "admin"]
     assert not can_edit(None) and not can_edit("owner")
 
 
@@ -242,3 +245,48 @@ def test_a_database_from_before_session_tokens_is_upgraded(db_url: str) -> None:
         assert [u["name"] for u in list_users(store)] == ["ana", "bo"]
     finally:
         store.dispose()
+
+
+def test_a_database_from_before_the_reviewer_role_is_given_it(db_url: str) -> None:
+    """The users table of an older database checks role IN (viewer, editor, admin): opening it
+    upgrades the check (PostgreSQL alters it, SQLite rebuilds the table), accounts kept."""
+    import sqlalchemy as sa
+
+    old = Store(db_url)
+    add_user(old, "ana", "editor", "$argon2id$h1")
+    old_check = "role IN ('viewer', 'editor', 'admin')"
+    with old.write_transaction() as conn:
+        if old.is_sqlite:
+            conn.execute(sa.text("ALTER TABLE users RENAME TO users_new"))
+            conn.execute(
+                sa.text(
+                    "CREATE TABLE users (name VARCHAR(200) NOT NULL, role VARCHAR(16) NOT NULL, "
+                    "password_hash TEXT NOT NULL, created_at DATETIME NOT NULL, PRIMARY KEY (name), "
+                    f"CONSTRAINT ck_users_role CHECK ({old_check}))"
+                )
+            )
+            conn.execute(
+                sa.text(
+                    "INSERT INTO users SELECT name, role, password_hash, created_at FROM users_new"
+                )
+            )
+            conn.execute(sa.text("DROP TABLE users_new"))
+        else:
+            conn.execute(sa.text("ALTER TABLE users DROP CONSTRAINT ck_users_role"))
+            conn.execute(
+                sa.text(f"ALTER TABLE users ADD CONSTRAINT ck_users_role CHECK ({old_check})")
+            )
+    with pytest.raises(sa.exc.IntegrityError):
+        add_user(old, "rita", "reviewer", "h")
+    old.dispose()
+
+    store = Store(db_url)
+    add_user(store, "rita", "reviewer", "h")
+    ana = get_user(store, "ana")
+    assert ana is not None and (ana["role"], ana["password_hash"]) == ("editor", "$argon2id$h1")
+    assert [u["name"] for u in list_users(store)] == ["ana", "rita"]
+    # the check is still there, with the new role
+    with pytest.raises(sa.exc.IntegrityError), store.write_transaction() as conn:
+        conn.execute(sa.text("UPDATE users SET role = 'owner' WHERE name = 'ana'"))
+    store.dispose()
+    Store(db_url).dispose()  # opening it again finds nothing to upgrade

@@ -25,7 +25,7 @@ from targets.ingest.readers import read_workbook
 from targets.ingest.resolve import CatalogueLike, RegionsLike, Resolver
 from targets.ingest.scope import Scope, scope_issues
 from targets.issues import CODES, FileReport, ImportReport, Issue
-from targets.models import Import
+from targets.models import OBSERVATION_COLUMNS, OBSERVATION_DTYPES, Import
 from targets.store import AlreadyImported
 
 if TYPE_CHECKING:
@@ -173,7 +173,7 @@ def _display_name(name: str) -> str:
     return name.replace("\\", "/").rsplit("/", 1)[-1] or "upload"
 
 
-def _load(item: Path | tuple[str, bytes]) -> tuple[str, bytes | None, tuple[str, str]]:
+def load_file(item: Path | tuple[str, bytes]) -> tuple[str, bytes | None, tuple[str, str]]:
     """(display name, bytes, ("", "")) for a path or an uploaded (name, bytes) pair, or
     (name, None, (code, why)) when the file cannot be taken."""
     if isinstance(item, tuple):
@@ -235,10 +235,14 @@ def import_files(
     isolate: bool = False,
     scope: Scope | None = None,
     tracker: Tracker | None = None,
+    forecast: bool = False,
+    then: Callable[[Any, int], None] | None = None,
 ) -> ImportResult:
     """Check and store each file as one import; `diff` (default: on for dry runs) compares
     each accepted file with the values in force. With a `scope` (an editor limited to regions)
     a file holding a value of any other region is refused whole, each such value named.
+    `forecast` gives a dry run the warnings the import would raise (revised values in force,
+    status changes); `then` is handed to Store.write_import (one file only: a submission).
 
     Each file is read and checked under the bounds of targets.config: in this process
     (`whole_process` when it may bound the whole process, as the CLI does), or with `isolate`
@@ -251,7 +255,7 @@ def import_files(
     analysable = hasattr(regions, "members") and hasattr(catalogue, "baseline_year")
     result = ImportResult(ImportReport())
     for item in paths:
-        name, data, (code, why) = _load(item)
+        name, data, (code, why) = load_file(item)
         if data is None:
             issue = _file_issue(code, why, name, lang)
             result.report.files.append(FileReport(name, errors=[issue]))
@@ -281,21 +285,25 @@ def import_files(
             continue
         rows = up.rows[STORE_COLUMNS]
         fr.rows = len(rows)
-        if want_diff:
+        if want_diff or forecast:
             result.diffs[name] = store.diff(rows)
-        if dry_run:
-            continue
         # name-resolving stand-ins (no members/baselines) cannot run the engine: no warnings
         check = analysable and len(rows) <= WARNINGS_MAX_ROWS
-        if analysable and not check:
+        if analysable and not check and (forecast or not dry_run):
             fr.warnings.append(
                 f"{len(rows):,} rows: more than {WARNINGS_MAX_ROWS:,}, status changes not checked"
             )
-        if check and before is None:
+        if check and before is None and (forecast or not dry_run):
             try:
                 before = in_force()
             except Exception as exc:  # noqa: BLE001 - advice must not stop an import
                 fr.warnings.append(f"status changes not checked: {exc}")
+        if dry_run:
+            if forecast:
+                fr.warnings += revision_warnings(result.diffs[name], lang)
+                if before is not None:
+                    fr.warnings += _forecast_alerts(store, catalogue, regions, rows, before, lang)
+            continue
         try:
             fr.import_id = store.write_import(
                 rows,
@@ -306,6 +314,7 @@ def import_files(
                 user=user,
                 note=note,
                 warnings=fr.warnings,
+                then=then,
             )
         except AlreadyImported as exc:
             # another importer stored the same bytes since the look above: the same answer
@@ -339,3 +348,72 @@ def import_files(
             store.set_import_warnings(fr.import_id, fr.warnings)
         before = after
     return result
+
+
+REVISIONS_LISTED = 5
+
+
+def revision_warnings(diff: pd.DataFrame, lang: str) -> list[str]:
+    """One warning naming the values in force a file would revise (the first few, old → new)."""
+    revised = diff[diff["change"] == "revised"]
+    if revised.empty:
+        return []
+    listed = "; ".join(
+        f"{r.indicator} {r.region} {r.year}: {r.old:g} → {r.new:g}"
+        for r in revised.head(REVISIONS_LISTED).itertuples(index=False)
+    )
+    more = len(revised) - REVISIONS_LISTED
+    if lang == "zh":
+        tail = f"；另有 {more} 个" if more > 0 else ""
+        return [f"将修订 {len(revised)} 个现行数值：{listed}{tail}"]
+    tail = f"; and {more} more" if more > 0 else ""
+    return [f"revises {len(revised)} value(s) in force: {listed}{tail}"]
+
+
+def would_be_in_force(before: pd.DataFrame, rows: pd.DataFrame) -> pd.DataFrame:
+    """The values in force once `rows` are imported: theirs win every key they hold (import id
+    0 stands for the import not yet made)."""
+
+    def text(column: str) -> pd.Series:
+        if column not in rows.columns:
+            return pd.Series([None] * len(rows), index=rows.index, dtype=object)
+        return rows[column].astype("str").where(rows[column].notna(), None)
+
+    new = pd.DataFrame(
+        {
+            "indicator": rows["indicator"].astype("str"),
+            "region": rows["region"].astype("str"),
+            "year": pd.to_numeric(rows["year"]).astype("int64"),
+            "value": pd.to_numeric(rows["value"]).astype("float64"),
+            "unit": text("unit"),
+            "note": text("note"),
+            "import_id": 0,
+            "flag": text("flag"),
+        }
+    ).astype(OBSERVATION_DTYPES)
+    both = pd.concat([before[list(OBSERVATION_COLUMNS)], new], ignore_index=True)
+    key = ["indicator", "region", "year"]
+    return both.drop_duplicates(key, keep="last").sort_values(key, ignore_index=True)
+
+
+def _forecast_alerts(
+    store: Any, catalogue: Any, regions: Any, rows: pd.DataFrame, before: InForce, lang: str
+) -> list[str]:
+    """The status changes an import of `rows` would raise, computed as the import computes them
+    (the gap tables before and after) without writing it."""
+    from targets.aggregate import derive_all
+    from targets.progress import compute_gaps
+
+    try:
+        full = derive_all(catalogue, regions, would_be_in_force(store.observations(), rows))
+        found = import_alerts(
+            before[0],
+            compute_gaps(catalogue, regions, full),
+            full.observed,
+            as_of_year=date.today().year,
+            catalogue=catalogue,
+            regions=regions,
+        )
+    except Exception as exc:  # noqa: BLE001 - a forecast must not refuse a file the import takes
+        return [f"status changes not checked: {exc}"]
+    return [w.message(lang) for w in found]

@@ -296,6 +296,14 @@ TEXT: dict[str, tuple[str, str]] = {
     "action_user_role": ("修改角色", "role changed"),
     "action_user_password": ("修改密码", "password changed"),
     "action_user_delete": ("删除账号", "account deleted"),
+    "action_user_regions": ("修改地区范围", "regions changed"),
+    "action_submit": ("报送待审", "submitted for review"),
+    "action_approve": ("审核通过", "submission approved"),
+    "action_return": ("退回报送", "submission returned"),
+    "action_submission_diff": (
+        "现行数值已变：重新比对",
+        "values in force changed: diff made again",
+    ),
     "history_warning_count": ("{n} 条提示", "{n} warning(s)"),
     "current_page": (" (当前页)", " (current page)"),
     "lowest": ("最低", "lowest"),
@@ -303,6 +311,7 @@ TEXT: dict[str, tuple[str, str]] = {
     # the login page
     "role_viewer": ("查看者", "viewer"),
     "role_editor": ("编辑", "editor"),
+    "role_reviewer": ("审核人", "reviewer"),
     "role_admin": ("管理员", "admin"),
     "login_logout": ("退出登录", "Log out"),
     "login_username": ("用户名", "User name"),
@@ -460,6 +469,85 @@ TEXT: dict[str, tuple[str, str]] = {
     "upload_not_imported": ("未导入", "Not imported"),
     "upload_see_history": ("查看导入历史", "See the import history"),
     "upload_nothing_to_import": ("没有可以导入的文件。", "No file can be imported."),
+    "upload_submit": ("提交审核", "Submit for review"),
+    "upload_submit_intro": (
+        "您的上传须经审核：检查后点击“提交审核”，审核人批准后数值才生效。",
+        "Your uploads are reviewed: after the check, “Submit for review”; the values go in force "
+        "once a reviewer approves them.",
+    ),
+    "upload_submitted": (
+        "已提交为报送 #{id}：{rows} 行，等待审核",
+        "Submitted as #{id}: {rows} rows, pending review",
+    ),
+    "upload_already_submitted": (
+        "与待审核的报送 #{id} 相同，未重复提交",
+        "Identical to submission #{id}, pending review; not submitted again",
+    ),
+    "upload_see_submissions": ("查看我的报送", "See your submissions"),
+    # the submissions page
+    "submissions_page": ("报送审核", "Submissions"),
+    "submissions_heading": ("报送与审核", "Submissions and review"),
+    "submissions_intro": (
+        "各地报送的数据经审核后生效。报送保存文件、说明、与现行数值的比对及导入将产生的提示；"
+        "审核人批准（按常规导入生效）或退回（附意见，不改变任何数值）。",
+        "Submitted figures go in force once reviewed. A submission keeps the file, the note, its "
+        "diff against the values in force and the warnings its import would raise; a reviewer "
+        "approves it (it goes in force as an import) or returns it with a comment (nothing "
+        "changes).",
+    ),
+    "submissions_need_login": (
+        "查看报送需要登录编辑、审核人或管理员账号。",
+        "Log in with an editor, reviewer or admin account to see submissions.",
+    ),
+    "submissions_pending": ("待审核", "Pending review"),
+    "submissions_none_pending": ("没有待审核的报送。", "No submission is waiting for review."),
+    "submissions_mine": ("我的报送", "Your submissions"),
+    "submissions_all": ("全部报送", "All submissions"),
+    "submissions_none": ("还没有报送。", "No submissions yet."),
+    "submissions_by": ("报送人 {user}，{time}", "by {user}, {time}"),
+    "submissions_note": ("说明：", "Note: "),
+    "submissions_comment": ("审核意见（退回时必填）", "Comment (required to return)"),
+    "submissions_approve": ("批准生效", "Approve"),
+    "submissions_return": ("退回", "Return"),
+    "submissions_approve_label": (
+        "批准报送 #{id}（{file}）并使其生效",
+        "Approve submission #{id} ({file}) and put it in force",
+    ),
+    "submissions_return_label": (
+        "退回报送 #{id}（{file}）",
+        "Return submission #{id} ({file})",
+    ),
+    "submissions_approved": (
+        "报送 #{id} 已批准，导入为批次 #{import_id}。",
+        "Submission #{id} approved: in force as import #{import_id}.",
+    ),
+    "submissions_returned": ("报送 #{id} 已退回。", "Submission #{id} returned."),
+    "submissions_diff_changed": (
+        "报送 #{id}：提交后现行数值已有变化，未作任何更改。下方为重新比对的结果，请核对后再批准。",
+        "Submission #{id}: the values in force changed since it was submitted; nothing was "
+        "changed. The diff below is made again: review it, then approve again.",
+    ),
+    "submissions_refused": ("未能完成：{why}", "Not done: {why}"),
+    "submissions_need_reviewer": (
+        "审核需要审核人或管理员账号。",
+        "Reviewing needs a reviewer or admin account.",
+    ),
+    "submissions_state_pending": ("○ 待审核", "○ pending review"),
+    "submissions_state_approved": ("✓ 已批准", "✓ approved"),
+    "submissions_state_returned": ("↩ 已退回", "↩ returned"),
+    "submissions_id": ("编号", "No."),
+    "submissions_time": ("提交时间", "Submitted"),
+    "submissions_file": ("文件", "File"),
+    "submissions_user": ("报送人", "Submitter"),
+    "submissions_state": ("状态", "State"),
+    "submissions_changes": ("变化", "Changes"),
+    "submissions_review": ("审核", "Review"),
+    "submissions_counts": (
+        "新增 {new}，不变 {unchanged}，修订 {revised}",
+        "new {new}, unchanged {unchanged}, revised {revised}",
+    ),
+    "submissions_review_text": ("审核人 {reviewer}：{comment}", "{reviewer}: {comment}"),
+    "submissions_in_force_as": ("生效为批次 #{id}", "in force as import #{id}"),
 }
 
 

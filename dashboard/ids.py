@@ -134,3 +134,18 @@ UPLOAD_REPORT = "upload-report"
 UPLOAD_RESULT = "upload-result"
 UPLOAD_CHECKED = "upload-checked"
 UPLOAD_REFUSED = "upload-refused"
+UPLOAD_SUBMIT_INTRO = "upload-submit-intro"
+UPLOAD_SUBMITTED = "upload-submitted"
+
+# submissions (/submissions)
+SUBMISSIONS_LIST = "submissions-list"
+SUBMISSIONS_STATUS = "submissions-status"
+SUBMISSIONS_REFUSED = "submissions-refused"
+SUBMISSIONS_NONE_PENDING = "submissions-none-pending"
+# pattern-matching id types: {"type": …, "index": submission id}
+SUBMISSIONS_APPROVE = "submissions-approve"
+SUBMISSIONS_RETURN = "submissions-return"
+SUBMISSIONS_COMMENT = "submissions-comment"
+# prefixes of one submission's row and card: f"{SUBMISSION_ROW}-{id}"
+SUBMISSION_ROW = "submission-row"
+SUBMISSION_CARD = "submission-card"

@@ -212,6 +212,12 @@ def editor() -> dict[str, str] | None:
     return user if user is not None and users.can_edit(user["role"]) else None
 
 
+def reviewer() -> dict[str, str] | None:
+    """The current account if it may approve or return submissions (reviewer or admin)."""
+    user = current_user()
+    return user if user is not None and users.can_review(user["role"]) else None
+
+
 def csrf_token() -> str:
     """This session's CSRF token (created on first use); empty outside a request."""
     if not flask.has_request_context():

@@ -209,7 +209,7 @@ def _style_rows(rows: list[int]) -> dict[str, Any]:
     }
 
 
-def diff_view(diff: pd.DataFrame, tr: Tracker, index: int, lang: str) -> html.Div:
+def diff_view(diff: pd.DataFrame, tr: Tracker, index: int | str, lang: str) -> html.Div:
     """Counts and a grid of what the import changes, revised values first."""
     counts = diff["change"].value_counts()
     order = {"revised": 0, "new": 1, "unchanged": 2}

@@ -45,6 +45,7 @@ PAGE_MODULES: tuple[str, ...] = (
     "map",
     "assessment",
     "upload",
+    "submissions",
     "history",
     "reports",
     "method",

@@ -28,6 +28,7 @@ from dashboard.upload_report import commit_view, report_view
 from targets import config
 from targets.ingest import import_files
 from targets.ingest.scope import Scope
+from targets.submissions import SubmitResult, must_submit, submit
 
 MAX_NOTE_CHARS = 500
 POLITE: dict[str, Any] = {"aria-live": "polite"}  # screen readers announce the report
@@ -93,13 +94,16 @@ def register(app: dash.Dash) -> None:
 def layout(lang: str = "zh", **_: Any) -> html.Div:
     lang = norm_lang(lang)
     heading = html.H1(t("upload_heading", lang), className="h3")
-    if sessions.editor() is None:
+    user = sessions.editor()
+    if user is None:
         return html.Div([heading, refusal(lang)])
     mb = config.MAX_UPLOAD_BYTES / 1024 / 1024
+    submits = must_submit(user["role"])
     return html.Div(
         [
             heading,
             html.P(t("upload_intro", lang)),
+            html.P(t("upload_submit_intro", lang), id=ids.UPLOAD_SUBMIT_INTRO) if submits else None,
             html.Label(
                 t("upload_files", lang),
                 htmlFor=ids.UPLOAD_BROWSE,
@@ -191,7 +195,7 @@ def layout(lang: str = "zh", **_: Any) -> html.Div:
                         className="btn btn-primary me-2",
                     ),
                     html.Button(
-                        t("upload_confirm", lang),
+                        t("upload_submit" if submits else "upload_confirm", lang),
                         id=ids.UPLOAD_CONFIRM,
                         type="button",
                         disabled=True,
@@ -275,6 +279,13 @@ def act(
     if dash.ctx.triggered_id == ids.UPLOAD_CONFIRM:
         if not checked or checked != signature:
             return dash.no_update, dbc.Alert(t("upload_changed", lang), color="warning"), True, None
+        if must_submit(user["role"]):
+            # held for review: stored with its diff and warnings, nothing put in force
+            out = submit(
+                tr.store, tr.catalogue, tr.regions, files,
+                user=user["name"], note=note_text, year=year_value, lang=lang, isolate=True,
+            )  # fmt: skip
+            return dash.no_update, submitted_view(out, lang), True, None
         # each file is read in a child process with its own memory and time bounds: no file
         # can take this process (and everyone's pages) down
         result = import_files(
@@ -289,10 +300,37 @@ def act(
     result = import_files(
         tr.store, tr.catalogue, tr.regions, files,
         year=year_value, dry_run=True, user=user["name"], note=note_text, lang=lang, isolate=True,
-        scope=scope,
+        scope=scope, forecast=True,
     )  # fmt: skip
     importable = any(f.ok and f.duplicate_of is None and f.rows > 0 for f in result.report.files)
     return report_view(result, tr, lang), [], not importable, signature
+
+
+def submitted_view(out: SubmitResult, lang: str) -> list[Any]:
+    """What became of each file submitted for review."""
+    items = []
+    for fr in out.result.report.files:
+        if fr.file in out.ids:
+            status = t("upload_submitted", lang, id=out.ids[fr.file], rows=fr.rows)
+        elif fr.file in out.pending_as:
+            status = t("upload_already_submitted", lang, id=out.pending_as[fr.file])
+        elif fr.duplicate_of is not None:
+            status = t("upload_duplicate", lang, id=fr.duplicate_of)
+        elif fr.errors:
+            status = t("upload_refused", lang, n=f"{fr.error_count:,}")
+        else:
+            status = t("upload_not_imported", lang)
+        items.append(
+            html.Li(
+                [html.Strong(fr.file), html.Span(": " + status, className="upload-commit-status")],
+                className="mb-2",
+            )
+        )
+    return [
+        html.H2(t("upload_result", lang), className="h4"),
+        dbc.Alert(html.Ul(items, className="mb-0"), color="info", id=ids.UPLOAD_SUBMITTED),
+        dcc.Link(t("upload_see_submissions", lang), href=href("/submissions", lang)),
+    ]
 
 
 def _year(value: Any) -> int | None:

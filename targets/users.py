@@ -32,6 +32,7 @@ EDITING_ROLES: tuple[str, ...] = ("editor", "admin")
 # who approves or returns submissions (targets.submissions)
 REVIEWING_ROLES: tuple[str, ...] = ("reviewer", "admin")
 ROLE_CHECK = "ck_users_role"
+ROLE_CHECK_SQL = "role IN (" + ", ".join(f"'{r}'" for r in ROLES) + ")"
 MAX_NAME_CHARS = 64
 
 users_t = sa.Table(
@@ -45,7 +46,7 @@ users_t = sa.Table(
     sa.Column("disabled", sa.Boolean, nullable=False, default=False, server_default=sa.false()),
     sa.Column("session_epoch", sa.String(32), nullable=False, default="", server_default=""),
     # a role added since (reviewer): upgrade_role_check gives older databases this check
-    sa.CheckConstraint("role IN (" + ", ".join(f"'{r}'" for r in ROLES) + ")", name=ROLE_CHECK),
+    sa.CheckConstraint(ROLE_CHECK_SQL, name=ROLE_CHECK),
 )
 
 
@@ -114,10 +115,15 @@ def upgrade_role_check(conn: Connection) -> None:
     text = next((c["sqltext"] for c in checks if c.get("name") == ROLE_CHECK), None)
     if text is None or all(f"'{role}'" in str(text) for role in ROLES):
         return
-    wanted = next(c for c in users_t.constraints if c.name == ROLE_CHECK)
     if conn.dialect.name != "sqlite":
+        # as text: sa.schema.AddConstraint would mark the table's constraint as added by ALTER,
+        # and every CREATE TABLE of this process would then leave it out
         conn.execute(sa.text(f"ALTER TABLE {users_t.name} DROP CONSTRAINT {ROLE_CHECK}"))
-        conn.execute(sa.schema.AddConstraint(wanted))
+        conn.execute(
+            sa.text(
+                f"ALTER TABLE {users_t.name} ADD CONSTRAINT {ROLE_CHECK} CHECK ({ROLE_CHECK_SQL})"
+            )
+        )
         return
     columns = [c["name"] for c in inspector.get_columns(users_t.name)]
     kept = ", ".join(c for c in columns if c in users_t.c)

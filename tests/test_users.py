@@ -276,8 +276,13 @@ def test_a_database_from_before_the_reviewer_role_is_given_it(db_url: str) -> No
             conn.execute(
                 sa.text(f"ALTER TABLE users ADD CONSTRAINT ck_users_role CHECK ({old_check})")
             )
-    with pytest.raises(sa.exc.IntegrityError):
-        add_user(old, "rita", "reviewer", "h")
+    with pytest.raises(sa.exc.IntegrityError), old.write_transaction() as conn:
+        conn.execute(
+            sa.text(
+                "INSERT INTO users (name, role, password_hash, created_at) "
+                "VALUES ('rita', 'reviewer', 'h', '2020-01-01 00:00:00')"
+            )
+        )
     old.dispose()
 
     store = Store(db_url)

@@ -442,6 +442,9 @@ def approve(obj: Context, submission_id: int, user: str) -> None:
         _print_diff(exc.diff)
         raise SystemExit(1) from exc
     click.echo(f"submission #{submission_id} approved: import #{import_id}")
+    from targets.warm import warm_detached
+
+    warm_detached(obj.db, obj.catalogue)  # as after an import: the shared cache, filled later
 
 
 @main.command("return")

@@ -20,7 +20,7 @@ from dash import ALL, Input, Output, State, dcc, html
 
 from dashboard import ids, sessions
 from dashboard.i18n import TEXT, norm_lang, t
-from dashboard.pages import add_page, attrs, href, lang_from_search, tracker
+from dashboard.pages import add_page, attrs, href, lang_from_search, tracker, warmer
 from dashboard.upload_report import diff_view, warnings_list
 from targets.submissions import (
     DiffChanged,
@@ -262,6 +262,9 @@ def review(
                 tr.store, tr.catalogue, tr.regions, sid, reviewer=user["name"], lang=lang,
                 isolate=True,
             )  # fmt: skip
+            found = warmer()
+            if found is not None:
+                found.kick()  # the approved data's results are computed now, as after an upload
             status = dbc.Alert(
                 t("submissions_approved", lang, id=sid, import_id=import_id), color="success"
             )

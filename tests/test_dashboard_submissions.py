@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from dashboard import ids
 from dashboard.pages import submissions as page
 from targets.ingest import import_files
 from targets.passwords import hash_password
@@ -35,24 +36,24 @@ def press(app: Any, who: str, button: str, sid: int, comment: str = "") -> dict[
     """Log in as `who` and press the approve or return button of submission `sid`."""
     client = app.server.test_client()
     token = login(client, who, PASSWORD)
-    key = next(k for k in app.callback_map if page.SUB_LIST in k)
+    key = next(k for k in app.callback_map if ids.SUBMISSIONS_LIST in k)
     pressed = {"type": button, "index": sid}
     body = {
         "output": key,
         "outputs": [
-            {"id": page.SUB_LIST, "property": "children"},
-            {"id": page.SUB_STATUS, "property": "children"},
+            {"id": ids.SUBMISSIONS_LIST, "property": "children"},
+            {"id": ids.SUBMISSIONS_STATUS, "property": "children"},
         ],
         "inputs": [
-            [{"id": {"type": page.SUB_APPROVE, "index": sid}, "property": "n_clicks",
-              "value": 1 if button == page.SUB_APPROVE else None}],
-            [{"id": {"type": page.SUB_RETURN, "index": sid}, "property": "n_clicks",
-              "value": 1 if button == page.SUB_RETURN else None}],
+            [{"id": {"type": ids.SUBMISSIONS_APPROVE, "index": sid}, "property": "n_clicks",
+              "value": 1 if button == ids.SUBMISSIONS_APPROVE else None}],
+            [{"id": {"type": ids.SUBMISSIONS_RETURN, "index": sid}, "property": "n_clicks",
+              "value": 1 if button == ids.SUBMISSIONS_RETURN else None}],
         ],
         "state": [
-            [{"id": {"type": page.SUB_COMMENT, "index": sid}, "property": "value",
+            [{"id": {"type": ids.SUBMISSIONS_COMMENT, "index": sid}, "property": "value",
               "value": comment}],
-            {"id": "_pages_location", "property": "search", "value": "?lang=en"},
+            {"id": ids.PAGES_LOCATION, "property": "search", "value": "?lang=en"},
         ],
         "changedPropIds": [json.dumps(pressed, separators=(",", ":"), sort_keys=True)
                            + ".n_clicks"],
@@ -70,10 +71,10 @@ def press(app: Any, who: str, button: str, sid: int, comment: str = "") -> dict[
 def test_only_a_reviewer_may_approve(app_and_tracker: tuple[Any, Any]) -> None:
     app, tr = app_and_tracker
     sid = submit(tr.store, tr.catalogue, tr.regions, [("a.csv", ANHUI)], user="ana").ids["a.csv"]
-    refused = press(app, "ana", page.SUB_APPROVE, sid)
+    refused = press(app, "ana", ids.SUBMISSIONS_APPROVE, sid)
     assert "Reviewing needs a reviewer or admin account" in json.dumps(refused, ensure_ascii=False)
     assert get_submission(tr.store, sid).state == "pending"
-    done = press(app, "rita", page.SUB_APPROVE, sid)
+    done = press(app, "rita", ids.SUBMISSIONS_APPROVE, sid)
     text = json.dumps(done, ensure_ascii=False)
     assert f"Submission #{sid} approved: in force as import #2" in text
     assert get_submission(tr.store, sid).state == "approved"
@@ -84,12 +85,12 @@ def test_a_stale_diff_is_shown_again_and_nothing_changes(app_and_tracker: tuple[
     sid = submit(tr.store, tr.catalogue, tr.regions, [("a.csv", ANHUI)], user="ana").ids["a.csv"]
     assert import_files(tr.store, tr.catalogue, tr.regions, [("o.csv", OTHER)]).report.ok
     version = tr.store.data_version()
-    out = press(app, "rita", page.SUB_APPROVE, sid)
+    out = press(app, "rita", ids.SUBMISSIONS_APPROVE, sid)
     text = json.dumps(out, ensure_ascii=False)
     assert "the values in force changed since it was submitted; nothing was changed" in text
     assert tr.store.data_version() == version
     # the card is drawn again with the diff as it now stands: 2.75 in force, 2.7 submitted
-    grid = out[page.SUB_LIST]["children"]
+    grid = out[ids.SUBMISSIONS_LIST]["children"]
     rows = json.dumps(grid)
     assert '"old": "2.75"' in rows and '"new": "2.70"' in rows
     assert get_submission(tr.store, sid).state == "pending"
@@ -98,9 +99,9 @@ def test_a_stale_diff_is_shown_again_and_nothing_changes(app_and_tracker: tuple[
 def test_a_return_without_comment_changes_nothing(app_and_tracker: tuple[Any, Any]) -> None:
     app, tr = app_and_tracker
     sid = submit(tr.store, tr.catalogue, tr.regions, [("a.csv", ANHUI)], user="ana").ids["a.csv"]
-    out = press(app, "rita", page.SUB_RETURN, sid, comment="  ")
-    assert "needs a comment" in json.dumps(out) and page.SUB_LIST not in out
-    out = press(app, "rita", page.SUB_RETURN, sid, comment="来源？")
+    out = press(app, "rita", ids.SUBMISSIONS_RETURN, sid, comment="  ")
+    assert "needs a comment" in json.dumps(out) and ids.SUBMISSIONS_LIST not in out
+    out = press(app, "rita", ids.SUBMISSIONS_RETURN, sid, comment="来源？")
     assert f"Submission #{sid} returned." in json.dumps(out)
     assert get_submission(tr.store, sid).comment == "来源？"
 
@@ -118,8 +119,8 @@ def test_what_each_account_sees(
         monkeypatch.setattr(sessions, "current_user", lambda user=user: user)
         with app.server.test_request_context("/submissions"):
             seen[who] = page_json(page.layout(lang="en"))
-    assert page.SUB_APPROVE not in seen["ana"] and "submission-row-1" in seen["ana"]
+    assert ids.SUBMISSIONS_APPROVE not in seen["ana"] and f"{ids.SUBMISSION_ROW}-1" in seen["ana"]
     assert "pending review" in seen["ana"]
-    assert page.SUB_APPROVE in seen["rita"] and "submission-card-1" in seen["rita"]
+    assert ids.SUBMISSIONS_APPROVE in seen["rita"] and f"{ids.SUBMISSION_CARD}-1" in seen["rita"]
     for nobody in ("vic", None):
-        assert page.SUB_REFUSED in seen[nobody] and "a.csv" not in seen[nobody]
+        assert ids.SUBMISSIONS_REFUSED in seen[nobody] and "a.csv" not in seen[nobody]

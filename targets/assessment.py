@@ -26,6 +26,7 @@ from targets import aggregate, progress, statuses
 from targets.aggregate import CatalogueLike, RegionsLike
 from targets.display import comparator_sign
 from targets.models import Indicator
+from targets.provenance import provisional_text
 
 Verdict = Literal["met", "missed", "pending"]
 VERDICTS: tuple[str, ...] = ("met", "missed", "pending")
@@ -61,6 +62,8 @@ ASSESSMENT_COLUMNS: tuple[str, ...] = (
     "derived",
     "latest_year",
     "latest_value",
+    "provisional",
+    "provisional_reason",
     "text",
 )
 
@@ -195,7 +198,8 @@ def final_assessment(
     margin is signed in the goal's direction (positive: beyond the goal; negative: short of it),
     in the indicator's unit; margin_pct is the margin as a percent of |target|. source and
     import_id say where the value comes from (for a derived value: the derivation, no import).
-    `obs` may come derived already (aggregate.Derived).
+    `obs` may come derived already (aggregate.Derived). provisional says the verdict rests
+    on a flagged value (targets.provenance), provisional_reason why, in `lang`.
     """
     full = aggregate.derived(catalogue, regions, obs)
     gaps = progress.compute_gaps(catalogue, regions, full, milestone=milestone, year=milestone)
@@ -241,13 +245,27 @@ def final_assessment(
             "derived": found["derived"].fillna(False).astype(bool).to_numpy(),
             "latest_year": gaps["year"].where(~pd.Series(judged)),
             "latest_value": np.where(judged, np.nan, value),
+            # only a verdict can be provisional: a pending goal is judged on nothing yet
+            "provisional": judged & gaps["provisional"].to_numpy(dtype=bool),
+            "provisional_reason": pd.array(
+                [
+                    provisional_text(g, lang) if j else ""
+                    for g, j in zip(gaps.to_dict("records"), judged, strict=True)
+                ],
+                dtype="str",
+            ),  # fmt: skip
         }
     )
     texts = []
     for g, o in zip(gaps.to_dict("records"), out.to_dict("records"), strict=True):
         ind = catalogue.indicators.get(str(g["indicator"]))
         decimals = ind.decimals if ind is not None else 2
-        texts.append(_assessment_text(g, o, milestone, decimals, en))
+        text = _assessment_text(g, o, milestone, decimals, en)
+        if o["provisional"]:
+            # the verdict rests on a flagged value: it says so, and why
+            why = o["provisional_reason"]
+            text += f" — provisional: {why}" if en else f"——初步判断：{why}"
+        texts.append(text)
     out["text"] = pd.array(texts, dtype="str")
     return out[list(ASSESSMENT_COLUMNS)]
 

@@ -217,7 +217,18 @@ def gaps(
         click.echo(render(frame[cols].reset_index(drop=True), fmt))
         return
     frame = t.gaps(milestone=milestone, year=year, indicators=inds, regions=regs)
-    click.echo(render(frame[GAP_COLUMNS], fmt))
+    click.echo(render(_with_provisional(frame, list(GAP_COLUMNS), lang), fmt))
+
+
+def _with_provisional(frame: pd.DataFrame, cols: list[str], lang: str) -> pd.DataFrame:
+    """`cols` of a gap table and whether each verdict is provisional (初步), with why in `lang`."""
+    from targets.provenance import provisional_text
+
+    why = [provisional_text(r, lang) for r in frame.to_dict("records")]
+    out = frame[cols].copy()
+    out["provisional"] = frame["provisional"].to_numpy(dtype=bool)
+    out["provisional_reason"] = pd.array(why, dtype="str")
+    return out
 
 
 @main.command()
@@ -229,8 +240,8 @@ def assess(obj: Context, milestone: int, fmt: str, lang: str) -> None:
     """The final evaluation of a milestone: met / missed / pending per goal, margin, source."""
     frame = obj.tracker.assessment(milestone, lang)
     if fmt == "table":
-        cols = ["indicator", "region", "target", "comparator", "value", "verdict", "margin",
-                "margin_pct", "source"]  # fmt: skip
+        cols = ["indicator", "region", "target", "comparator", "value", "verdict", "provisional",
+                "provisional_reason", "margin", "margin_pct", "source"]  # fmt: skip
         frame = frame[cols]
     click.echo(render(frame, fmt))
 

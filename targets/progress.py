@@ -81,6 +81,7 @@ from targets import aggregate, roles, statuses
 from targets.aggregate import CatalogueLike, RegionsLike
 from targets.coding import REGION_BITS, YEAR_BITS, YEAR_MASK, Coded, FloatArray, IntArray, encode
 from targets.models import Indicator, Milestone
+from targets.provenance import PROVISIONAL_COLUMNS, provisional_columns
 from targets.statuses import Status
 
 # ---------------------------------------------------------------------------- the constants
@@ -131,6 +132,7 @@ EXTRA_COLUMNS: tuple[str, ...] = (
     "linear",
     "note",
     "reason",
+    *PROVISIONAL_COLUMNS,  # targets.provenance: whether the verdict rests on a flagged value
 )
 
 METHOD_TEXT: dict[str, str] = {
@@ -621,6 +623,7 @@ def compute_gaps(
     """
     if isinstance(obs, aggregate.Derived) and year is None:
         coded, reasons = obs.coded, obs.reasons
+        observed = obs.observed
     else:
         # as of a year, values derived from later observations must not count: derive again
         obs = obs.observed if isinstance(obs, aggregate.Derived) else aggregate.observed_rows(obs)
@@ -628,10 +631,12 @@ def compute_gaps(
             obs = obs[pd.to_numeric(obs["year"], errors="coerce") <= year].reset_index(drop=True)
         coded = encode(obs, regions.regions)
         coded, reasons = aggregate.derive_coded(catalogue, regions, coded)
+        observed = obs
     sk = _skeleton(catalogue, regions, coded, milestone, indicators, region_ids)
     measures = _judge(sk, coded, _as_of(coded, year))
     out = pd.concat([sk, measures], axis=1)
     out = _explain_missing(out, reasons)
+    out = pd.concat([out, provisional_columns(out, observed, catalogue, regions)], axis=1)
     return _finish(out)
 
 

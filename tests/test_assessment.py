@@ -334,3 +334,31 @@ def test_reason_text_names_the_missing_base_year() -> None:
     assert reason_text(why, "en") == "no 2017 value"
     assert reason_text("one value only (2023)", "en") == "one value only (2023)"
     assert reason_text(None) == "" and reason_text("nan") == ""
+
+
+def test_a_verdict_on_an_approximate_value_is_provisional_and_a_pending_one_is_not(
+    catalogue: Any, regions: Any
+) -> None:
+    frame = pd.DataFrame(
+        [
+            ("rd_intensity", "shanghai", 2018, 4.16, None),
+            ("rd_intensity", "shanghai", 2025, 4.5, "approx"),
+            ("rd_intensity", "jiangsu", 2018, 2.7, None),
+            ("rd_intensity", "jiangsu", 2024, 3.3, "prelim"),
+        ],
+        columns=["indicator", "region", "year", "value", "flag"],
+    ).assign(unit="%", note="", import_id=1)
+    got = final_assessment(catalogue, regions, frame, 2025, lang="zh").set_index("region")
+    sh = got.loc["shanghai"]
+    assert (sh["verdict"], bool(sh["provisional"])) == ("met", True)
+    assert (
+        sh["provisional_reason"] == "约数（左右/超过/突破），实际值经取整或只给出界限（2025年数值）"
+    )
+    assert sh["text"].endswith("——初步判断：" + sh["provisional_reason"])
+    # Jiangsu's 2025 value is not out: pending, and a pending goal is not provisional
+    js = got.loc["jiangsu"]
+    assert (js["verdict"], bool(js["provisional"]), js["provisional_reason"]) == (
+        "pending",
+        False,
+        "",
+    )

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import csv
+import io
+import json
 from pathlib import Path
 
 import pandas as pd
@@ -227,9 +229,19 @@ def test_the_cli_assessment_of_2025_on_the_bundled_data(bundled_tracker: Tracker
         main, ["--db", bundled_tracker.db_url, "assess", "--milestone", "2025", "--format", "csv"]
     )
     assert result.exit_code == 0, result.output
-    lines = [line for line in result.output.splitlines() if line.startswith("urbanization_rate,")]
-    anhui = next(line for line in lines if ",anhui," in line)
-    assert ",63.6,missed," in anhui
+    rows = {(r["indicator"], r["region"]): r for r in csv.DictReader(io.StringIO(result.output))}
+    anhui = rows[("urbanization_rate", "anhui")]
+    assert (anhui["value"], anhui["verdict"], anhui["provisional"]) == ("63.6", "missed", "False")
+    # Shanghai's 2025 R&D intensity "4.5%左右": met, provisional, and why
+    rd = rows[("rd_intensity", "shanghai")]
+    assert (rd["value"], rd["verdict"], rd["provisional"]) == ("4.5", "met", "True")
+    assert rd["provisional_reason"].startswith("an approximate figure")
+    gaps = CliRunner().invoke(
+        main, ["--db", bundled_tracker.db_url, "gaps", "--milestone", "2025", "--lang", "zh",
+               "--indicator", "st_progress_contribution", "--region", "江苏", "--format", "json"],
+    )  # fmt: skip
+    (row,) = json.loads(gaps.output)
+    assert row["provisional"] is True and row["provisional_reason"].startswith("约数")
 
 
 def test_headline_reads_right_near_the_goal_year(bundled_tracker: Tracker) -> None:

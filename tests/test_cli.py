@@ -72,11 +72,13 @@ def test_gaps_json_has_exactly_the_contract_fields_and_the_engine_numbers(
     )
     assert code == 0
     rows = json.loads(out)
-    assert rows and all(list(r) == GAP_COLUMNS for r in rows)
+    extra = ["provisional", "provisional_reason"]
+    assert rows and all(list(r) == [*GAP_COLUMNS, *extra] for r in rows)
     from targets.tracker import Tracker
 
     expected = frame_records(Tracker(fixture_url).gaps(milestone=2025)[GAP_COLUMNS])
-    assert rows == expected
+    assert [{k: r[k] for k in GAP_COLUMNS} for r in rows] == expected
+    assert all(r["provisional"] is False and r["provisional_reason"] == "" for r in rows)
     anhui = next(r for r in rows if (r["indicator"], r["region"]) == ("rd_intensity", "anhui"))
     # hand check: 2018 2.16 -> 2023 2.69, goal > 3 in 2025
     assert anhui["baseline_year"] == 2018 and anhui["baseline_value"] == pytest.approx(2.16)

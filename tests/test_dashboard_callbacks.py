@@ -142,6 +142,25 @@ def test_overview_cell_shows_status_value_gap_year_and_links_to_indicator(
     assert any(isinstance(c, html.Caption) for c in walk(matrix))
 
 
+def test_a_provisional_cell_says_so_in_words_and_why(tracker: Any, ctx: None) -> None:
+    row = {"indicator": "rd_intensity", "region": "shanghai", "status": "achieved", "value": 4.5,
+           "gap": 0.0, "year": 2025, "reason": "nan", "provisional": True,
+           "provisional_flag": "approx", "provisional_reason": "an approximate figure (2025 value)",
+           "provisional_reason_zh": "约数（2025年数值）"}  # fmt: skip
+    ind = tracker.catalogue["rd_intensity"]
+    cell = overview_page.cell(row, ind, "上海", 2025, "zh")
+    assert "初步（约数）" in text(cell)
+    link = next(c for c in walk(cell) if isinstance(c, dcc.Link))
+    assert link.title.endswith("; 初步（约数）: 约数（2025年数值）")
+    final = overview_page.cell({**row, "provisional": False}, ind, "上海", 2025, "en")
+    assert "provisional" not in text(final)
+    # a change goal without its base year says which year is missing
+    base = {**row, "status": "no_data", "value": float("nan"), "gap": float("nan"),
+            "provisional": False, "reason": "no 2017 value (the base year) for yrd"}  # fmt: skip
+    none = overview_page.cell(base, ind, "长三角", 2025, "zh")
+    assert next(c for c in walk(none) if isinstance(c, dcc.Link)).title.endswith("; 无2017年基数")
+
+
 def test_overview_counts_add_up_to_the_cells(tracker: Any, ctx: None) -> None:
     layout = overview_page.layout(lang="en")
     gaps = tracker.gaps(milestone=2025)

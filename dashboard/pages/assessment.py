@@ -116,6 +116,13 @@ def final_table(tr: Any, year: int, lang: str) -> list[Any]:
         if not fmt.is_missing(r["margin_pct"]):
             margin += f" ({fmt.number(r['margin_pct'], 1)}%)"
         source = "" if fmt.is_missing(r["source"]) else str(r["source"])
+        verdict: list[Any] = [verdict_text(str(r["verdict"]), lang)]
+        if bool(r.get("provisional", False)):
+            # a verdict on a preliminary or approximate value: said beside it, with why
+            why = str(r.get("provisional_reason") or "")
+            word = "provisional" if lang == "en" else "初步"
+            verdict += [html.Br(), html.Span(f"{word}: {why}" if why else word,
+                                             className="small verdict-provisional")]  # fmt: skip
         rows.append(
             html.Tr(
                 [
@@ -123,7 +130,7 @@ def final_table(tr: Any, year: int, lang: str) -> list[Any]:
                     html.Td(tr.regions.name(r["region"], lang)),
                     html.Td(goal, className="num"),
                     html.Td(value, className="num"),
-                    html.Td(verdict_text(str(r["verdict"]), lang), title=str(r["text"])),
+                    html.Td(verdict, title=str(r["text"])),
                     html.Td(margin, className="num"),
                     html.Td(source, className="small"),
                 ],

@@ -32,7 +32,9 @@ from dashboard.pages import (
     url_sync,
 )
 from targets import statuses
+from targets.assessment import reason_text
 from targets.display import category_name
+from targets.provenance import PROVISIONAL_COLUMNS, provisional_mark, provisional_text
 
 BASE_COLUMNS = ("yrd", "central_zone")
 TRUE = ("1", "true", "yes", "on")
@@ -305,11 +307,20 @@ def cell(
         detail.append(latest)
     if detail:
         lines.append(html.Span(" · ".join(detail), className="cell-detail"))
+    mark = provisional_mark(row, lang)
+    if mark:
+        # a verdict on a preliminary or approximate value says so in words, not by colour
+        lines.append(html.Span(mark, className="cell-provisional"))
     title = (
         f"{region_name} · {ind.name.get(lang)}: {fmt.status_text(status, lang)}; "
         f"{t('latest', lang)} {fmt.value_with_unit(row['value'], ind.decimals, unit)} ({latest}); "
         f"{t('gap', lang)} {fmt.value_with_unit(row['gap'], ind.decimals, unit)}"
     )
+    if mark:
+        title += f"; {mark}: {provisional_text(row, lang)}"
+    why = reason_text(row.get("reason"), lang) if status == "no_data" else ""
+    if why and why != "no value":
+        title += f"; {why}"
     link = dcc.Link(
         lines,
         href=href(f"/indicator/{ind.id}", lang, region=row["region"], milestone=year),
@@ -329,7 +340,17 @@ def matrix(
     names = {rid: tr.regions.name(rid, lang) for rid in columns}
     # only the columns a cell shows: turning every gap column into Python objects cost more
     # than the cells themselves at national scale
-    shown = gaps[["indicator", "region", "status", "value", "gap", "year"]]
+    wanted = [
+        "indicator",
+        "region",
+        "status",
+        "value",
+        "gap",
+        "year",
+        "reason",
+        *PROVISIONAL_COLUMNS,
+    ]
+    shown = gaps[[c for c in wanted if c in gaps.columns]]
     lookup = {(r["indicator"], r["region"]): r for r in shown.to_dict("records")}
     head = html.Thead(
         html.Tr(

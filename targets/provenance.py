@@ -1,0 +1,186 @@
+"""Where a verdict's value comes from: whether it rests on a flagged value (provisional).
+
+A verdict is provisional (初步) when the value it judges, or the base-year value of a goal set as
+a change, carries a flag (targets.flags: preliminary, approximate, other scope or definition);
+for a value the engine derived, when any component it was made from for that year does: a
+member region's value, a series of the formula or the weight. The gap table carries the result
+(`PROVISIONAL_COLUMNS`) and every surface words it with `provisional_text`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from targets.flags import flag_label, flag_reason, is_flag
+from targets.formula import FormulaError, parse
+
+PROVISIONAL_COLUMNS: tuple[str, ...] = (
+    "provisional",  # bool
+    "provisional_flag",  # the flag the verdict rests on ("" when final)
+    "provisional_reason",  # why, in English ("" when final)
+    "provisional_reason_zh",  # why, in Chinese
+)
+# weights of a weighted mean, by the catalogue's `weight`
+_WEIGHT_SERIES = {"population": "population", "gdp": "gdp", "area": "land_area"}
+
+
+def _region_id(item: Any) -> str:
+    return item if isinstance(item, str) else str(getattr(item, "id", item))
+
+
+def _closure(start: str, step: Any) -> set[str]:
+    """`start` and everything reachable by `step` (a name -> names function)."""
+    seen, todo = {start}, [start]
+    while todo:
+        for nxt in step(todo.pop()):
+            if nxt not in seen:
+                seen.add(nxt)
+                todo.append(nxt)
+    return seen
+
+
+def _inputs(catalogue: Any, indicator: str) -> tuple[set[str], set[str]]:
+    """The series a derived value of `indicator` can be made from, and the regions a formula's
+    subscripts name (gdp_per_capita[central_zone])."""
+    named: set[str] = set()
+
+    def step(sid: str) -> Iterable[str]:
+        ind = catalogue.indicators.get(sid)
+        if ind is None:
+            return ()
+        out = set()
+        if ind.formula:
+            try:
+                formula = parse(ind.formula)
+            except FormulaError:
+                return ()
+            out |= set(formula.series)
+            named.update(formula.regions)
+        if ind.weight in _WEIGHT_SERIES:
+            out.add(_WEIGHT_SERIES[ind.weight])
+        return out
+
+    return _closure(indicator, step), named
+
+
+def _members(regions: Any, region: str) -> set[str]:
+    def step(rid: str) -> Iterable[str]:
+        try:
+            return [_region_id(m) for m in regions.members(rid)]
+        except (KeyError, ValueError):
+            return ()
+
+    return _closure(region, step)
+
+
+def _words(flag: str, year: int, where: str, where_zh: str) -> tuple[str, str]:
+    en = f"{flag_reason(flag, 'en')} ({year} value{' of ' + where if where else ''})"
+    zh = f"{flag_reason(flag, 'zh')}（{year}年{where_zh}数值）"
+    return en, zh
+
+
+def provisional_columns(
+    gaps: pd.DataFrame, observed: pd.DataFrame, catalogue: Any, regions: Any
+) -> pd.DataFrame:
+    """PROVISIONAL_COLUMNS for each gap row (indicator, region, year, derived, basis,
+    base_year), from the flags of the observed values."""
+    n = len(gaps)
+    provisional = np.zeros(n, dtype=bool)
+    flags = np.full(n, "", dtype=object)
+    reason = np.full(n, "", dtype=object)
+    reason_zh = np.full(n, "", dtype=object)
+    if n and "flag" in observed.columns:
+        marked = observed[[is_flag(f) for f in observed["flag"].to_numpy(dtype=object)]]
+        by_key: dict[tuple[str, str, int], str] = {
+            (str(r.indicator), str(r.region), int(r.year)): str(r.flag)
+            for r in marked.itertuples(index=False)
+        }
+        by_year: dict[int, list[tuple[str, str, str]]] = {}
+        for (ind, reg, yr), flag in by_key.items():
+            by_year.setdefault(yr, []).append((ind, reg, flag))
+        if by_key:
+            for i, row in enumerate(gaps.to_dict("records")):
+                found = _rests_on(row, by_key, by_year, catalogue, regions)
+                if found is not None:
+                    provisional[i] = True
+                    flags[i] = found[0]
+                    reason[i], reason_zh[i] = found[1], found[2]
+    return pd.DataFrame(
+        {
+            "provisional": provisional,
+            "provisional_flag": pd.array(flags, dtype="str"),
+            "provisional_reason": pd.array(reason, dtype="str"),
+            "provisional_reason_zh": pd.array(reason_zh, dtype="str"),
+        },
+        index=gaps.index,
+    )
+
+
+def _rests_on(
+    row: Mapping[str, Any],
+    by_key: dict[tuple[str, str, int], str],
+    by_year: dict[int, list[tuple[str, str, str]]],
+    catalogue: Any,
+    regions: Any,
+) -> tuple[str, str, str] | None:
+    """(flag, reason en, reason zh) of the first flagged value the row's verdict rests on."""
+    year = row.get("year")
+    if year is None or year is pd.NA or (isinstance(year, float) and np.isnan(year)):
+        return None
+    ind, reg, year = str(row["indicator"]), str(row["region"]), int(year)
+    years = [year]
+    if row.get("basis") == "change_from_base" and row.get("base_year") is not None:
+        years.append(int(row["base_year"]))
+    for y in years:
+        flag = by_key.get((ind, reg, y))
+        if flag is not None:
+            return (flag, *_words(flag, y, "", ""))
+    if not bool(row.get("derived", False)):
+        return None
+    series, named = _inputs(catalogue, ind)
+    members = _members(regions, reg) | named
+    for y in years:
+        for c_ind, c_reg, flag in sorted(by_year.get(y, [])):
+            if c_ind in series and c_reg in members:
+                where = f"{c_reg} {c_ind}"
+                where_zh = f"{_name(regions, c_reg)}{_ind_name(catalogue, c_ind)}"
+                return (flag, *_words(flag, y, where, where_zh))
+    return None
+
+
+def _name(regions: Any, rid: str) -> str:
+    try:
+        return str(regions.name(rid, "zh"))
+    except (AttributeError, KeyError, ValueError):
+        return rid
+
+
+def _ind_name(catalogue: Any, sid: str) -> str:
+    ind = catalogue.indicators.get(sid)
+    return ind.name.zh if ind is not None else sid
+
+
+def provisional_text(row: Mapping[str, Any], lang: str = "zh") -> str:
+    """Why a gap row's verdict is provisional, in `lang`; "" when it is final (or the row has
+    no such columns: a table from before flags)."""
+    if not bool(row.get("provisional", False)) or row.get("provisional") is pd.NA:
+        return ""
+    column = "provisional_reason" if lang == "en" else "provisional_reason_zh"
+    text = row.get(column)
+    if isinstance(text, str) and text not in ("", "nan"):
+        return text
+    return flag_reason(str(row.get("provisional_flag") or ""), lang)
+
+
+def provisional_mark(row: Mapping[str, Any], lang: str = "zh") -> str:
+    """The short word shown beside a provisional verdict: 初步 / provisional, with the flag."""
+    if not bool(row.get("provisional", False)) or row.get("provisional") is pd.NA:
+        return ""
+    flag = flag_label(str(row.get("provisional_flag") or ""), lang)
+    if lang == "en":
+        return f"provisional ({flag})" if flag else "provisional"
+    return f"初步（{flag}）" if flag else "初步"

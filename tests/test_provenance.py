@@ -1,0 +1,79 @@
+"""targets/provenance.py: a verdict resting on a flagged value is provisional, with the reason."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from targets.progress import compute_gaps
+from targets.provenance import provisional_mark, provisional_text
+
+
+def obs(*rows: tuple[str, str, int, float, str | None]) -> pd.DataFrame:
+    frame = pd.DataFrame(rows, columns=["indicator", "region", "year", "value", "flag"])
+    return frame.assign(unit="", note=None, import_id=1)
+
+
+PROVINCES = ("shanghai", "jiangsu", "zhejiang", "anhui")
+# R&D expenditure (亿元) and GDP (亿元) of 2019 and 2023: the region's intensity is derived
+COMPONENTS = [
+    row
+    for year, spend, gdp in (
+        (2019, (1524.6, 2779.5, 1669.8, 754.0), (37987.6, 98656.8, 62462.0, 36845.5)),
+        (2023, (2049.6, 4212.3, 2640.2, 1264.7), (47218.7, 128222.2, 82553.2, 47050.6)),
+    )
+    for reg, s, g in zip(PROVINCES, spend, gdp, strict=True)
+    for row in (
+        ("rd_expenditure", reg, year, s, "prelim" if (reg, year) == ("anhui", 2023) else None),
+        ("gdp", reg, year, g, None),
+    )
+]
+
+
+def gaps_of(catalogue: Any, regions: Any, frame: pd.DataFrame) -> pd.DataFrame:
+    gaps = compute_gaps(catalogue, regions, frame, milestone=2025)
+    return gaps[gaps["indicator"] == "rd_intensity"].set_index("region")
+
+
+def test_a_verdict_on_a_flagged_value_is_provisional(catalogue: Any, regions: Any) -> None:
+    frame = obs(
+        ("rd_intensity", "shanghai", 2019, 4.0, None),
+        ("rd_intensity", "shanghai", 2025, 4.5, "approx"),
+        ("rd_intensity", "jiangsu", 2019, 2.79, None),
+        ("rd_intensity", "jiangsu", 2024, 3.36, None),
+    )
+    gaps = gaps_of(catalogue, regions, frame)
+    sh = gaps.loc["shanghai"]
+    assert (bool(sh["provisional"]), sh["provisional_flag"]) == (True, "approx")
+    assert sh["provisional_reason"] == (
+        "an approximate figure (左右/超过/突破): the outturn rounded or bounded (2025 value)"
+    )
+    assert sh["provisional_reason_zh"].endswith("（2025年数值）")
+    assert provisional_mark(sh.to_dict(), "zh") == "初步（约数）"
+    assert provisional_mark(sh.to_dict(), "en") == "provisional (approximate)"
+    js = gaps.loc["jiangsu"]
+    assert (bool(js["provisional"]), js["provisional_reason"]) == (False, "")
+    assert provisional_text(js.to_dict(), "en") == "" and provisional_mark(js.to_dict()) == ""
+
+
+def test_a_derived_value_is_provisional_when_a_component_is(catalogue: Any, regions: Any) -> None:
+    gaps = gaps_of(catalogue, regions, obs(*COMPONENTS))
+    yrd = gaps.loc["yrd"]
+    assert bool(yrd["derived"]) and int(yrd["year"]) == 2023
+    assert (bool(yrd["provisional"]), yrd["provisional_flag"]) == (True, "prelim")
+    assert yrd["provisional_reason"].endswith("(2023 value of anhui rd_expenditure)")
+    assert "安徽" in yrd["provisional_reason_zh"]
+    # Anhui's own intensity rests on the preliminary expenditure too; Jiangsu's does not
+    assert bool(gaps.loc["anhui", "provisional"])
+    assert not bool(gaps.loc["jiangsu", "provisional"])
+    # a flag on an earlier year leaves the latest verdict final
+    earlier = [(i, r, y, v, "prelim" if y == 2019 else None) for i, r, y, v, _ in COMPONENTS]
+    assert not gaps_of(catalogue, regions, obs(*earlier))["provisional"].any()
+
+
+def test_a_frame_without_flags_gives_final_verdicts(catalogue: Any, regions: Any) -> None:
+    frame = obs(*COMPONENTS).drop(columns="flag")
+    gaps = compute_gaps(catalogue, regions, frame, milestone=2025)
+    assert not gaps["provisional"].any()
+    assert set(gaps["provisional_reason"]) == {""} and set(gaps["provisional_flag"]) == {""}

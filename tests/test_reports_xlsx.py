@@ -49,8 +49,8 @@ REL = 1e-15
 
 def _same(cell: object, expected: object) -> bool:
     """A cell equals a frame value: missing is an empty cell, numbers to full precision."""
-    if expected is None or (isinstance(expected, float) and math.isnan(expected)):
-        return cell is None
+    if expected is None or expected == "" or (isinstance(expected, float) and math.isnan(expected)):
+        return cell is None  # an empty text is an empty cell too
     if isinstance(expected, float):
         return isinstance(cell, int | float) and float(cell) == pytest.approx(expected, rel=REL)
     return cell == expected

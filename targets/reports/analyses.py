@@ -8,7 +8,7 @@ in columns named by the keys of targets.reports.text.TEXT.
 from __future__ import annotations
 
 from collections.abc import Collection
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -125,6 +125,19 @@ def _typed(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.astype(types)
 
 
+def _verdict_words(row: dict[str, Any], lang: str) -> str:
+    """'✔ met', and for a verdict resting on a flagged value '✔ met — provisional: why'."""
+    from targets.assessment import verdict_label
+
+    words = f"{VERDICT_SYMBOLS[row['verdict']]} {verdict_label(row['verdict'], lang)}"
+    if not bool(row.get("provisional", False)):
+        return words
+    why = str(row.get("provisional_reason") or "")
+    if lang == "en":
+        return f"{words} — provisional" + (f": {why}" if why else "")
+    return f"{words}——初步" + (f"：{why}" if why else "")
+
+
 def assessment_table(
     tracker: Tracker,
     milestone: int,
@@ -133,7 +146,6 @@ def assessment_table(
     lang: str,
 ) -> pd.DataFrame:
     """Tracker.assessment in the report's scope, worded (verdict with symbol and word)."""
-    from targets.assessment import verdict_label
 
     frame = tracker.assessment(milestone, lang)
     if regions:
@@ -160,7 +172,7 @@ def assessment_table(
                 "region": tracker.regions.name(r["region"], lang),
                 "goal": goal_text(r["comparator"], r["target"], dec, unit),
                 "value": value,
-                "verdict": f"{VERDICT_SYMBOLS[r['verdict']]} {verdict_label(r['verdict'], lang)}",
+                "verdict": _verdict_words(r, lang),
                 "margin": margin,
                 "source": "" if is_missing(r["source"]) else str(r["source"]),
                 "margin_num": None if is_missing(r["margin"]) else float(r["margin"]),

@@ -23,7 +23,8 @@ RATE_DECIMALS = 4
 
 
 def csv_columns() -> list[str]:
-    """GAP_COLUMNS with each id followed by its name (and the indicator's unit), then the status label."""
+    """GAP_COLUMNS with each id followed by its name (and the indicator's unit), then the status
+    label and whether the verdict is provisional, with why."""
     out: list[str] = []
     for col in GAP_COLUMNS:
         out.append(col)
@@ -32,6 +33,8 @@ def csv_columns() -> list[str]:
         if col == "region":
             out.append("unit")
     out.append("status_label")
+    # whether the verdict rests on a flagged value, and why (in the report's language)
+    out += ["provisional", "provisional_reason"]
     return out
 
 

@@ -687,10 +687,11 @@ def collect(
             import_id = None if is_missing(r["import_id"]) else int(r["import_id"])
             imp = imports.get(import_id) if import_id is not None else None
             bundled = imp is not None and is_bundled(imp.note)
-            provisional = bool(gap.get("provisional", False)) and not is_missing(
-                gap.get("provisional", False)
+            # the assessment's word: only a judged verdict is provisional, why in `lang`
+            provisional = bool(r.get("provisional", False)) and not is_missing(
+                r.get("provisional", False)
             )
-            reason = _text(gap.get("provisional_reason"))
+            reason = _text(r.get("provisional_reason"))
             number_ = None
             if value is not None:
                 key = (str(ind_id), str(r["region"]), None if year is None else int(year))

@@ -103,11 +103,12 @@ def e(value: Any) -> str:
     return DASH if is_missing(value) else escape(str(value))
 
 
-def _status_td(status: str, lang: str) -> str:
+def _status_td(status: str, lang: str, text: str | None = None) -> str:
+    """The status cell: colour and words; `text` replaces the words (the status with a mark)."""
     bg, fg = STATUS_COLOURS.get(status, STATUS_COLOURS["no_data"])
     return (
         f'<td class="status status-{escape(status)}" style="background:{bg};color:{fg}">'
-        f"{escape(status_text(status, lang))}</td>"
+        f"{escape(text or status_text(status, lang))}</td>"
     )
 
 
@@ -269,7 +270,8 @@ def _gap_table(report: Report) -> str:
         cells = []
         for c in TABLE_COLUMNS:
             if c == "status":
-                cells.append(_status_td(str(r["status_code"]), report.lang))
+                # the table's words: the status, and 初步 where the verdict is provisional
+                cells.append(_status_td(str(r["status_code"]), report.lang, str(r["status"])))
             else:
                 cells.append(
                     _name_td(r[c], r["unit"]) if c == "indicator" else _td(r[c], c in numeric)

@@ -26,6 +26,7 @@ from targets.display import (
 )
 from targets.models import Indicator
 from targets.progress import method_text, status_counts
+from targets.provenance import provisional_mark, provisional_text
 from targets.reports import analyses
 from targets.reports.steps import Progress, ProgressCallback, as_progress
 from targets.reports.text import TEXT
@@ -188,6 +189,12 @@ def _enrich(tracker: Tracker, gaps: pd.DataFrame, lang: str) -> pd.DataFrame:
     out["goal_base_year"] = [c[1] for c in changes]
     out["status_label"] = pd.array([statuses.label(s, lang) for s in gaps["status"]], dtype="str")
     out["status_text"] = pd.array([status_text(s, lang) for s in gaps["status"]], dtype="str")
+    # a verdict resting on a flagged value: the word beside the status, why in the report's
+    # language (the engine's English reason is replaced in this copy)
+    records = gaps.to_dict("records")
+    out["provisional"] = [bool(r.get("provisional", False)) for r in records]
+    out["provisional_mark"] = pd.array([provisional_mark(r, lang) for r in records], dtype="str")
+    out["provisional_reason"] = pd.array([provisional_text(r, lang) for r in records], dtype="str")
     return out
 
 
@@ -241,7 +248,9 @@ def _table(rows: pd.DataFrame, lang: str) -> pd.DataFrame:
                 "required_rate": _rate_text(r["required_rate"], linear, d, per_year),
                 "actual_rate": _rate_text(r["actual_rate"], linear, d, per_year),
                 "projected": number(r["projected"], d),
-                "status": status_text(str(r["status"]), lang),
+                "status": " · ".join(
+                    p for p in (status_text(str(r["status"]), lang), r.get("provisional_mark")) if p
+                ),
                 "status_code": str(r["status"]),
                 "derived": bool(r.get("derived", False)),
             }

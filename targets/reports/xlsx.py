@@ -202,6 +202,8 @@ GAP_SHEET_COLUMNS: tuple[Column, ...] = (
     Column("status", "status_code", "text"),
     Column("indicator", "indicator_id", "text"),
     Column("region", "region_id", "text"),
+    Column("provisional", "provisional", "text"),
+    Column("provisional_reason", "provisional_reason", "text"),
 )
 GAP_SHEET_KEYS: tuple[str, ...] = tuple(c.key for c in GAP_SHEET_COLUMNS)
 

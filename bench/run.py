@@ -13,8 +13,10 @@ import os
 import platform
 import secrets
 import sqlite3
+import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from functools import partial
@@ -147,6 +149,57 @@ def bench_import(args: argparse.Namespace, work: Path) -> list[Row]:
     )
     print(rows[-1])
     return rows
+
+
+# ----------------------------------------------------------------------------- 1b. CLI processes
+
+CLI_CSV_ROWS = 110_000
+
+
+def _process_seconds(argv: list[str], env: dict[str, str]) -> tuple[float, float]:
+    """(wall, CPU) seconds of one whole process, its children included."""
+    before = os.times()
+    start = time.perf_counter()
+    subprocess.run(argv, env=env, check=True, stdout=subprocess.DEVNULL, cwd=ROOT)
+    wall = time.perf_counter() - start
+    after = os.times()
+    cpu = (after.children_user - before.children_user) + (
+        after.children_system - before.children_system
+    )
+    return wall, cpu
+
+
+def bench_cli_import(args: argparse.Namespace, work: Path) -> list[Row]:
+    """`targets import` of a 110,000-row long CSV against a bare pandas.read_csv process."""
+    tracker = Tracker(db_url=f"sqlite:///{work / 'cat.db'}")
+    csv = work / "cli_long.csv"
+    long_rows(tracker, CLI_CSV_ROWS).to_csv(csv, index=False)
+    targets = str(Path(sys.executable).with_name("targets"))
+    bare = [sys.executable, "-c", f"import pandas; pandas.read_csv({str(csv)!r})"]
+    env = dict(os.environ)
+    ours: list[tuple[float, float]] = []
+    base: list[tuple[float, float]] = []
+    runs = max(3, min(args.reps, 7))
+    for n in range(runs):  # interleaved: both see the same load on a shared machine
+        env["TARGETS_DB"] = f"sqlite:///{work / f'cli_{n}.db'}"
+        ours.append(_process_seconds([targets, "import", str(csv)], env))
+        base.append(_process_seconds(bare, env))
+
+    def stat(values: list[float]) -> str:
+        return f"min {min(values):.2f} s, median {float(np.median(values)):.2f} s"
+
+    wall = min(w for w, _ in ours) / min(w for w, _ in base)
+    cpu = min(c for _, c in ours) / min(c for _, c in base)
+    row = Row(
+        f"`targets import` of a {CLI_CSV_ROWS:,}-row long CSV (synthetic) → SQLite, whole "
+        f"process, {runs} runs; load avg {os.getloadavg()[0]:.1f}",
+        f"wall {stat([w for w, _ in ours])}; CPU {stat([c for _, c in ours])}",
+        f'`python -c "import pandas; pandas.read_csv(…)"`: wall {stat([w for w, _ in base])}; '
+        f"CPU {stat([c for _, c in base])}",
+        f"{wall:.2f}× the wall time, {cpu:.2f}× the CPU time (min ÷ min; goal ≤ 3×)",
+    )
+    print(row)
+    return [row]
 
 
 # ----------------------------------------------------------------------------- 2. engine, store
@@ -310,6 +363,7 @@ def _sections(scale: str) -> dict[str, Callable[[argparse.Namespace, Path], list
 
     common: dict[str, Callable[[argparse.Namespace, Path], list[Row]]] = {
         "import": bench_import,
+        "cli-import": bench_cli_import,
         "hostile": hostile.bench_hostile,
         "engine": bench_engine,
         "engine-store": bench_engine_store,

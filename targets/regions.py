@@ -354,7 +354,8 @@ def _validate(reg: RegionRegistry) -> None:
 
 def _parse(path: Path) -> RegionRegistry:
     with path.open(encoding="utf-8") as fh:
-        data: Any = yaml.safe_load(fh)
+        # SafeLoader's construction in C where libyaml is present: the same data, 10x sooner
+        data: Any = yaml.load(fh, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     if not isinstance(data, dict) or not isinstance(data.get("regions"), list):
         raise ValueError(f"{path}: expected a mapping with a 'regions' list")
     regions: list[Region] = []

@@ -20,6 +20,7 @@ import gc
 import json
 import logging
 import math
+import sys
 import threading
 from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import contextmanager
@@ -27,7 +28,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import psycopg
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
@@ -138,6 +138,15 @@ audit_t = sa.Table(
     sa.Column("action", sa.String(64), nullable=False),
     sa.Column("detail", sa.Text, nullable=False, default=""),
 )
+
+
+def _integrity_errors() -> tuple[type[Exception], ...]:
+    """SQLAlchemy's IntegrityError, and psycopg's (raised by COPY on the raw connection) once
+    PostgreSQL is in use: importing psycopg cost every SQLite command a tenth of a second."""
+    psycopg = sys.modules.get("psycopg")
+    if psycopg is None:
+        return (sa.exc.IntegrityError,)
+    return (sa.exc.IntegrityError, psycopg.errors.IntegrityError)
 
 
 def _text_or_none(series: pd.Series) -> list[str | None]:
@@ -385,7 +394,7 @@ class Store:
             return self._write_import(
                 rows, file_name, sha256, sheets, layout, user, note, warnings, then
             )
-        except (sa.exc.IntegrityError, psycopg.errors.IntegrityError) as exc:
+        except _integrity_errors() as exc:
             # the unique index caught a writer that did not queue behind the write lock
             earlier = self.find_import_by_sha(sha256)
             if earlier is not None:

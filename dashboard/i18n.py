@@ -509,6 +509,12 @@ TEXT: dict[str, tuple[str, str]] = {
     "submissions_comment": ("审核意见（退回时必填）", "Comment (required to return)"),
     "submissions_approve": ("批准生效", "Approve"),
     "submissions_return": ("退回", "Return"),
+    "submissions_download": ("下载报送的文件", "Download the submitted file"),
+    # the visible words first: the accessible name must contain them (WCAG 2.5.3)
+    "submissions_download_label": (
+        "下载报送的文件：#{id}（{file}）",
+        "Download the submitted file: #{id} ({file})",
+    ),
     "submissions_approve_label": (
         "批准报送 #{id}（{file}）并使其生效",
         "Approve submission #{id} ({file}) and put it in force",

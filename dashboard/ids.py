@@ -146,6 +146,8 @@ SUBMISSIONS_NONE_PENDING = "submissions-none-pending"
 SUBMISSIONS_APPROVE = "submissions-approve"
 SUBMISSIONS_RETURN = "submissions-return"
 SUBMISSIONS_COMMENT = "submissions-comment"
+SUBMISSIONS_DOWNLOAD = "submissions-download"  # a pattern-matching type too
+SUBMISSIONS_FILE = "submissions-file"
 # prefixes of one submission's row and card: f"{SUBMISSION_ROW}-{id}"
 SUBMISSION_ROW = "submission-row"
 SUBMISSION_CARD = "submission-card"

@@ -124,3 +124,32 @@ def test_what_each_account_sees(
     assert ids.SUBMISSIONS_APPROVE in seen["rita"] and f"{ids.SUBMISSION_CARD}-1" in seen["rita"]
     for nobody in ("vic", None):
         assert ids.SUBMISSIONS_REFUSED in seen[nobody] and "a.csv" not in seen[nobody]
+
+
+def test_a_reviewer_downloads_the_file_as_submitted(app_and_tracker: tuple[Any, Any]) -> None:
+    import base64
+
+    app, tr = app_and_tracker
+    sid = submit(tr.store, tr.catalogue, tr.regions, [("a.csv", ANHUI)], user="ana").ids["a.csv"]
+    got = {}
+    for who in ("ana", "rita"):
+        client = app.server.test_client()
+        token = login(client, who, PASSWORD)
+        key = next(k for k in app.callback_map if ids.SUBMISSIONS_FILE in k)
+        pressed = {"type": ids.SUBMISSIONS_DOWNLOAD, "index": sid}
+        body = {
+            "output": key,
+            "outputs": {"id": ids.SUBMISSIONS_FILE, "property": "data"},
+            "inputs": [[{"id": pressed, "property": "n_clicks", "value": 1}]],
+            "state": [],
+            "changedPropIds": [json.dumps(pressed, separators=(",", ":"), sort_keys=True)
+                               + ".n_clicks"],
+        }  # fmt: skip
+        response = client.post(
+            "/_dash-update-component", json=body, headers={"Origin": ORIGIN, "X-CSRFToken": token}
+        )
+        got[who] = response
+    # no update: an editor does not download others' files
+    assert got["ana"].status_code == 204 or ids.SUBMISSIONS_FILE not in got["ana"].get_data(True)
+    data = got["rita"].get_json()["response"][ids.SUBMISSIONS_FILE]["data"]
+    assert (data["filename"], base64.b64decode(data["content"])) == ("a.csv", ANHUI)

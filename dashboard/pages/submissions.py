@@ -29,6 +29,7 @@ from targets.submissions import (
     approve,
     list_submissions,
     return_submission,
+    submission_file,
 )
 from targets.users import can_review
 
@@ -55,6 +56,11 @@ def register(app: dash.Dash) -> None:
         State(ids.PAGES_LOCATION, "search"),
         prevent_initial_call=True,
     )(review)
+    app.callback(
+        Output(ids.SUBMISSIONS_FILE, "data"),
+        Input({"type": ids.SUBMISSIONS_DOWNLOAD, "index": ALL}, "n_clicks"),
+        prevent_initial_call=True,
+    )(download)
 
 
 def layout(lang: str = "zh", **_: Any) -> html.Div:
@@ -67,6 +73,7 @@ def layout(lang: str = "zh", **_: Any) -> html.Div:
         html.P(t("submissions_intro", lang)),
         html.Div(id=ids.SUBMISSIONS_STATUS, role="status", **attrs(aria_live="polite")),
         html.Div(page_body(user, lang), id=ids.SUBMISSIONS_LIST),
+        dcc.Download(id=ids.SUBMISSIONS_FILE),
     ]
     return html.Div(parts)
 
@@ -175,6 +182,15 @@ def review_card(sub: Submission, lang: str) -> dbc.Card:
     if sub.note:
         body.append(html.P([html.Strong(t("submissions_note", lang)), sub.note]))
     body += [
+        html.Button(
+            t("submissions_download", lang),
+            id={"type": ids.SUBMISSIONS_DOWNLOAD, "index": sub.id},
+            type="button",
+            className="btn btn-outline-primary btn-sm mb-2",
+            **attrs(
+                aria_label=t("submissions_download_label", lang, id=sub.id, file=sub.file_name)
+            ),
+        ),
         diff_view(sub.diff, tr, f"submission-{sub.id}", lang),
         warnings_list(sub.warnings, lang),
         html.Label(
@@ -280,6 +296,19 @@ def review(
         why = str(exc).strip("'\"")
         return dash.no_update, dbc.Alert(t("submissions_refused", lang, why=why), color="danger")
     return page_body(user, lang), status
+
+
+def download(clicks: list[int | None]) -> Any:
+    """The submitted file, for a reviewer to open as the submitter sent it; reviewers only."""
+    trigger = dash.ctx.triggered_id
+    pressed = dash.ctx.triggered[0].get("value") if dash.ctx.triggered else None
+    if not isinstance(trigger, dict) or not pressed or sessions.reviewer() is None:
+        return dash.no_update
+    try:
+        name, data = submission_file(tracker().store, int(trigger["index"]))
+    except KeyError:
+        return dash.no_update
+    return dcc.send_bytes(data, name)
 
 
 def _comment_for(sid: int, comments: list[str | None]) -> str:

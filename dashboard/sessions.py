@@ -30,7 +30,7 @@ import logging
 import os
 import secrets
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode, urlsplit
 
 import dash
@@ -43,6 +43,9 @@ from dashboard.i18n import t
 from targets import config, users
 from targets.passwords import hash_password, verify_password
 from targets.throttle import LoginThrottle, record_failure
+
+if TYPE_CHECKING:
+    from targets.tracker import Tracker
 
 log = logging.getLogger(__name__)
 
@@ -125,7 +128,7 @@ def trusted_proxies() -> int:
     return int(raw)
 
 
-def init_auth(app: dash.Dash, tracker: Any, *, debug: bool | None = None) -> None:
+def init_auth(app: dash.Dash, tracker: Tracker, *, debug: bool | None = None) -> None:
     """Configure sessions, the login/logout routes and the request checks on `app`'s server."""
     server = app.server
     if debug is None:
@@ -173,7 +176,7 @@ def _fingerprint(password_hash: str) -> str:
     return hashlib.sha256(password_hash.encode()).hexdigest()[:32]
 
 
-def _tracker() -> Any:
+def _tracker() -> Tracker:
     return flask.current_app.config["TRACKER"]
 
 

@@ -26,8 +26,12 @@ import csv
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from targets import config
+
+if TYPE_CHECKING:
+    from targets.tracker import Tracker
 
 BUNDLED_DIR = config.DATA_DIR / "bundled"
 MAIN_FILE = "public_statistics.csv"
@@ -277,7 +281,7 @@ def bundled_files(directory: Path = BUNDLED_DIR) -> list[Path]:
     return [directory / SUPERSEDED_FILE, directory / MAIN_FILE]
 
 
-def ensure_bundled(tracker, directory: Path = BUNDLED_DIR) -> int | None:  # type: ignore[no-untyped-def]
+def ensure_bundled(tracker: Tracker, directory: Path = BUNDLED_DIR) -> int | None:
     """On an empty database import the bundled statistics; return the last import id or None."""
     if not tracker.store.is_empty():
         return None

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 from dash import html
 
-from dashboard import figures
+from dashboard import figures, ids
 from dashboard.app import create_app
 from dashboard.pages import assessment as page
 from dashboard.pages import overview as overview_page
@@ -46,7 +46,7 @@ def test_page_is_registered(ctx: None) -> None:
 
 def test_final_table_has_one_row_per_goal_with_verdict_in_words(tracker: Any, ctx: None) -> None:
     layout = page.layout(lang="en", milestone="2025")
-    final = find(layout, page.FINAL + "-table")
+    final = find(layout, ids.ASSESSMENT_FINAL + "-table")
     body = _rows(final)[1:]  # the header row first
     assert len(body) == len(tracker.assessment(2025, "en"))
     anhui = next(r for r in body if "Anhui" in text(r) and "R&D" in text(r))
@@ -58,9 +58,9 @@ def test_final_table_has_one_row_per_goal_with_verdict_in_words(tracker: Any, ct
 
 def test_convergence_table_and_cv_figure_for_rd_intensity(tracker: Any, ctx: None) -> None:
     layout = page.layout(lang="en", indicator="rd_intensity")
-    conv = text(find(layout, page.CONVERGENCE + "-table"))
+    conv = text(find(layout, ids.ASSESSMENT_CONVERGENCE + "-table"))
     assert "narrowing" in conv
-    graph = find(layout, page.CV_GRAPH)
+    graph = find(layout, ids.ASSESSMENT_CV_GRAPH)
     (trace,) = graph.figure.data
     spread = tracker.spread("rd_intensity")
     assert list(trace.x) == spread.dropna(subset=["cv"])["year"].astype(int).tolist()
@@ -70,7 +70,7 @@ def test_convergence_table_and_cv_figure_for_rd_intensity(tracker: Any, ctx: Non
 def test_methods_table_says_disagreement_in_words(tracker: Any, ctx: None) -> None:
     frame = tracker.methods(2025)
     frame = frame[frame["status_ratio"] != "no_data"]
-    rows = _rows(find(page.layout(lang="en"), page.METHODS + "-table"))[1:]
+    rows = _rows(find(page.layout(lang="en"), ids.ASSESSMENT_METHODS + "-table"))[1:]
     assert len(rows) == len(frame)
     n_disagree = int(frame["agree"].eq(False).fillna(False).sum())
     marked = [r for r in rows if "⚠ disagree" in text(r)]
@@ -86,7 +86,7 @@ def test_update_callback_follows_the_milestone(ctx: None) -> None:
 
 
 def test_overview_behind_list_uses_the_pace_text(tracker: Any, ctx: None) -> None:
-    behind = find(overview_page.layout(lang="en"), "overview-behind")
+    behind = find(overview_page.layout(lang="en"), ids.OVERVIEW_BEHIND)
     paces = tracker.behind_schedule(2025, "en")["pace"].tolist()
     items = [text(c) for c in walk(behind) if isinstance(c, html.Li)]
     assert len(items) == len(paces) > 0
@@ -170,7 +170,7 @@ def test_drafted_paragraphs_are_the_draft_models_each_with_a_copy_button(
     from targets.reports.drafting import draft_assessment
 
     layout = page.layout(lang="zh", milestone="2025")
-    section = find(layout, page.DRAFT)
+    section = find(layout, ids.ASSESSMENT_DRAFT)
     paragraphs = [c for c in walk(section) if isinstance(c, html.P) and isinstance(c.id, dict)]
     draft = draft_assessment(tracker, 2025, "zh")
     assert [(p.id["key"], p.children) for p in paragraphs] == [
@@ -178,7 +178,7 @@ def test_drafted_paragraphs_are_the_draft_models_each_with_a_copy_button(
     ]
     buttons = [c for c in walk(section) if isinstance(c, html.Button)]
     assert [b.id for b in buttons] == [
-        {"type": page.COPY, "key": p.key} for p in draft.paragraphs()
+        {"type": ids.ASSESSMENT_COPY, "key": p.key} for p in draft.paragraphs()
     ]
     rd = next(b for b in buttons if b.id["key"] == "goal:rd_intensity")
     assert getattr(rd, "aria-label") == "复制这一段：研发投入强度"

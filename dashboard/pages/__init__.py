@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
 import dash
@@ -35,6 +35,9 @@ import flask
 from dash import dcc
 
 from dashboard.i18n import norm_lang
+
+if TYPE_CHECKING:
+    from targets.tracker import Tracker
 
 # display order of the navbar follows `order`; this tuple is only the import list. Modules that
 # do not exist (yet) are skipped, so pages can be added one by one.
@@ -103,7 +106,7 @@ def attrs(**values: Any) -> dict[str, Any]:
     return {k.replace("_", "-"): v for k, v in values.items()}
 
 
-def tracker() -> Any:
+def tracker() -> Tracker:
     """The Tracker the app factory stored on the Flask app (call inside a request)."""
     return flask.current_app.config["TRACKER"]
 

@@ -31,6 +31,7 @@ from dashboard.pages import (
 )
 from targets import assessment, convergence, status_methods
 from targets.reports.drafting import Draft, Paragraph, draft_assessment
+from targets.tracker import Tracker
 
 # a verdict is never shown by colour alone: symbol and word
 VERDICT_SYMBOLS = {"met": "✓", "missed": "✗", "pending": "…"}
@@ -70,12 +71,12 @@ def register(app: dash.Dash) -> None:
     )
 
 
-def _ind_name(tr: Any, ind_id: str, lang: str) -> str:
+def _ind_name(tr: Tracker, ind_id: str, lang: str) -> str:
     ind = tr.catalogue.indicators.get(ind_id)
     return str(ind.name.get(lang)) if ind is not None else ind_id
 
 
-def _decimals(tr: Any, ind_id: str) -> int:
+def _decimals(tr: Tracker, ind_id: str) -> int:
     ind = tr.catalogue.indicators.get(ind_id)
     return int(ind.decimals) if ind is not None else 2
 
@@ -97,7 +98,7 @@ def verdict_text(verdict: str, lang: str) -> str:
     return f"{VERDICT_SYMBOLS.get(verdict, '')} {assessment.verdict_label(verdict, lang)}".strip()
 
 
-def final_table(tr: Any, year: int, lang: str) -> list[Any]:
+def final_table(tr: Tracker, year: int, lang: str) -> list[Any]:
     """The final-evaluation table of `year` (Tracker.assessment)."""
     frame = tr.assessment(year, lang)
     if frame.empty:
@@ -194,7 +195,7 @@ def update_draft(milestone: Any, search: str | None) -> list[Any]:
     return draft_view(draft_assessment(tr, year, lang), lang)
 
 
-def convergence_table(tr: Any, lang: str) -> html.Table:
+def convergence_table(tr: Tracker, lang: str) -> html.Table:
     frame = tr.convergence("province")
     rows = []
     for r in frame.to_dict("records"):
@@ -227,7 +228,7 @@ def convergence_table(tr: Any, lang: str) -> html.Table:
     return _table(t("assessment_convergence", lang), head, rows, ids.ASSESSMENT_CONVERGENCE)
 
 
-def contribution_table(tr: Any, lang: str) -> html.Table:
+def contribution_table(tr: Tracker, lang: str) -> html.Table:
     rows = []
     for ind_id, year, frame in tr.regional_contributions():
         ratio = frame.attrs.get("method") != "additive"
@@ -261,7 +262,7 @@ def agree_text(value: Any, lang: str) -> str:
     return t("assessment_agree_yes" if bool(value) else "assessment_agree_no", lang)
 
 
-def methods_table(tr: Any, year: int, lang: str) -> list[Any]:
+def methods_table(tr: Tracker, year: int, lang: str) -> list[Any]:
     """compare_methods for the goal year, rows with data only; disagreements said in words."""
     frame = tr.methods(year)
     frame = frame[frame["status_ratio"] != "no_data"]
@@ -296,12 +297,12 @@ def methods_table(tr: Any, year: int, lang: str) -> list[Any]:
     return [_table(t("assessment_methods", lang), head, rows, ids.ASSESSMENT_METHODS)]
 
 
-def cv_options(tr: Any, lang: str) -> list[dict[str, str]]:
+def cv_options(tr: Tracker, lang: str) -> list[dict[str, str]]:
     frame = tr.convergence("province")
     return [{"label": _ind_name(tr, i, lang), "value": str(i)} for i in frame["indicator"].tolist()]
 
 
-def default_cv_indicator(tr: Any) -> str | None:
+def default_cv_indicator(tr: Tracker) -> str | None:
     """The first indicator with a trend to show, else the first one."""
     frame = tr.convergence("province")
     judged = frame[frame["verdict"] != "insufficient_data"]
@@ -309,7 +310,7 @@ def default_cv_indicator(tr: Any) -> str | None:
     return str(pick["indicator"].iloc[0]) if not pick.empty else None
 
 
-def cv_view(tr: Any, indicator: str | None, lang: str) -> Any:
+def cv_view(tr: Tracker, indicator: str | None, lang: str) -> Any:
     if indicator is None:
         return figures.empty_figure(t("no_data", lang))
     title = t("assessment_cv_of", lang, name=_ind_name(tr, indicator, lang))

@@ -27,6 +27,7 @@ from dashboard.pages import (
     url_sync,
 )
 from targets.display import category_name
+from targets.tracker import Tracker
 
 DEFAULT_LEVELS = ("region", "zone", "province")
 
@@ -55,9 +56,8 @@ def register(app: dash.Dash) -> None:
 
 
 def title(indicator_id: str | None = None, **_: Any) -> str:
-    try:
-        ind = tracker().catalogue[indicator_id]
-    except KeyError:
+    ind = tracker().catalogue.indicators.get(indicator_id or "")
+    if ind is None:
         return "长三角一体化目标跟踪"
     return f"{ind.name.zh} {ind.name.en} · 长三角一体化目标跟踪"
 
@@ -72,7 +72,7 @@ def parse_regions(value: Any, available: list[str]) -> list[str]:
     return [r for r in dict.fromkeys(str(i).strip() for i in items) if r in available]
 
 
-def available_regions(tr: Any, indicator_id: str, obs: pd.DataFrame | None = None) -> list[str]:
+def available_regions(tr: Tracker, indicator_id: str, obs: pd.DataFrame | None = None) -> list[str]:
     """Regions with at least one value of the indicator, in the registry's order.
 
     `obs`: the indicator's observations when the caller has them already (each
@@ -84,7 +84,7 @@ def available_regions(tr: Any, indicator_id: str, obs: pd.DataFrame | None = Non
     return [rid for rid in tr.regions.regions if rid in present]
 
 
-def default_regions(tr: Any, available: list[str]) -> list[str]:
+def default_regions(tr: Tracker, available: list[str]) -> list[str]:
     return [r for r in available if tr.regions.get(r).level in DEFAULT_LEVELS]
 
 
@@ -97,7 +97,8 @@ def layout(
 ) -> html.Div:
     lang = norm_lang(lang)
     tr = tracker()
-    if indicator_id not in tr.catalogue:
+    ind = tr.catalogue.indicators.get(indicator_id or "")
+    if ind is None:
         return html.Div(
             [
                 html.H1(
@@ -108,7 +109,6 @@ def layout(
                 dcc.Link(t("back_home", lang), href=href("/", lang)),
             ]
         )
-    ind = tr.catalogue[indicator_id]
     years = numeric_years(ind)
     year = int_param(milestone, years, 2025 if 2025 in years else (years[0] if years else 0))
     obs = tr.observations(indicators=[ind.id])
@@ -183,7 +183,7 @@ def layout(
 
 
 def controls(
-    tr: Any,
+    tr: Tracker,
     ind: Any,
     available: list[str],
     chosen: list[str],
@@ -234,7 +234,7 @@ def controls(
 
 
 def views(
-    tr: Any,
+    tr: Tracker,
     indicator_id: str,
     regions: list[str],
     year: int,
@@ -358,7 +358,7 @@ def values_grid(rows: list[dict[str, Any]], decimals: int, lang: str) -> dag.AgG
     )
 
 
-def goals_section(tr: Any, ind: Any, lang: str) -> html.Section:
+def goals_section(tr: Tracker, ind: Any, lang: str) -> html.Section:
     """Each milestone: the wording, the number and comparator, and the source quotes (as text)."""
     items = []
     for m in ind.milestones:

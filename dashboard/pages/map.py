@@ -26,6 +26,7 @@ from dashboard.pages import (
     tracker,
     url_sync,
 )
+from targets.tracker import Tracker
 
 
 def register(app: dash.Dash) -> None:
@@ -50,7 +51,7 @@ def register(app: dash.Dash) -> None:
     )(update)
 
 
-def goal_options(tr: Any, year: int) -> list[Any]:
+def goal_options(tr: Tracker, year: int) -> list[Any]:
     """Indicators with a numeric goal for `year`."""
     return [
         ind
@@ -59,7 +60,7 @@ def goal_options(tr: Any, year: int) -> list[Any]:
     ]
 
 
-def default_indicator(tr: Any, goals: list[Any]) -> str | None:
+def default_indicator(tr: Tracker, goals: list[Any]) -> str | None:
     """The first goal with city values (the map is about cities), else the first goal."""
     cities = {rid for rid, r in tr.regions.regions.items() if r.level == "city"}
     obs = tr.observations(indicators=[g.id for g in goals])
@@ -159,7 +160,7 @@ def layout(
     )
 
 
-def city_tiles(tr: Any, lang: str) -> list[dict[str, Any]]:
+def city_tiles(tr: Tracker, lang: str) -> list[dict[str, Any]]:
     """The 41 city-level regions with a grid position, grouped by province for the outlines.
 
     Shanghai is a province-level city: it is its own group.
@@ -182,7 +183,7 @@ def city_tiles(tr: Any, lang: str) -> list[dict[str, Any]]:
     return out
 
 
-def province_tiles(tr: Any, lang: str) -> list[dict[str, Any]]:
+def province_tiles(tr: Tracker, lang: str) -> list[dict[str, Any]]:
     """The provinces side by side in one row."""
     return [
         {"region": p.id, "name": p.name.get(lang), "col": i, "row": 0}
@@ -190,7 +191,7 @@ def province_tiles(tr: Any, lang: str) -> list[dict[str, Any]]:
     ]
 
 
-def views(tr: Any, indicator_id: str | None, year: int, lang: str) -> tuple[Any, Any, str]:
+def views(tr: Tracker, indicator_id: str | None, year: int, lang: str) -> tuple[Any, Any, str]:
     if indicator_id is None:
         empty = figures.empty_figure(t("no_data", lang))
         return empty, empty, ""

@@ -16,6 +16,7 @@ from dashboard import ids
 from dashboard.i18n import norm_lang, t
 from dashboard.pages import add_page, tracker
 from targets import progress, statuses
+from targets.tracker import Tracker
 
 
 def register(app: dash.Dash) -> None:
@@ -122,7 +123,7 @@ def layout(lang: str = "zh", **_: Any) -> html.Div:
     )
 
 
-def documents_table(tr: Any, lang: str) -> html.Table:
+def documents_table(tr: Tracker, lang: str) -> html.Table:
     counts: dict[str, int] = {}
     for ind in tr.catalogue:
         for m in ind.milestones:

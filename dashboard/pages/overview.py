@@ -35,6 +35,7 @@ from targets import statuses
 from targets.assessment import reason_text
 from targets.display import category_name
 from targets.provenance import PROVISIONAL_COLUMNS, provisional_mark, provisional_text
+from targets.tracker import Tracker
 
 BASE_COLUMNS = ("yrd", "central_zone")
 TRUE = ("1", "true", "yes", "on")
@@ -150,7 +151,7 @@ def filter_matrix(selected: Any, milestone: Any, cities: Any, search: str | None
     return matrix(tr, filter_goals(goals, shown, chosen), shown, columns, year, lang)
 
 
-def numeric_goals(tr: Any, year: int) -> list[Any]:
+def numeric_goals(tr: Tracker, year: int) -> list[Any]:
     """The goals with a numeric milestone in `year`, in catalogue order."""
     return [
         ind
@@ -159,7 +160,7 @@ def numeric_goals(tr: Any, year: int) -> list[Any]:
     ]
 
 
-def banner(tr: Any, lang: str) -> Any:
+def banner(tr: Tracker, lang: str) -> Any:
     """The bundled-data warning, with a link to the sources page; nothing for other data."""
     if not bundled_in_force(tr.store):
         return html.Div(id=ids.BUNDLED_BANNER, hidden=True)
@@ -175,7 +176,7 @@ def banner(tr: Any, lang: str) -> Any:
     )
 
 
-def body(tr: Any, year: int, show_cities: bool, lang: str) -> list[Any]:
+def body(tr: Tracker, year: int, show_cities: bool, lang: str) -> list[Any]:
     """Counts, matrix and behind-schedule list for one goal year."""
     if tr.store.is_empty():
         return [dbc.Alert(t("empty_db", lang), color="info")]
@@ -334,7 +335,7 @@ def cell(
 
 
 def matrix(
-    tr: Any, goals: list[Any], gaps: pd.DataFrame, columns: list[str], year: int, lang: str
+    tr: Tracker, goals: list[Any], gaps: pd.DataFrame, columns: list[str], year: int, lang: str
 ) -> html.Div:
     """The HTML table: a row group per category, a row per goal, a column per region."""
     names = {rid: tr.regions.name(rid, lang) for rid in columns}
@@ -416,7 +417,9 @@ def matrix(
     )
 
 
-def behind_list(tr: Any, gaps: pd.DataFrame, lang: str, year: int | None = None) -> html.Section:
+def behind_list(
+    tr: Tracker, gaps: pd.DataFrame, lang: str, year: int | None = None
+) -> html.Section:
     """Goals whose progress lags the time elapsed, most behind first, with their pace in words.
 
     The rows come from Tracker.behind_schedule (one definition for CLI, reports and here),

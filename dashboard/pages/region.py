@@ -25,6 +25,7 @@ from dashboard.pages import (
     tracker,
     url_sync,
 )
+from targets.tracker import Tracker
 
 
 def register(app: dash.Dash) -> None:
@@ -110,7 +111,7 @@ def update(milestone: Any, region_id: str, search: str | None) -> tuple[Any, str
     return body(tr, region_id, year, lang), query_string(lang, milestone=year)
 
 
-def body(tr: Any, region_id: str, year: int, lang: str) -> list[Any]:
+def body(tr: Tracker, region_id: str, year: int, lang: str) -> list[Any]:
     gaps = tr.gaps(milestone=year, regions=[region_id])
     inds = {ind.id: ind for ind in tr.catalogue}
     names = {i: ind.name.get(lang) for i, ind in inds.items()}
@@ -156,7 +157,7 @@ def sort_by_distance(gaps: pd.DataFrame) -> pd.DataFrame:
     return order.drop(columns=["_pct", "_sev"])
 
 
-def goals_table(tr: Any, gaps: pd.DataFrame, region_name: str, year: int, lang: str) -> Any:
+def goals_table(tr: Tracker, gaps: pd.DataFrame, region_name: str, year: int, lang: str) -> Any:
     if gaps.empty:
         return html.P(t("no_data", lang))
     head = html.Thead(

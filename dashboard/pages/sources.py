@@ -17,6 +17,7 @@ from dashboard import format as fmt
 from dashboard import ids
 from dashboard.i18n import norm_lang, t
 from dashboard.pages import add_page, tracker
+from targets.tracker import Tracker
 
 # beyond this many rows the browser grid gets slow; the CLI (`targets data`) gives them all
 MAX_ROWS = 50_000
@@ -59,7 +60,7 @@ def newest(obs: pd.DataFrame, n: int) -> pd.DataFrame:
     return recent.sort_values("year", ascending=False, kind="stable").head(n)
 
 
-def observation_rows(tr: Any, lang: str) -> list[dict[str, Any]]:
+def observation_rows(tr: Tracker, lang: str) -> list[dict[str, Any]]:
     """Values in force, as stored (no derived ones), as grid rows: indicator and region named in
     `lang`; the newest MAX_ROWS values, newest year first, when there are more.
 
@@ -106,7 +107,7 @@ def observation_rows(tr: Any, lang: str) -> list[dict[str, Any]]:
     ]
 
 
-def import_rows(tr: Any) -> list[dict[str, Any]]:
+def import_rows(tr: Tracker) -> list[dict[str, Any]]:
     return [
         {
             "id": imp.id,

@@ -224,6 +224,11 @@ TEXT: dict[str, tuple[str, str]] = {
     "assessment_agree_na": ("— 无法判断", "— cannot judge"),
     "assessment_none": ("没有数据", "No data"),
     "assessment_contribution": ("区域差距从何而来", "Where the regional gap comes from"),
+    "contribution_value_note": (
+        "数值为现行公布值；与分项（分子、分母）测算值不同时并列给出，差距份额按分项计算",
+        "The value in force (published where released); where its components give another "
+        "number it is shown beside it, and the shares are computed from the components",
+    ),
     "assessment_contrib_note": (
         "按全域目标衡量的指标：比率指标为各省（市）达到目标本身所缺的分子占全域差距的份额（负值表示超过目标、抵消了其他地区的差距）；只有全域目标的总量指标为各省占总量的份额。取各组成序列齐全的最近年份。",
         "Goals measured on the whole region: for a ratio, the share of the regional gap that each province's own shortfall makes (negative: beyond the goal, offsetting the others); for a count with a regional goal only, each province's share of the total. The latest year with every component is used.",

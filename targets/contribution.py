@@ -16,6 +16,12 @@ has a negative share: it offsets part of the others' shortfall); gap_points_i = 
 A weighted mean (`weight: population|gdp|area`: R = Σ w_i x_i / Σ w_i) is the same ratio with
 N_i = w_i · x_i, D_i = w_i, k = 1.
 
+One number per fact: `value` is the figure in force (published where a release gives it, as on
+every page), `value_source` says which, and `derived_value` is the ratio of the components the
+shortfall is computed from. They differ where the published ratio rests on another vintage of a
+component (Shanghai's 2020 R&D intensity: 4.17% published, 1615.7 / 41603.9 = 3.88% from the
+revised GDP); the shares are then in the components' terms and the page shows both.
+
 An additive count with a goal for the whole region only (PCT applications: 30,000 for the delta)
 gives no member a goal, so a member's contribution to the gap is undefined; each member's share
 of the total and of the growth since a base year is reported instead, and the frame says so
@@ -41,6 +47,8 @@ CONTRIBUTION_COLUMNS: tuple[str, ...] = (
     "numerator",
     "denominator",
     "value",
+    "value_source",  # published | derived: one number per fact, the published one first
+    "derived_value",  # the value from the components (numerator, denominator) the shares use
     "shortfall",
     "share_of_gap",
     "gap_points",
@@ -189,6 +197,7 @@ def regional_gap_contributions(
         num = _values(full, ratio.numerator, members, year)
         den = _values(full, ratio.denominator, members, year)
     k = ratio.factor
+    published = _published(full, ind.id, [*members, region], year)
     shortfall = d * (target / k * den - num)
     total_num, total_den = num.sum(skipna=False), den.sum(skipna=False)
     total_short = shortfall.sum(skipna=False)
@@ -200,7 +209,7 @@ def regional_gap_contributions(
             "region": members + [region],
             "numerator": [*num.to_numpy(), total_num],
             "denominator": [*den.to_numpy(), total_den],
-            "value": [*(k * num / den).to_numpy(), k * total_num / total_den],
+            "derived_value": [*(k * num / den).to_numpy(), k * total_num / total_den],
             "shortfall": [*shortfall.to_numpy(), total_short],
             "share_of_gap": [*share.to_numpy(), 1.0 if np.isfinite(total_short) else np.nan],
             "gap_points": [*points.to_numpy(), total_short / total_den * k],
@@ -208,7 +217,16 @@ def regional_gap_contributions(
             "share_of_growth": np.nan,
         }
     )
+    published.index = rows.index
+    rows["value_source"] = np.where(published.notna(), "published", "derived")
+    rows["value"] = published.fillna(rows["derived_value"])
     return _finish(rows, method, target, k, NOTE_RATIO)
+
+
+def _published(full: pd.DataFrame, series: str, regions: list[str], year: int) -> pd.Series:
+    """The observed (published) values of a series in `year` per region; NaN where only derived."""
+    observed = full[~full["derived"].astype(bool)] if "derived" in full.columns else full
+    return _values(observed, series, regions, year).reset_index(drop=True)
 
 
 def _additive(
@@ -239,6 +257,9 @@ def _additive(
             "numerator": [*now.to_numpy(), total_now],
             "denominator": np.nan,
             "value": [*now.to_numpy(), total_now],
+            # members as published; the region's total is their sum
+            "value_source": [*["published"] * len(members), "derived"],
+            "derived_value": [*now.to_numpy(), total_now],
             "shortfall": [*np.full(len(members), np.nan), d * (target - total_now)],
             "share_of_gap": np.nan,
             "gap_points": [*np.full(len(members), np.nan), d * (target - total_now)],
@@ -252,11 +273,29 @@ def _additive(
     return _finish(rows, "additive", target, 1.0, NOTE_ADDITIVE.format(since=since))
 
 
+def value_words(row: dict[str, Any], decimals: int, lang: str) -> str:
+    """A member's value as the tables show it: the figure in force, and where it is published
+    and its components give another number, that number beside it ("4.17 (from components:
+    3.88)"): the shares rest on the components."""
+    from targets.display import number
+
+    text = number(row["value"], decimals)
+    derived = row.get("derived_value")
+    if row.get("value_source") != "published" or derived is None or pd.isna(derived):
+        return text
+    other = number(derived, decimals)
+    if other == text:
+        return text
+    return f"{text}（分项测算：{other}）" if lang == "zh" else f"{text} (from components: {other})"
+
+
 def _finish(
     rows: pd.DataFrame, method: str, target: float, factor: float, note: str
 ) -> pd.DataFrame:
-    out = rows.astype({c: "float64" for c in CONTRIBUTION_COLUMNS if c != "region"})
-    out["region"] = out["region"].astype("str")
+    text = ("region", "value_source")
+    out = rows.astype({c: "float64" for c in CONTRIBUTION_COLUMNS if c not in text})
+    for col in text:
+        out[col] = out[col].astype("str")
     out = out[list(CONTRIBUTION_COLUMNS)]
     attrs: dict[str, Any] = {"method": method, "target": target, "factor": factor, "note": note}
     out.attrs.update(attrs)

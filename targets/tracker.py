@@ -267,7 +267,10 @@ class Tracker:
                     except (ValueError, KeyError):
                         break
                     total = frame[frame["region"] == "yrd"]
-                    if not total.empty and pd.notna(total["value"].iloc[0]):
+                    # every member's components: the value from them (a published regional
+                    # figure alone gives no shares)
+                    made = "derived_value" if "derived_value" in frame.columns else "value"
+                    if not total.empty and pd.notna(total[made].iloc[0]):
                         # a goal the region already meets has no gap to attribute
                         if total["shortfall"].iloc[0] > 0:
                             chosen.append((ind.id, year))

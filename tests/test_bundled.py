@@ -104,6 +104,15 @@ def test_derived_values_against_published_ratios(bundled_tracker: Tracker) -> No
     # 1615.7 / 41603.9 = 3.88%: the two GDP series differ, so the published ratio is kept.
     assert value("rd_intensity", "shanghai", 2020) == pytest.approx(4.17)
     assert 1615.7 / value("gdp", "shanghai", 2020) * 100 == pytest.approx(3.88, abs=0.005)
+    # one number per fact: the contribution table shows the published 4.17 too, the components'
+    # 3.88 beside it (the shares rest on the components)
+    contrib = bundled_tracker.contributions("rd_intensity", 2020).set_index("region")
+    sh = contrib.loc["shanghai"]
+    assert (sh["value"], sh["value_source"]) == (pytest.approx(4.17), "published")
+    assert sh["derived_value"] == pytest.approx(3.88, abs=0.005)
+    from targets.contribution import value_words
+
+    assert value_words(sh.to_dict(), 2, "en") == "4.17 (from components: 3.88)"
 
 
 def test_gaps_a_planner_can_check_by_hand(bundled_tracker: Tracker) -> None:

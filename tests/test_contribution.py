@@ -173,3 +173,19 @@ def test_missing_component_leaves_the_shares_undefined(catalogue, regions) -> No
 def test_not_aggregated_goal_is_refused(catalogue, regions) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(ValueError, match="not aggregated"):
         regional_gap_contributions(catalogue, regions, rd_obs(), "cross_border_water_quality", 2021)
+
+
+def test_a_published_value_wins_and_the_derivation_is_kept_beside_it(  # type: ignore[no-untyped-def]
+    catalogue, regions
+) -> None:
+    # Shanghai publishes 4.17% for 2021; its components give 1800 / 43000 × 100 = 4.186%
+    frame = pd.concat([rd_obs(), obs([("rd_intensity", "shanghai", 2021, 4.17)])])
+    out = by_region(regional_gap_contributions(catalogue, regions, frame, "rd_intensity", 2021))
+    sh = out.loc["shanghai"]
+    assert (sh["value"], sh["value_source"]) == (4.17, "published")
+    assert sh["derived_value"] == pytest.approx(1800 / 43000 * 100)
+    js = out.loc["jiangsu"]
+    assert js["value_source"] == "derived"
+    assert js["value"] == js["derived_value"] == pytest.approx(3400 / 116000 * 100)
+    # the shares are in the components' terms either way
+    assert out.loc["shanghai", "shortfall"] == pytest.approx(0.03 * 43000 - 1800)

@@ -138,7 +138,7 @@ def test_contribution_section_on_the_bundled_data(tmp_path: Path) -> None:
         year, rd = frames["rd_intensity"]
         assert year == 2020
         total = rd.set_index("region").loc["yrd"]
-        assert total["value"] == pytest.approx(
+        assert total["derived_value"] == pytest.approx(
             (1615.7 + 3005.9 + 1859.9 + 883.2) / (41603.9 + 104566.6 + 67164.5 + 38628.8) * 100
         )
         # PCT applications (a count with a regional goal): shares of the 2023 total 18,997

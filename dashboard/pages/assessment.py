@@ -30,6 +30,7 @@ from dashboard.pages import (
     url_sync,
 )
 from targets import assessment, convergence, status_methods
+from targets.contribution import value_words
 from targets.reports.drafting import Draft, Paragraph, draft_assessment
 from targets.tracker import Tracker
 
@@ -240,7 +241,11 @@ def contribution_table(tr: Tracker, lang: str) -> html.Table:
                     [
                         html.Th(f"{_ind_name(tr, ind_id, lang)} ({year})", scope="row"),
                         html.Td(tr.regions.name(r["region"], lang)),
-                        html.Td(fmt.number(r["value"], _decimals(tr, ind_id)), className="num"),
+                        html.Td(
+                            value_words(r, _decimals(tr, ind_id), lang),
+                            className="num",
+                            title=t("contribution_value_note", lang),
+                        ),
                         html.Td(f"{label}: {fmt.number(100 * r[share_col], 1)}%", className="num"),
                     ]
                 )

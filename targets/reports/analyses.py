@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from targets import statuses
+from targets.contribution import value_words
 from targets.display import DASH, goal_text, is_missing, number, with_unit, year_text
 
 if TYPE_CHECKING:
@@ -103,7 +104,7 @@ def contribution_table(
                     "indicator": ind.name.get(lang),
                     "contrib_year": year_text(year),
                     "region": tracker.regions.name(r["region"], lang),
-                    "value": with_unit(number(r["value"], int(ind.decimals)), ind.unit.get(lang)),
+                    "value": with_unit(value_words(r, int(ind.decimals), lang), ind.unit.get(lang)),
                     "share": f"{number(100 * r[col], 1)}% {what}",
                     "value_num": r["value"],
                     "unit": ind.unit.get(lang),

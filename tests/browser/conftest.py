@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import socket
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -34,6 +35,21 @@ def pytest_configure(config: pytest.Config) -> None:
     # headless by default, so that plain `pytest` works on a machine without a display
     if hasattr(config.option, "headless"):
         config.option.headless = True
+
+
+@pytest.fixture(autouse=True)
+def _a_free_port_for_dash() -> None:
+    """Serve each test's app on a port the system says is free.
+
+    Dash's runner counts ports up from 58050 in every process, so two test runs on one machine
+    (two checkouts, or CI beside a developer's run) would serve on, and wait forever for, each
+    other's port.
+    """
+    from dash.testing.application_runners import BaseDashRunner
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        BaseDashRunner._next_port = probe.getsockname()[1]
 
 
 def pytest_setup_options() -> Any:

@@ -2,6 +2,8 @@
 
 A thin layer over `targets.tracker.Tracker`: parse options, call the library, render the result.
 Domain errors become one-line user errors here (exit 1); tracebacks only with --debug.
+Each command imports what it needs when it runs: `targets --help` and the light commands do not
+load pandas, SQLAlchemy or the engine (tests/test_cli.py checks it).
 """
 
 from __future__ import annotations
@@ -11,15 +13,17 @@ import json
 import math
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
-import pandas as pd
 
 from targets import config
 from targets.terminal import safe, safe_frame, safe_json
-from targets.tracker import Tracker
-from targets.users import ROLES
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from targets.tracker import Tracker
 
 GAP_COLUMNS = [
     "indicator", "region", "year", "value", "milestone_year", "target", "comparator", "gap",
@@ -31,6 +35,8 @@ DATA_COLUMNS = ["indicator", "region", "year", "value", "import_id", "note"]
 
 def _clean(value: Any) -> Any:
     """JSON-safe scalar: NaN/NA -> None, numpy scalars -> Python."""
+    import pandas as pd
+
     if value is None or value is pd.NA:
         return None
     if isinstance(value, float) and math.isnan(value):
@@ -78,7 +84,27 @@ class Context:
 
     @property
     def tracker(self) -> Tracker:
+        from targets.tracker import Tracker
+
         return Tracker(db_url=self.db, catalogue_path=self.catalogue)
+
+
+class AccountRole(click.Choice):  # type: ignore[type-arg]
+    """A choice of targets.users.ROLES, read when the option is parsed or its help shown: that
+    module loads SQLAlchemy, which every other command would pay for at start."""
+
+    def __init__(self) -> None:
+        super().__init__(())
+
+    @property  # type: ignore[override]
+    def choices(self) -> tuple[str, ...]:
+        from targets.users import ROLES
+
+        return ROLES
+
+    @choices.setter
+    def choices(self, _: Any) -> None:
+        pass  # click.Choice.__init__ sets the choices: they are the users module's
 
 
 class TargetsGroup(click.Group):
@@ -222,6 +248,8 @@ def gaps(
 
 def _with_provisional(frame: pd.DataFrame, cols: list[str], lang: str) -> pd.DataFrame:
     """`cols` of a gap table and whether each verdict is provisional (初步), with why in `lang`."""
+    import pandas as pd
+
     from targets.provenance import provisional_text
 
     why = [provisional_text(r, lang) for r in frame.to_dict("records")]
@@ -617,7 +645,7 @@ def _existing(t: Tracker, name: str) -> dict[str, Any]:
 
 @user.command("add")
 @click.argument("name")
-@click.option("--role", type=click.Choice(ROLES), required=True)
+@click.option("--role", type=AccountRole(), required=True)
 @click.option("--regions", default="", help="An editor limited to these regions (comma-separated).")
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
 @click.pass_obj
@@ -666,7 +694,7 @@ def user_passwd(obj: Context, name: str, password_stdin: bool) -> None:
 
 @user.command("role")
 @click.argument("name")
-@click.argument("role", type=click.Choice(ROLES))
+@click.argument("role", type=AccountRole())
 @click.pass_obj
 def user_role(obj: Context, name: str, role: str) -> None:
     """Give NAME another role; its sessions end (it logs in again under the new role)."""
@@ -748,6 +776,8 @@ def user_list(obj: Context, as_json: bool) -> None:
     if not rows:
         click.echo("(no users)")
         return
+    import pandas as pd
+
     frame = pd.DataFrame(
         {
             "name": [r["name"] for r in rows],

@@ -11,9 +11,10 @@ escapes in JSON text, which decodes to the exact original.
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
+if TYPE_CHECKING:
+    import pandas as pd
 
 # C0 controls, DEL and C1 controls (0x9b is CSI on terminals that read 8-bit controls)
 _CONTROLS = [*range(0x00, 0x20), *range(0x7F, 0xA0)]
@@ -54,6 +55,8 @@ def is_safe(text: str) -> bool:
 
 def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
     """A copy of `frame` whose text cells (and column names) are `safe()`; numbers untouched."""
+    import pandas as pd  # here: the CLI loads this module at start, pandas only when printing
+
     out = frame.copy()
     for column in out.columns:
         values = out[column]

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -468,3 +470,22 @@ def test_approve_shows_the_diff_again_when_the_values_in_force_changed(
     assert "2.75" in result.stdout and "revised" in result.stdout
     code, out, _ = run(runner, "--db", fixture_url, "approve", "1")
     assert code == 0 and "approved" in out
+
+
+def test_the_command_starts_without_pandas_plotly_dash_or_sqlalchemy() -> None:
+    # each command imports what it needs when it runs: --help and the light commands start fast
+    heavy = ("pandas", "numpy", "plotly", "dash", "sqlalchemy", "targets.tracker", "targets.users")
+    probe = f"import sys, targets.cli; print([m for m in {heavy!r} if m in sys.modules])"
+    out = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, cwd=ROOT
+    )
+    assert out.stdout.strip() == "[]"
+
+
+def test_account_roles_are_the_users_modules_read_when_asked(runner: CliRunner) -> None:
+    from targets.users import ROLES
+
+    shown = runner.invoke(main, ["user", "role", "--help"])
+    assert "{" + "|".join(ROLES) + "}" in shown.output
+    refused = runner.invoke(main, ["user", "role", "ann", "superuser"])
+    assert refused.exit_code == 2 and "'superuser' is not one of" in refused.output

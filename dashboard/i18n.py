@@ -309,6 +309,11 @@ TEXT: dict[str, tuple[str, str]] = {
         "现行数值已变：重新比对",
         "values in force changed: diff made again",
     ),
+    "history_reviewed_edits": (
+        "编辑的更改须经审核（TARGETS_EDITS=submit）：撤销导入需要管理员账号。",
+        "Editors' changes are reviewed (TARGETS_EDITS=submit): reverting an import needs an admin "
+        "account.",
+    ),
     "history_warning_count": ("{n} 条提示", "{n} warning(s)"),
     "current_page": (" (当前页)", " (current page)"),
     "lowest": ("最低", "lowest"),

@@ -215,6 +215,15 @@ def editor() -> dict[str, str] | None:
     return user if user is not None and users.can_edit(user["role"]) else None
 
 
+def reverter() -> dict[str, str] | None:
+    """The current account if it may revert imports: an editor or admin, but not an editor who
+    submits for review (TARGETS_EDITS=submit): what is in force changes through a reviewer."""
+    from targets.submissions import must_submit
+
+    user = editor()
+    return user if user is not None and not must_submit(user["role"]) else None
+
+
 def reviewer() -> dict[str, str] | None:
     """The current account if it may approve or return submissions (reviewer or admin)."""
     user = current_user()

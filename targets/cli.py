@@ -535,7 +535,16 @@ def history(obj: Context, as_json: bool) -> None:
 @click.pass_obj
 def revert(obj: Context, import_id: int, user: str) -> None:
     """Revert an import: the values it brought leave, the earlier ones come back."""
-    obj.tracker.store.revert(import_id, user=user)
+    from targets.submissions import must_submit
+    from targets.users import get_user
+
+    store = obj.tracker.store
+    account = get_user(store, user)
+    if account is not None and must_submit(account["role"]):
+        raise click.ClickException(
+            safe(f"TARGETS_EDITS=submit: {user} (editor) cannot change what is in force")
+        )
+    store.revert(import_id, user=user)
     click.echo(f"import #{import_id} reverted")
 
 

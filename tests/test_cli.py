@@ -435,6 +435,9 @@ def test_submit_list_approve_and_return(
 
     code, out, _ = run(runner, "--db", fixture_url, "approve", "1", "--user", "rita")
     assert code == 0 and "submission #1 approved: import #2" in out
+    # what is in force changes through a reviewer: the editor cannot revert it either
+    code, _, err = run(runner, "--db", fixture_url, "revert", "2", "--user", "ana")
+    assert code == 1 and "cannot change what is in force" in err
     code, out, _ = run(runner, "--db", fixture_url, "data", "--region", "anhui", "--format", "json")
     assert {"year": 2023, "value": 2.7} in [
         {"year": r["year"], "value": r["value"]} for r in json.loads(out)

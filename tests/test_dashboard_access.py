@@ -411,3 +411,31 @@ def test_the_preview_grid_shows_each_rows_suggestions() -> None:
     assert grid.columnDefs[-1]["headerName"] == "建议"
     rows = {r["_row"]: r["_suggestion"] for r in grid.rowData}
     assert rows == {1: "", 2: "A2: 是否为 安徽 (anhui)？", 3: ""}
+
+
+def test_with_reviewed_edits_an_editor_submits_and_cannot_revert(
+    app_and_tracker: tuple[Any, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """TARGETS_EDITS=submit: the confirm button submits for review, and reverting (a change of
+    what is in force too) is refused to editors, on the page and in the callback."""
+    from dashboard import sessions
+    from dashboard.pages import history
+    from targets.submissions import list_submissions
+
+    app, tracker = app_and_tracker
+    monkeypatch.setenv("TARGETS_EDITS", "submit")
+    before = _imports(tracker)
+    client = app.server.test_client()
+    token = login(client, "erin", "erin-password")
+    check = _check(app, client, token).get_json()["response"]
+    commit = _commit(app, client, token, check["upload-checked"]["data"])
+    assert "Submitted as #1" in json.dumps(commit.get_json()["response"], ensure_ascii=False)
+    assert _imports(tracker) == before and len(list_submissions(tracker.store)) == 1
+
+    _revert(app, client, token, before[0][0])
+    assert _imports(tracker) == before  # refused inside the callback
+    monkeypatch.setattr(sessions, "current_user", lambda: {"name": "erin", "role": "editor"})
+    with app.server.test_request_context("/history"):
+        page = page_json(history.layout(lang="en"))
+    assert "reverting an import needs an admin account" in page
+    assert ids.HISTORY_AUDIT in page and ids.REVERT_BUTTON not in page

@@ -48,12 +48,15 @@ def register(app: dash.Dash) -> None:
 def layout(lang: str = "zh", **_: Any) -> html.Div:
     lang = norm_lang(lang)
     store = tracker().store
-    can_revert = sessions.editor() is not None
+    can_revert = sessions.reverter() is not None
+    sees_audit = sessions.editor() is not None
     parts: list[Any] = [
         html.H1(t("history_heading", lang), className="h3"),
         html.P(t("history_intro", lang)),
     ]
-    if not can_revert:
+    if sees_audit and not can_revert:
+        parts.append(html.P(t("history_reviewed_edits", lang), className="small"))
+    elif not can_revert:
         parts.append(
             html.P(
                 [
@@ -72,7 +75,7 @@ def layout(lang: str = "zh", **_: Any) -> html.Div:
         html.Div(id=ids.HISTORY_STATUS, role="status"),
         html.Div(imports_table(store.imports(), can_revert, lang), id=ids.HISTORY_IMPORTS),
         html.H2(t("history_audit_heading", lang), className="h4 mt-4"),
-        html.Div(audit_view(store, can_revert, lang), id=ids.HISTORY_AUDIT),
+        html.Div(audit_view(store, sees_audit, lang), id=ids.HISTORY_AUDIT),
     ]
     return html.Div(parts)
 
@@ -189,7 +192,7 @@ def ask(clicks: list[int | None], search: str | None) -> tuple[Any, Any, Any]:
     """A revert button was pressed: ask for confirmation (the buttons exist only for editors)."""
     lang = lang_from_search(search)
     trigger = dash.ctx.triggered_id
-    if not any(clicks) or not isinstance(trigger, dict) or sessions.editor() is None:
+    if not any(clicks) or not isinstance(trigger, dict) or sessions.reverter() is None:
         return dash.no_update, dash.no_update, dash.no_update
     import_id = int(trigger["index"])
     try:
@@ -201,9 +204,9 @@ def ask(clicks: list[int | None], search: str | None) -> tuple[Any, Any, Any]:
 
 
 def revert(submitted: int | None, pending: Any, search: str | None) -> tuple[Any, Any, Any]:
-    """The confirmed revert; editors only, checked here on the server."""
+    """The confirmed revert; editors only (not those who submit), checked here on the server."""
     lang = lang_from_search(search)
-    user = sessions.editor()
+    user = sessions.reverter()
     if user is None:
         return (
             dash.no_update,

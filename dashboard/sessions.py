@@ -24,6 +24,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
 import logging
@@ -423,13 +424,14 @@ def _logout_view(prefix: str) -> Any:
         user = current_user()
         if user is not None:
             # a new session token ends this session everywhere, a copied cookie included
-            users.end_sessions(
-                _tracker().store,
-                user["name"],
-                by=user["name"],
-                action="logout",
-                detail=f"from {_client_address()}",
-            )
+            with contextlib.suppress(KeyError):  # deleted meanwhile: its sessions ended with it
+                users.end_sessions(
+                    _tracker().store,
+                    user["name"],
+                    by=user["name"],
+                    action="logout",
+                    detail=f"from {_client_address()}",
+                )
         flask.session.clear()
         flask.g.pop("targets_user", None)
         return flask.redirect(f"{prefix}/?lang={lang}", code=303)

@@ -662,11 +662,11 @@ def user_add(obj: Context, name: str, role: str, regions: str, password_stdin: b
     """Add an account; the password is prompted (or read from stdin) and stored hashed.
 
     A NAME with spaces at either end, control characters, or equal to an existing one but for
-    case is refused (see targets.users.check_name), before the password is asked for."""
-    from targets.users import add_user, check_name
+    case is refused (targets.users.check_name), before the password is asked for."""
+    from targets.users import add_user, check_new_name
 
     t = obj.tracker
-    check_name(name)
+    check_new_name(t.store, name)
     scope = _region_ids(t, regions)  # checked before the password is asked for
     add_user(t.store, name, role, _new_password(password_stdin), regions=scope, by=_operator())
     limited = f", limited to {','.join(scope)}" if scope else ""

@@ -151,13 +151,7 @@ def add_user(
     _check_role(role)
     scope = _check_regions(role, regions)
     with store.write_transaction() as conn:
-        taken = _same_name(conn, name)
-        if taken is not None:
-            raise ValueError(
-                f"user {name!r} exists"
-                if taken == name
-                else f"user {name!r} is too like the existing user {taken!r}"
-            )
+        _check_free(conn, name)
         conn.execute(
             users_t.insert().values(
                 name=name,
@@ -280,6 +274,24 @@ def _regions_of(conn: Connection) -> dict[str, list[str]]:
 def name_key(name: str) -> str:
     """What two names that must not both exist share: case and width folded (Ａna, ANA, ana)."""
     return unicodedata.normalize("NFKC", name).casefold()
+
+
+def check_new_name(store: Store, name: str) -> None:
+    """ValueError unless `name` is a valid name no account has yet (in any case): what add_user
+    checks, for a caller to ask before it prompts for a password."""
+    check_name(name)
+    with store.read_transaction() as conn:
+        _check_free(conn, name)
+
+
+def _check_free(conn: Connection, name: str) -> None:
+    taken = _same_name(conn, name)
+    if taken is not None:
+        raise ValueError(
+            f"user {name!r} exists"
+            if taken == name
+            else f"user {name!r} is too like the existing user {taken!r}"
+        )
 
 
 def _same_name(conn: Connection, name: str) -> str | None:

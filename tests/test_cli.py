@@ -309,6 +309,20 @@ def test_user_add_refuses_a_padded_or_unprintable_name_before_asking_for_a_passw
     forged = _user(runner, sqlite_url, "add", "eve\x1b[2J", "--role", "editor")
     assert forged.exit_code == 1 and "U+001B" in forged.stderr and "\x1b" not in forged.stderr
     assert _account(sqlite_url, " padded") is None and _account(sqlite_url, "padded") is None
+    ok = _user(
+        runner,
+        sqlite_url,
+        "add",
+        "Ana",
+        "--role",
+        "viewer",
+        "--password-stdin",
+        stdin="a-long-password\n",
+    )
+    assert ok.exit_code == 0
+    alike = _user(runner, sqlite_url, "add", "ana", "--role", "editor")
+    assert alike.exit_code == 1 and "too like the existing user 'Ana'" in alike.stderr
+    assert "Password" not in alike.stdout
 
 
 def test_user_commands_change_the_account_end_its_sessions_and_are_audited(

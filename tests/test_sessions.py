@@ -369,6 +369,30 @@ def test_logout_needs_the_token_then_ends_the_session(app_and_tracker: tuple[Any
     assert _audit(tracker)[0] == ("logout", "erin")
 
 
+def test_logout_of_an_account_deleted_meanwhile_still_logs_out(
+    app_and_tracker: tuple[Any, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from targets.users import delete_user
+
+    app, tracker = app_and_tracker
+    client = app.server.test_client()
+    token = login(client, "erin", "erin-password")
+    # deleted between the session check and the logout's own write
+    real = sessions.users.end_sessions
+
+    def deleted_first(store: Any, name: str, **kw: Any) -> None:
+        delete_user(store, name, by="root")
+        real(store, name, **kw)
+
+    monkeypatch.setattr(sessions.users, "end_sessions", deleted_first)
+    done = client.post(
+        sessions.LOGOUT_ROUTE, data={sessions.CSRF_FIELD: token}, headers={"Origin": ORIGIN}
+    )
+    assert done.status_code == 303
+    with client.session_transaction() as session:
+        assert sessions.SESSION_USER not in session
+
+
 def test_a_password_change_ends_existing_sessions(app_and_tracker: tuple[Any, Any]) -> None:
     app, tracker = app_and_tracker
     client = app.server.test_client()

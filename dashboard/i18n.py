@@ -60,6 +60,11 @@ TEXT: dict[str, tuple[str, str]] = {
     "required_path": ("所需路径", "Required path"),
     "unit": ("单位", "Unit"),
     "note": ("说明（来源）", "Note (source)"),
+    "flag": ("注记", "Flag"),
+    "provenance_heading": (
+        "数据口径与初步判断",
+        "Which figure, and which verdicts are provisional",
+    ),
     "import_id": ("导入批次", "Import"),
     "derived": ("推算值", "Derived"),
     "yes": ("是", "yes"),

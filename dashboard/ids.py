@@ -45,6 +45,7 @@ INDICATOR_SERIES = "indicator-series"
 INDICATOR_GAPS = "indicator-gaps"
 INDICATOR_TABLE = "indicator-table"
 INDICATOR_GOALS = "indicator-goals"
+INDICATOR_PROVENANCE = "indicator-provenance"
 INDICATOR_ID_STORE = "indicator-id"
 # regions shown by default when the URL names none: the whole region, the central zone, provinces
 

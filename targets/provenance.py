@@ -184,3 +184,129 @@ def provisional_mark(row: Mapping[str, Any], lang: str = "zh") -> str:
     if lang == "en":
         return f"provisional ({flag})" if flag else "provisional"
     return f"初步（{flag}）" if flag else "初步"
+
+
+# ---------------------------------------------------------------------------- published or derived
+
+
+def value_notes(
+    catalogue: Any,
+    regions: Any,
+    observed: pd.DataFrame,
+    indicator: str,
+    region_ids: Iterable[str],
+    lang: str = "zh",
+) -> list[str]:
+    """Sentences saying, per region, which figure is in force and why another is not.
+
+    The rule (README, "One number per fact"): for a year with a published figure, that figure is
+    in force and a value from components is only shown beside it; a year without one takes the
+    value derived from components, so a newer derived value supersedes an older published one.
+    Where members have newer values but the region's cannot be derived, the note says why.
+    """
+    from targets import aggregate
+    from targets.display import number
+
+    ind = catalogue.indicators.get(indicator)
+    if ind is None:
+        return []
+    series, _named = _inputs(catalogue, indicator)
+    mine = observed[observed["indicator"].isin(series)]
+    year_of = pd.to_numeric(mine["year"], errors="coerce")
+    notes: list[str] = []
+    en = lang == "en"
+    for region in region_ids:
+        members = _members(regions, region) - {region}
+        own = mine[(mine["indicator"] == indicator) & (mine["region"] == region)]
+        if ind.formula is None and not members:
+            continue  # a region's own series: nothing is derived for it
+        # what the engine would derive for this region if nothing were published for it
+        without = mine.drop(own.index)
+        made = aggregate.derive_all(catalogue, regions, without)
+        frame = made.frame
+        derived = frame[
+            frame["derived"].astype(bool)
+            & (frame["indicator"] == indicator)
+            & (frame["region"] == region)
+        ]
+        d_by_year = dict(
+            zip(derived["year"].astype(int), derived["value"].astype(float), strict=True)
+        )
+        p_by_year = dict(zip(own["year"].astype(int), own["value"].astype(float), strict=True))
+        name = _region_name(regions, region, lang)
+        dec = ind.decimals
+        if p_by_year:
+            p_year = max(p_by_year)
+            p_val = number(p_by_year[p_year], dec)
+            same_year = d_by_year.get(p_year)
+            if same_year is not None and number(same_year, dec) != p_val:
+                d_val = number(same_year, dec)
+                notes.append(
+                    f"{name}: published {p_year} value {p_val} in force; derived {p_year} = "
+                    f"{d_val} from components, not used: a published figure wins for its year"
+                    if en
+                    else f"{name}：{p_year}年采用公布值{p_val}；按分项测算为{d_val}，未采用："
+                    "同一年份以公布值为准"
+                )
+            newer = [y for y in d_by_year if y > p_year]
+            if newer:
+                y = max(newer)
+                notes.append(
+                    f"{name}: derived {y} = {number(d_by_year[y], dec)} from components is the "
+                    f"latest value (no published {y} value); published {p_year} = {p_val}"
+                    if en
+                    else f"{name}：{y}年按分项测算为{number(d_by_year[y], dec)}，为最新数值"
+                    f"（该年无公布值）；{p_year}年公布值为{p_val}"
+                )
+                continue
+            member_years = year_of[mine["region"].isin(members)]
+            latest = int(member_years.max()) if member_years.notna().any() else None
+            if latest is not None and latest > p_year and latest not in d_by_year:
+                why = _reason(made.reasons, indicator, region, latest, lang)
+                if not why:
+                    why = _missing_parts(catalogue, regions, mine, ind, region, latest, lang)
+                notes.append(
+                    f"{name}: published value {p_year} in force; no {latest} value derived "
+                    f"although members have {latest} values: {why}"
+                    if en
+                    else f"{name}：采用{p_year}年公布值；成员已有{latest}年数值，但无法测算"
+                    f"{latest}年全域值：{why}"
+                )
+    return notes
+
+
+def _reason(reasons: pd.DataFrame, indicator: str, region: str, year: int, lang: str) -> str:
+    hit = reasons[
+        (reasons["indicator"] == indicator)
+        & (reasons["region"] == region)
+        & (pd.to_numeric(reasons["year"], errors="coerce") == year)
+    ]
+    return str(hit["reason"].iloc[-1]) if len(hit) else ""
+
+
+def _missing_parts(
+    catalogue: Any, regions: Any, mine: pd.DataFrame, ind: Any, region: str, year: int, lang: str
+) -> str:
+    """Which components lack a value in `year`: "no rd_expenditure, gdp for shanghai, … in 2024"."""
+    parts = sorted(parse(ind.formula).series) if ind.formula else [ind.id]
+    members = [_region_id(m) for m in regions.members(region)]
+    at = mine[pd.to_numeric(mine["year"], errors="coerce") == year]
+    have = set(zip(at["indicator"], at["region"], strict=True))
+    lacking = [s for s in parts if any((s, m) not in have for m in members)]
+    who = sorted({m for s in lacking for m in members if (s, m) not in have})
+    if not lacking:
+        return (
+            f"the components for {year} are incomplete" if lang == "en" else f"{year}年分项数据不全"
+        )
+    if lang == "en":
+        return f"no {', '.join(lacking)} for {', '.join(who)} in {year}"
+    names = "、".join(_region_name(regions, m, "zh") for m in who)
+    series = "、".join(_ind_name(catalogue, x) for x in lacking)
+    return f"{year}年缺少{names}的{series}数据"
+
+
+def _region_name(regions: Any, rid: str, lang: str) -> str:
+    try:
+        return str(regions.name(rid, lang))
+    except (AttributeError, KeyError, ValueError):
+        return rid

@@ -255,7 +255,7 @@ def test_indicator_unknown_id_says_so(ctx: None) -> None:
 
 
 def test_indicator_callback_updates_figures_table_and_url(ctx: None) -> None:
-    series, gaps_fig, rows, search = indicator_page.update(
+    series, gaps_fig, rows, _notes, search = indicator_page.update(
         ["jiangsu", "anhui", "atlantis"], 2025, "rd_intensity", "?lang=en"
     )
     assert search == "?region=jiangsu,anhui&milestone=2025&lang=en"
@@ -458,3 +458,26 @@ def test_router_shows_the_404_page(app: dash.Dash) -> None:
     status, payload = _dispatch(app.server.test_client(), "/no/such/page", "?lang=en")
     assert status == 200
     assert "Page not found" in json.dumps(payload["response"]["_pages_content"])
+
+
+def test_indicator_page_says_which_figure_stands_and_which_verdicts_are_provisional(
+    tmp_path: Path,
+) -> None:
+    from targets.bundled import ensure_bundled
+    from targets.tracker import Tracker
+
+    tr = Tracker(db_url=f"sqlite:///{tmp_path / 'bundled.db'}")
+    ensure_bundled(tr)
+    app = create_app(tr)
+    with app.server.test_request_context("/indicator/rd_intensity"):
+        layout = indicator_page.layout(
+            indicator_id="rd_intensity", region="yrd,shanghai", milestone="2025", lang="en"
+        )
+        notes = text(find(layout, ids.INDICATOR_PROVENANCE))
+        assert "Shanghai: provisional (approximate) — an approximate figure" in notes
+        # the region's published 3.34 stands; its components give 3.22
+        assert "published 2023 value 3.34 in force; derived 2023 = 3.22 from components" in notes
+        assert "no 2025 value derived although members have 2025 values" in notes
+        grid = find(layout, ids.INDICATOR_TABLE)
+        flags = {(r["region"], r["year"]): r["flag"] for r in grid.rowData}
+        assert flags[("Shanghai", 2025)] == "approximate" and flags[("Shanghai", 2020)] == ""

@@ -77,3 +77,25 @@ def test_a_frame_without_flags_gives_final_verdicts(catalogue: Any, regions: Any
     gaps = compute_gaps(catalogue, regions, frame, milestone=2025)
     assert not gaps["provisional"].any()
     assert set(gaps["provisional_reason"]) == {""} and set(gaps["provisional_flag"]) == {""}
+
+
+def test_value_notes_say_which_figure_stands_and_why(catalogue: Any, regions: Any) -> None:
+    from targets.provenance import value_notes
+
+    # the region publishes 3.00 for 2023; its components give Σ R&D / Σ GDP = 3.72
+    published = ("rd_intensity", "yrd", 2023, 3.0, None)
+    newer = [("rd_intensity", r, 2024, 3.0, None) for r in PROVINCES]
+    frame = obs(*COMPONENTS, published, *newer)
+    spend = sum(s for i, r, y, s, _ in COMPONENTS if i == "rd_expenditure" and y == 2023)
+    gdp = sum(g for i, r, y, g, _ in COMPONENTS if i == "gdp" and y == 2023)
+    derived = f"{spend / gdp * 100:.2f}"
+    notes = value_notes(catalogue, regions, frame, "rd_intensity", ["yrd", "jiangsu"], "en")
+    assert notes == [
+        f"Yangtze River Delta: published 2023 value 3.00 in force; derived 2023 = {derived} from "
+        "components, not used: a published figure wins for its year",
+        "Yangtze River Delta: published value 2023 in force; no 2024 value derived although "
+        "members have 2024 values: no gdp, rd_expenditure for anhui, jiangsu, shanghai, zhejiang "
+        "in 2024",
+    ]
+    # without a published figure the derived one is the region's value: nothing to explain
+    assert value_notes(catalogue, regions, obs(*COMPONENTS), "rd_intensity", ["yrd"], "zh") == []

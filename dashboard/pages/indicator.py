@@ -19,6 +19,7 @@ from dashboard import format as fmt
 from dashboard.i18n import norm_lang, t
 from dashboard.pages import (
     add_page,
+    attrs,
     href,
     int_param,
     lang_from_search,
@@ -27,6 +28,8 @@ from dashboard.pages import (
     url_sync,
 )
 from targets.display import category_name
+from targets.flags import flag_label
+from targets.provenance import provisional_mark, provisional_text, value_notes
 from targets.tracker import Tracker
 
 DEFAULT_LEVELS = ("region", "zone", "province")
@@ -46,6 +49,7 @@ def register(app: dash.Dash) -> None:
         Output(ids.INDICATOR_SERIES, "figure"),
         Output(ids.INDICATOR_GAPS, "figure"),
         Output(ids.INDICATOR_TABLE, "rowData"),
+        Output(ids.INDICATOR_PROVENANCE, "children"),
         Output(ids.INDICATOR_URL, "search"),
         Input(ids.INDICATOR_REGIONS, "value"),
         Input(ids.INDICATOR_MILESTONE, "value"),
@@ -170,6 +174,12 @@ def layout(
             if years or not ind.milestones
             else None,
             html.Section(
+                provenance_items(tr, ind, chosen, year, lang),
+                id=ids.INDICATOR_PROVENANCE,
+                className="mt-2",
+                **attrs(aria_live="polite"),
+            ),
+            html.Section(
                 [
                     html.H2(t("table_heading", lang), className="h5"),
                     html.P(t("table_note", lang), className="small text-body-secondary"),
@@ -275,6 +285,30 @@ def views(
     return series, gap_fig, table_rows(chosen, names, lang)
 
 
+def provenance_items(tr: Any, ind: Any, regions: list[str], year: int, lang: str) -> list[Any]:
+    """Which verdicts are provisional and why, and which figure is in force where a published
+    and a derived one could both stand (targets.provenance): sentences, never colour alone."""
+    items: list[Any] = []
+    if year and ind.milestones:
+        gaps = tr.gaps(milestone=year, indicators=[ind.id])
+        gaps = gaps[gaps["region"].isin(regions)]
+        for r in gaps.to_dict("records"):
+            mark = provisional_mark(r, lang)
+            if mark:
+                name = tr.regions.name(str(r["region"]), lang)
+                items.append(html.Li(f"{name}: {mark} — {provisional_text(r, lang)}"))
+    observed = tr.observations(indicators=None)
+    observed = observed[~observed["derived"].astype(bool)] if "derived" in observed else observed
+    notes = value_notes(tr.catalogue, tr.regions, observed, ind.id, regions, lang)
+    items += [html.Li(n) for n in notes]
+    if not items:
+        return []
+    return [
+        html.H2(t("provenance_heading", lang), className="h6"),
+        html.Ul(items, className="small provenance-notes"),
+    ]
+
+
 def table_rows(obs: pd.DataFrame, names: dict[str, str], lang: str) -> list[dict[str, Any]]:
     """Rows of the values grid: plain values (text stays text: AG Grid renders it as text)."""
     rows = []
@@ -285,6 +319,10 @@ def table_rows(obs: pd.DataFrame, names: dict[str, str], lang: str) -> list[dict
                 "year": int(rec["year"]),
                 "value": None if fmt.is_missing(rec["value"]) else float(rec["value"]),
                 "note": "" if fmt.is_missing(rec.get("note")) else str(rec["note"]),
+                # preliminary, approximate …: a verdict on the value is provisional
+                "flag": flag_label(
+                    "" if fmt.is_missing(rec.get("flag")) else str(rec["flag"]), lang
+                ),
                 "import_id": None
                 if fmt.is_missing(rec.get("import_id"))
                 else int(rec["import_id"]),
@@ -318,6 +356,12 @@ def values_grid(rows: list[dict[str, Any]], decimals: int, lang: str) -> dag.AgG
                 "function": f"params.value == null ? '—' : d3.format(',.{decimals}f')(params.value)"
             },
             "type": "rightAligned",
+        },
+        {
+            "field": "flag",
+            "headerName": t("flag", lang),
+            "filter": "agTextColumnFilter",
+            "width": 110,
         },
         {
             "field": "note",
@@ -407,7 +451,7 @@ def goals_section(tr: Tracker, ind: Any, lang: str) -> html.Section:
 
 def update(
     regions: Any, milestone: Any, indicator_id: str, search: str | None
-) -> tuple[Any, Any, Any, str]:
+) -> tuple[Any, Any, Any, Any, str]:
     lang = lang_from_search(search)
     tr = tracker()
     ind = tr.catalogue[indicator_id]
@@ -420,5 +464,6 @@ def update(
         series,
         gaps_fig,
         rows,
+        provenance_items(tr, ind, chosen, year, lang),
         query_string(lang, region=",".join(chosen) or None, milestone=year or None),
     )

@@ -86,10 +86,16 @@ TEXT: dict[str, tuple[str, str]] = {
         "Show city columns (where cities have data)",
     ),
     "matrix_caption": (
-        "各指标在各地区相对{year}年目标的状态。每格：状态符号、最新值、差距与最新年份；点击进入指标页。",
+        "各指标在各地区相对{year}年目标的状态。每格：状态符号、最新值、差距与最新年份；点击进入指标页。"
+        "带 ※ 对标 的格（虚线框）：规划并未为该地区设定此目标，只是与为长三角或中心区设定的目标相比较；"
+        "带“初步”的格：所依据的数值为初步数、约数或口径不同。",
         "Status of each indicator in each region against its {year} goal. Each cell: status "
-        "symbol, latest value, gap and latest year; select a cell to open the indicator.",
+        "symbol, latest value, gap and latest year; select a cell to open the indicator. Cells "
+        "marked ※ benchmark (dashed frame): the plan does not set this goal for the region, "
+        "which is only compared with the goal set for the delta or the central zone; cells "
+        "marked provisional rest on a preliminary, approximate or differently defined value.",
     ),
+    "statuses_meaning": ("状态含义", "What the statuses mean"),
     "counts_heading": ("状态统计", "Status counts"),
     "chips_note": (
         "每个状态的格数；勾选状态，矩阵只显示含该状态的目标。",

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from targets import config
+from targets import config, verdicts
 from targets.terminal import safe, safe_frame, safe_json
 
 if TYPE_CHECKING:
@@ -243,7 +243,14 @@ def gaps(
         click.echo(render(frame[cols].reset_index(drop=True), fmt))
         return
     frame = t.gaps(milestone=milestone, year=year, indicators=inds, regions=regs)
-    click.echo(render(_with_provisional(frame, list(GAP_COLUMNS), lang), fmt))
+    # whose goal each verdict is, the pace beside the headline, and the verdict in words
+    verdict = [
+        verdicts.verdict_text(r, t.regions.name(str(r["goal_scope"]), lang), lang)
+        for r in frame.to_dict("records")
+    ]
+    frame = frame.assign(verdict=pd.array(verdict, dtype="str"))
+    cols = [*GAP_COLUMNS, "goal_scope", "role", "pace_status", "status_rule", "verdict"]
+    click.echo(render(_with_provisional(frame, cols, lang), fmt))
 
 
 def _with_provisional(frame: pd.DataFrame, cols: list[str], lang: str) -> pd.DataFrame:

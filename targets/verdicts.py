@@ -2,8 +2,8 @@
 
 The hovers of the dashboard, the import warnings (targets.alerts), the CLI and the reports say
 the same sentences, built here from the gap table's columns (targets.progress): the rule that made
-the headline (pace or distance), the numbers it used, whose goal it is (targets.roles) and, where
-the provenance columns are present, whether the verdict is provisional.
+the headline (pace or distance), the numbers it used and whose goal it is (targets.roles).
+Whether a verdict is provisional is worded by targets.provenance.
 """
 
 from __future__ import annotations
@@ -13,8 +13,6 @@ from typing import Any
 
 from targets import roles, statuses
 from targets.display import DASH, difference, goal_text, is_missing, number, percent
-
-PROVISIONAL = ("初步", "provisional")
 
 
 def _int(value: Any) -> int | None:
@@ -98,23 +96,12 @@ def scope_note(row: Mapping[str, Any], scope_name: str, lang: str) -> str:
     return roles.benchmark_note(scope_name, lang) if roles.is_benchmark(row) else ""
 
 
-def provisional_note(row: Mapping[str, Any], lang: str) -> str:
-    """'初步：<reason>' / 'provisional: <reason>' where the provenance columns mark the row."""
-    flag = row.get("provisional")
-    if is_missing(flag) or not bool(flag):
-        return ""
-    reason = row.get("provisional_reason")
-    word = PROVISIONAL[1] if lang == "en" else PROVISIONAL[0]
-    text = str(reason) if isinstance(reason, str) and reason not in ("", "nan") else ""
-    if not text:
-        return word
-    return f"{word}: {text}" if lang == "en" else f"{word}：{text}"
-
-
 def verdict_text(row: Mapping[str, Any], scope_name: str, lang: str) -> str:
-    """The status as every table shows it: '✔ 已实现', then the benchmark and provisional notes."""
+    """The status as every table shows it: '✔ 已实现', then the benchmark note for a region only
+    compared with another scope's goal. (The provisional mark, targets.provenance, follows it
+    where a surface shows one.)"""
     parts = [statuses.text(str(row.get("status", "no_data")), lang)]
-    parts += [n for n in (scope_note(row, scope_name, lang), provisional_note(row, lang)) if n]
+    parts += [n for n in (scope_note(row, scope_name, lang),) if n]
     return " · ".join(parts)
 
 

@@ -74,8 +74,13 @@ def test_gaps_json_has_exactly_the_contract_fields_and_the_engine_numbers(
     )
     assert code == 0
     rows = json.loads(out)
-    extra = ["provisional", "provisional_reason"]
+    # the contract's fields first, then whose goal, the pace, the verdict in words, provisional
+    extra = ["goal_scope", "role", "pace_status", "status_rule", "verdict", "provisional",
+             "provisional_reason"]  # fmt: skip
     assert rows and all(list(r) == [*GAP_COLUMNS, *extra] for r in rows)
+    anhui = next(r for r in rows if (r["indicator"], r["region"]) == ("rd_intensity", "anhui"))
+    assert (anhui["goal_scope"], anhui["role"]) == ("yrd", "benchmark")
+    assert "※ benchmark: the plan sets this goal for" in anhui["verdict"]
     from targets.tracker import Tracker
 
     expected = frame_records(Tracker(fixture_url).gaps(milestone=2025)[GAP_COLUMNS])

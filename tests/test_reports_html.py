@@ -81,7 +81,12 @@ def test_content_numbers_and_status_words(tracker: Tracker, html: str) -> None:
     ):
         assert name in html
     # status never by colour alone: symbol and word in the same cell as the colour
-    assert re.search(r'class="status status-moderate"[^>]*>◆ 进展一般</td>', html)
+    # (Anhui is compared with the goal set for the whole region: the note says so)
+    assert re.search(
+        r'class="status status-moderate"[^>]*><span class="word">◆ 进展一般</span>'
+        r'<span class="note"> · ※ 对标：规划为长三角设定此目标</span></td>',
+        html,
+    )
     # per-indicator decimals and unit
     assert '<td class="ind">PCT国际专利申请量<span class="unit">件</span></td>' in html
     assert '<td class="num">26,000</td>' in html and '<td class="num">2.69</td>' in html

@@ -110,7 +110,12 @@ def test_english_report_words_and_names(tracker: Tracker) -> None:
     ]
     assert tracker.catalogue["rd_intensity"].name.en in set(report.rows["indicator_name"])
     assert set(report.rows["region_name"]) == {"Anhui"}
-    assert report.table.loc[0, "status"].split(" ", 1)[1] in set(statuses.labels("en").values())
+    # the word, then (for a region compared with the region's goal) the benchmark note
+    word = report.table.loc[0, "status"].split(" · ")[0].split(" ", 1)[1]
+    assert word in set(statuses.labels("en").values())
+    assert report.table.loc[0, "status"].endswith(
+        "※ benchmark: the plan sets this goal for Yangtze River Delta"
+    )
 
 
 def test_unknown_language_is_refused(tracker: Tracker) -> None:
@@ -126,7 +131,7 @@ def test_display_table_formats_by_indicator_decimals_and_unit(tracker: Tracker) 
     assert rd["unit"] == "%"
     assert rd["goal"] == "> 3.00"
     assert rd["year"] == "2023"
-    assert rd["status"] == "◆ 进展一般"
+    assert rd["status"] == "◆ 进展一般 · ※ 对标：规划为长三角设定此目标"
     assert table.loc[("单位GDP能耗", "长三角"), "goal"] == "较2017年 −10%"
     pct = table.loc[("PCT国际专利申请量", "长三角")]
     assert (pct["value"], pct["unit"], pct["goal"]) == ("26,000", "件", "≥ 30,000")

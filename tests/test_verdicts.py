@@ -33,11 +33,9 @@ def test_pace_rule_is_said_with_its_rates() -> None:
     )
 
 
-def test_verdict_text_carries_the_benchmark_and_the_provisional_flag() -> None:
-    row = {**BASE, "status": "missed", "provisional": True, "provisional_reason": "左右"}
-    assert verdicts.verdict_text(row, "长三角", "zh") == (
-        "✗ 未实现 · ※ 对标：规划为长三角设定此目标 · 初步：左右"
-    )
+def test_verdict_text_carries_the_benchmark_note() -> None:
+    row = {**BASE, "status": "missed"}
+    assert verdicts.verdict_text(row, "长三角", "zh") == "✗ 未实现 · ※ 对标：规划为长三角设定此目标"
     own = {**BASE, "status": "missed", "role": "goal"}
     assert verdicts.verdict_text(own, "the YRD", "en") == "✗ Missed"
 

@@ -31,13 +31,21 @@ from dashboard.pages import (
     tracker,
     url_sync,
 )
-from targets import statuses
+from targets import roles, statuses, verdicts
 from targets.assessment import reason_text
 from targets.display import category_name
 from targets.provenance import PROVISIONAL_COLUMNS, provisional_mark, provisional_text
 from targets.tracker import Tracker
 
 BASE_COLUMNS = ("yrd", "central_zone")
+# what a cell shows and its hover explains (targets.verdicts reads these); the provenance
+# columns where the gap table carries them
+CELL_COLUMNS = (
+    "indicator", "region", "status", "value", "gap", "year", "role", "goal_scope",
+    "milestone_year", "target", "comparator", "projected", "distance_share", "status_rule",
+    "ratio", "actual_rate", "required_rate", "baseline_year", "linear", "reason",
+    *PROVISIONAL_COLUMNS,
+)  # fmt: skip
 TRUE = ("1", "true", "yes", "on")
 
 
@@ -266,6 +274,24 @@ def counts_bar(gaps: pd.DataFrame, lang: str, selected: list[str] | None = None)
                 inline=True,
                 className="counts",
             ),
+            html.Details(
+                [
+                    html.Summary(t("statuses_meaning", lang)),
+                    html.Dl(
+                        [
+                            item
+                            for s in statuses.IDS
+                            for item in (
+                                html.Dt(fmt.status_text(s, lang)),
+                                html.Dd(statuses.meaning(s, lang)),
+                            )
+                        ],
+                        className="small status-meanings",
+                    ),
+                ],
+                id=ids.OVERVIEW_MEANINGS,
+                className="mb-2",
+            ),
         ],
         **attrs(aria_label=t("counts_heading", lang)),
     )
@@ -290,9 +316,19 @@ def goal_text(ind: Any, year: int, lang: str) -> str:
 
 
 def cell(
-    row: Mapping[str, Any] | None, ind: Any, region_name: str, year: int, lang: str
+    row: Mapping[str, Any] | None,
+    ind: Any,
+    region_name: str,
+    year: int,
+    lang: str,
+    scope_name: str = "",
 ) -> html.Td:
-    """One matrix cell: symbol + latest value, gap and latest year, a link to the indicator view."""
+    """One matrix cell: symbol + latest value, gap and latest year, a link to the indicator view.
+
+    A benchmark cell (a region compared with a goal the plan set for another) carries the mark
+    ※ and a dashed frame; the hover says whose goal it is and why the status is what it is
+    (targets.verdicts); a provisional verdict says so (targets.provenance).
+    """
     if row is None:
         return html.Td(html.Span(t("none", lang), className="visually-hidden"), className="cell-na")
     status = str(row["status"])
@@ -300,7 +336,11 @@ def cell(
     unit = ind.unit.get(lang)
     value = fmt.number(row["value"], ind.decimals)
     latest = fmt.year_text(row["year"])
-    lines: list[Any] = [html.Span(f"{fmt.status_symbol(status)} {value}", className="cell-main")]
+    benchmark = roles.is_benchmark(row)
+    main = f"{fmt.status_symbol(status)} {value}"
+    lines: list[Any] = [html.Span(main, className="cell-main")]
+    if benchmark:
+        lines.append(html.Span(roles.tag("benchmark", lang), className="cell-mark"))
     detail = []
     if not fmt.is_missing(row["gap"]) and status != "achieved":
         detail.append(f"{t('gap_short', lang)} {fmt.number(row['gap'], ind.decimals)}")
@@ -313,9 +353,11 @@ def cell(
         # a verdict on a preliminary or approximate value says so in words, not by colour
         lines.append(html.Span(mark, className="cell-provisional"))
     title = (
-        f"{region_name} · {ind.name.get(lang)}: {fmt.status_text(status, lang)}; "
+        f"{region_name} · {ind.name.get(lang)}: "
+        f"{verdicts.verdict_text(row, scope_name, lang)}; "
         f"{t('latest', lang)} {fmt.value_with_unit(row['value'], ind.decimals, unit)} ({latest}); "
-        f"{t('gap', lang)} {fmt.value_with_unit(row['gap'], ind.decimals, unit)}"
+        f"{t('gap', lang)} {fmt.value_with_unit(row['gap'], ind.decimals, unit)}. "
+        f"{verdicts.explain(row, lang, ind.decimals, unit)}"
     )
     if mark:
         title += f"; {mark}: {provisional_text(row, lang)}"
@@ -329,8 +371,9 @@ def cell(
         className="cell-link",
         style={"color": fg},
     )
+    kind = " cell-benchmark" if benchmark else ""
     return html.Td(
-        link, className=f"cell status-{status}", style={"backgroundColor": bg, "color": fg}
+        link, className=f"cell status-{status}{kind}", style={"backgroundColor": bg, "color": fg}
     )
 
 
@@ -341,17 +384,7 @@ def matrix(
     names = {rid: tr.regions.name(rid, lang) for rid in columns}
     # only the columns a cell shows: turning every gap column into Python objects cost more
     # than the cells themselves at national scale
-    wanted = [
-        "indicator",
-        "region",
-        "status",
-        "value",
-        "gap",
-        "year",
-        "reason",
-        *PROVISIONAL_COLUMNS,
-    ]
-    shown = gaps[[c for c in wanted if c in gaps.columns]]
+    shown = gaps[[c for c in CELL_COLUMNS if c in gaps.columns]]
     lookup = {(r["indicator"], r["region"]): r for r in shown.to_dict("records")}
     head = html.Thead(
         html.Tr(
@@ -398,7 +431,14 @@ def matrix(
                         )
                     ]
                     + [
-                        cell(lookup.get((ind.id, rid)), ind, names[rid], year, lang)
+                        cell(
+                            lookup.get((ind.id, rid)),
+                            ind,
+                            names[rid],
+                            year,
+                            lang,
+                            scope_name=tr.regions.name(ind.scope[0], lang) if ind.scope else "",
+                        )
                         for rid in columns
                     ]
                 )
@@ -430,9 +470,16 @@ def behind_list(
     items = []
     # plain dicts: iterrows builds a Series per row (thousands of rows with cities shown)
     fields = ["indicator", "region", "status", "milestone_year", "pace"]
-    for row in behind[fields].to_dict("records"):
+    fields += [
+        c for c in ("role", "goal_scope", "provisional", "provisional_reason") if c in behind
+    ]
+    records = behind[fields].to_dict("records")
+    # the regions' own goals lead; benchmarks (compared with another scope's goal) follow
+    records.sort(key=roles.is_benchmark)
+    for row in records:
         ind = tr.catalogue[row["indicator"]]
         status = str(row["status"])
+        scope = tr.regions.name(str(row.get("goal_scope") or ""), lang)
         items.append(
             html.Li(
                 [
@@ -447,7 +494,7 @@ def behind_list(
                     ),
                     html.Br(),
                     html.Span(
-                        f"{row['pace']} · {fmt.status_text(status, lang)}",
+                        f"{row['pace']} · {verdicts.verdict_text({**row, 'status': status}, scope, lang)}",
                         className="small",
                     ),
                 ],

@@ -25,6 +25,7 @@ from dashboard.pages import (
     tracker,
     url_sync,
 )
+from targets import roles, verdicts
 from targets.tracker import Tracker
 
 
@@ -201,9 +202,13 @@ def goals_table(tr: Tracker, gaps: pd.DataFrame, region_name: str, year: int, la
                         scope="row",
                     ),
                     html.Td(
-                        fmt.status_text(status, lang),
+                        verdicts.verdict_text(
+                            rec, tr.regions.name(str(rec.get("goal_scope", "")), lang), lang
+                        ),
                         style={"backgroundColor": bg, "color": fg},
-                        className="status-cell",
+                        className="status-cell"
+                        + (" cell-benchmark" if roles.is_benchmark(rec) else ""),
+                        title=verdicts.explain(rec, lang, ind.decimals, unit),
                     ),
                     html.Td(fmt.value_with_unit(rec["value"], ind.decimals, unit), className="num"),
                     html.Td(fmt.year_text(rec["year"]), className="num"),
@@ -212,8 +217,16 @@ def goals_table(tr: Tracker, gaps: pd.DataFrame, region_name: str, year: int, la
                         className="num",
                     ),
                     html.Td(gap_text, className="num"),
-                    html.Td(fmt.percent(rec["progress"]), className="num"),
-                    html.Td(fmt.percent(rec["time_elapsed"]), className="num"),
+                    # an achieved goal has no progress left to measure: no share at all
+                    # (progress and elapsed time read 0% or negative once the goal is passed)
+                    html.Td(
+                        fmt.DASH if status == "achieved" else fmt.percent(rec["progress"]),
+                        className="num",
+                    ),
+                    html.Td(
+                        fmt.DASH if status == "achieved" else fmt.percent(rec["time_elapsed"]),
+                        className="num",
+                    ),
                 ]
             )
         )

@@ -18,7 +18,10 @@ NAME_COLUMNS = {"indicator": "indicator_name", "region": "region_name"}
 # columns in the indicator's unit, rounded to its `decimals`
 UNIT_COLUMNS = ("value", "target", "gap", "baseline_value", "projected")
 # shares of the goal or of the time (0.7143), growth rates and ratios: a fixed precision
-RATE_COLUMNS = ("gap_pct", "progress", "time_elapsed", "actual_rate", "required_rate", "ratio")
+RATE_COLUMNS = (
+    "gap_pct", "progress", "time_elapsed", "actual_rate", "required_rate", "ratio",
+    "distance_share",
+)  # fmt: skip
 RATE_DECIMALS = 4
 
 
@@ -35,6 +38,9 @@ def csv_columns() -> list[str]:
     out.append("status_label")
     # whether the verdict rests on a flagged value, and why (in the report's language)
     out += ["provisional", "provisional_reason"]
+    # whose goal, the pace beside the headline, and why (targets.verdicts, in the report's words)
+    out += ["goal_scope", "role", "pace_status", "status_rule", "distance_share", "status_text",
+            "status_why"]  # fmt: skip
     return out
 
 

@@ -67,7 +67,9 @@ td { padding: 2pt 4pt; border-bottom: 0.5pt solid #dde1e6; vertical-align: top; 
 thead { display: table-header-group; }
 tr { break-inside: avoid; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
-td.status { white-space: nowrap; font-weight: bold; }
+td.status { font-weight: bold; }
+td.status .word { white-space: nowrap; }
+td.status .note { font-weight: normal; font-size: 90%; }
 /* a region, a verdict, a year: one line, never one character per line */
 td.short { white-space: nowrap; }
 /* an address or a note can be one long unbreakable string: it may break anywhere, which also
@@ -104,11 +106,14 @@ def e(value: Any) -> str:
 
 
 def _status_td(status: str, lang: str, text: str | None = None) -> str:
-    """The status cell: colour and words; `text` replaces the words (the status with a mark)."""
+    """A status cell on its colour; `text` (the verdict with its notes) instead of the bare word."""
     bg, fg = STATUS_COLOURS.get(status, STATUS_COLOURS["no_data"])
+    # the word stays on one line; the notes after it (benchmark, provisional) may wrap
+    word, _, notes = (text if text is not None else status_text(status, lang)).partition(" · ")
+    note = f'<span class="note"> · {escape(notes)}</span>' if notes else ""
     return (
         f'<td class="status status-{escape(status)}" style="background:{bg};color:{fg}">'
-        f"{escape(text or status_text(status, lang))}</td>"
+        f'<span class="word">{escape(word)}</span>{note}</td>'
     )
 
 

@@ -14,14 +14,13 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from targets import statuses
+from targets import roles, statuses, verdicts
 from targets.display import (
     DASH,
     goal_text,
     is_missing,
     number,
     percent,
-    status_text,
     year_text,
 )
 from targets.models import Indicator
@@ -188,10 +187,33 @@ def _enrich(tracker: Tracker, gaps: pd.DataFrame, lang: str) -> pd.DataFrame:
     out["goal_change"] = [c[0] for c in changes]
     out["goal_base_year"] = [c[1] for c in changes]
     out["status_label"] = pd.array([statuses.label(s, lang) for s in gaps["status"]], dtype="str")
-    out["status_text"] = pd.array([status_text(s, lang) for s in gaps["status"]], dtype="str")
+    # whose goal it is, and why the status is what it is: the words of targets.verdicts, the
+    # same as on screen and in the CLI
+    records = out.to_dict("records")
+    if "role" not in out.columns:
+        out["role"] = "goal"
+        out["goal_scope"] = out["region"]
+    scope_names = [tracker.regions.name(str(g), lang) for g in out["goal_scope"]]
+    out["goal_scope_name"] = pd.array(scope_names, dtype="str")
+    out["role_text"] = pd.array([roles.word(str(r), lang) for r in out["role"]], dtype="str")
+    out["status_text"] = pd.array(
+        [
+            verdicts.verdict_text({**r, "role": role}, name, lang)
+            for r, role, name in zip(records, out["role"], scope_names, strict=True)
+        ],
+        dtype="str",
+    )
+    pace = out["pace_status"] if "pace_status" in out.columns else out["status"]
+    out["pace_label"] = pd.array([statuses.text(str(s), lang) for s in pace], dtype="str")
+    out["status_why"] = pd.array(
+        [
+            verdicts.explain(r, lang, int(d), str(u))
+            for r, d, u in zip(records, out["decimals"], out["unit"], strict=True)
+        ],
+        dtype="str",
+    )
     # a verdict resting on a flagged value: the word beside the status, why in the report's
     # language (the engine's English reason is replaced in this copy)
-    records = gaps.to_dict("records")
     out["provisional"] = [bool(r.get("provisional", False)) for r in records]
     out["provisional_mark"] = pd.array([provisional_mark(r, lang) for r in records], dtype="str")
     out["provisional_reason"] = pd.array([provisional_text(r, lang) for r in records], dtype="str")
@@ -230,6 +252,7 @@ def _table(rows: pd.DataFrame, lang: str) -> pd.DataFrame:
     for r in rows.to_dict("records"):
         d = int(r["decimals"])
         linear = bool(r.get("linear", False))
+        done = r["status"] == "achieved"
         gap = number(r["gap"], d)
         if gap != DASH and not is_missing(r["gap_pct"]) and r["gap"] > 0:
             gap += f" ({percent(r['gap_pct'], 1)})"
@@ -242,14 +265,18 @@ def _table(rows: pd.DataFrame, lang: str) -> pd.DataFrame:
                 "value": number(r["value"], d),
                 "goal": goal_display(r, lang, unit=False),
                 "gap": gap,
-                "progress": percent(r["progress"]),
+                # an achieved goal shows no progress share: past the goal it reads 0% or
+                # negative, which says nothing about a goal that is met
+                "progress": DASH if done else percent(r["progress"]),
                 # without a value there is no "now" to measure elapsed time from
-                "time_elapsed": DASH if is_missing(r["year"]) else percent(r["time_elapsed"]),
+                "time_elapsed": DASH
+                if is_missing(r["year"]) or done
+                else percent(r["time_elapsed"]),
                 "required_rate": _rate_text(r["required_rate"], linear, d, per_year),
                 "actual_rate": _rate_text(r["actual_rate"], linear, d, per_year),
                 "projected": number(r["projected"], d),
                 "status": " · ".join(
-                    p for p in (status_text(str(r["status"]), lang), r.get("provisional_mark")) if p
+                    p for p in (str(r["status_text"]), r.get("provisional_mark")) if p
                 ),
                 "status_code": str(r["status"]),
                 "derived": bool(r.get("derived", False)),

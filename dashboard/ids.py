@@ -32,6 +32,8 @@ OVERVIEW_BODY = "overview-body"
 OVERVIEW_MATRIX = "overview-matrix"
 OVERVIEW_MATRIX_WRAP = "overview-matrix-wrap"
 OVERVIEW_COUNTS = "overview-counts"
+# the chip of one status: count-achieved, count-close, …
+STATUS_CHIP = "count-{status}"
 OVERVIEW_MEANINGS = "overview-meanings"
 OVERVIEW_BEHIND = "overview-behind"
 OVERVIEW_WORDS = "overview-words"

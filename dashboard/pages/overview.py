@@ -257,7 +257,7 @@ def counts_bar(gaps: pd.DataFrame, lang: str, selected: list[str] | None = None)
                         html.Strong(str(n), className="count-value"),
                     ],
                     className="count-item",
-                    id=f"count-{status}",
+                    id=ids.STATUS_CHIP.format(status=status),
                     title=statuses.meaning(status, lang),
                 ),
                 "value": status,

@@ -107,6 +107,23 @@ class AccountRole(click.Choice):  # type: ignore[type-arg]
         pass  # click.Choice.__init__ sets the choices: they are the users module's
 
 
+EMPTY_HINT = (
+    "note: the database holds no values yet: `targets init` loads the bundled public statistics, "
+    "`targets import FILE…` your own"
+)
+
+
+def _reading(obj: Context) -> Tracker:
+    """The tracker for a command that reads values; on an empty database, say how to fill it.
+
+    Every goal would otherwise read "pending" or "no data" with nothing to tell why.
+    """
+    t = obj.tracker
+    if t.store.is_empty():
+        click.echo(EMPTY_HINT, err=True)
+    return t
+
+
 class TargetsGroup(click.Group):
     """Turns domain errors into one-line messages with exit code 1 (tracebacks with --debug)."""
 
@@ -201,7 +218,7 @@ def indicators(obj: Context, as_json: bool) -> None:
 @click.pass_obj
 def data(obj: Context, indicators_: tuple[str, ...], regions_: tuple[str, ...], fmt: str) -> None:
     """The values in force: indicator, region, year, value, import_id, note."""
-    t = obj.tracker
+    t = _reading(obj)
     frame = t.store.observations(t.resolve_indicators(indicators_), t.resolve_regions(regions_))
     click.echo(render(frame[DATA_COLUMNS], fmt))
 
@@ -228,7 +245,7 @@ def gaps(
     lang: str,
 ) -> None:
     """Gap, progress, rates, projection and status per indicator × region × milestone."""
-    t = obj.tracker
+    t = _reading(obj)
     inds, regs = t.resolve_indicators(indicators_), t.resolve_regions(regions_)
     if behind:
         if year is not None:
@@ -273,7 +290,7 @@ def _with_provisional(frame: pd.DataFrame, cols: list[str], lang: str) -> pd.Dat
 @click.pass_obj
 def assess(obj: Context, milestone: int, fmt: str, lang: str) -> None:
     """The final evaluation of a milestone: met / missed / pending per goal, margin, source."""
-    frame = obj.tracker.assessment(milestone, lang)
+    frame = _reading(obj).assessment(milestone, lang)
     if fmt == "table":
         cols = ["indicator", "region", "target", "comparator", "value", "verdict", "provisional",
                 "provisional_reason", "margin", "margin_pct", "source"]  # fmt: skip
@@ -287,7 +304,7 @@ def assess(obj: Context, milestone: int, fmt: str, lang: str) -> None:
 @click.pass_obj
 def convergence(obj: Context, level: str, fmt: str) -> None:
     """Whether regional differences narrow: spread (cv, max/min) trend per benchmarked goal."""
-    click.echo(render(obj.tracker.convergence(level), fmt))
+    click.echo(render(_reading(obj).convergence(level), fmt))
 
 
 @main.command("import")
@@ -590,12 +607,25 @@ def report(
     by the file's suffix."""
     from targets.reports import write_report
 
-    t = obj.tracker
+    t = _reading(obj)
     path = write_report(
         t, Path(out), lang=lang, milestone=milestone,
         regions=t.resolve_regions(regions_), indicators=t.resolve_indicators(indicators_),
     )  # fmt: skip
     click.echo(f"{path}: written")
+
+
+@main.command()
+@click.pass_obj
+def init(obj: Context) -> None:
+    """Create the database; when it is empty, load the bundled public statistics into it."""
+    from targets.bundled import ensure_bundled
+
+    loaded = ensure_bundled(obj.tracker)
+    if loaded is None:
+        click.echo("the database already holds imports: nothing loaded")
+    else:
+        click.echo(f"loaded the bundled public statistics as import #{loaded}")
 
 
 @main.command()

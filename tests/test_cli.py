@@ -511,3 +511,31 @@ def test_account_roles_are_the_users_modules_read_when_asked(runner: CliRunner) 
     assert "{" + "|".join(ROLES) + "}" in shown.output
     refused = runner.invoke(main, ["user", "role", "ann", "superuser"])
     assert refused.exit_code == 2 and "'superuser' is not one of" in refused.output
+
+
+def test_init_loads_the_bundled_statistics_once_and_reads_say_when_the_database_is_empty(
+    runner: CliRunner, sqlite_url: str
+) -> None:
+    from targets.bundled import BUNDLED_DIR, MAIN_FILE
+
+    # a read on an empty database answers, and says on stderr why every goal is pending
+    code, out, err = run(runner, "--db", sqlite_url, "assess", "--milestone", "2025")
+    assert code == 0 and "pending" in out
+    assert "`targets init`" in err
+    code, _, err = run(runner, "--db", sqlite_url, "data", "--format", "json")
+    assert code == 0 and "`targets init`" in err
+
+    code, out, _ = run(runner, "--db", sqlite_url, "init")
+    assert code == 0 and "loaded the bundled public statistics as import #" in out
+    stored = Tracker(db_url=sqlite_url).store.observations()
+    # in force: one value per key of the main file (agreeing releases of one figure are rows
+    # of their own there); the superseded file's figures are revised by it
+    keys = pd.read_csv(BUNDLED_DIR / MAIN_FILE)[["indicator", "region", "year"]].drop_duplicates()
+    assert len(stored) == len(keys) > 100
+    code, out, _ = run(runner, "--db", sqlite_url, "init")
+    assert code == 0 and "nothing loaded" in out
+    assert len(Tracker(db_url=sqlite_url).store.observations()) == len(stored)
+
+    code, out, err = run(runner, "--db", sqlite_url, "data", "--format", "json")
+    assert code == 0 and err == ""
+    assert len(json.loads(out)) == len(stored)

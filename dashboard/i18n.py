@@ -234,6 +234,17 @@ TEXT: dict[str, tuple[str, str]] = {
     "assessment_agree_no": ("⚠ 不一致", "⚠ disagree"),
     "assessment_agree_na": ("— 无法判断", "— cannot judge"),
     "assessment_none": ("没有数据", "No data"),
+    "assessment_scope": ("地区范围", "Regions shown"),
+    "assessment_scope_all": ("全部地区", "Every region"),
+    "assessment_scope_top": (
+        "省级及以上（各省市县请逐省查看）",
+        "Provinces and above (cities and counties: choose a province)",
+    ),
+    "assessment_scope_of": ("{name}及其市、县", "{name}, its cities and counties"),
+    "assessment_rows_cut": (
+        "共 {total} 行，仅显示前 {shown} 行：请在“地区范围”中选择一个省。",
+        "{total} rows: the first {shown} are shown. Choose a province under “Regions shown” for the rest.",
+    ),
     "assessment_contribution": ("区域差距从何而来", "Where the regional gap comes from"),
     "contribution_value_note": (
         "数值为现行公布值；与分项（分子、分母）测算值不同时并列给出，差距份额按分项计算",

@@ -79,10 +79,48 @@ def test_methods_table_says_disagreement_in_words(tracker: Any, ctx: None) -> No
 
 
 def test_update_callback_follows_the_milestone(ctx: None) -> None:
-    final, _methods, fig, search = page.update(2025, "rd_intensity", "?lang=zh")
-    assert search == "?milestone=2025&indicator=rd_intensity&lang=zh"
+    final, _methods, fig, search = page.update(2025, "rd_intensity", None, "?lang=zh")
+    assert search == "?milestone=2025&indicator=rd_intensity&scope=all&lang=zh"
     assert "2025年目标实现情况" in text(final)
     assert fig.data[0].meta == {"kind": "cv"}
+
+
+def _regions_in(tracker: Any, node: Any) -> set[str]:
+    names = {tracker.regions.name(r.id, "en"): r.id for r in tracker.regions}
+    return {names[text(r.children[1])] for r in _rows(node)[1:]}
+
+
+def test_a_table_too_long_to_read_shows_provinces_first_and_drills_down(
+    tracker: Any, ctx: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    frame = tracker.assessment(2025, "en")
+    levels = {r.id: r.level for r in tracker.regions}
+    top = frame[frame["region"].map(levels).isin(page.TOP_LEVELS)]
+    assert 0 < len(top) < len(frame)  # the fixture has city rows to hide
+    monkeypatch.setattr(page, "MAX_TABLE_ROWS", len(frame) - 1)
+    layout = page.layout(lang="en", milestone="2025")
+    assert find(layout, page.ids.ASSESSMENT_SCOPE).value == page.SCOPE_TOP
+    final = find(layout, page.ids.ASSESSMENT_FINAL + "-table")
+    shown = _regions_in(tracker, final)
+    assert shown == set(top["region"])
+    assert all(levels[r] in page.TOP_LEVELS for r in shown)
+    # one province: it, its cities and their counties, nothing of another province
+    final, methods, _fig, search = page.update(2025, "rd_intensity", "anhui", "?lang=en")
+    shown = _regions_in(tracker, final)
+    inside = tracker.regions.within(["anhui"])
+    assert shown and shown <= inside and "jiangsu" not in shown
+    assert shown == set(frame.loc[frame["region"].isin(inside), "region"])
+    assert "scope=anhui" in search
+
+
+def test_rows_past_the_bound_are_cut_with_a_sentence_saying_so(
+    tracker: Any, ctx: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    total = len(tracker.assessment(2025, "en"))
+    monkeypatch.setattr(page, "MAX_TABLE_ROWS", 3)
+    final = page.final_table(tracker, 2025, "en", page.SCOPE_ALL)
+    assert len(_rows(final)) == 1 + 3
+    assert f"{total:,} rows: the first 3 are shown" in text(final)
 
 
 def test_overview_behind_list_uses_the_pace_text(tracker: Any, ctx: None) -> None:

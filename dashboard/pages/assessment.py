@@ -36,6 +36,12 @@ from targets.tracker import Tracker
 
 # a verdict is never shown by colour alone: symbol and word
 VERDICT_SYMBOLS = {"met": "✓", "missed": "✗", "pending": "…"}
+# rows a table shows at most: a country's every county (86 MB of HTML, 21 s a view at 10 M
+# values) is no table anyone reads; past this the page shows provinces first and drills down
+MAX_TABLE_ROWS = 1_000
+SCOPE_ALL, SCOPE_TOP = "all", "top"
+# the levels shown before a drill-down: the whole region, its zones and its provinces
+TOP_LEVELS = ("region", "zone", "province")
 
 
 def register(app: dash.Dash) -> None:
@@ -53,6 +59,7 @@ def register(app: dash.Dash) -> None:
         Output(ids.ASSESSMENT_URL, "search"),
         Input(ids.ASSESSMENT_MILESTONE, "value"),
         Input(ids.ASSESSMENT_INDICATOR, "value"),
+        Input(ids.ASSESSMENT_SCOPE, "value"),
         State(ids.PAGES_LOCATION, "search"),
         prevent_initial_call=True,
     )(update)
@@ -99,11 +106,47 @@ def verdict_text(verdict: str, lang: str) -> str:
     return f"{VERDICT_SYMBOLS.get(verdict, '')} {assessment.verdict_label(verdict, lang)}".strip()
 
 
-def final_table(tr: Tracker, year: int, lang: str) -> list[Any]:
-    """The final-evaluation table of `year` (Tracker.assessment)."""
-    frame = tr.assessment(year, lang)
+def scope_options(tr: Tracker, lang: str) -> list[dict[str, str]]:
+    """Every region, provinces and above, then each province with its cities and counties."""
+    return [
+        {"label": t("assessment_scope_all", lang), "value": SCOPE_ALL},
+        {"label": t("assessment_scope_top", lang), "value": SCOPE_TOP},
+    ] + [
+        {"label": t("assessment_scope_of", lang, name=tr.regions.name(p.id, lang)), "value": p.id}
+        for p in tr.regions.provinces()
+    ]
+
+
+def default_scope(tr: Tracker, year: int, lang: str) -> str:
+    """Every region when the table is one a person reads whole, else provinces first."""
+    return SCOPE_ALL if len(tr.assessment(year, lang)) <= MAX_TABLE_ROWS else SCOPE_TOP
+
+
+def in_scope(tr: Tracker, frame: pd.DataFrame, scope: str) -> pd.DataFrame:
+    """The rows of the regions `scope` names (filtered here, on the server)."""
+    if scope == SCOPE_ALL or frame.empty:
+        return frame
+    if scope == SCOPE_TOP:
+        keep = {r.id for r in tr.regions if r.level in TOP_LEVELS}
+    else:
+        keep = set(tr.regions.within([scope]))
+    return frame[frame["region"].isin(keep)]
+
+
+def _cut(frame: pd.DataFrame, lang: str) -> tuple[pd.DataFrame, list[Any]]:
+    """At most MAX_TABLE_ROWS rows, and a sentence saying so when rows were left out."""
+    if len(frame) <= MAX_TABLE_ROWS:
+        return frame, []
+    note = t("assessment_rows_cut", lang, total=f"{len(frame):,}", shown=f"{MAX_TABLE_ROWS:,}")
+    return frame.head(MAX_TABLE_ROWS), [html.P(note, className="alert alert-warning small")]
+
+
+def final_table(tr: Tracker, year: int, lang: str, scope: str = SCOPE_ALL) -> list[Any]:
+    """The final-evaluation table of `year` (Tracker.assessment), for the regions of `scope`."""
+    frame = in_scope(tr, tr.assessment(year, lang), scope)
     if frame.empty:
         return [html.P(t("assessment_none", lang))]
+    frame, cut = _cut(frame, lang)
     rows = []
     for r in frame.to_dict("records"):
         ind = tr.catalogue.indicators.get(r["indicator"])
@@ -143,7 +186,7 @@ def final_table(tr: Tracker, year: int, lang: str) -> list[Any]:
         t(k, lang)
         for k in ("goal", "value", "assessment_verdict", "assessment_margin", "assessment_source")
     ]
-    return [_table(t("assessment_final", lang, year=year), head, rows, ids.ASSESSMENT_FINAL)]
+    return [*cut, _table(t("assessment_final", lang, year=year), head, rows, ids.ASSESSMENT_FINAL)]
 
 
 def _copyable(p: Paragraph, lang: str, heading_tag: Any) -> html.Div:
@@ -267,12 +310,13 @@ def agree_text(value: Any, lang: str) -> str:
     return t("assessment_agree_yes" if bool(value) else "assessment_agree_no", lang)
 
 
-def methods_table(tr: Tracker, year: int, lang: str) -> list[Any]:
+def methods_table(tr: Tracker, year: int, lang: str, scope: str = SCOPE_ALL) -> list[Any]:
     """compare_methods for the goal year, rows with data only; disagreements said in words."""
-    frame = tr.methods(year)
+    frame = in_scope(tr, tr.methods(year), scope)
     frame = frame[frame["status_ratio"] != "no_data"]
     if frame.empty:
         return [html.P(t("assessment_none", lang))]
+    frame, cut = _cut(frame, lang)
     rows = []
     for r in frame.to_dict("records"):
         agree = r["agree"]
@@ -299,7 +343,7 @@ def methods_table(tr: Tracker, year: int, lang: str) -> list[Any]:
             "assessment_agree",
         )
     ]
-    return [_table(t("assessment_methods", lang), head, rows, ids.ASSESSMENT_METHODS)]
+    return [*cut, _table(t("assessment_methods", lang), head, rows, ids.ASSESSMENT_METHODS)]
 
 
 def cv_options(tr: Tracker, lang: str) -> list[dict[str, str]]:
@@ -322,8 +366,19 @@ def cv_view(tr: Tracker, indicator: str | None, lang: str) -> Any:
     return figures.cv_figure(tr.spread(indicator, "province"), title=title, lang=lang)
 
 
+def _scope(tr: Tracker, scope: Any, year: int, lang: str) -> tuple[list[dict[str, str]], str]:
+    options = scope_options(tr, lang)
+    return options, choose(scope, [o["value"] for o in options], None) or default_scope(
+        tr, year, lang
+    )
+
+
 def layout(
-    lang: str = "zh", milestone: str | None = None, indicator: str | None = None, **_: Any
+    lang: str = "zh",
+    milestone: str | None = None,
+    indicator: str | None = None,
+    scope: str | None = None,
+    **_: Any,
 ) -> html.Div:
     lang = norm_lang(lang)
     tr = tracker()
@@ -331,6 +386,7 @@ def layout(
     year = int_param(milestone, years, default_milestone(years))
     options = cv_options(tr, lang)
     chosen = choose(indicator, [o["value"] for o in options], None) or default_cv_indicator(tr)
+    scopes, region_scope = _scope(tr, scope, year, lang)
     return html.Div(
         [
             url_sync(ids.ASSESSMENT_URL),
@@ -344,9 +400,17 @@ def layout(
                 value=year,
                 className="w-auto mb-2",
             ),
+            dbc.Label(
+                t("assessment_scope", lang), html_for=ids.ASSESSMENT_SCOPE, className="fw-semibold"
+            ),
+            dbc.Select(
+                id=ids.ASSESSMENT_SCOPE, options=scopes, value=region_scope, className="w-auto mb-2"
+            ),
             html.P(t("assessment_final_note", lang), className="small text-body-secondary"),
             html.Section(
-                final_table(tr, year, lang), id=ids.ASSESSMENT_FINAL, **attrs(aria_live="polite")
+                final_table(tr, year, lang, region_scope),
+                id=ids.ASSESSMENT_FINAL,
+                **attrs(aria_live="polite"),
             ),
             html.H2(t("assessment_draft", lang), className="h5 mt-4"),
             html.P(t("assessment_draft_note", lang), className="small text-body-secondary"),
@@ -386,22 +450,23 @@ def layout(
             html.Section(contribution_table(tr, lang), id=ids.ASSESSMENT_CONTRIBUTION),
             html.H2(t("assessment_methods", lang), className="h5 mt-4"),
             html.P(t("assessment_methods_note", lang), className="small text-body-secondary"),
-            html.Section(methods_table(tr, year, lang), id=ids.ASSESSMENT_METHODS),
+            html.Section(methods_table(tr, year, lang, region_scope), id=ids.ASSESSMENT_METHODS),
         ],
         className="assessment-page",
     )
 
 
-def update(milestone: Any, indicator: Any, search: str | None) -> tuple[Any, ...]:
+def update(milestone: Any, indicator: Any, scope: Any, search: str | None) -> tuple[Any, ...]:
     lang = lang_from_search(search)
     tr = tracker()
     years = tr.catalogue.milestone_years()
     year = int_param(milestone, years, default_milestone(years))
     options = cv_options(tr, lang)
     chosen = choose(indicator, [o["value"] for o in options], None) or default_cv_indicator(tr)
+    _, region_scope = _scope(tr, scope, year, lang)
     return (
-        final_table(tr, year, lang),
-        methods_table(tr, year, lang),
+        final_table(tr, year, lang, region_scope),
+        methods_table(tr, year, lang, region_scope),
         cv_view(tr, chosen, lang),
-        query_string(lang, milestone=year, indicator=chosen),
+        query_string(lang, milestone=year, indicator=chosen, scope=region_scope),
     )

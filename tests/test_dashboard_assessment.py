@@ -93,6 +93,17 @@ def _regions_in(tracker: Any, node: Any) -> set[str]:
 def test_a_table_too_long_to_read_shows_provinces_first_and_drills_down(
     tracker: Any, ctx: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    cities = pd.DataFrame(
+        {
+            "indicator": "rd_intensity",
+            "region": ["hefei", "wuhu", "nanjing", "suzhou_js"],
+            "year": 2025,
+            "value": [3.9, 2.9, 3.7, 4.1],
+            "unit": "%",
+        }
+    )
+    cities = cities[cities["region"].isin({r.id for r in tracker.regions})]
+    tracker.store.write_import(cities, file_name="cities.csv", sha256="c" * 64)
     frame = tracker.assessment(2025, "en")
     levels = {r.id: r.level for r in tracker.regions}
     top = frame[frame["region"].map(levels).isin(page.TOP_LEVELS)]

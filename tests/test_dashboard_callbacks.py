@@ -347,6 +347,62 @@ def test_sources_page_lists_every_value_in_force_as_text(tracker: Any, ctx: None
     assert "<img src=x>.csv" in files
 
 
+def test_sources_past_the_client_bound_are_paged_filtered_and_sorted_on_the_server(
+    tracker: Any, ctx: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    all_rows = sources_page.observation_rows(tracker, "en")
+    assert len(all_rows) > 10
+    monkeypatch.setattr(sources_page, "CLIENT_ROWS", 10)
+    grid = find(sources_page.layout(lang="en"), ids.SOURCES_TABLE)
+    assert grid.rowModelType == "infinite" and getattr(grid, "rowData", None) is None
+    # the first block: the grid's first rows, and how many there are
+    block = sources_page.serve_rows({"startRow": 0, "endRow": 4}, "?lang=en")
+    assert block == {"rowData": all_rows[:4], "rowCount": len(all_rows)}
+    assert len(json.dumps(block)) < 2_000  # the rows on screen, not the table
+    # filtered on the server: a year and a word of the indicator's name
+    year = all_rows[0]["year"]
+    request = {
+        "startRow": 0,
+        "endRow": 100,
+        "filterModel": {
+            "year": {"filterType": "number", "type": "equals", "filter": year},
+            "indicator": {"filterType": "text", "type": "contains", "filter": "r&d"},
+        },
+        "sortModel": [{"colId": "value", "sort": "desc"}],
+    }
+    block = sources_page.serve_rows(request, "?lang=en")
+    want = [r for r in all_rows if r["year"] == year and "r&d" in r["indicator"].lower()]
+    assert want and block["rowCount"] == len(want)
+    got = block["rowData"]
+    assert {(r["region"], r["indicator_id"]) for r in got} == {
+        (r["region"], r["indicator_id"]) for r in want
+    }
+    values = [r["value"] for r in got]
+    assert values == sorted(values, reverse=True)
+    # a block never exceeds the bound, whatever is asked
+    monkeypatch.setattr(sources_page, "MAX_BLOCK_ROWS", 5)
+    assert len(sources_page.serve_rows({"startRow": 0, "endRow": 10_000}, "")["rowData"]) == 5
+    with pytest.raises(ValueError, match="filter set/in on year is not supported"):
+        sources_page.serve_rows(
+            {
+                "startRow": 0,
+                "endRow": 5,
+                "filterModel": {"year": {"filterType": "set", "type": "in"}},
+            },
+            "",
+        )
+
+
+def test_sources_rows_follow_a_new_import(tracker: Any, ctx: None) -> None:
+    before = len(sources_page.observation_rows(tracker, "en"))
+    extra = pd.DataFrame(
+        [{"indicator": "rd_intensity", "region": "jiangsu", "year": 2030, "value": 3.9}]
+    )
+    tracker.store.write_import(extra, file_name="x.csv", sha256="5" * 64)
+    rows = sources_page.observation_rows(tracker, "en")
+    assert len(rows) == before + 1 and any(r["year"] == 2030 for r in rows)
+
+
 def test_no_page_renders_data_as_html(ctx: None) -> None:
     layouts = [
         overview_page.layout(),

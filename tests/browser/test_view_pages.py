@@ -260,3 +260,38 @@ def test_assessment_copy_button_puts_the_paragraph_on_the_clipboard(
     expected = next(p.text for p in draft.paragraphs() if p.key == "goal:rd_intensity")
     assert copied == expected
     check_page(dash_duo, axe, screenshot, "assessment_zh")
+
+
+def test_sources_grid_asks_the_server_for_the_rows_on_screen(
+    dash_duo: Any,
+    app: Any,
+    fixture_tracker: Any,
+    axe: Any,
+    screenshot: Any,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Past the client bound the grid is AG Grid's infinite model: it shows the first page from
+    the server's first block, counts every row, and a filter typed in the grid runs there."""
+    from dashboard.pages import sources as sources_page
+
+    monkeypatch.setattr(sources_page, "CLIENT_ROWS", 5)
+    total = len(sources_page.observation_rows(fixture_tracker, "en"))
+    dash_duo.start_server(app)
+    open_page(dash_duo, "/sources?lang=en", f"#{ids.SOURCES_TABLE} .ag-row")
+    driver = dash_duo.driver
+    model = driver.execute_script(
+        "return dash_ag_grid.getApi(arguments[0]).getGridOption('rowModelType');",
+        ids.SOURCES_TABLE,
+    )
+    assert model == "infinite"
+    rows = driver.find_elements(
+        "css selector", f"#{ids.SOURCES_TABLE} .ag-center-cols-container .ag-row"
+    )
+    assert 0 < len(rows) <= 25  # one page of the first block
+    dash_duo.wait_for_contains_text(
+        f"#{ids.SOURCES_TABLE} .ag-paging-panel", f"{total}", timeout=10
+    )
+    first = sources_page.observation_rows(fixture_tracker, "en")[0]
+    assert first["indicator"] in driver.find_element("css selector", f"#{ids.SOURCES_TABLE}").text
+    check_page(dash_duo, axe, screenshot, "sources_infinite_en")
+    assert dash_duo.get_logs() == []

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from targets import config, verdicts
+from targets import config
 from targets.terminal import safe, safe_frame, safe_json
 
 if TYPE_CHECKING:
@@ -260,6 +260,10 @@ def gaps(
         click.echo(render(frame[cols].reset_index(drop=True), fmt))
         return
     frame = t.gaps(milestone=milestone, year=year, indicators=inds, regions=regs)
+    import pandas as pd
+
+    from targets import verdicts
+
     # whose goal each verdict is, the pace beside the headline, and the verdict in words
     verdict = [
         verdicts.verdict_text(r, t.regions.name(str(r["goal_scope"]), lang), lang)

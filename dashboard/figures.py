@@ -17,17 +17,15 @@ import plotly.graph_objects as go
 
 from dashboard import format as fmt
 from dashboard.i18n import t
+from targets.region_style import plotly_symbol, region_colour
 
 FONT = "Noto Sans CJK SC, Source Han Sans SC, PingFang SC, Microsoft YaHei, Arial, sans-serif"
-# Okabe-Ito without its yellow (too light on white): distinguishable with any colour vision
-REGION_COLOURS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000")
-# a second cue besides colour for each region's series
-REGION_SYMBOLS = ("circle", "square", "triangle-up", "diamond", "x", "cross", "star")
 GOAL_COLOUR = "#333333"
 GOAL_DASH = "longdash"
 PROJECTION_DASH = "dash"
 REQUIRED_DASH = "dot"
 OUTLINE_COLOUR = "#1a1a1a"
+CV_COLOUR = "#0072B2"  # the spread across provinces: no region's colour
 
 
 # The toolbar of every chart. plotly.js can offer "Share chart"/"Edit in Chart Studio" (which
@@ -105,6 +103,40 @@ def empty_figure(message: str, *, height: int = 240) -> go.Figure:
     )
 
 
+HOVER_WIDTH = 60  # characters a hover line holds before it is wrapped
+
+
+def _wrapped(text: str, width: int = HOVER_WIDTH, lines: int = 3) -> str:
+    """Escaped text in lines of `width` characters (an address has no spaces to break at), at
+    most `lines` of them, the last ending in … when cut."""
+    chunks = [text[i : i + width] for i in range(0, len(text), width)] or [""]
+    if len(chunks) > lines:
+        chunks = chunks[:lines]
+        chunks[-1] = chunks[-1][: width - 1] + "…"
+    return "<br>".join(html.escape(c) for c in chunks)
+
+
+def source_lines(note: Any, import_id: Any, derived: Any, lang: str) -> str:
+    """The hover lines under a value: official or repost and the address, the import, the note.
+
+    The note's words are data and keep their language; the words around them follow `lang`.
+    """
+    from targets.source_notes import parse_note
+
+    if bool(derived) and not isinstance(derived, str):
+        return html.escape(t("hover_derived", lang))
+    parsed = parse_note(None if fmt.is_missing(note) else str(note))
+    kind = {"official": "source_official", "repost": "source_repost", "derived": "source_derived"}
+    out = [html.escape(t(kind.get(parsed.kind, "source_unstated"), lang))]
+    if parsed.address:
+        out.append(_wrapped(parsed.address))
+    if not fmt.is_missing(import_id):
+        out.append(html.escape(t("hover_import", lang, id=int(import_id))))
+    if parsed.remark:
+        out.append(_wrapped(t("hover_note", lang, note=parsed.remark)))
+    return "<br>".join(out)
+
+
 def _hover(unit: str, decimals: int) -> str:
     return f"%{{fullData.name}}<br>%{{x}}: %{{y:,.{decimals}f}}{html.escape(fmt.unit_suffix(unit))}<extra></extra>"
 
@@ -150,8 +182,8 @@ def series_figure(
     regions = list(dict.fromkeys(observations["region"]))
     by_region = {r: g for r, g in gaps.groupby("region", sort=False)} if not gaps.empty else {}
     hover = _hover(unit, decimals)
-    for i, region in enumerate(regions):
-        colour = REGION_COLOURS[i % len(REGION_COLOURS)]
+    for region in regions:
+        colour = region_colour(region)  # the region's colour on every chart and report
         name = region_names.get(region, region)
         obs = observations[observations["region"] == region].sort_values("year")
         traces.append(
@@ -162,8 +194,18 @@ def series_figure(
                 name=name,
                 legendgroup=region,
                 line={"color": colour, "width": 2.5},
-                marker={"symbol": REGION_SYMBOLS[i % len(REGION_SYMBOLS)], "size": 8},
-                hovertemplate=hover,
+                marker={"symbol": plotly_symbol(region), "size": 8},
+                # each value's source, import and note under it (customdata: pre-escaped lines)
+                customdata=[
+                    source_lines(n, i, d, lang)
+                    for n, i, d in zip(
+                        obs.get("note", pd.Series([None] * len(obs))).tolist(),
+                        obs.get("import_id", pd.Series([None] * len(obs))).tolist(),
+                        obs.get("derived", pd.Series([False] * len(obs))).tolist(),
+                        strict=True,
+                    )
+                ],
+                hovertemplate=hover.replace("<extra>", "<br>%{customdata}<extra>"),
                 meta={"kind": "observed", "region": region},
             )
         )
@@ -703,8 +745,8 @@ def cv_figure(spread: pd.DataFrame, *, title: str, lang: str) -> go.Figure:
         y=rows["cv"].astype(float).tolist(),
         mode="lines+markers",
         name="cv",
-        line={"color": REGION_COLOURS[0], "width": 2},
-        marker={"symbol": REGION_SYMBOLS[0], "size": 8},
+        line={"color": CV_COLOUR, "width": 2},
+        marker={"symbol": "circle", "size": 8},
         hovertext=hover,
         hoverinfo="text",
         meta={"kind": "cv"},

@@ -125,6 +125,28 @@ TEXT: dict[str, tuple[str, str]] = {
     # indicator
     "unknown_indicator": ("没有这个指标：{id}", "No such indicator: {id}"),
     "series_heading": ("时间序列", "Time series"),
+    # downloads of a chart
+    "download_csv": ("下载数据（CSV）", "Download data (CSV)"),
+    "download_png": ("下载图片（PNG）", "Download image (PNG)"),
+    "download_svg": ("下载图片（SVG）", "Download image (SVG)"),
+    "downloads": ("下载", "Downloads"),
+    "downloaded": ("已生成 {format} 文件", "{format} file made"),
+    "export_source": (
+        "来源：{sources}；目标：{plans}。长三角一体化目标跟踪",
+        "Source: {sources}; goal: {plans}. YRD integration target tracker",
+    ),
+    "export_sources": (
+        "官方发布 {official} 个值，转载 {repost} 个值，其他 {other} 个值",
+        "{official} values from official releases, {repost} from reposts, {other} other",
+    ),
+    # the hover of a value: where it comes from
+    "source_official": ("来源：官方发布", "Source: official release"),
+    "source_repost": ("来源：转载（非官方）", "Source: repost (not official)"),
+    "source_derived": ("由其他数值推算", "Derived from other values"),
+    "source_unstated": ("来源未注明", "Source not stated"),
+    "hover_import": ("导入 #{id}", "Import #{id}"),
+    "hover_derived": ("本工具由组成部分推算", "Computed by this tool from its components"),
+    "hover_note": ("备注：{note}", "Note: {note}"),
     "series_note": (
         "实线为统计值，虚线为按近五年趋势外推，点线为从最新值到目标的所需路径，菱形为基期值。",
         "Solid: observed. Dashed: projection of the last five years' trend. Dotted: the path "

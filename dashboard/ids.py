@@ -49,6 +49,12 @@ INDICATOR_GAPS = "indicator-gaps"
 INDICATOR_TABLE = "indicator-table"
 INDICATOR_GOALS = "indicator-goals"
 INDICATOR_PROVENANCE = "indicator-provenance"
+INDICATOR_CSV_BUTTON = "indicator-csv-button"
+INDICATOR_CSV = "indicator-csv"
+INDICATOR_PNG = "indicator-png"
+INDICATOR_SVG = "indicator-svg"
+INDICATOR_EXPORT = "indicator-export"
+INDICATOR_EXPORT_STATUS = "indicator-export-status"
 INDICATOR_ID_STORE = "indicator-id"
 # regions shown by default when the URL names none: the whole region, the central zone, provinces
 

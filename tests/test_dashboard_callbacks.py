@@ -255,7 +255,7 @@ def test_indicator_unknown_id_says_so(ctx: None) -> None:
 
 
 def test_indicator_callback_updates_figures_table_and_url(ctx: None) -> None:
-    series, gaps_fig, rows, _notes, search = indicator_page.update(
+    series, gaps_fig, rows, _notes, meta, search = indicator_page.update(
         ["jiangsu", "anhui", "atlantis"], 2025, "rd_intensity", "?lang=en"
     )
     assert search == "?region=jiangsu,anhui&milestone=2025&lang=en"
@@ -265,6 +265,9 @@ def test_indicator_callback_updates_figures_table_and_url(ctx: None) -> None:
     assert {r["region"] for r in rows} == {"Jiangsu", "Anhui"}
     bars = {tr.meta["status"] for tr in gaps_fig.data}
     assert "achieved" in bars
+    # what a downloaded picture carries follows the selection and the language
+    assert meta["title"] == "R&D intensity" and meta["goal"].startswith("2025 goal: ")
+    assert meta["source"].startswith("Source: ") and meta["filename"] == "rd_intensity-2025"
 
 
 # ---------------------------------------------------------------- region, map, method, sources

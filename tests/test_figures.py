@@ -341,3 +341,38 @@ def test_every_graph_of_every_page_uses_the_one_config(tmp_path: Any, monkeypatc
                     seen.add(graph.id)
     # the pages that draw charts: indicator (two), region, map (two), assessment
     assert len(seen) >= 6, seen
+
+
+def test_a_region_keeps_its_colour_and_marker_whatever_else_is_shown() -> None:
+    """Anhui is drawn alike alone, after Jiangsu, and in the report's SVG chart."""
+    from targets.region_style import REGION_STYLES, region_style
+    from targets.reports.model import IndicatorDetail
+    from targets.reports.svg import Line, line_chart
+
+    obs = obs_frame()
+
+    def anhui(frame: pd.DataFrame) -> tuple[str, str]:
+        fig = figures.series_figure(
+            frame, pd.DataFrame(), region_names=NAMES, lang="zh", decimals=2, unit="%"
+        )
+        (trace,) = [t for t in fig.data if t.meta["region"] == "anhui"]
+        return trace.line.color, trace.marker.symbol
+
+    alone = anhui(obs[obs["region"] == "anhui"])
+    second = anhui(pd.concat([obs[obs["region"] == "jiangsu"], obs[obs["region"] == "anhui"]]))
+    assert alone == second == ("#D55E00", "x")
+    assert region_style("anhui") == REGION_STYLES["anhui"] == ("#D55E00", "cross")
+    # the provinces and the whole region: seven distinct colours
+    assert len({c for c, _ in REGION_STYLES.values()}) == len(REGION_STYLES)
+    # a city keeps one style too
+    assert region_style("hefei") == region_style("hefei")
+    lines = [
+        Line("江苏", "jiangsu", ((2018, 2.7, False), (2023, 3.3, False)), projected=None),
+        Line("安徽", "anhui", ((2018, 2.2, False), (2023, 2.7, False)), projected=None),
+    ]
+    detail = IndicatorDetail(
+        id="x", name="X", unit="%", category="科创产业", decimals=1, direction="higher_is_better",
+        goal_text="", sources=(), rows=pd.DataFrame(), series=pd.DataFrame(), regions=("a",),
+    )  # fmt: skip
+    svg = line_chart(detail, lines, [], 2025, title="t")
+    assert 'stroke="#D55E00"' in svg and 'stroke="#009E73"' in svg

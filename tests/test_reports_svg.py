@@ -27,7 +27,7 @@ def test_chart_draws_lines_goal_and_projection_with_escaped_labels() -> None:
         id="x", name="X", unit="%", category="科创产业", decimals=1, direction="higher_is_better",
         goal_text="", sources=(), rows=pd.DataFrame(), series=pd.DataFrame(), regions=("a",),
     )  # fmt: skip
-    lines = [Line("<A&B>", ((2018, 1.0, False), (2020, 2.0, True)), projected=3.0)]
+    lines = [Line("<A&B>", "shanghai", ((2018, 1.0, False), (2020, 2.0, True)), projected=3.0)]
     svg = line_chart(detail, lines, [("目标 ≥ 3.0", 3.0)], 2025, title="t")
     assert svg.startswith("<svg") and svg.endswith("</svg>")
     assert "&lt;A&amp;B&gt;" in svg and "<A&B>" not in svg

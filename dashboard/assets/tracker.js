@@ -17,6 +17,23 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
             document.documentElement.lang = lang;
             return lang;
         },
+        // Download a chart as PNG or SVG, made in the browser by plotly.js from the figure on
+        // screen with the title, the goal and a source line added (meta: indicator.export_meta).
+        downloadChart: function (nPng, nSvg, meta) {
+            const ctx = window.dash_clientside.callback_context;
+            const trigger = ctx.triggered.length ? ctx.triggered[0].prop_id : "";
+            const format = trigger.indexOf("svg") >= 0 ? "svg" : "png";
+            const gd = document.querySelector("#" + meta.graph + " .js-plotly-plot");
+            if (!gd || !window.Plotly) {
+                return window.dash_clientside.no_update;
+            }
+            const figure = window.trackerCharts.exportFigure(gd, meta);
+            return window.Plotly.downloadImage(figure, {
+                format: format, filename: meta.filename, width: 1100, height: 680,
+            }).then(function () {
+                return meta.done.replace("{format}", format.toUpperCase());
+            });
+        },
         // Copy one drafted paragraph (assessment page) to the clipboard; the status beside the
         // button says whether it worked. Without the async clipboard (a page served over plain
         // http to another machine) a hidden textarea and execCommand do it.
@@ -46,3 +63,28 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
         },
     },
 });
+
+/* The figure a downloaded chart is drawn from: the one on screen, plus its title, its goal and a
+   source line, so that the picture still says what it shows once it is pasted elsewhere. */
+window.trackerCharts = {
+    escape: function (text) {
+        return String(text || "").replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+    },
+    exportFigure: function (gd, meta) {
+        const esc = window.trackerCharts.escape;
+        const layout = Object.assign({}, gd.layout);
+        layout.title = {
+            text: "<b>" + esc(meta.title) + "</b>" + (meta.goal ? "<br><sup>" + esc(meta.goal) + "</sup>" : ""),
+            x: 0.01, xanchor: "left", y: 0.97, yanchor: "top",
+        };
+        layout.margin = Object.assign({}, layout.margin, {t: 90, b: 170});
+        layout.annotations = (layout.annotations || []).concat([{
+            text: esc(meta.source), xref: "paper", yref: "paper", x: 0, y: 0,
+            xanchor: "left", yanchor: "top", yshift: -130, showarrow: false,
+            font: {size: 11, color: "#444444"}, align: "left",
+        }]);
+        layout.width = 1100;
+        layout.height = 680;
+        return {data: gd.data, layout: layout};
+    },
+};

@@ -12,7 +12,7 @@ import dash
 import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 import pandas as pd
-from dash import Input, Output, State, dcc, html
+from dash import ClientsideFunction, Input, Output, State, dcc, html
 
 from dashboard import figures, ids
 from dashboard import format as fmt
@@ -50,6 +50,7 @@ def register(app: dash.Dash) -> None:
         Output(ids.INDICATOR_GAPS, "figure"),
         Output(ids.INDICATOR_TABLE, "rowData"),
         Output(ids.INDICATOR_PROVENANCE, "children"),
+        Output(ids.INDICATOR_EXPORT, "data"),
         Output(ids.INDICATOR_URL, "search"),
         Input(ids.INDICATOR_REGIONS, "value"),
         Input(ids.INDICATOR_MILESTONE, "value"),
@@ -57,6 +58,23 @@ def register(app: dash.Dash) -> None:
         State(ids.PAGES_LOCATION, "search"),
         prevent_initial_call=True,
     )(update)
+    app.callback(
+        Output(ids.INDICATOR_CSV, "data"),
+        Input(ids.INDICATOR_CSV_BUTTON, "n_clicks"),
+        State(ids.INDICATOR_REGIONS, "value"),
+        State(INDICATOR_ID_STORE, "data"),
+        State(ids.PAGES_LOCATION, "search"),
+        prevent_initial_call=True,
+    )(download_csv)
+    # the picture is made in the browser (plotly.js), with the title, goal and source line added
+    app.clientside_callback(
+        ClientsideFunction(namespace="tracker", function_name="downloadChart"),
+        Output(ids.INDICATOR_EXPORT_STATUS, "children"),
+        Input(ids.INDICATOR_PNG, "n_clicks"),
+        Input(ids.INDICATOR_SVG, "n_clicks"),
+        State(ids.INDICATOR_EXPORT, "data"),
+        prevent_initial_call=True,
+    )
 
 
 def title(indicator_id: str | None = None, **_: Any) -> str:
@@ -146,6 +164,11 @@ def layout(
                                 ),
                                 html.Figcaption(
                                     t("series_note", lang), className="small text-body-secondary"
+                                ),
+                                downloads(lang),
+                                dcc.Store(
+                                    id=ids.INDICATOR_EXPORT,
+                                    data=export_meta(tr, ind, chosen, year, lang, obs),
                                 ),
                             ]
                         ),
@@ -241,6 +264,69 @@ def controls(
         ],
         className="g-3 mb-3",
     )
+
+
+def downloads(lang: str) -> html.Div:
+    """The chart's download buttons: its data as CSV, its picture as PNG or SVG."""
+    return html.Div(
+        [
+            dbc.Button(
+                t("download_csv", lang), id=ids.INDICATOR_CSV_BUTTON, size="sm", outline=True
+            ),
+            dbc.Button(t("download_png", lang), id=ids.INDICATOR_PNG, size="sm", outline=True),
+            dbc.Button(t("download_svg", lang), id=ids.INDICATOR_SVG, size="sm", outline=True),
+            dcc.Download(id=ids.INDICATOR_CSV),
+            html.Span(
+                id=ids.INDICATOR_EXPORT_STATUS,
+                className="small text-body-secondary align-self-center",
+                **attrs(aria_live="polite"),
+            ),
+        ],
+        role="group",
+        className="d-flex flex-wrap gap-2 mt-1",
+        **attrs(aria_label=t("downloads", lang)),
+    )
+
+
+def export_meta(
+    tr: Any, ind: Any, regions: list[str], year: int, lang: str, obs: pd.DataFrame
+) -> dict[str, str]:
+    """What a downloaded picture carries: title, the goal, a source line, its file name."""
+    from targets.source_notes import parse_note
+
+    shown = obs[obs["region"].isin(regions)]
+    kinds = [
+        "derived" if bool(d) else parse_note(None if fmt.is_missing(n) else str(n)).kind
+        for n, d in zip(shown["note"].tolist(), shown["derived"].tolist(), strict=True)
+    ]
+    official, repost = kinds.count("official"), kinds.count("repost")
+    sources = t(
+        "export_sources", lang, official=official, repost=repost,
+        other=len(kinds) - official - repost,
+    )  # fmt: skip
+    goal = next((m for m in ind.milestones if m.year == year), None)
+    goal_words = ""
+    plans: list[str] = []
+    if goal is not None:
+        number = (
+            fmt.goal_text(goal.comparator, goal.value, ind.decimals, ind.unit.get(lang))
+            if goal.value is not None and goal.basis == "absolute"
+            else goal.text.get(lang)
+        )
+        colon = "：" if lang == "zh" else ": "
+        goal_words = f"{t('goal_year', lang, year=year)}{colon}{number}"
+        for src in goal.sources:
+            doc = tr.catalogue.documents.get(src.document)
+            title = doc.title.get(lang) if doc else src.document
+            plans.append(f"《{title}》" if lang == "zh" else title)
+    return {
+        "title": ind.name.get(lang),
+        "goal": goal_words,
+        "source": t("export_source", lang, sources=sources, plans="、".join(plans) or "—"),
+        "filename": f"{ind.id}-{year}" if year else ind.id,
+        "done": t("downloaded", lang, format="{format}"),
+        "graph": ids.INDICATOR_SERIES,
+    }
 
 
 def views(
@@ -449,9 +535,29 @@ def goals_section(tr: Tracker, ind: Any, lang: str) -> html.Section:
     )
 
 
+def download_csv(
+    n_clicks: Any, regions: Any, indicator_id: str, search: str | None
+) -> dict[str, Any]:
+    """The chosen regions' values of the indicator as CSV (targets.chart_data)."""
+    import base64
+
+    from targets.chart_data import chart_csv
+
+    tr = tracker()
+    obs = tr.observations(indicators=[indicator_id])
+    chosen = parse_regions(regions, available_regions(tr, indicator_id, obs))
+    data = chart_csv(tr, indicator_id, chosen, lang_from_search(search))
+    return {
+        "content": base64.b64encode(data).decode("ascii"),
+        "base64": True,
+        "filename": f"{indicator_id}.csv",
+        "type": "text/csv",
+    }
+
+
 def update(
     regions: Any, milestone: Any, indicator_id: str, search: str | None
-) -> tuple[Any, Any, Any, Any, str]:
+) -> tuple[Any, Any, Any, Any, Any, str]:
     lang = lang_from_search(search)
     tr = tracker()
     ind = tr.catalogue[indicator_id]
@@ -465,5 +571,6 @@ def update(
         gaps_fig,
         rows,
         provenance_items(tr, ind, chosen, year, lang),
+        export_meta(tr, ind, chosen, year, lang, obs),
         query_string(lang, region=",".join(chosen) or None, milestone=year or None),
     )

@@ -12,11 +12,9 @@ from dataclasses import dataclass
 from html import escape
 
 from targets.display import goal_text, is_missing, number
+from targets.region_style import region_style
 from targets.reports.model import CHART_REGIONS, IndicatorDetail, Report
 
-# Okabe-Ito: told apart by colour-blind readers (yellow left out: unreadable on white)
-PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#7f7f7f")
-MARKERS = ("circle", "square", "triangle", "diamond", "down", "cross", "plus", "star")
 WIDTH, HEIGHT = 680, 270
 LEFT, RIGHT, TOP, BOTTOM = 58, 128, 14, 30
 FONT = "'Noto Sans CJK SC', 'Noto Sans SC', sans-serif"
@@ -26,6 +24,7 @@ LABEL_GAP = 11  # px between stacked end labels
 @dataclass(frozen=True)
 class Line:
     label: str
+    region: str  # its colour and marker: targets.region_style, the same as on screen
     points: tuple[tuple[int, float, bool], ...]  # year, value, derived
     projected: float | None
 
@@ -181,8 +180,8 @@ def line_chart(
             f'stroke-width="1.4" stroke-dasharray="6,4"/>'
         )
         labels.append((y, label, "#333"))
-    for k, ln in enumerate(lines):
-        colour, shape = PALETTE[k % len(PALETTE)], MARKERS[k % len(MARKERS)]
+    for ln in lines:
+        colour, shape = region_style(ln.region)
         pts = [(sx(y), sy(v)) for y, v, _ in ln.points]
         if len(pts) > 1:
             path = " ".join(f"{x:.1f},{y:.1f}" for x, y in pts)
@@ -229,6 +228,7 @@ def lines_of(detail: IndicatorDetail, regions: Sequence[str]) -> list[Line]:
         out.append(
             Line(
                 label=str(s["region_name"].iloc[0]),
+                region=str(region),
                 points=tuple(
                     (int(y), float(v), bool(d))
                     for y, v, d in zip(s["year"], s["value"], s["derived"], strict=True)

@@ -33,6 +33,7 @@ from targets.display import (
 )
 from targets.formula_injection import neutralise
 from targets.progress import STATUS_COLOURS
+from targets.region_style import region_style
 from targets.reports.analyses import (
     ASSESSMENT_TABLE_COLUMNS,
     CONTRIBUTION_TABLE_COLUMNS,
@@ -65,8 +66,8 @@ SECTION_FONT = Font(bold=True, size=12)
 NOTE_FONT = Font(italic=True, color="FF555555")
 THIN = Side(style="thin", color="FFB0B7C3")
 HEADER_BORDER = Border(bottom=THIN)
-# distinct marker per line, so regions are told apart without colour
-MARKERS = ("circle", "triangle", "square", "diamond", "x", "star", "plus", "dash")
+# the shapes of targets.region_style by Excel's names (a second cue besides colour)
+EXCEL_MARKERS = {"down": "triangle", "cross": "x"}
 SHEET_EN = {  # sheet names are limited to 31 characters
     "城乡区域协调": "Regional coordination",
     "科创产业": "Innovation & industry",
@@ -500,7 +501,12 @@ def _indicator_block(sheet: Sheet, report: Report, detail: IndicatorDetail, top:
                 series.graphicalProperties.line.solidFill = "555555"
                 series.marker.symbol = "none"
             else:
-                series.marker.symbol = MARKERS[(k - len(goals)) % len(MARKERS)]
+                # the region's colour and shape on screen and in the PDF (targets.region_style)
+                colour, shape = region_style(regions[k - len(goals)])
+                series.graphicalProperties.line.solidFill = colour.lstrip("#")
+                series.marker.symbol = EXCEL_MARKERS.get(shape, shape)
+                series.marker.graphicalProperties.solidFill = colour.lstrip("#")
+                series.marker.graphicalProperties.line.solidFill = colour.lstrip("#")
                 series.marker.size = 6
         lo, hi = _nice_bounds(plotted)
         chart.y_axis.scaling.min, chart.y_axis.scaling.max = lo, hi

@@ -62,7 +62,7 @@ def register(app: dash.Dash) -> None:
         Output(ids.INDICATOR_CSV, "data"),
         Input(ids.INDICATOR_CSV_BUTTON, "n_clicks"),
         State(ids.INDICATOR_REGIONS, "value"),
-        State(INDICATOR_ID_STORE, "data"),
+        State(ids.INDICATOR_ID_STORE, "data"),
         State(ids.PAGES_LOCATION, "search"),
         prevent_initial_call=True,
     )(download_csv)

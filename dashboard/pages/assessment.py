@@ -89,15 +89,19 @@ def _decimals(tr: Tracker, ind_id: str) -> int:
     return int(ind.decimals) if ind is not None else 2
 
 
-def _table(caption: str, head: list[str], rows: list[Any], table_id: str) -> html.Table:
-    return html.Table(
-        [
-            html.Caption(caption),
-            html.Thead(html.Tr([html.Th(h, scope="col") for h in head])),
-            html.Tbody(rows),
-        ],
-        className="table table-sm",
-        id=table_id + "-table",
+def _table(caption: str, head: list[str], rows: list[Any], table_id: str) -> html.Div:
+    """A table that scrolls sideways on its own when the window is narrower than it (a phone)."""
+    return html.Div(
+        html.Table(
+            [
+                html.Caption(caption),
+                html.Thead(html.Tr([html.Th(h, scope="col") for h in head])),
+                html.Tbody(rows),
+            ],
+            className="table table-sm assessment-table",
+            id=table_id + "-table",
+        ),
+        className="table-responsive",
     )
 
 
@@ -172,12 +176,12 @@ def final_table(tr: Tracker, year: int, lang: str, scope: str = SCOPE_ALL) -> li
             html.Tr(
                 [
                     html.Th(_ind_name(tr, r["indicator"], lang), scope="row"),
-                    html.Td(tr.regions.name(r["region"], lang)),
+                    html.Td(tr.regions.name(r["region"], lang), className="short"),
                     html.Td(goal, className="num"),
                     html.Td(value, className="num"),
-                    html.Td(verdict, title=str(r["text"])),
+                    html.Td(verdict, title=str(r["text"]), className="short"),
                     html.Td(margin, className="num"),
-                    html.Td(source, className="small"),
+                    html.Td(source, className="small src"),
                 ],
                 className=f"verdict-{r['verdict']}",
             )
@@ -239,7 +243,7 @@ def update_draft(milestone: Any, search: str | None) -> list[Any]:
     return draft_view(draft_assessment(tr, year, lang), lang)
 
 
-def convergence_table(tr: Tracker, lang: str) -> html.Table:
+def convergence_table(tr: Tracker, lang: str) -> html.Div:
     frame = tr.convergence("province")
     rows = []
     for r in frame.to_dict("records"):
@@ -272,7 +276,7 @@ def convergence_table(tr: Tracker, lang: str) -> html.Table:
     return _table(t("assessment_convergence", lang), head, rows, ids.ASSESSMENT_CONVERGENCE)
 
 
-def contribution_table(tr: Tracker, lang: str) -> html.Table:
+def contribution_table(tr: Tracker, lang: str) -> html.Div:
     rows = []
     for ind_id, year, frame in tr.regional_contributions():
         ratio = frame.attrs.get("method") != "additive"
@@ -283,7 +287,7 @@ def contribution_table(tr: Tracker, lang: str) -> html.Table:
                 html.Tr(
                     [
                         html.Th(f"{_ind_name(tr, ind_id, lang)} ({year})", scope="row"),
-                        html.Td(tr.regions.name(r["region"], lang)),
+                        html.Td(tr.regions.name(r["region"], lang), className="short"),
                         html.Td(
                             value_words(r, _decimals(tr, ind_id), lang),
                             className="num",
@@ -325,10 +329,14 @@ def methods_table(tr: Tracker, year: int, lang: str, scope: str = SCOPE_ALL) -> 
             html.Tr(
                 [
                     html.Th(_ind_name(tr, r["indicator"], lang), scope="row"),
-                    html.Td(tr.regions.name(r["region"], lang)),
-                    html.Td(fmt.status_text(str(r["status_ratio"]), lang)),
-                    html.Td(status_methods.label(str(r["status_projection"]), lang)),
-                    html.Td(status_methods.label(str(r["status_germany"]), lang)),
+                    html.Td(tr.regions.name(r["region"], lang), className="short"),
+                    html.Td(fmt.status_text(str(r["status_ratio"]), lang), className="short"),
+                    html.Td(
+                        status_methods.label(str(r["status_projection"]), lang), className="short"
+                    ),
+                    html.Td(
+                        status_methods.label(str(r["status_germany"]), lang), className="short"
+                    ),
                     html.Td(agree_text(agree, lang), className="fw-bold" if disagree else ""),
                 ],
                 className="table-warning disagree" if disagree else "",

@@ -1,0 +1,73 @@
+"""The assessment page's tables read at 1366 px and in print: no word broken one character per
+line (中/心/区, 待/定), no table wider than the page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+import pytest
+
+from dashboard.app import create_app
+
+pytestmark = pytest.mark.browser
+
+LONG_ADDRESS = (
+    "https://www.stats.gov.cn/sj/zxfb/202402/t20240228_1947915.html"
+    "?channel=statistical-communique-of-the-peoples-republic-of-china-2023&lang=zh-CN#section-7"
+)
+
+# for every cell of the assessment tables: its text and how many lines that text takes
+LINES = """
+return Array.from(document.querySelectorAll('table[id^="assessment-"] td, table[id^="assessment-"] th'))
+  .filter(c => c.offsetParent !== null && c.textContent.trim().length >= 2)
+  .map(c => {
+    const range = document.createRange();
+    range.selectNodeContents(c);
+    const tops = new Set(Array.from(range.getClientRects()).map(r => Math.round(r.top)));
+    return {text: c.textContent.trim(), cls: c.className, lines: tops.size};
+  });
+"""
+OVERFLOW = """
+return Array.from(document.querySelectorAll('table[id^="assessment-"]')).map(t =>
+  [t.id, t.getBoundingClientRect().right, document.documentElement.clientWidth]);
+"""
+
+
+@pytest.fixture
+def app(fixture_tracker: Any, monkeypatch: pytest.MonkeyPatch) -> Any:
+    monkeypatch.setenv("TARGETS_SECRET_KEY", "browser-test-secret-0123456789")
+    rows = pd.DataFrame(
+        [{"indicator": "urbanization_rate", "region": "central_zone", "year": 2025, "value": 71.9,
+          "unit": None, "note": f"test fixture (not published statistics) {LONG_ADDRESS}"}]
+    )  # fmt: skip
+    fixture_tracker.store.write_import(
+        rows, file_name="long.csv", sha256="7" * 64, layout="long", user="tests",
+        note="test fixture (not published statistics)",
+    )  # fmt: skip
+    return create_app(fixture_tracker)
+
+
+@pytest.mark.parametrize("media", ["screen", "print"])
+def test_assessment_tables_read_at_1366_px_and_in_print(
+    dash_duo: Any, app: Any, media: str
+) -> None:
+    dash_duo.start_server(app)
+    driver = dash_duo.driver
+    driver.set_window_size(1366, 900)
+    driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": media})
+    driver.get(dash_duo.server_url + "/assessment?milestone=2025&lang=zh")
+    dash_duo.wait_for_element("#assessment-final-table td", timeout=20)
+    cells = driver.execute_script(LINES)
+    assert len(cells) > 20
+    # a region, a verdict, a short number: one line each
+    broken = [c for c in cells if c["lines"] > 1 and len(c["text"]) <= 8 and " " not in c["text"]]
+    assert broken == []
+    assert any(c["text"] == "中心区" for c in cells)
+    # nothing wraps one character per line: a line holds at least 2 characters on average
+    squeezed = [c for c in cells if c["lines"] > 1 and len(c["text"]) / c["lines"] < 2]
+    assert squeezed == []
+    # the long address wraps inside its cell: no table runs past the window
+    for table_id, right, width in driver.execute_script(OVERFLOW):
+        assert right <= width + 1, table_id
+    assert dash_duo.get_logs() == []

@@ -406,6 +406,34 @@ def national_calls(app: Any, tracker: Tracker, pages: Sequence[str] = NATIONAL_P
             "assessment-final.children",
             {"assessment-milestone.value": 2025, "assessment-indicator.value": "rd_intensity"},
         ),
+        (
+            f"/assessment: one province drilled down ({provinces[-1]})",
+            "assessment-final.children",
+            {
+                "assessment-milestone.value": 2025,
+                "assessment-indicator.value": "rd_intensity",
+                "assessment-scope.value": provinces[-1],
+            },
+        ),
+        (
+            "/sources: the grid's first block of 100 rows (server-side rows)",
+            "sources-table.getRowsResponse",
+            {"sources-table.getRowsRequest": {"startRow": 0, "endRow": 100}},
+        ),
+        (
+            "/sources: a block filtered by year and sorted by value",
+            "sources-table.getRowsResponse",
+            {
+                "sources-table.getRowsRequest": {
+                    "startRow": 0,
+                    "endRow": 100,
+                    "filterModel": {
+                        "year": {"filterType": "number", "type": "equals", "filter": 2020}
+                    },
+                    "sortModel": [{"colId": "value", "sort": "desc"}],
+                }
+            },
+        ),
     ]
     for label, output, values in controls:
         if not any(k == output or k.startswith(f"..{output}...") for k in app.callback_map):

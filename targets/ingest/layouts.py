@@ -638,7 +638,9 @@ def _melt_column(
     out: dict[str, object] = {
         "row": excel_rows,
         "col": np.full(n, col.index, dtype=np.int64),
-        "cell": data[col.index].astype(object).to_numpy(),
+        # object, never pandas' str: with pyarrow installed str stores Arrow strings and a
+        # FormulaCell (a str subclass) would come back a plain str, read as a bad value
+        "cell": pd.Series(data[col.index].astype(object).to_numpy(), dtype=object),
     }
     for dim, short in (("indicator", "ind"), ("region", "reg"), ("year", "yr"), ("unit", "unit")):
         # fallbacks in order: the column's header, the sheet's title/name, --year

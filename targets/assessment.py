@@ -35,6 +35,8 @@ VERDICT_LABELS: dict[str, dict[str, str]] = {
     "missed": {"zh": "未实现", "en": "missed"},
     "pending": {"zh": "待定", "en": "pending"},
 }
+# a verdict is never shown by colour alone: its symbol goes with its word
+VERDICT_SYMBOLS: dict[str, str] = {"met": "✓", "missed": "✗", "pending": "…"}
 # a lead or lag shorter than this (in years) is worded "on schedule"
 ON_SCHEDULE_YEARS = 0.05
 # statuses that put a goal at risk (priority_order); achieved and on_track are safe, and
@@ -77,6 +79,11 @@ class HasIndicators(Protocol):
 
 def verdict_label(verdict: str, lang: str = "zh") -> str:
     return VERDICT_LABELS[verdict]["en" if lang == "en" else "zh"]
+
+
+def final_verdict_text(verdict: str, lang: str = "zh") -> str:
+    """Symbol and word: '✓ met', '✗ 未实现'."""
+    return f"{VERDICT_SYMBOLS[verdict]} {verdict_label(verdict, lang)}"
 
 
 _BASE_MISSING = re.compile(r"^no (\d{4}) value \(the base year\)")

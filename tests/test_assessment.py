@@ -362,3 +362,11 @@ def test_a_verdict_on_an_approximate_value_is_provisional_and_a_pending_one_is_n
         False,
         "",
     )
+
+
+def test_a_final_verdict_reads_as_symbol_and_word() -> None:
+    from targets.assessment import final_verdict_text
+
+    assert final_verdict_text("met", "en") == "✓ met"
+    assert final_verdict_text("missed", "zh") == "✗ 未实现"
+    assert final_verdict_text("pending", "zh") == "… 待定"

@@ -34,8 +34,6 @@ from targets.contribution import value_words
 from targets.reports.drafting import Draft, Paragraph, draft_assessment
 from targets.tracker import Tracker
 
-# a verdict is never shown by colour alone: symbol and word
-VERDICT_SYMBOLS = {"met": "✓", "missed": "✗", "pending": "…"}
 # rows a table shows at most: a country's every county (86 MB of HTML, 21 s a view at 10 M
 # values) is no table anyone reads; past this the page shows provinces first and drills down
 MAX_TABLE_ROWS = 1_000
@@ -105,11 +103,6 @@ def _table(caption: str, head: list[str], rows: list[Any], table_id: str) -> htm
     )
 
 
-def verdict_text(verdict: str, lang: str) -> str:
-    """Symbol and word: '✓ met', '✗ 未实现'."""
-    return f"{VERDICT_SYMBOLS.get(verdict, '')} {assessment.verdict_label(verdict, lang)}".strip()
-
-
 def scope_options(tr: Tracker, lang: str) -> list[dict[str, str]]:
     """Every region, provinces and above, then each province with its cities and counties."""
     return [
@@ -165,7 +158,7 @@ def final_table(tr: Tracker, year: int, lang: str, scope: str = SCOPE_ALL) -> li
         if not fmt.is_missing(r["margin_pct"]):
             margin += f" ({fmt.number(r['margin_pct'], 1)}%)"
         source = "" if fmt.is_missing(r["source"]) else str(r["source"])
-        verdict: list[Any] = [verdict_text(str(r["verdict"]), lang)]
+        verdict: list[Any] = [assessment.final_verdict_text(str(r["verdict"]), lang)]
         if bool(r.get("provisional", False)):
             # a verdict on a preliminary or approximate value: said beside it, with why
             why = str(r.get("provisional_reason") or "")

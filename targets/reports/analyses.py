@@ -42,7 +42,6 @@ CONTRIBUTION_TABLE_COLUMNS: tuple[str, ...] = (
 # column `NAME_num` holds the number, shown with the row's `decimals` or as a percentage.
 NUMBER_COLUMNS: dict[str, str] = {"value_num": "decimals", "margin_num": "decimals",
                                   "margin_pct_num": "percent", "share_num": "percent"}  # fmt: skip
-VERDICT_SYMBOLS = {"met": "✓", "missed": "✗", "pending": "…"}
 
 
 def methods_table(
@@ -128,9 +127,9 @@ def _typed(frame: pd.DataFrame) -> pd.DataFrame:
 
 def _verdict_words(row: dict[str, Any], lang: str) -> str:
     """'✔ met', and for a verdict resting on a flagged value '✔ met — provisional: why'."""
-    from targets.assessment import verdict_label
+    from targets.assessment import final_verdict_text
 
-    words = f"{VERDICT_SYMBOLS[row['verdict']]} {verdict_label(row['verdict'], lang)}"
+    words = final_verdict_text(row["verdict"], lang)
     if not bool(row.get("provisional", False)):
         return words
     why = str(row.get("provisional_reason") or "")

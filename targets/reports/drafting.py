@@ -26,7 +26,7 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from targets.assessment import pace_text
+from targets.assessment import VERDICT_SYMBOLS, pace_text
 from targets.display import (
     DASH,
     category_name,
@@ -43,7 +43,6 @@ if TYPE_CHECKING:
     from targets.tracker import Tracker
 
 ROLES: tuple[str, ...] = ("goal", "benchmark")
-VERDICT_SYMBOLS: dict[str, str] = {"met": "✓", "missed": "✗", "pending": "…"}
 
 # Every fixed phrase of the drafted text: key -> (zh, en). Sentences are assembled from these
 # and from figures; placeholders are filled with str.format.

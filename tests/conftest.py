@@ -6,6 +6,7 @@ Under CI=true a missing PostgreSQL or Chromium fails the run loudly instead of s
 from __future__ import annotations
 
 import os
+import subprocess
 import threading
 import uuid
 from collections.abc import Callable, Iterator
@@ -149,3 +150,13 @@ def together(n: int, work: Callable[[], Any]) -> list[Any]:
     for t in threads:
         t.join()
     return outcomes
+
+
+def stop(process: subprocess.Popen[Any], timeout: float = 30) -> None:
+    """End a server a test started: asked first (SIGTERM), killed if it does not go in time."""
+    process.terminate()
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()

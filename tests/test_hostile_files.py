@@ -35,6 +35,7 @@ import pytest
 from targets.issues import CODES
 from targets.passwords import hash_password
 from targets.users import add_user
+from tests.conftest import stop
 from tests.fixtures import build_fixture_db
 from tests.test_bad_input import NS, XML, xlsx
 
@@ -329,12 +330,7 @@ def server(tmp_path: Path) -> Iterator[Server]:
             time.sleep(0.3)
         yield server
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop(process)
 
 
 def _editor_session(server: Server) -> Any:

@@ -29,7 +29,7 @@ from pypdf import PdfReader
 
 from dashboard import ids
 from targets.tracker import Tracker
-from tests.conftest import ROOT, require_redis
+from tests.conftest import ROOT, require_redis, stop
 from tests.fixtures import build_fixture_db
 from tests.test_sessions import SECRET
 
@@ -109,12 +109,7 @@ def running_worker(
             time.sleep(0.2)
         yield worker
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop(process)
         task_ids = set(re.findall(r"\[([0-9a-f-]{36})\]", worker.log_text()))
         keys = [queue, f"_kombu.binding.{queue}"]
         keys += [f"celery-task-meta-{task_id}" for task_id in task_ids]

@@ -110,7 +110,9 @@ def read_arrow(backend: Backend, uri: str, sql: str) -> Any:
     except pa.ArrowInvalid:
         table = None  # the child failed before it wrote a stream: its error follows
     child.stdout.close()
-    err = child.stderr.read().decode(errors="replace") if child.stderr else ""
+    assert child.stderr is not None
+    with child.stderr:  # closed here: a pipe left to the garbage collector is a ResourceWarning
+        err = child.stderr.read().decode(errors="replace")
     if child.wait() != 0 or table is None:
         last = err.strip().splitlines()[-1] if err.strip() else f"exit status {child.returncode}"
         raise ValueError(f"columnar read of {uri} failed: {last}")

@@ -49,6 +49,8 @@ NATURE_RANK: dict[str, int] = {"binding": 0}  # every other nature (indicative, 
 ASSESSMENT_COLUMNS: tuple[str, ...] = (
     "indicator",
     "region",
+    "goal_scope",
+    "role",
     "milestone_year",
     "baseline_year",
     "baseline_value",
@@ -235,6 +237,9 @@ def final_assessment(
         {
             "indicator": gaps["indicator"],
             "region": gaps["region"],
+            # whose goal: a province judged against the delta's goal is a benchmark verdict
+            "goal_scope": gaps["goal_scope"],
+            "role": gaps["role"],
             "milestone_year": gaps["milestone_year"],
             "baseline_year": gaps["baseline_year"],
             "baseline_value": gaps["baseline_value"],

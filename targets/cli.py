@@ -296,8 +296,9 @@ def assess(obj: Context, milestone: int, fmt: str, lang: str) -> None:
     """The final evaluation of a milestone: met / missed / pending per goal, margin, source."""
     frame = _reading(obj).assessment(milestone, lang)
     if fmt == "table":
-        cols = ["indicator", "region", "target", "comparator", "value", "verdict", "provisional",
-                "provisional_reason", "margin", "margin_pct", "source"]  # fmt: skip
+        cols = ["indicator", "region", "goal_scope", "role", "target", "comparator", "value",
+                "verdict", "provisional", "provisional_reason", "margin", "margin_pct",
+                "source"]  # fmt: skip
         frame = frame[cols]
     click.echo(render(frame, fmt))
 

@@ -28,7 +28,9 @@ def test_model_words_the_tracker_assessment(tracker: Tracker) -> None:
         (report.assessment["region"] == "Anhui")
         & (report.assessment["indicator"] == tracker.catalogue["rd_intensity"].name.en)
     ].iloc[0]
-    assert anhui["verdict"] == "… pending"
+    assert anhui["verdict"] == (
+        "… pending · ※ benchmark: the plan sets this goal for Yangtze River Delta"
+    )
     assert anhui["value"] == "2.69% of GDP (2023)"
     assert anhui["goal"] == "> 3.00% of GDP"
     conv = report.convergence.set_index("indicator")
@@ -57,7 +59,11 @@ def test_xlsx_has_an_assessment_and_a_convergence_sheet(tracker: Tracker, tmp_pa
     assert [c.value for c in ws[3]] == [zh[c] for c in shown]
     rows = list(ws.iter_rows(min_row=4, values_only=True))
     assert len(rows) == len(tracker.assessment(2025, "zh"))
-    assert any(r[1] == tracker.regions.name("anhui", "zh") and r[4] == "… 待定" for r in rows)
+    assert any(
+        r[1] == tracker.regions.name("anhui", "zh")
+        and r[4] == "… 待定 · ※ 对标：规划为长三角设定此目标"
+        for r in rows
+    )
     conv = wb[zh["sheet_convergence"]]
     assert [c.value for c in conv[3]] == [zh[c] for c in CONVERGENCE_TABLE_COLUMNS]
     assert any(r[4] == "差距缩小" for r in conv.iter_rows(min_row=4, values_only=True))

@@ -338,7 +338,7 @@ def test_draft_reads_every_figure_from_the_tables(tracker: Tracker) -> None:
     rows = [r for r in draft.table if r.indicator == "rd_intensity"]
     assert [(r.scope, r.value, r.verdict, r.source) for r in rows] == [
         ("长三角 · 规划目标", "3.40% (2025)", "✓ 已实现", "[2]"),
-        ("安徽 · 对照", "2.76% (2024)", "… 待定", "[3]"),
+        ("安徽 · 对标", "2.76% (2024)", "… 待定", "[3]"),
     ]
 
 

@@ -2,9 +2,33 @@
 
 from __future__ import annotations
 
+import io
+import json
 import math
+import re
+import shutil
+import subprocess
+from html import escape
+from pathlib import Path
 
-from targets import verdicts
+import docx
+import openpyxl
+import pytest
+from click.testing import CliRunner
+from dash import html
+
+from dashboard import ids
+from dashboard.app import create_app
+from dashboard.pages import assessment as assessment_page
+from targets import roles, verdicts
+from targets.assessment import final_verdict_text
+from targets.cli import main
+from targets.display import is_missing
+from targets.reports import build_report, render
+from targets.reports.analyses import verdict_words
+from targets.tracker import Tracker
+from tests.conftest import require
+from tests.test_dashboard_callbacks import find, text, walk
 
 BASE = {
     "indicator": "x", "region": "anhui", "milestone_year": 2025, "comparator": ">=",
@@ -48,3 +72,109 @@ def test_a_change_of_latest_value_and_span_is_said() -> None:
         "the latest value is now 62.6 (2024), was 60.0 (2022); the pace now spans 3 years "
         "since 2021 (was 1): ratio 1.00 → 0.80"
     )
+
+
+# ------------------------------------------------- the 2025 verdicts through every surface
+
+
+@pytest.fixture(scope="module")
+def bundled(tmp_path_factory: pytest.TempPathFactory) -> Tracker:
+    from targets.bundled import ensure_bundled
+    from tests.conftest import ROOT
+
+    url = f"sqlite:///{tmp_path_factory.mktemp('verdicts') / 'b.db'}"
+    tracker = Tracker(db_url=url, catalogue_path=ROOT / "indicators.yaml")
+    assert ensure_bundled(tracker) is not None
+    return tracker
+
+
+def _squeeze(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def test_the_2025_verdicts_read_the_same_in_every_surface(
+    bundled: Tracker, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The engine's final assessment, worded once (targets.reports.analyses.verdict_words), is
+    what the CLI (JSON, CSV), the assessment page, the HTML, Excel, PDF and Word reports say."""
+    lang = "zh"
+    frame = bundled.assessment(2025, lang)
+    records = frame.to_dict("records")
+    scope = {r["goal_scope"]: bundled.regions.name(str(r["goal_scope"]), lang) for r in records}
+    words = {
+        (r["indicator"], r["region"]): verdict_words(r, lang, scope[r["goal_scope"]])
+        for r in records
+    }
+    judged = [r for r in records if r["verdict"] != "pending"]
+    # real verdicts, not all pending: met and missed (the 2025 figures out so far are the
+    # provinces': benchmarks against the delta's goals), some provisional
+    assert {r["verdict"] for r in judged} == {"met", "missed"}
+    assert {r["role"] for r in judged} == {"benchmark"}
+    assert {r["role"] for r in records} == {"goal", "benchmark"}
+    assert any(r["provisional"] for r in judged)
+
+    # CLI: JSON and CSV carry scope, role, value, source, verdict and the provisional flag
+    runner = CliRunner()
+    args = ["--db", bundled.db_url, "assess", "--milestone", "2025", "--lang", lang]
+    out = runner.invoke(main, [*args, "--format", "json"])
+    assert out.exit_code == 0, out.output
+    cli = {(r["indicator"], r["region"]): r for r in json.loads(out.output)}
+    for r in records:
+        got = cli[(r["indicator"], r["region"])]
+        assert (got["goal_scope"], got["role"], got["verdict"], got["provisional"]) == (
+            r["goal_scope"], r["role"], r["verdict"], bool(r["provisional"]),
+        )  # fmt: skip
+        assert got["source"] == (None if is_missing(r["source"]) else r["source"])
+    table = runner.invoke(main, [*args, "--format", "table"])
+    assert table.exit_code == 0 and "goal_scope" in table.output and "benchmark" in table.output
+
+    # the assessment page: the verdict cell starts with the same words and notes
+    monkeypatch.setenv("TARGETS_SECRET_KEY", "test-secret-key-0123456789abcdef")
+    app = create_app(bundled)
+    with app.server.test_request_context("/"):
+        layout = assessment_page.layout(lang=lang, milestone="2025")
+    final = find(layout, ids.ASSESSMENT_FINAL + "-table")
+    rows = [c for c in walk(final) if isinstance(c, html.Tr)][1:]
+    cells = [" ".join(text(c) for c in row.children[4:5]) for row in rows]
+    assert len(cells) == len(records)
+    for r, cell in zip(records, cells, strict=True):
+        word = words[(r["indicator"], r["region"])]
+        base, _, note = word.partition(" · ")
+        assert cell.startswith(base), (cell, word)
+        if r["role"] == "benchmark":
+            assert note.split("——")[0] in cell
+
+    # the report: HTML, Excel, PDF text and the Word table say the same words
+    report = build_report(bundled, lang=lang, milestone=2025)
+    shown = report.assessment
+    assert list(shown["verdict"]) == [words[(r["indicator"], r["region"])] for r in records]
+    page_html = render(report, "html").decode("utf-8")
+    for word in set(words.values()):
+        assert escape(word) in page_html, word
+    workbook = openpyxl.load_workbook(io.BytesIO(render(report, "xlsx")))
+    in_excel = {c for ws in workbook.worksheets for row in ws.iter_rows(values_only=True)
+                for c in row if isinstance(c, str)}  # fmt: skip
+    assert set(words.values()) <= in_excel
+    require(shutil.which("pdftotext") is not None, "pdftotext (poppler-utils) is not installed")
+    pdf = tmp_path / "r.pdf"
+    pdf.write_bytes(render(report, "pdf"))
+    pdf_text = _squeeze(
+        subprocess.run(["pdftotext", "-raw", str(pdf), "-"], capture_output=True, text=True,
+                       check=True).stdout
+    )  # fmt: skip
+    for r in judged:
+        base = words[(r["indicator"], r["region"])].split(" · ")[0]
+        assert _squeeze(base) in pdf_text
+    assert _squeeze(roles.benchmark_note(scope["yrd"], lang)) in pdf_text
+    document = docx.Document(io.BytesIO(render(report, "docx")))
+    word_rows = [[c.text for c in row.cells] for t in document.tables for row in t.rows[1:]]
+    checked = 0
+    for r in judged:
+        region = bundled.regions.name(str(r["region"]), lang)
+        line = f"{region} · {roles.word(str(r['role']), lang)}"
+        name = bundled.catalogue[str(r["indicator"])].name.get(lang)
+        found = [w for w in word_rows if w[1] == line and w[0].startswith(name)]
+        if found:  # the Word table lists the goals of the drafted areas
+            assert found[0][3].startswith(final_verdict_text(str(r["verdict"]), lang))
+            checked += 1
+    assert checked >= 3

@@ -29,7 +29,7 @@ from dashboard.pages import (
     tracker,
     url_sync,
 )
-from targets import assessment, convergence, status_methods
+from targets import assessment, convergence, roles, status_methods
 from targets.contribution import value_words
 from targets.reports.drafting import Draft, Paragraph, draft_assessment
 from targets.tracker import Tracker
@@ -159,6 +159,11 @@ def final_table(tr: Tracker, year: int, lang: str, scope: str = SCOPE_ALL) -> li
             margin += f" ({fmt.number(r['margin_pct'], 1)}%)"
         source = "" if fmt.is_missing(r["source"]) else str(r["source"])
         verdict: list[Any] = [assessment.final_verdict_text(str(r["verdict"]), lang)]
+        if roles.is_benchmark(r):
+            # a province judged against the delta's goal: said beside the verdict
+            scope = tr.regions.name(str(r.get("goal_scope", "")), lang)
+            verdict += [html.Br(), html.Span(roles.benchmark_note(scope, lang),
+                                             className="small verdict-benchmark")]  # fmt: skip
         if bool(r.get("provisional", False)):
             # a verdict on a preliminary or approximate value: said beside it, with why
             why = str(r.get("provisional_reason") or "")

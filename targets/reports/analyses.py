@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from targets import statuses
+from targets import roles, statuses
 from targets.contribution import value_words
 from targets.display import DASH, goal_text, is_missing, number, with_unit, year_text
 
@@ -125,11 +125,15 @@ def _typed(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.astype(types)
 
 
-def _verdict_words(row: dict[str, Any], lang: str) -> str:
-    """'✔ met', and for a verdict resting on a flagged value '✔ met — provisional: why'."""
+def verdict_words(row: dict[str, Any], lang: str, scope_name: str = "") -> str:
+    """'✔ met', then for a benchmark the note '※ benchmark: the plan sets this goal for …', and
+    for a verdict resting on a flagged value '— provisional: why'. The assessment page, the CLI
+    and every report format word a final verdict through this."""
     from targets.assessment import final_verdict_text
 
-    words = final_verdict_text(row["verdict"], lang)
+    words = final_verdict_text(str(row["verdict"]), lang)
+    if roles.is_benchmark(row):
+        words += f" · {roles.benchmark_note(scope_name, lang)}"
     if not bool(row.get("provisional", False)):
         return words
     why = str(row.get("provisional_reason") or "")
@@ -166,13 +170,14 @@ def assessment_table(
         margin = number(r["margin"], dec, sign=True)
         if not is_missing(r["margin_pct"]):
             margin += f" ({number(r['margin_pct'], 1, sign=True)}%)"
+        scope = tracker.regions.name(str(r.get("goal_scope", "")), lang)
         out.append(
             {
                 "indicator": ind.name.get(lang) if ind is not None else r["indicator"],
                 "region": tracker.regions.name(r["region"], lang),
                 "goal": goal_text(r["comparator"], r["target"], dec, unit),
                 "value": value,
-                "verdict": _verdict_words(r, lang),
+                "verdict": verdict_words(r, lang, scope),
                 "margin": margin,
                 "source": "" if is_missing(r["source"]) else str(r["source"]),
                 "margin_num": None if is_missing(r["margin"]) else float(r["margin"]),

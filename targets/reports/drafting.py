@@ -26,7 +26,8 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from targets.assessment import VERDICT_SYMBOLS, pace_text
+from targets import roles
+from targets.assessment import final_verdict_text, pace_text
 from targets.display import (
     DASH,
     category_name,
@@ -37,12 +38,12 @@ from targets.display import (
     value_with_unit,
     with_unit,
 )
+from targets.roles import ROLES
 
 if TYPE_CHECKING:
     from targets.models import Import, Indicator
     from targets.tracker import Tracker
 
-ROLES: tuple[str, ...] = ("goal", "benchmark")
 
 # Every fixed phrase of the drafted text: key -> (zh, en). Sentences are assembled from these
 # and from figures; placeholders are filled with str.format.
@@ -52,8 +53,6 @@ WORDS: dict[str, tuple[str, str]] = {
     "pending": ("待定", "pending"),
     "reached": ("已达到目标水平", "at the goal's level"),
     "provisional": ("初步", "provisional"),
-    "role_goal": ("规划目标", "plan goal"),
-    "role_benchmark": ("对照", "benchmark"),
     "derived": ("测算", "computed"),
     "list_sep": ("、", ", "),
     "bundled": (
@@ -576,11 +575,11 @@ def table_rows(facts: GoalFacts, lang: str) -> list[TableRow]:
     en = lang == "en"
     rows = []
     for f in facts.figures:
-        role = w(f"role_{f.role}", lang)
+        role = roles.word(f.role, lang)
         value = DASH if f.value is None else f"{_value(f, facts)} ({f.year})"
         if f.derived and f.value is not None:
             value += f" ({w('derived', lang)})" if en else f"（{w('derived', lang)}）"
-        verdict = f"{VERDICT_SYMBOLS[f.verdict]} {w(f.verdict, lang)}"
+        verdict = final_verdict_text(f.verdict, lang)
         if f.verdict == "pending" and f.reached:
             verdict += f" ({w('reached', lang)})" if en else f"（{w('reached', lang)}）"
         if f.provisional:

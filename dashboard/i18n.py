@@ -81,6 +81,10 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     # overview
     "overview_heading": ("目标进展总览", "Progress towards the goals"),
+    "show_cities_none": (
+        "显示城市列（不可用：尚无城市数据，导入城市数值后可用）",
+        "Show city columns (unavailable: no city has data yet; import city values first)",
+    ),
     "show_cities": (
         "显示城市列（仅限有城市数据的指标）",
         "Show city columns (where cities have data)",

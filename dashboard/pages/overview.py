@@ -120,9 +120,7 @@ def layout(
                         width="auto",
                     ),
                     dbc.Col(
-                        dbc.Switch(
-                            id=ids.OVERVIEW_CITIES, label=t("show_cities", lang), value=show_cities
-                        ),
+                        cities_switch(tr, show_cities, lang),
                         width="auto",
                         className="d-flex align-items-end",
                     ),
@@ -131,6 +129,24 @@ def layout(
             ),
             html.Div(body(tr, year, show_cities, lang), id=ids.OVERVIEW_BODY),
         ]
+    )
+
+
+def has_city_data(tr: Tracker) -> bool:
+    """True when any city has a value in force (else the city columns would all be empty)."""
+    cities = {rid for rid, reg in tr.regions.regions.items() if reg.level == "city"}
+    return bool(cities & set(tr.observations()["region"].unique()))
+
+
+def cities_switch(tr: Tracker, show_cities: bool, lang: str) -> dbc.Switch:
+    """The city-columns switch; without any city data it is off and disabled, and says why."""
+    if has_city_data(tr):
+        return dbc.Switch(id=ids.OVERVIEW_CITIES, label=t("show_cities", lang), value=show_cities)
+    return dbc.Switch(
+        id=ids.OVERVIEW_CITIES,
+        label=t("show_cities_none", lang),
+        value=False,
+        disabled=True,
     )
 
 
@@ -330,7 +346,10 @@ def cell(
     (targets.verdicts); a provisional verdict says so (targets.provenance).
     """
     if row is None:
-        return html.Td(html.Span(t("none", lang), className="visually-hidden"), className="cell-na")
+        return html.Td(
+            html.Span(cell_name(None, ind, region_name, year, lang), className="visually-hidden"),
+            className="cell-na",
+        )
     status = str(row["status"])
     bg, fg = fmt.status_colours(status)
     unit = ind.unit.get(lang)
@@ -365,7 +384,12 @@ def cell(
     if why and why != "no value":
         title += f"; {why}"
     link = dcc.Link(
-        lines,
+        [
+            # a screen reader hears the whole cell, not "✔ 2.08 2023" (dcc.Link takes no
+            # aria-label: the name is the link's text, the visible part hidden from it)
+            html.Span(lines, **attrs(aria_hidden="true")),
+            html.Span(cell_name(row, ind, region_name, year, lang), className="visually-hidden"),
+        ],
         href=href(f"/indicator/{ind.id}", lang, region=row["region"], milestone=year),
         title=title,
         className="cell-link",
@@ -375,6 +399,30 @@ def cell(
     return html.Td(
         link, className=f"cell status-{status}{kind}", style={"backgroundColor": bg, "color": fg}
     )
+
+
+def cell_name(
+    row: Mapping[str, Any] | None, ind: Any, region_name: str, year: int, lang: str
+) -> str:
+    """A cell's accessible name: '上海，城乡居民收入比，2023年2.08，已达标，目标≤ 2.20'.
+
+    The status word is the one of targets.statuses (legend, method page and reports say the same).
+    """
+    goal = goal_text(ind, year, lang)
+    name = ind.name.get(lang)
+    if row is None or str(row["status"]) == "no_data" or fmt.is_missing(row["value"]):
+        word = statuses.label("no_data", lang)
+        return (
+            f"{region_name}，{name}，{word}，{t('goal', lang)}{goal}"
+            if lang == "zh"
+            else f"{region_name}, {name}, {word}, {t('goal', lang).lower()} {goal}"
+        )
+    value = fmt.number(row["value"], ind.decimals)
+    latest = fmt.year_text(row["year"])
+    word = statuses.label(str(row["status"]), lang)
+    if lang == "zh":
+        return f"{region_name}，{name}，{latest}年{value}，{word}，{t('goal', lang)}{goal}"
+    return f"{region_name}, {name}, {latest}: {value}, {word}, {t('goal', lang).lower()} {goal}"
 
 
 def matrix(

@@ -30,6 +30,7 @@ def _rows(n: int, seed: int) -> pd.DataFrame:
             "value": np.round(rng.normal(50, 30, n), 6),
             "unit": unit,
             "note": note,
+            "flag": np.where(k % 5 == 0, "prelim", None).astype(object),
         }
     )
 
@@ -77,6 +78,7 @@ def test_columnar_read_equals_the_row_read_value_by_value(store: Store) -> None:
     assert set(got["unit"].dropna()) == {"亿元", "%"}
     assert set(got["note"].dropna()) == {"", "初步核算", 'a "quoted", note'}
     assert got["note"].isna().sum() == 1500
+    assert set(got["flag"].dropna()) == {"prelim"}
 
 
 def test_the_store_stays_whole_around_columnar_reads(sqlite_url: str) -> None:

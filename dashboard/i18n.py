@@ -100,6 +100,24 @@ TEXT: dict[str, tuple[str, str]] = {
         "marked provisional rest on a preliminary, approximate or differently defined value.",
     ),
     "statuses_meaning": ("状态含义", "What the statuses mean"),
+    "verdicts_heading": ("{year}年目标：总体状态与增速状态", "The {year} goal: headline and pace"),
+    "verdicts_note": (
+        "增速状态按公布的比值法（实际增速 / 所需增速）；目标年临近（一年以内）或已过时，总体状态改看距离："
+        "预测值（已公布时为实际值）与目标的差距占尚需距离的比例，5%以内为接近目标，20%以内为尚有差距，"
+        "超过为差距较大。",
+        "Pace: the published ratio method (actual against required yearly growth). Once the goal "
+        "year is within a year or past, the headline judges distance instead: the projected (or, "
+        "once published, actual) shortfall as a share of the distance still to go: within 5% "
+        "close to the goal, within 20% some way short, beyond that far from the goal.",
+    ),
+    "whose_goal": ("目标归属", "Whose goal"),
+    "rule_column": ("规则", "Rule"),
+    "rule_pace": ("增速（目标年较远时）", "pace (goal year far)"),
+    "rule_distance": ("距离（目标年临近或已过）", "distance (goal year within a year or past)"),
+    "rule_both": ("两种规则相同", "both rules"),
+    "headline_status": ("总体状态", "Headline"),
+    "pace_status": ("增速状态", "Pace"),
+    "why": ("判断依据", "Why"),
     "counts_heading": ("状态统计", "Status counts"),
     "chips_note": (
         "每个状态的格数；勾选状态，矩阵只显示含该状态的目标。",

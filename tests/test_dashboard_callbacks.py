@@ -249,15 +249,26 @@ def test_indicator_layout_defaults_to_the_provinces_and_zones(ctx: None) -> None
     ]  # fmt: skip
 
 
+def test_the_central_zone_is_selectable_where_the_goal_is_its_own(ctx: None) -> None:
+    layout = indicator_page.layout(indicator_id="urban_rural_income_ratio", lang="en")
+    options = [o["value"] for o in find(layout, ids.INDICATOR_REGIONS).options]
+    assert "central_zone" in options
+
+
 def test_indicator_unknown_id_says_so(ctx: None) -> None:
     layout = indicator_page.layout(indicator_id="nope", lang="en")
     assert text(find(layout, ids.INDICATOR_TITLE)) == "No such indicator: nope"
 
 
 def test_indicator_callback_updates_figures_table_and_url(ctx: None) -> None:
-    series, gaps_fig, rows, _notes, meta, search = indicator_page.update(
+    series, gaps_fig, rows, _notes, verdict, meta, search = indicator_page.update(
         ["jiangsu", "anhui", "atlantis"], 2025, "rd_intensity", "?lang=en"
     )
+    # headline and pace side by side, whose goal, and the rule in words
+    words = text(verdict)
+    assert "Headline" in words and "Pace" in words
+    assert "※ benchmark: the plan sets this goal for Yangtze River Delta" in words
+    assert "judged by" in words or "meets the goal" in words
     assert search == "?region=jiangsu,anhui&milestone=2025&lang=en"
     assert {tr.meta["region"] for tr in series.data if tr.meta["kind"] == "observed"} == {
         "jiangsu", "anhui",

@@ -27,6 +27,7 @@ from dashboard.pages import (
     tracker,
     url_sync,
 )
+from targets import roles, verdicts
 from targets.display import category_name
 from targets.flags import flag_label
 from targets.provenance import provisional_mark, provisional_text, value_notes
@@ -50,6 +51,7 @@ def register(app: dash.Dash) -> None:
         Output(ids.INDICATOR_GAPS, "figure"),
         Output(ids.INDICATOR_TABLE, "rowData"),
         Output(ids.INDICATOR_PROVENANCE, "children"),
+        Output(ids.INDICATOR_VERDICTS, "children"),
         Output(ids.INDICATOR_EXPORT, "data"),
         Output(ids.INDICATOR_URL, "search"),
         Input(ids.INDICATOR_REGIONS, "value"),
@@ -103,6 +105,12 @@ def available_regions(tr: Tracker, indicator_id: str, obs: pd.DataFrame | None =
     if obs is None:
         obs = tr.observations(indicators=[indicator_id])
     present = set(obs["region"].unique())
+    # the regions the plan sets the goal for are always selectable (the central zone for its
+    # income ratio), with or without a value: their verdict is the goal's own
+    ind = tr.catalogue.indicators.get(indicator_id)
+    if ind is not None:
+        present |= set(ind.scope)
+        present |= {r for m in ind.milestones for r in m.overrides}
     return [rid for rid in tr.regions.regions if rid in present]
 
 
@@ -196,6 +204,12 @@ def layout(
             )
             if years or not ind.milestones
             else None,
+            html.Section(
+                verdict_items(tr, ind, chosen, year, lang),
+                id=ids.INDICATOR_VERDICTS,
+                className="mt-2",
+                **attrs(aria_live="polite"),
+            ),
             html.Section(
                 provenance_items(tr, ind, chosen, year, lang),
                 id=ids.INDICATOR_PROVENANCE,
@@ -369,6 +383,66 @@ def views(
         else figures.empty_figure(t("no_data", lang), height=200)
     )
     return series, gap_fig, table_rows(chosen, names, lang)
+
+
+def verdict_items(tr: Any, ind: Any, regions: list[str], year: int, lang: str) -> list[Any]:
+    """Per chosen region: whose goal it is, the headline status beside the pace status, and the
+    rule that made the headline with its numbers, in words (targets.verdicts)."""
+    if not year or not ind.milestones:
+        return []
+    gaps = tr.gaps(milestone=year, indicators=[ind.id])
+    gaps = gaps[gaps["region"].isin(regions)]
+    if gaps.empty:
+        return []
+    unit = ind.unit.get(lang)
+    rows = []
+    # the regions' own goals first, then the benchmarks
+    for r in sorted(gaps.to_dict("records"), key=roles.is_benchmark):
+        status = str(r["status"])
+        pace = str(r.get("pace_status", status))
+        scope = tr.regions.name(str(r.get("goal_scope", "")), lang)
+        bg, fg = fmt.status_colours(status)
+        pbg, pfg = fmt.status_colours(pace)
+        rows.append(
+            html.Tr(
+                [
+                    html.Th(tr.regions.name(str(r["region"]), lang), scope="row"),
+                    html.Td(
+                        roles.benchmark_note(scope, lang)
+                        if roles.is_benchmark(r)
+                        else roles.word("goal", lang),
+                        className="small",
+                    ),
+                    html.Td(
+                        fmt.status_text(status, lang),
+                        style={"backgroundColor": bg, "color": fg},
+                        className="status-cell",
+                    ),
+                    html.Td(
+                        fmt.status_text(pace, lang),
+                        style={"backgroundColor": pbg, "color": pfg},
+                        className="status-cell",
+                    ),
+                    html.Td(verdicts.explain(r, lang, ind.decimals, unit), className="small"),
+                ]
+            )
+        )
+    head = html.Thead(
+        html.Tr(
+            [
+                html.Th(t(k, lang), scope="col")
+                for k in ("region", "whose_goal", "headline_status", "pace_status", "why")
+            ]
+        )
+    )
+    return [
+        html.H2(t("verdicts_heading", lang, year=year), className="h6"),
+        html.P(t("verdicts_note", lang), className="small text-body-secondary"),
+        html.Div(
+            html.Table([head, html.Tbody(rows)], className="table table-sm verdicts-table"),
+            className="table-responsive",
+        ),
+    ]
 
 
 def provenance_items(tr: Any, ind: Any, regions: list[str], year: int, lang: str) -> list[Any]:
@@ -557,7 +631,7 @@ def download_csv(
 
 def update(
     regions: Any, milestone: Any, indicator_id: str, search: str | None
-) -> tuple[Any, Any, Any, Any, Any, str]:
+) -> tuple[Any, Any, Any, Any, Any, Any, str]:
     lang = lang_from_search(search)
     tr = tracker()
     ind = tr.catalogue[indicator_id]
@@ -571,6 +645,7 @@ def update(
         gaps_fig,
         rows,
         provenance_items(tr, ind, chosen, year, lang),
+        verdict_items(tr, ind, chosen, year, lang),
         export_meta(tr, ind, chosen, year, lang, obs),
         query_string(lang, region=",".join(chosen) or None, milestone=year or None),
     )

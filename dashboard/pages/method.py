@@ -86,18 +86,25 @@ def layout(lang: str = "zh", **_: Any) -> html.Div:
                         style={"backgroundColor": bg, "color": fg},
                     ),
                     html.Th(fmt.status_label(status, lang), scope="row"),
+                    html.Td(t(f"rule_{statuses.get(status).rule}", lang)),
                     html.Td(rules[status]),
                 ]
             )
         )
     thresholds = html.Table(
         [
-            html.Caption(t("thresholds_heading", lang)),
+            # pace and headline side by side: which rule gives each status, and the rule in words
+            html.Caption(f"{t('thresholds_heading', lang)} {t('verdicts_note', lang)}"),
             html.Thead(
                 html.Tr(
                     [
                         html.Th(s, scope="col")
-                        for s in ("", t("status", lang), t("threshold_rule", lang))
+                        for s in (
+                            "",
+                            t("status", lang),
+                            t("rule_column", lang),
+                            t("threshold_rule", lang),
+                        )
                     ]
                 )
             ),

@@ -230,6 +230,23 @@ TEXT: dict[str, tuple[str, str]] = {
     "doc_baseline": ("默认基期", "Default baseline"),
     "goal_count": ("目标数", "Goals"),
     # sources
+    "source_kind": ("来源类别", "Kind of source"),
+    "source_address": ("来源地址", "Source address"),
+    "kind_official": ("官方发布", "official"),
+    "kind_repost": ("转载", "repost"),
+    "kind_derived": ("推算", "derived"),
+    "kind_unstated": ("未注明", "not stated"),
+    "opens_new_tab": ("（在新标签页打开）", " (opens in a new tab)"),
+    "definitions_heading": ("指标定义与元数据", "What each indicator measures"),
+    "def_measures": ("测量内容", "What is measured"),
+    "def_unit": ("单位", "Unit"),
+    "def_publisher": ("数值发布方", "Who publishes the values"),
+    "def_publisher_none": ("尚无带来源地址的数值", "No value with a source address yet"),
+    "def_wording": ("规划原文", "The plan's wording"),
+    "def_values": (
+        "{host}：官方 {official} 个、转载 {repost} 个数值",
+        "{host}: {official} official, {repost} reposted values",
+    ),
     "sources_heading": ("数据来源", "Sources of the data"),
     "sources_note": (
         "当前生效的全部数值及其说明（来源网址与引文）。可筛选、排序、复制。",

@@ -82,6 +82,7 @@ METHOD_THRESHOLDS = "method-thresholds"
 METHOD_DOCUMENTS = "method-documents"
 SOURCES_TABLE = "sources-table"
 SOURCES_IMPORTS = "sources-imports"
+SOURCES_DEFINITIONS = "sources-definitions"
 
 # not found (any other path)
 NOT_FOUND_TITLE = "not-found-title"

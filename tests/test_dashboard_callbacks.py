@@ -31,6 +31,7 @@ from dashboard.pages import region as region_page
 from dashboard.pages import sources as sources_page
 from targets import progress, statuses
 from targets.bundled import BUNDLED_NOTE
+from tests.conftest import ROOT
 from tests.fixtures import build_fixture_db
 
 
@@ -355,8 +356,15 @@ def test_sources_page_lists_every_value_in_force_as_text(tracker: Any, ctx: None
     assert len(grid.rowData) == len(tracker.store.observations())
     notes = {r["note"] for r in grid.rowData}
     assert "<script>alert(1)</script> <b>bold</b>" in notes  # kept as text, shown as text
-    # AG Grid shows cells as text unless a column asks for an HTML/markdown renderer
-    assert not any("cellRenderer" in col for col in grid.columnDefs)
+    # AG Grid shows cells as text unless a column asks for an HTML/markdown renderer: only our
+    # own renderers, which give React text (a link's href only when it is an http(s) address)
+    assert {col.get("cellRenderer") for col in grid.columnDefs} == {
+        None,
+        "SourceLink",
+        "SourceBadge",
+    }
+    renderers = (ROOT / "dashboard" / "assets" / "dashAgGridComponentFunctions.js").read_text()
+    assert "innerHTML" not in renderers and "dangerouslySetInnerHTML" not in renderers
     files = {r["file_name"] for r in find(layout, ids.SOURCES_IMPORTS).rowData}
     assert "<img src=x>.csv" in files
 
@@ -551,3 +559,13 @@ def test_indicator_page_says_which_figure_stands_and_which_verdicts_are_provisio
         grid = find(layout, ids.INDICATOR_TABLE)
         flags = {(r["region"], r["year"]): r["flag"] for r in grid.rowData}
         assert flags[("Shanghai", 2025)] == "approximate" and flags[("Shanghai", 2020)] == ""
+
+
+def test_chinese_indicator_page_shows_no_english_plan_notes(tracker: Any, ctx: None) -> None:
+    """The catalogue's reading notes are English: on English pages only, as in the reports."""
+    note = tracker.catalogue["rd_intensity"].milestones[0].sources[0].note
+    assert note and note.startswith("the Outline says")
+    zh = text(indicator_page.layout(indicator_id="rd_intensity", lang="zh"))
+    en = text(indicator_page.layout(indicator_id="rd_intensity", lang="en"))
+    assert note not in zh and "研发投入强度达到 3%以上" in zh
+    assert note in en

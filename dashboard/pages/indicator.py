@@ -582,8 +582,10 @@ def goals_section(tr: Tracker, ind: Any, lang: str) -> html.Section:
                             else f"— {doc_title}, {src.section}",
                             className="blockquote-footer mb-0",
                         ),
+                        # the catalogue's reading notes are in English: English pages only
+                        # (as in the reports), a Chinese page shows no English around the data
                         html.P(src.note, className="small text-body-secondary")
-                        if src.note
+                        if src.note and lang == "en"
                         else None,
                     ],
                     className="quote",

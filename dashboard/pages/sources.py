@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import threading
 from typing import Any
+from urllib.parse import urlsplit
 
 import dash
 import dash_ag_grid as dag
@@ -18,6 +19,7 @@ from dashboard import format as fmt
 from dashboard import ids
 from dashboard.i18n import norm_lang, t
 from dashboard.pages import add_page, lang_from_search, tracker
+from targets.source_notes import parse_note
 from targets.tracker import Tracker
 
 # beyond this many rows the browser grid gets slow; the CLI (`targets data`) gives them all
@@ -27,7 +29,10 @@ MAX_ROWS = 50_000
 CLIENT_ROWS = 5_000
 BLOCK_ROWS = 100  # rows per block the grid asks for
 MAX_BLOCK_ROWS = 1_000  # the most one request may take, whatever it asks
-COLUMNS = ["indicator", "indicator_id", "region", "year", "value", "unit", "note", "import_id"]
+COLUMNS = [
+    "indicator", "indicator_id", "region", "year", "value", "unit", "note",
+    "source_kind", "source_word", "source_address", "import_id",
+]  # fmt: skip
 GRID_OPTIONS = {
     "enableCellTextSelection": True,
     "ensureDomOrder": True,
@@ -89,6 +94,9 @@ def _display_frame(tr: Tracker, lang: str) -> pd.DataFrame:
         ind.unit.get(lang) if ind else ("" if fmt.is_missing(u) else str(u))
         for ind, u in zip(known, obs["unit"].tolist(), strict=True)
     ]
+    notes = ["" if fmt.is_missing(n) else str(n) for n in obs["note"].tolist()]
+    # official or repost, and the address, read from each note (targets.source_notes)
+    parsed = [parse_note(n) for n in notes]
     return pd.DataFrame(
         {
             "indicator": [
@@ -99,7 +107,10 @@ def _display_frame(tr: Tracker, lang: str) -> pd.DataFrame:
             "year": [int(y) for y in obs["year"].tolist()],
             "value": pd.Series(values, dtype=object),
             "unit": units,
-            "note": ["" if fmt.is_missing(n) else str(n) for n in obs["note"].tolist()],
+            "note": notes,
+            "source_kind": [p.kind or "unstated" for p in parsed],
+            "source_word": [t(f"kind_{p.kind or 'unstated'}", lang) for p in parsed],
+            "source_address": [p.address for p in parsed],
             "import_id": pd.Series(
                 [None if fmt.is_missing(i) else int(i) for i in obs["import_id"].tolist()],
                 dtype=object,
@@ -113,6 +124,74 @@ def _display_frame(tr: Tracker, lang: str) -> pd.DataFrame:
 # per import, not on every block the grid asks for
 _frames: dict[tuple[str, str], tuple[str, pd.DataFrame]] = {}
 _frames_lock = threading.Lock()
+
+
+def publishers(obs: pd.DataFrame) -> dict[str, tuple[int, int]]:
+    """Host of each source address -> (official values, reposted values), most values first."""
+    counts: dict[str, list[int]] = {}
+    for note in obs["note"].tolist():
+        parsed = parse_note(None if fmt.is_missing(note) else str(note))
+        host = urlsplit(parsed.address).hostname if parsed.address.startswith("http") else ""
+        if not host or parsed.kind not in ("official", "repost"):
+            continue
+        slot = counts.setdefault(host, [0, 0])
+        slot[0 if parsed.kind == "official" else 1] += 1
+    ranked = sorted(counts.items(), key=lambda kv: (-kv[1][0], -sum(kv[1]), kv[0]))
+    return {host: (o, r) for host, (o, r) in ranked}
+
+
+def definitions(tr: Tracker, lang: str) -> html.Section:
+    """Per indicator, a panel: what is measured, the unit, who publishes the values (the hosts
+    of their source addresses, official first) and the plan's wording with its document."""
+    obs = tr.observations()
+    stored = obs[~obs["derived"].to_numpy(dtype=bool)]
+    panels = []
+    for ind in tr.catalogue:
+        hosts = publishers(stored[stored["indicator"] == ind.id])
+        shown = list(hosts.items())[:6]
+        wording = []
+        for m in ind.milestones:
+            for src in m.sources:
+                doc = tr.catalogue.documents.get(src.document)
+                title = doc.title.get(lang) if doc else src.document
+                cite = f"《{title}》{src.section}" if lang == "zh" else f"{title}, {src.section}"
+                wording.append(html.Li([html.Q(src.quote, lang="zh-CN"), f" — {cite}"]))
+        facts = [
+            (
+                t("def_measures", lang),
+                ind.description.get(lang) if ind.description else ind.name.get(lang),
+            ),
+            (t("def_unit", lang), ind.unit.get(lang)),
+            (
+                t("def_publisher", lang),
+                html.Ul(
+                    [
+                        html.Li(t("def_values", lang, host=h, official=o, repost=r))
+                        for h, (o, r) in shown
+                    ],
+                    className="mb-0",
+                )
+                if shown
+                else t("def_publisher_none", lang),
+            ),
+            (t("def_wording", lang), html.Ul(wording, className="mb-0") if wording else fmt.DASH),
+        ]
+        panels.append(
+            html.Details(
+                [
+                    html.Summary(ind.name.get(lang)),
+                    html.Dl(
+                        [part for k, v in facts for part in (html.Dt(k), html.Dd(v))],
+                        className="definition mb-2",
+                    ),
+                ],
+                id=f"definition-{ind.id}",
+            )
+        )
+    return html.Section(
+        [html.H2(t("definitions_heading", lang), className="h5 mt-4"), *panels],
+        id=ids.SOURCES_DEFINITIONS,
+    )
 
 
 def grid_frame(tr: Tracker, lang: str) -> pd.DataFrame:
@@ -278,10 +357,24 @@ def layout(lang: str = "zh", **_: Any) -> html.Div:
         },
         {"field": "unit", "headerName": t("unit", lang), "width": 120},
         {
+            "field": "source_word",
+            "headerName": t("source_kind", lang),
+            "width": 110,
+            "cellRenderer": "SourceBadge",
+        },
+        {
+            "field": "source_address",
+            "headerName": t("source_address", lang),
+            "minWidth": 260,
+            "flex": 3,
+            "cellRenderer": "SourceLink",
+            "cellRendererParams": {"newTab": t("opens_new_tab", lang)},
+        },
+        {
             "field": "note",
             "headerName": t("note", lang),
-            "minWidth": 320,
-            "flex": 4,
+            "minWidth": 260,
+            "flex": 3,
             "tooltipField": "note",
         },
         {
@@ -320,6 +413,7 @@ def layout(lang: str = "zh", **_: Any) -> html.Div:
                 style={"height": "560px"},
                 **model,
             ),
+            definitions(tr, lang),
             html.H2(t("imports_heading", lang), className="h5 mt-4"),
             dag.AgGrid(
                 id=ids.SOURCES_IMPORTS,

@@ -552,6 +552,18 @@ TEXT: dict[str, tuple[str, str]] = {
         "The grid lists {shown} of {total} rows, revised first; the counts above cover all.",
     ),
     "upload_diff": ("导入后的变化", "What the import changes"),
+    # a file's layout (targets.ingest.layouts) in words, not its code
+    "layout_label": ("版式：{layout}", "Layout: {layout}"),
+    "layout_long": ("长表，每行一个数值", "long: one value per row"),
+    "layout_indicator-columns": ("每列一个指标", "one indicator per column"),
+    "layout_regions-as-columns": ("每列一个地区", "one region per column"),
+    "layout_years-as-columns": ("每列一个年份", "one year per column"),
+    "layout_regions": ("列中另有地区", "regions in the columns too"),
+    "layout_years": ("列中另有年份", "years in the columns too"),
+    "upload_change_replaces_derived": (
+        "以上传的 {new} 替换推算值 {old}",
+        "replaces the derived {old} with an uploaded {new}",
+    ),
     "upload_old": ("原值", "Old"),
     "upload_new": ("新值", "New"),
     "upload_change": ("变化", "Change"),

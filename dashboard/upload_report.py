@@ -16,7 +16,7 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import dcc, html
 
-from dashboard.i18n import t
+from dashboard.i18n import TEXT, t
 from dashboard.pages import href
 from targets.display import number
 from targets.ingest import ImportResult, ParsedUpload
@@ -63,12 +63,37 @@ def file_heading(fr: FileReport, upload: ParsedUpload | None, lang: str) -> list
         status, colour = t("upload_duplicate", lang, id=fr.duplicate_of), "secondary"
     else:
         status, colour = t("upload_accepted", lang, rows=fr.rows), "success"
-    layout = upload.layout_summary() if upload is not None and upload.ok else ""
+    layout = (
+        t("layout_label", lang, layout=layout_words(upload.layout_summary(), lang))
+        if upload is not None and upload.ok
+        else ""
+    )
     return [
         html.Strong(fr.file, className="me-2"),
         dbc.Badge(status, color=colour, className="me-2"),
         html.Span(layout, className="small text-body-secondary"),
     ]
+
+
+def layout_words(summary: str, lang: str) -> str:
+    """'S1: indicator-columns; S2: long' -> 'S1: 每列一个指标; S2: 长表，每行一个数值'.
+
+    Each layout code (targets.ingest.layouts) in words; a code this page does not know is shown
+    as it is rather than hidden.
+    """
+
+    def words(code: str) -> str:
+        parts = code.split("+")
+        known = [f"layout_{p}" in TEXT for p in parts]
+        return " + ".join(
+            t(f"layout_{p}", lang) if k else p for p, k in zip(parts, known, strict=True)
+        )
+
+    out = []
+    for part in summary.split("; "):
+        sheet, sep, code = part.rpartition(": ")
+        out.append(f"{sheet}{sep}{words(code)}")
+    return "; ".join(out)
 
 
 def issues_table(fr: FileReport, lang: str) -> html.Div:
@@ -209,6 +234,24 @@ def _style_rows(rows: list[int]) -> dict[str, Any]:
     }
 
 
+def derived_values(tr: Tracker, diff: pd.DataFrame) -> dict[tuple[str, str, int], float]:
+    """(indicator, region, year) -> the value this tool derives there now, for the diff's keys."""
+    if diff.empty:
+        return {}
+    obs = tr.observations(
+        indicators=sorted(set(diff["indicator"].astype(str))),
+        regions=sorted(set(diff["region"].astype(str))),
+    )
+    obs = obs[obs["derived"].to_numpy(dtype=bool)]
+    return {
+        (str(i), str(r), int(y)): float(v)
+        for i, r, y, v in zip(
+            obs["indicator"], obs["region"], obs["year"], obs["value"], strict=True
+        )
+        if v is not None and v == v
+    }
+
+
 def diff_view(diff: pd.DataFrame, tr: Tracker, index: int | str, lang: str) -> html.Div:
     """Counts and a grid of what the import changes, revised values first."""
     counts = diff["change"].value_counts()
@@ -217,19 +260,31 @@ def diff_view(diff: pd.DataFrame, tr: Tracker, index: int | str, lang: str) -> h
         ["_order", "indicator", "region", "year"], ignore_index=True
     )
     shown = frame.head(DIFF_ROWS)  # a page of a million rows would hold the server and the browser
+    derived = derived_values(tr, shown)
     records = []
     for row in shown.itertuples(index=False):
         ind = tr.catalogue.lookup(row.indicator)
         reg = tr.regions.try_resolve(row.region)
         decimals = ind.decimals if ind is not None else 2
+        old, change = number(row.old, decimals), t(f"upload_change_{row.change}", lang)
+        was = derived.get((str(row.indicator), str(row.region), int(row.year)))
+        if row.change == "new" and was is not None:
+            # a value shown as derived until now: say what it replaces, not "— → 62.8 new"
+            old = number(was, decimals)
+            change = t(
+                "upload_change_replaces_derived",
+                lang,
+                old=old,
+                new=number(row.new, decimals),
+            )
         records.append(
             {
                 "indicator": ind.name.get(lang) if ind is not None else row.indicator,
                 "region": reg.name.get(lang) if reg is not None else row.region,
                 "year": int(row.year),
-                "old": number(row.old, decimals),
+                "old": old,
                 "new": number(row.new, decimals),
-                "change": t(f"upload_change_{row.change}", lang),
+                "change": change,
             }
         )
     revised = t("upload_change_revised", lang)

@@ -129,3 +129,49 @@ def test_a_file_past_the_memory_bound_is_a_refusal_not_an_outage(
         app, [("good.csv", csv_data_url("地区,指标,年份,数值\n上海,研发投入强度,2024,4.5\n"))]
     )
     assert "Ready to import: 1 rows" in json.dumps(ok["upload-report"], ensure_ascii=False)
+
+
+def test_layout_codes_are_shown_as_words() -> None:
+    assert upload_report.layout_words("indicator-columns", "en") == "one indicator per column"
+    assert upload_report.layout_words("S1: long; S2: years-as-columns", "zh") == (
+        "S1: 长表，每行一个数值; S2: 每列一个年份"
+    )
+    assert upload_report.layout_words("indicator-columns+years", "en") == (
+        "one indicator per column + years in the columns too"
+    )
+    assert upload_report.layout_words("odd-layout", "en") == "odd-layout"  # shown, not hidden
+
+
+def test_overwriting_a_derived_value_says_what_it_replaces(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A value the tool derives (the region's GDP, summed from the provinces) that a file now
+    brings: "replaces the derived 316,175.90 with an uploaded 316,200.00", not "— → … new"."""
+    import pandas as pd
+
+    from dashboard.app import create_app
+    from targets.bundled import ensure_bundled
+    from targets.tracker import Tracker
+
+    monkeypatch.setenv("TARGETS_SECRET_KEY", "test-secret-key-0123456789abcdef")
+    tr = Tracker(db_url=f"sqlite:///{tmp_path / 'bundled.db'}")
+    ensure_bundled(tr)
+    obs = tr.observations(indicators=["gdp"], regions=["yrd"])
+    derived = obs[obs["derived"].astype(bool) & (obs["year"] == 2023)].iloc[0]
+    diff = pd.DataFrame(
+        [{"indicator": "gdp", "region": "yrd", "year": 2023, "old": None, "new": 316200.0,
+          "change": "new"},
+         {"indicator": "gdp", "region": "shanghai", "year": 2030, "old": None, "new": 1.0,
+          "change": "new"}]
+    )  # fmt: skip
+    app = create_app(tr)
+    with app.server.test_request_context("/"):
+        view = upload_report.diff_view(diff, tr, 0, "en")
+    (grid,) = [c for c in view.children if getattr(c, "id", None) == "upload-diff-0"]
+    rows = {(r["region"], r["year"]): r for r in grid.rowData}
+    decimals = tr.catalogue["gdp"].decimals
+    old = f"{float(derived['value']):,.{decimals}f}"
+    yrd = rows[("Yangtze River Delta", 2023)]
+    assert yrd["old"] == old
+    assert yrd["change"] == f"replaces the derived {old} with an uploaded {316200:,.{decimals}f}"
+    assert rows[("Shanghai", 2030)]["change"] == "new"

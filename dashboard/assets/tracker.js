@@ -34,6 +34,19 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
                 return meta.done.replace("{format}", format.toUpperCase());
             });
         },
+        // The upload's result appears below the preview, off screen: bring it into view and move
+        // the focus to it, so that a keyboard or screen reader user hears what happened.
+        revealResult: function (children) {
+            const box = document.getElementById("upload-result");
+            if (box && children && (!Array.isArray(children) || children.length)) {
+                box.setAttribute("tabindex", "-1");
+                setTimeout(function () {
+                    box.scrollIntoView({block: "start", behavior: "instant"});
+                    box.focus({preventScroll: true});
+                }, 0);
+            }
+            return window.dash_clientside.no_update;
+        },
         // Copy one drafted paragraph (assessment page) to the clipboard; the status beside the
         // button says whether it worked. Without the async clipboard (a page served over plain
         // http to another machine) a hidden textarea and execCommand do it.

@@ -19,7 +19,7 @@ from typing import Any
 
 import dash
 import dash_bootstrap_components as dbc
-from dash import Input, Output, State, dcc, html
+from dash import ClientsideFunction, Input, Output, State, dcc, html
 
 from dashboard import ids, sessions
 from dashboard.i18n import TEXT, norm_lang, t
@@ -61,6 +61,12 @@ def register(app: dash.Dash) -> None:
         Output(ids.UPLOAD_BROWSE, "title"),
         Input(ids.UPLOAD_BROWSE, "children"),
         State(ids.UPLOAD_FILES, "id"),
+    )
+    app.clientside_callback(
+        ClientsideFunction(namespace="tracker", function_name="revealResult"),
+        Output(ids.UPLOAD_RESULT, "title"),
+        Input(ids.UPLOAD_RESULT, "children"),
+        prevent_initial_call=True,
     )
     app.callback(
         Output(ids.UPLOAD_SELECTED, "children"),

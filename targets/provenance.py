@@ -103,8 +103,9 @@ def provisional_columns(
         for (ind, reg, yr), flag in by_key.items():
             by_year.setdefault(yr, []).append((ind, reg, flag))
         if by_key:
+            memo: dict[tuple[str, str], Any] = {}
             for i, row in enumerate(gaps.to_dict("records")):
-                found = _rests_on(row, by_key, by_year, catalogue, regions)
+                found = _rests_on(row, by_key, by_year, catalogue, regions, memo)
                 if found is not None:
                     provisional[i] = True
                     flags[i] = found[0]
@@ -126,8 +127,10 @@ def _rests_on(
     by_year: dict[int, list[tuple[str, str, str]]],
     catalogue: Any,
     regions: Any,
+    memo: dict[tuple[str, str], Any],
 ) -> tuple[str, str, str] | None:
-    """(flag, reason en, reason zh) of the first flagged value the row's verdict rests on."""
+    """(flag, reason en, reason zh) of the first flagged value the row's verdict rests on;
+    `memo` keeps each indicator's inputs and each region's members once computed."""
     year = row.get("year")
     if year is None or year is pd.NA or (isinstance(year, float) and np.isnan(year)):
         return None
@@ -141,8 +144,12 @@ def _rests_on(
             return (flag, *_words(flag, y, "", ""))
     if not bool(row.get("derived", False)):
         return None
-    series, named = _inputs(catalogue, ind)
-    members = _members(regions, reg) | named
+    if ("i", ind) not in memo:
+        memo[("i", ind)] = _inputs(catalogue, ind)
+    if ("r", reg) not in memo:
+        memo[("r", reg)] = _members(regions, reg)
+    series, named = memo[("i", ind)]
+    members = memo[("r", reg)] | named
     for y in years:
         for c_ind, c_reg, flag in sorted(by_year.get(y, [])):
             if c_ind in series and c_reg in members:
@@ -210,7 +217,7 @@ def value_notes(
     ind = catalogue.indicators.get(indicator)
     if ind is None:
         return []
-    series, _named = _inputs(catalogue, indicator)
+    series, named = _inputs(catalogue, indicator)
     mine = observed[observed["indicator"].isin(series)]
     year_of = pd.to_numeric(mine["year"], errors="coerce")
     notes: list[str] = []
@@ -220,8 +227,10 @@ def value_notes(
         own = mine[(mine["indicator"] == indicator) & (mine["region"] == region)]
         if ind.formula is None and not members:
             continue  # a region's own series: nothing is derived for it
-        # what the engine would derive for this region if nothing were published for it
-        without = mine.drop(own.index)
+        # what the engine would derive for this region if nothing were published for it, from
+        # the region's own subtree only (a page view must not derive the whole country)
+        subtree = mine["region"].isin(members | {region} | named)
+        without = mine[subtree].drop(own.index)
         made = aggregate.derive_all(catalogue, regions, without)
         frame = made.frame
         derived = frame[

@@ -142,7 +142,7 @@ def test_an_anhui_editor_submits_a_reviewer_approves_the_overview_changes(
 
 
 def test_a_returned_submission_changes_nothing(
-    dash_duo: Any, review_app: Any, fixture_tracker: Any, screenshot: Any
+    dash_duo: Any, review_app: Any, fixture_tracker: Any, axe: Any, screenshot: Any
 ) -> None:
     from targets.submissions import get_submission, submit
 
@@ -172,6 +172,15 @@ def test_a_returned_submission_changes_nothing(
     _log_in(dash_duo, "ana", "/submissions?lang=en")
     dash_duo.wait_for_contains_text(f"#{ids.SUBMISSION_ROW}-{sid}", "rita: 2023 年数值请附来源")
     screenshot(dash_duo.driver, "submissions-returned")
+    # the same in Chinese: the state in words and sign, the reviewer's comment, no axe finding
+    dash_duo.driver.get(f"{dash_duo.server_url}/submissions?lang=zh")
+    dash_duo.wait_for_contains_text(f"#{ids.SUBMISSION_ROW}-{sid}", "↩ 已退回")
+    assert (
+        "审核人 rita：2023 年数值请附来源"
+        in dash_duo.find_element(f"#{ids.SUBMISSION_ROW}-{sid}").text
+    )
+    screenshot(dash_duo.driver, "submissions-returned-zh")
+    assert axe(dash_duo.driver) == []
     dash_duo.driver.get(f"{dash_duo.server_url}/?lang=en")
     dash_duo.wait_for_element(ANHUI_CELL, timeout=15)
     assert "2.69" in dash_duo.find_element(ANHUI_CELL).text

@@ -10,9 +10,16 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from targets import store as store_module
 from targets.columnar import adbc_uri, read_frame
 from targets.models import OBSERVATION_COLUMNS, OBSERVATION_DTYPES
 from targets.store import Store
+
+
+@pytest.fixture(autouse=True)
+def _columnar_at_any_size(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The stores here are small: read them the columnar way all the same."""
+    monkeypatch.setattr(store_module, "COLUMNAR_MIN_ROWS", 0)
 
 
 def _rows(n: int, seed: int) -> pd.DataFrame:
@@ -141,3 +148,20 @@ def test_a_column_of_the_wrong_type_is_refused_by_name(tmp_path: Path) -> None:
         read_frame("sqlite", str(db), "SELECT year FROM t", {"unit": "str"})
     got = read_frame("sqlite", str(db), "SELECT year FROM t WHERE year = 2020", {"year": "int64"})
     assert got["year"].tolist() == [2020]
+
+
+def test_a_small_store_is_read_row_by_row(sqlite_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Below COLUMNAR_MIN_ROWS no reader process is started: it would cost more than it saves."""
+    monkeypatch.setattr(store_module, "COLUMNAR_MIN_ROWS", 101)
+
+    def refuse(*_: object) -> pd.DataFrame:
+        raise AssertionError("the columnar reader was started")
+
+    monkeypatch.setattr(store_module, "read_frame", refuse)
+    store = Store(sqlite_url)
+    store.write_import(_rows(100, 1), file_name="a.csv", sha256="a" * 64)
+    assert len(store.observations()) == 100
+    store.write_import(_rows(101, 2).iloc[100:], file_name="b.csv", sha256="b" * 64)
+    with pytest.raises(AssertionError, match="columnar reader was started"):
+        store.observations()  # 101 rows stored: the columnar read
+    store.dispose()

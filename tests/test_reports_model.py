@@ -156,3 +156,13 @@ def test_same_report_on_sqlite_and_postgresql(db_url: str) -> None:
     assert "北京时间" in time_text(report.data_as_of, "zh")
     assert dict(report.counts)["moderate"] == 2
     assert render(report, "xlsx").startswith(b"PK")
+
+
+def test_achieved_rows_show_no_progress_share(tracker: Tracker) -> None:
+    report = build_report(tracker, milestone=2025, now=NOW)
+    done = report.table[report.table["status_code"] == "achieved"]
+    assert len(done) > 0
+    # past the goal the share reads 0% or negative: an achieved goal shows none at all
+    assert set(done["progress"]) == {"—"} and set(done["time_elapsed"]) == {"—"}
+    running = report.table[report.table["status_code"] == "moderate"]
+    assert (running["progress"] != "—").all()

@@ -224,11 +224,11 @@ def test_every_kind_of_write_to_a_returned_frame_leaves_the_cached_one_alone() -
         lambda f: f.iloc.__setitem__((1, 2), -2.0),
         lambda f: f.__setitem__("value", 0.0),
         lambda f: f.__setitem__("extra", 1),
-        lambda f: f.fillna({"value": 7.0}, inplace=True),
-        lambda f: f.sort_values("value", ascending=False, inplace=True),
-        lambda f: f.drop(columns=["year"], inplace=True),
-        lambda f: f.rename(columns={"value": "v"}, inplace=True),
-        lambda f: f.reset_index(drop=True, inplace=True),
+        lambda f: f.update(pd.DataFrame({"value": [7.0]})),
+        lambda f: f.pop("year"),
+        lambda f: f.insert(0, "first", 0),
+        lambda f: setattr(f, "columns", [f"c{i}" for i in range(f.shape[1])]),
+        lambda f: setattr(f, "index", f.index[::-1]),
         lambda f: f["value"].to_numpy().__setitem__(0, -3.0),  # read-only under CoW
     ]
     for n, write in enumerate(writes):

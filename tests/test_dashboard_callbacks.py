@@ -116,7 +116,9 @@ def test_assets_are_local(app: dash.Dash) -> None:
     page = client.get("/").get_data(as_text=True)
     assert "/assets/bootstrap.min.css" in page
     assert "cdn" not in page.lower() and "unpkg" not in page.lower()
-    assert client.get("/assets/bootstrap.min.css").status_code == 200
+    # a file response holds the file open until closed: close it here, not in the GC
+    with client.get("/assets/bootstrap.min.css") as css:
+        assert css.status_code == 200 and b".btn" in css.get_data()
     assert '<html lang="zh-CN">' in page
 
 

@@ -133,6 +133,28 @@ def href(path: str, lang: str, **params: Any) -> str:
     return f"{path}?{urlencode(query, safe=',')}"
 
 
+def login_alert(message_key: str, path: str, alert_id: str, lang: str) -> Any:
+    """A protected page's refusal: why, and a link to log in that comes back to `path`."""
+    import dash_bootstrap_components as dbc
+    from dash import html
+
+    from dashboard import sessions
+    from dashboard.i18n import t
+
+    return dbc.Alert(
+        [
+            html.Span(t(message_key, lang) + " "),
+            dcc.Link(
+                t("log_in", lang),
+                href=href(sessions.LOGIN_PATH, lang, next=href(path, lang)),
+                className="alert-link",
+            ),
+        ],
+        id=alert_id,
+        color="warning",
+    )
+
+
 def query_string(lang: str, **params: Any) -> str:
     """The '?…' part of href, for a page's own URL-sync Location."""
     return "?" + href("", lang, **params).split("?", 1)[1]

@@ -20,7 +20,7 @@ from dash import ALL, Input, Output, State, dcc, html
 
 from dashboard import ids, sessions
 from dashboard.i18n import TEXT, norm_lang, t
-from dashboard.pages import add_page, attrs, href, lang_from_search, tracker, warmer
+from dashboard.pages import add_page, attrs, lang_from_search, login_alert, tracker, warmer
 from dashboard.upload_report import diff_view, warnings_list
 from targets.submissions import (
     DiffChanged,
@@ -79,18 +79,7 @@ def layout(lang: str = "zh", **_: Any) -> html.Div:
 
 
 def refusal(lang: str) -> dbc.Alert:
-    return dbc.Alert(
-        [
-            html.Span(t("submissions_need_login", lang) + " "),
-            dcc.Link(
-                t("log_in", lang),
-                href=href(sessions.LOGIN_PATH, lang, next=href("/submissions", lang)),
-                className="alert-link",
-            ),
-        ],
-        id=ids.SUBMISSIONS_REFUSED,
-        color="warning",
-    )
+    return login_alert("submissions_need_login", "/submissions", ids.SUBMISSIONS_REFUSED, lang)
 
 
 def page_body(user: dict[str, str], lang: str) -> list[Any]:

@@ -23,7 +23,7 @@ from dash import ClientsideFunction, Input, Output, State, dcc, html
 
 from dashboard import ids, sessions
 from dashboard.i18n import TEXT, norm_lang, t
-from dashboard.pages import add_page, href, lang_from_search, tracker, warmer
+from dashboard.pages import add_page, href, lang_from_search, login_alert, tracker, warmer
 from dashboard.upload_report import commit_view, report_view
 from targets import config
 from targets.ingest import import_files
@@ -224,18 +224,7 @@ def layout(lang: str = "zh", **_: Any) -> html.Div:
 
 def refusal(lang: str) -> dbc.Alert:
     """What anyone but an editor sees, on the page and in answer to a protected callback."""
-    return dbc.Alert(
-        [
-            html.Span(t("upload_need_editor", lang) + " "),
-            dcc.Link(
-                t("log_in", lang),
-                href=href(sessions.LOGIN_PATH, lang, next=href("/upload", lang)),
-                className="alert-link",
-            ),
-        ],
-        id=ids.UPLOAD_REFUSED,
-        color="warning",
-    )
+    return login_alert("upload_need_editor", "/upload", ids.UPLOAD_REFUSED, lang)
 
 
 # -- callbacks ---------------------------------------------------------------------------------

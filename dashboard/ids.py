@@ -57,7 +57,6 @@ INDICATOR_SVG = "indicator-svg"
 INDICATOR_EXPORT = "indicator-export"
 INDICATOR_EXPORT_STATUS = "indicator-export-status"
 INDICATOR_ID_STORE = "indicator-id"
-# regions shown by default when the URL names none: the whole region, the central zone, provinces
 
 # region (/region/<id>)
 REGION_URL = "region-url"

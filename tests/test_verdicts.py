@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 import math
@@ -96,7 +97,8 @@ def test_the_2025_verdicts_read_the_same_in_every_surface(
     bundled: Tracker, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The engine's final assessment, worded once (targets.reports.analyses.verdict_words), is
-    what the CLI (JSON, CSV), the assessment page, the HTML, Excel, PDF and Word reports say."""
+    what the CLI (JSON, CSV), the assessment page, the HTML, Excel, CSV, PDF and Word reports
+    say."""
     lang = "zh"
     frame = bundled.assessment(2025, lang)
     records = frame.to_dict("records")
@@ -151,6 +153,18 @@ def test_the_2025_verdicts_read_the_same_in_every_surface(
     page_html = render(report, "html").decode("utf-8")
     for word in set(words.values()):
         assert escape(word) in page_html, word
+    # the CSV report, read back from the file: each row's verdict id and words, row by row
+    csv_path = tmp_path / "r.csv"
+    csv_path.write_bytes(render(report, "csv"))
+    with csv_path.open(encoding="utf-8-sig", newline="") as fh:
+        in_csv = {(row["indicator"], row["region"]): row for row in csv.DictReader(fh)}
+    assert set(in_csv) == set(words)
+    for r in records:
+        key = (r["indicator"], r["region"])
+        assert (in_csv[key]["verdict"], in_csv[key]["verdict_text"]) == (
+            cli[key]["verdict"], words[key],
+        )  # fmt: skip
+        assert in_csv[key]["verdict_provisional"] == str(cli[key]["provisional"])
     workbook = openpyxl.load_workbook(io.BytesIO(render(report, "xlsx")))
     in_excel = {c for ws in workbook.worksheets for row in ws.iter_rows(values_only=True)
                 for c in row if isinstance(c, str)}  # fmt: skip

@@ -22,6 +22,10 @@ if TYPE_CHECKING:
 ASSESSMENT_TABLE_COLUMNS: tuple[str, ...] = (
     "indicator", "region", "goal", "value", "verdict", "margin", "source",
 )  # fmt: skip
+# the ids of each assessment row, beside its words (not shown: joined on by the CSV report)
+ASSESSMENT_ID_COLUMNS: tuple[str, ...] = (
+    "indicator_id", "region_id", "verdict_id", "verdict_provisional",
+)  # fmt: skip
 CONVERGENCE_TABLE_COLUMNS: tuple[str, ...] = ("indicator", "years", "cv", "maxmin", "trend")
 METHODS_TABLE_COLUMNS: tuple[str, ...] = (
     "indicator",
@@ -185,9 +189,14 @@ def assessment_table(
                     None if is_missing(r["margin_pct"]) else float(r["margin_pct"]) / 100
                 ),
                 "decimals": dec,
+                # the ids behind the words: the CSV report joins its gap rows on them
+                "indicator_id": str(r["indicator"]),
+                "region_id": str(r["region"]),
+                "verdict_id": str(r["verdict"]),
+                "verdict_provisional": str(bool(r.get("provisional", False))),
             }
         )
-    extra = ["margin_num", "margin_pct_num", "decimals"]
+    extra = ["margin_num", "margin_pct_num", "decimals", *ASSESSMENT_ID_COLUMNS]
     return _typed(pd.DataFrame(out, columns=[*ASSESSMENT_TABLE_COLUMNS, *extra]))
 
 

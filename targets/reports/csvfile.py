@@ -41,7 +41,29 @@ def csv_columns() -> list[str]:
     # whose goal, the pace beside the headline, and why (targets.verdicts, in the report's words)
     out += ["goal_scope", "role", "pace_status", "status_rule", "distance_share", "status_text",
             "status_why"]  # fmt: skip
-    return out
+    return [*out, *VERDICT_COLUMNS]
+
+
+# the final verdict of the report's milestone (targets.assessment: met / missed / pending), its
+# words as every other format shows them (analyses.verdict_words) and whether the verdict is
+# provisional: `provisional` is the status's, which differs for a pending goal (never provisional:
+# nothing is judged yet) whose latest value is flagged
+VERDICT_COLUMNS = ("verdict", "verdict_text", "verdict_provisional")
+
+
+def with_verdicts(rows: pd.DataFrame, assessment: pd.DataFrame) -> pd.DataFrame:
+    """`rows` with VERDICT_COLUMNS from the report's assessment table, joined on indicator and
+    region; "" where the assessment has no row (a goal without this milestone)."""
+    ids = ["indicator_id", "region_id"]
+    if assessment.empty or not set(ids) <= set(assessment.columns):
+        return rows.assign(verdict="", verdict_text="", verdict_provisional="")
+    verdicts = assessment[[*ids, "verdict_id", "verdict", "verdict_provisional"]].rename(
+        columns={"indicator_id": "indicator", "region_id": "region", "verdict": "verdict_text",
+                 "verdict_id": "verdict"}
+    )  # fmt: skip
+    out = rows.merge(verdicts, on=["indicator", "region"], how="left", validate="many_to_one")
+    out.index = rows.index
+    return out.fillna({c: "" for c in VERDICT_COLUMNS})
 
 
 def _fixed(value: float, decimals: int) -> str:
@@ -70,5 +92,6 @@ def to_csv(report: Report, progress: ProgressCallback | Progress | None = None) 
     """The CSV file's bytes (CRLF line ends, as RFC 4180 and Excel expect)."""
     as_progress(progress).begin("csv:write")
     # neutralised before the numbers become text: a negative number is not a formula
-    frame = rounded(neutralise_frame(report.rows[csv_columns()]), report.rows["decimals"])
+    rows = with_verdicts(report.rows, report.assessment)
+    frame = rounded(neutralise_frame(rows[csv_columns()]), rows["decimals"])
     return frame.to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")

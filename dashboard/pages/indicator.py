@@ -115,6 +115,7 @@ def available_regions(tr: Tracker, indicator_id: str, obs: pd.DataFrame | None =
 
 
 def default_regions(tr: Tracker, available: list[str]) -> list[str]:
+    """Regions shown when the URL names none: the whole region, the central zone, provinces."""
     return [r for r in available if tr.regions.get(r).level in DEFAULT_LEVELS]
 
 

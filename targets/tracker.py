@@ -285,6 +285,38 @@ class Tracker:
             for ind, year in chosen.itertuples(index=False)
         ]
 
+    def value_notes(self, indicator: str, regions: Collection[str], lang: str = "zh") -> list[str]:
+        """Which figure is in force where a published and a derived one could both stand, per
+        region (targets.provenance.value_notes); each region's notes made once per data version.
+
+        Made on every view of the indicator page they cost a derivation of each chosen region's
+        subtree, the whole country for the delta (16-27 s a view at 1 M values under load).
+        """
+        from targets.provenance import input_series, value_notes
+
+        inputs: list[pd.DataFrame] = []  # the observed values of its inputs, read at most once
+
+        def notes_of(region: str) -> Callable[[], pd.DataFrame]:
+            def compute() -> pd.DataFrame:
+                if not inputs:
+                    frame = self.derived().frame
+                    mine = frame["indicator"].isin(list(input_series(self.catalogue, indicator)))
+                    inputs.append(frame[mine & ~frame["derived"].astype(bool)])
+                made = value_notes(
+                    self.catalogue, self.regions, inputs[0], indicator, [region], lang
+                )
+                return pd.DataFrame({"note": pd.array(made, dtype="str")})
+
+            return compute
+
+        version = self.store.data_version()  # one query for the page, not one per region
+        out: list[str] = []
+        for region in regions:
+            key = ("value_notes", indicator, region, lang)
+            frame = self._cached(key, notes_of(region), version)
+            out += [str(n) for n in frame["note"].tolist()]
+        return out
+
     def methods(self, milestone: int | None = None) -> pd.DataFrame:
         """The three methods side by side per gap row, with `agree` (targets.status_methods)."""
         from targets.status_methods import compare_methods

@@ -83,3 +83,41 @@ def test_every_analysis_shares_one_store_read_per_data_version(
     reads.clear()
     everything()
     assert len(reads) == 1
+
+
+def test_value_notes_are_made_once_per_region_and_data_version(
+    tracker: Tracker, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from targets.provenance import value_notes
+
+    regions = ["yrd", "central_zone", "shanghai", "jiangsu", "zhejiang", "anhui"]
+    observed = tracker.derived().observed
+    expected = {
+        ind.id: value_notes(tracker.catalogue, tracker.regions, observed, ind.id, regions, "en")
+        for ind in tracker.catalogue.goals()
+    }
+    assert any(expected.values())  # the bundled data has published and derived figures to tell
+    runs: list[int] = []
+    derive_coded = aggregate.derive_coded
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        runs.append(1)
+        return derive_coded(*args, **kwargs)
+
+    monkeypatch.setattr(aggregate, "derive_coded", counted)
+    for ind, notes in expected.items():
+        assert tracker.value_notes(ind, regions, "en") == notes, ind
+    made = len(runs)
+    assert made > 0
+    # a page view after the first derives nothing: every region's notes come from the cache
+    for ind in expected:
+        assert tracker.value_notes(ind, list(reversed(regions)), "en") == [
+            n for r in reversed(regions) for n in tracker.value_notes(ind, [r], "en")
+        ]
+    assert len(runs) == made
+    # a new data version makes them again
+    row = tracker.store.observations(indicators=["gdp"], regions=["anhui"]).tail(1)
+    tracker.store.write_import(row[["indicator", "region", "year", "value"]],
+                               file_name="again.csv", sha256="e" * 64)  # fmt: skip
+    tracker.value_notes("rd_intensity", ["yrd"], "en")
+    assert len(runs) > made

@@ -30,7 +30,7 @@ from dashboard.pages import (
 from targets import roles, verdicts
 from targets.display import category_name
 from targets.flags import flag_label
-from targets.provenance import provisional_mark, provisional_text, value_notes
+from targets.provenance import provisional_mark, provisional_text
 from targets.tracker import Tracker
 
 DEFAULT_LEVELS = ("region", "zone", "province")
@@ -458,10 +458,7 @@ def provenance_items(tr: Any, ind: Any, regions: list[str], year: int, lang: str
             if mark:
                 name = tr.regions.name(str(r["region"]), lang)
                 items.append(html.Li(f"{name}: {mark} — {provisional_text(r, lang)}"))
-    observed = tr.observations(indicators=None)
-    observed = observed[~observed["derived"].astype(bool)] if "derived" in observed else observed
-    notes = value_notes(tr.catalogue, tr.regions, observed, ind.id, regions, lang)
-    items += [html.Li(n) for n in notes]
+    items += [html.Li(n) for n in tr.value_notes(ind.id, regions, lang)]
     if not items:
         return []
     return [

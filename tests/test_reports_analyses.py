@@ -53,20 +53,25 @@ def test_xlsx_has_an_assessment_and_a_convergence_sheet(tracker: Tracker, tmp_pa
     zh = TEXT["zh"]
     assert wb.sheetnames[2:4] == [zh["sheet_assessment"], zh["sheet_convergence"]]
     ws = wb[zh["sheet_assessment"]]
-    # the margin as two numbers (its own unit, a percentage) in place of the display text
-    shown = [c for c in ASSESSMENT_TABLE_COLUMNS if c != "margin"]
-    shown[5:5] = ["margin_num", "margin_pct_num"]
+    # the value as a number, its unit and year, the margin as two numbers (its own unit, a
+    # percentage), each in place of the display text
+    shown = [c for c in ASSESSMENT_TABLE_COLUMNS if c not in ("value", "margin")]
+    shown[3:3] = ["value_num", "unit", "value_year"]
+    shown[7:7] = ["margin_num", "margin_pct_num"]
     assert [c.value for c in ws[3]] == [zh[c] for c in shown]
     rows = list(ws.iter_rows(min_row=4, values_only=True))
     assert len(rows) == len(tracker.assessment(2025, "zh"))
     assert any(
         r[1] == tracker.regions.name("anhui", "zh")
-        and r[4] == "… 待定 · ※ 对标：规划为长三角设定此目标"
+        and r[6] == "… 待定 · ※ 对标：规划为长三角设定此目标"
         for r in rows
     )
     conv = wb[zh["sheet_convergence"]]
-    assert [c.value for c in conv[3]] == [zh[c] for c in CONVERGENCE_TABLE_COLUMNS]
-    assert any(r[4] == "差距缩小" for r in conv.iter_rows(min_row=4, values_only=True))
+    shown = ["indicator", "first_year", "last_year", "cv_first", "cv_last", "maxmin_first",
+             "maxmin_last", "trend"]  # fmt: skip
+    assert shown[::7] == list(CONVERGENCE_TABLE_COLUMNS)[::4]
+    assert [c.value for c in conv[3]] == [zh[c] for c in shown]
+    assert any(r[7] == "差距缩小" for r in conv.iter_rows(min_row=4, values_only=True))
 
 
 def test_html_has_the_two_sections(tracker: Tracker) -> None:
@@ -91,7 +96,7 @@ def test_contribution_sheet_and_section_on_the_bundled_data(tmp_path: Path) -> N
         r for r in rows if r[0] == "PCT international patent applications" and r[2] == "Anhui"
     ]
     # Anhui's 1,901 of the region's 18,997 PCT applications in 2023 (hand sum of the provinces)
-    assert anhui_pct and anhui_pct[0][1] == "2023"
+    assert anhui_pct and anhui_pct[0][1] == 2023  # a year is a number, as every number
     # the share a number (shown as a percentage), what it is a share of beside it
     assert anhui_pct[0][5] == pytest.approx(1901 / 18997) and anhui_pct[0][6] == "of the total"
     html = to_html(build_report(tr, lang="en", milestone=2025))

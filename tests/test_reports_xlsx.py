@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import math
+import re
 import shutil
 import subprocess
 import zipfile
@@ -271,9 +272,53 @@ def test_analysis_sheets_store_numbers_as_numbers_and_text_as_text(tmp_path: Pat
     margin = header.index(zh["margin_num"])
     margins = [r[margin] for r in ws.iter_rows(min_row=4) if r[margin].value is not None]
     assert margins and all(c.data_type == "n" for c in margins)
-    # no visible apostrophe on text a spreadsheet would read as text anyway
+    # ... and its latest value: a number, its unit and its year, not "2.08 倍（农村=1） (2023)"
+    value, unit, year = (header.index(zh[k]) for k in ("value_num", "unit", "value_year"))
+    shanghai_income = next(
+        r for r in ws.iter_rows(min_row=4) if (r[0].value, r[1].value) == ("城乡居民收入比", "上海")
+    )
+    assert (
+        shanghai_income[value].value == 2.08 and shanghai_income[value].number_format == "#,##0.00"
+    )
+    assert shanghai_income[unit].value == "倍（农村=1）" and shanghai_income[unit].data_type == "s"
+    assert shanghai_income[year].value == 2023 and shanghai_income[year].number_format == "0"
+    # the convergence sheet: years, cv and max/min as numbers equal to Tracker.convergence
+    ws = wb[zh["sheet_convergence"]]
+    header = [c.value for c in ws[3]]
+    assert header == [zh[k] for k in ("indicator", "first_year", "last_year", "cv_first", "cv_last",
+                                      "maxmin_first", "maxmin_last", "trend")]  # fmt: skip
+    conv = tracker.convergence("province").set_index("indicator")
+    names = {ind.name.get("zh"): ind.id for ind in tracker.catalogue}
+    measured = 0
+    for r in ws.iter_rows(min_row=4):
+        want = conv.loc[names[r[0].value]]
+        if pd.isna(want["cv_first"]):
+            assert [c.value for c in r[1:7]] == [None] * 6
+            continue
+        assert [c.value for c in r[1:3]] == [want["first_year"], want["last_year"]]
+        assert [c.number_format for c in r[1:7]] == ["0", "0", "0.000", "0.000", "0.00", "0.00"]
+        for c, col in zip(
+            r[3:7], ("cv_first", "cv_last", "maxmin_first", "maxmin_last"), strict=True
+        ):
+            assert c.data_type == "n" and c.value == pytest.approx(want[col], rel=REL)
+        measured += 1
+    assert measured >= 3  # R&D intensity, urbanisation, the income ratio have provinces' values
+    # every sheet: a number is a numeric cell with a number format, never text that only looks
+    # like one ("2020", "2018–2023", "0.066 → 0.065"); no visible apostrophe on text a
+    # spreadsheet would read as text anyway
+    numberish = re.compile(r"^[\s+\-−–→.,%\d()]*\d[\s+\-−–→.,%\d()]*$")
+    numbers = 0
     for sheet in wb.worksheets:
         for row in sheet.iter_rows():
             for c in row:
-                if isinstance(c.value, str) and c.value.startswith("'"):
-                    assert runs_as_formula(c.value[1:]), (sheet.title, c.coordinate, c.value)
+                where = (sheet.title, c.coordinate, c.value)
+                if c.data_type == "n" and c.value is not None:
+                    assert isinstance(c.value, int | float), where
+                    assert c.number_format != "General", where
+                    numbers += 1
+                if isinstance(c.value, str):
+                    assert c.data_type == "s", where
+                    assert not numberish.match(c.value.removeprefix("'")), where
+                    if c.value.startswith("'"):
+                        assert runs_as_formula(c.value[1:]), where
+    assert numbers > 500

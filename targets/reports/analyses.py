@@ -27,6 +27,10 @@ ASSESSMENT_ID_COLUMNS: tuple[str, ...] = (
     "indicator_id", "region_id", "verdict_id", "verdict_provisional",
 )  # fmt: skip
 CONVERGENCE_TABLE_COLUMNS: tuple[str, ...] = ("indicator", "years", "cv", "maxmin", "trend")
+# the numbers behind its "2018–2023", "0.066 → 0.065" and "1.21 → 1.20" (Tracker.convergence)
+CONVERGENCE_NUMBER_COLUMNS: tuple[str, ...] = (
+    "first_year", "last_year", "cv_first", "cv_last", "maxmin_first", "maxmin_last",
+)  # fmt: skip
 METHODS_TABLE_COLUMNS: tuple[str, ...] = (
     "indicator",
     "region",
@@ -44,8 +48,13 @@ CONTRIBUTION_TABLE_COLUMNS: tuple[str, ...] = (
 )
 # The numbers behind some display columns, for Excel (which stores numbers as numbers): the
 # column `NAME_num` holds the number, shown with the row's `decimals` or as a percentage.
+# A convergence cv has 3 decimals and a max/min ratio 2, as their display text; a year is a whole
+# number without a thousands separator.
 NUMBER_COLUMNS: dict[str, str] = {"value_num": "decimals", "margin_num": "decimals",
-                                  "margin_pct_num": "percent", "share_num": "percent"}  # fmt: skip
+                                  "margin_pct_num": "percent", "share_num": "percent",
+                                  "value_year": "year", "year_num": "year", "first_year": "year", "last_year": "year",
+                                  "cv_first": "cv", "cv_last": "cv",
+                                  "maxmin_first": "ratio", "maxmin_last": "ratio"}  # fmt: skip
 
 
 def methods_table(
@@ -114,9 +123,10 @@ def contribution_table(
                     "decimals": int(ind.decimals),
                     "share_num": r[col],
                     "share_of": what,
+                    "year_num": int(year),
                 }
             )
-    extra = ["value_num", "unit", "decimals", "share_num", "share_of"]
+    extra = ["value_num", "unit", "decimals", "share_num", "share_of", "year_num"]
     return _typed(pd.DataFrame(out, columns=[*CONTRIBUTION_TABLE_COLUMNS, *extra]))
 
 
@@ -124,6 +134,8 @@ def _typed(frame: pd.DataFrame) -> pd.DataFrame:
     """Display columns as text, the numbers behind them (NUMBER_COLUMNS, decimals) as numbers."""
     types = {c: "str" for c in frame.columns}
     types.update({c: "float64" for c in frame.columns if c in NUMBER_COLUMNS})
+    # years stay whole numbers (2023, not 2023.0), missing where there is none
+    types.update({c: "Int64" for c in frame.columns if NUMBER_COLUMNS.get(c) == "year"})
     if "decimals" in frame.columns:
         types["decimals"] = "int64"
     return frame.astype(types)
@@ -166,11 +178,11 @@ def assessment_table(
         unit = ind.unit.get(lang) if ind is not None else ""
         dec = int(ind.decimals) if ind is not None else 2
         if r["verdict"] == "pending" and not is_missing(r["latest_value"]):
-            value = (
-                f"{with_unit(number(r['latest_value'], dec), unit)} ({year_text(r['latest_year'])})"
-            )
+            value_num, value_year = r["latest_value"], r["latest_year"]
+            value = f"{with_unit(number(value_num, dec), unit)} ({year_text(value_year)})"
         else:
-            value = with_unit(number(r["value"], dec), unit)
+            value_num, value_year = r["value"], None if is_missing(r["value"]) else milestone
+            value = with_unit(number(value_num, dec), unit)
         margin = number(r["margin"], dec, sign=True)
         if not is_missing(r["margin_pct"]):
             margin += f" ({number(r['margin_pct'], 1, sign=True)}%)"
@@ -184,6 +196,9 @@ def assessment_table(
                 "verdict": verdict_words(r, lang, scope),
                 "margin": margin,
                 "source": "" if is_missing(r["source"]) else str(r["source"]),
+                "value_num": None if is_missing(value_num) else float(value_num),
+                "unit": unit,
+                "value_year": None if is_missing(value_year) else int(value_year),
                 "margin_num": None if is_missing(r["margin"]) else float(r["margin"]),
                 "margin_pct_num": (
                     None if is_missing(r["margin_pct"]) else float(r["margin_pct"]) / 100
@@ -196,7 +211,8 @@ def assessment_table(
                 "verdict_provisional": str(bool(r.get("provisional", False))),
             }
         )
-    extra = ["margin_num", "margin_pct_num", "decimals", *ASSESSMENT_ID_COLUMNS]
+    extra = ["value_num", "unit", "value_year", "margin_num", "margin_pct_num", "decimals",
+             *ASSESSMENT_ID_COLUMNS]  # fmt: skip
     return _typed(pd.DataFrame(out, columns=[*ASSESSMENT_TABLE_COLUMNS, *extra]))
 
 
@@ -224,6 +240,11 @@ def convergence_table(
                 "cv": f"{number(r['cv_first'], 3)} → {number(r['cv_last'], 3)}",
                 "maxmin": f"{number(r['maxmin_first'], 2)} → {number(r['maxmin_last'], 2)}",
                 "trend": verdict_label(str(r["verdict"]), lang),
+                **{
+                    col: None if is_missing(r[col]) else r[col]
+                    for col in CONVERGENCE_NUMBER_COLUMNS
+                },
             }
         )
-    return pd.DataFrame(out, columns=list(CONVERGENCE_TABLE_COLUMNS), dtype="str")
+    frame = pd.DataFrame(out, columns=[*CONVERGENCE_TABLE_COLUMNS, *CONVERGENCE_NUMBER_COLUMNS])
+    return _typed(frame)

@@ -588,8 +588,20 @@ def _sources_sheet(wb: Workbook, report: Report) -> None:
 # the number (analyses.NUMBER_COLUMNS) and, where the text also held a unit or what the share
 # is of, that text gets a column of its own.
 SHEET_NUMBERS: dict[str, dict[str, tuple[str, ...]]] = {
-    "assessment": {"margin": ("margin_num", "margin_pct_num")},
-    "contribution": {"value": ("value_num", "unit"), "share": ("share_num", "share_of")},
+    "assessment": {
+        "value": ("value_num", "unit", "value_year"),
+        "margin": ("margin_num", "margin_pct_num"),
+    },
+    "convergence": {
+        "years": ("first_year", "last_year"),
+        "cv": ("cv_first", "cv_last"),
+        "maxmin": ("maxmin_first", "maxmin_last"),
+    },
+    "contribution": {
+        "contrib_year": ("year_num",),
+        "value": ("value_num", "unit"),
+        "share": ("share_num", "share_of"),
+    },
 }
 
 
@@ -600,9 +612,13 @@ def _sheet_columns(key: str, columns: Sequence[str]) -> list[str]:
 
 def _number_format(column: str, row: Mapping[str, Any]) -> str | None:
     kind = NUMBER_COLUMNS.get(column)
-    if kind == "percent":
-        return PCT
-    return excel_number_format(int(row["decimals"])) if kind == "decimals" else None
+    if kind == "decimals":
+        return excel_number_format(int(row["decimals"]))
+    return FIXED_FORMATS.get(kind or "")
+
+
+# number formats of the NUMBER_COLUMNS kinds that do not depend on the row
+FIXED_FORMATS: dict[str, str] = {"percent": PCT, "year": "0", "cv": "0.000", "ratio": "0.00"}
 
 
 def _frame_sheet(

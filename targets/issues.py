@@ -78,6 +78,10 @@ CODES: dict[str, tuple[str, str]] = {
         "数值标为预计数，并非实际值",
     ),
     "unknown-flag": ("a flag outside the flag vocabulary", "无法识别的数据注记"),
+    "flag-conflict": (
+        "a number written approximate (4.4左右) whose flag cell or mark says otherwise",
+        "数字本身表明为约数，但注记或标记另有所指",
+    ),
 }
 
 
@@ -206,6 +210,10 @@ ADVICE: dict[str, tuple[str, str]] = {
         "write prelim, approx, different-scope or different-definition (初步, 左右, 口径不同, "
         "定义不同), or leave the flag cell empty",
         "填写 初步、左右、口径不同 或 定义不同，或将注记单元格留空",
+    ),
+    "flag-conflict": (
+        "write the number alone with its flag in the flag cell, or make the flag cell say approx",
+        "只填写数字并在注记单元格中注明，或将注记改为约数（左右）",
     ),
 }
 

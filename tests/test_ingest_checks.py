@@ -35,7 +35,7 @@ def test_every_error_is_listed_with_its_cell() -> None:
         ["安微", "研发投入强度", 2023, 2.6],  # unknown region (typo)
         ["江苏", "研发强度指数", 2023, 3.1],  # unknown indicator
         ["浙江", "研发投入强度", "二〇二三", 3.2],  # bad year
-        ["安徽", "研发投入强度", 2023, "约2.7"],  # bad value
+        ["安徽", "研发投入强度", 2023, "大于2.7"],  # bad value
         ["南京", "研发投入强度", 2023, 25],  # out of range [0, 20]
         ["上海", "地区生产总值", 2023, 47218.66],
         ["上海", "地区生产总值", 2023, 47000],  # conflicts with row 8
@@ -58,7 +58,7 @@ def test_every_error_is_listed_with_its_cell() -> None:
     assert by_code["unknown-indicator"].suggestion.startswith("did you mean 研发")
     assert "25 is outside the valid range [0, 20]" in by_code["out-of-range"].message
     assert "47218.7 here, 47000 at S!D9" in up.issues[5].message
-    assert str(by_code["bad-value"]) == "bad.xlsx:S:D6: [bad-value] '约2.7' is not a number"
+    assert str(by_code["bad-value"]) == "bad.xlsx:S:D6: [bad-value] '大于2.7' is not a number"
 
 
 def test_messages_in_chinese() -> None:

@@ -143,6 +143,58 @@ def test_a_flag_column_flags_each_value_and_an_estimate_is_refused_at_its_cell(
     assert "预计数" in zh.issues[0].message
 
 
+def test_words_on_the_number_store_it_flagged_approx_and_estimates_or_ranges_are_refused(
+    catalogue: Any, regions: Any, tmp_path: Path
+) -> None:
+    """4.4左右 in the value cell is stored as 4.4 flagged approx, as a flag cell saying 左右 is;
+    its verdict is then provisional. 预计, ranges and two words are refused at their cells."""
+    sheet = [
+        ["2024年研发投入强度（%）"],
+        ["地区", "数值", "注记"],
+        ["上海", "4.4左右", None],
+        ["江苏", "约3.36", None],
+        ["浙江", "3.2 左右", "左右"],
+        ["安徽", "超过2.7", None],
+        ["长三角", "3.1%以上", None],
+    ]
+    path = _saved(tmp_path, "words.xlsx", sheet)
+    store = Store(f"sqlite:///{tmp_path / 'w.db'}")
+    result = import_files(store, catalogue, regions, [path])
+    assert [f.errors for f in result.report.files] == [[]]
+    stored = store.observations().set_index("region")
+    assert {r: (stored.at[r, "value"], stored.at[r, "flag"]) for r in stored.index} == {
+        "shanghai": (4.4, "approx"), "jiangsu": (3.36, "approx"), "zhejiang": (3.2, "approx"),
+        "anhui": (2.7, "approx"), "yrd": (3.1, "approx"),
+    }  # fmt: skip
+    from targets.progress import compute_gaps
+
+    gaps = compute_gaps(catalogue, regions, store.observations(), milestone=2025)
+    sh = gaps[(gaps["indicator"] == "rd_intensity") & (gaps["region"] == "shanghai")].iloc[0]
+    assert (bool(sh["provisional"]), sh["provisional_flag"]) == (True, "approx")
+    store.dispose()
+
+    refused = [
+        *sheet[:2],
+        ["上海", "预计4.4", None],
+        ["江苏", "3.3-3.4", None],
+        ["浙江", "3.2左右或更高", None],
+        ["安徽", "约2.7左右", None],
+        ["长三角", "3.1左右", "初步"],
+        ["上海", "4.4以下", None],
+    ]
+    up = read_upload(mf.xlsx_bytes({"S": refused}), "refused.xlsx", catalogue, regions)
+    assert up.rows.empty
+    assert [(i.code, i.row, i.column) for i in up.issues] == [
+        ("estimate-value", 3, "B"), ("bad-value", 4, "B"), ("bad-value", 5, "B"),
+        ("bad-value", 6, "B"), ("bad-value", 8, "B"), ("flag-conflict", 7, "B"),
+    ]  # fmt: skip
+    messages = [i.message for i in up.issues]
+    assert "'预计4.4' is marked '预计', an estimate" in messages[0]
+    assert "'3.3-3.4' is a range, not one value" in messages[1]
+    assert "'3.2左右或更高' is not one value" in messages[2]
+    assert "its flag is '初步'" in messages[5]
+
+
 def _saved(folder: Path, name: str, sheet: list[list[Any]]) -> Path:
     path = folder / name
     path.write_bytes(mf.xlsx_bytes({"S": sheet}))

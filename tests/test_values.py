@@ -73,7 +73,7 @@ def test_missing_spellings_are_missing_not_zero(cell: object) -> None:
         ("3,5", "bad-value"),  # a decimal comma is ambiguous: refused, never guessed
         ("1.234,5", "bad-value"),
         ("12,34", "bad-value"),
-        ("约3.1", "bad-value"),
+        ("约3.1左右", "bad-value"),  # two words on one number: not one value
         (">3", "bad-value"),
         ("3.1.2", "bad-value"),
         ("inf", "bad-value"),
@@ -199,7 +199,7 @@ def test_parse_column_agrees_with_parse_value(cells: list[object], hint: str | N
     )
     for i, cell in enumerate(cells):
         pv = parse_value(cell, unit_hint=hint)
-        assert (col.missing[i], col.error[i]) == (pv.missing, pv.error), cell
+        assert (col.missing[i], col.error[i], col.flag[i]) == (pv.missing, pv.error, pv.flag)
         if pv.value is not None:
             assert col.value[i] == pv.value
 
@@ -227,6 +227,55 @@ def test_footnote_marks_come_off_and_never_become_digits(
 ) -> None:
     pv = parse_value(cell, unit_hint="%" if "%" in cell else None)
     assert (pv.value, pv.mark, pv.error) == (value, mark, None)
+
+
+@pytest.mark.parametrize(
+    ("cell", "hint", "value"),
+    [
+        ("4.4左右", "%", 4.4),
+        ("4.4 左右", "%", 4.4),
+        ("约4.4", "%", 4.4),
+        ("大约 4.4", "%", 4.4),
+        ("超过4.4", "%", 4.4),
+        ("突破4.4", "%", 4.4),
+        ("4.4以上", "%", 4.4),
+        ("4.4%左右", "%", 4.4),
+        ("约４.４％", "%", 4.4),  # full width, as NFKC reads it
+        ("突破1.2万", "件", 12000.0),
+    ],
+)
+def test_words_on_the_number_read_it_flagged_approx(cell: str, hint: str, value: float) -> None:
+    pv = parse_value(cell, unit_hint=hint)
+    assert (pv.value, pv.flag, pv.error) == (value, "approx", None)
+    col = parse_column(pd.Series([cell, 4.4]), pd.Series([hint, hint]))
+    assert (col.value.tolist(), col.flag.tolist()) == ([value, 4.4], ["approx", ""])
+
+
+def test_a_mark_after_the_words_comes_off_too() -> None:
+    pv = parse_value("4.4左右①", unit_hint="%")
+    assert (pv.value, pv.flag, pv.mark) == (4.4, "approx", "①")
+
+
+@pytest.mark.parametrize(
+    ("cell", "code", "said"),
+    [
+        ("预计4.4", "estimate-value", "预计"),
+        ("4.4（预计）", "estimate-value", "预计"),
+        ("预计4.4左右", "estimate-value", "预计"),
+        ("4.4-4.6", "bad-value", "is a range, not one value"),
+        ("4.4～4.6", "bad-value", "is a range, not one value"),
+        ("4.4至4.6", "bad-value", "is a range, not one value"),
+        ("4.4左右或更高", "bad-value", "is not one value"),
+        ("约4.4左右", "bad-value", "is not one value"),
+        ("4.4以下", "bad-value", "is not one value"),
+        ("近4.4", "bad-value", "is not one value"),
+        ("左右", "bad-value", "is not one value"),
+    ],
+)
+def test_estimates_ranges_and_two_words_are_refused(cell: str, code: str, said: str) -> None:
+    pv = parse_value(cell, unit_hint="%")
+    assert (pv.error, pv.value, pv.flag) == (code, None, "")
+    assert said in pv.message
 
 
 @pytest.mark.parametrize("cell", ["①3.29", "3.2₁", "½", "3.2Ⅱ", "△3.29", "3r5", "3.29e"])

@@ -175,49 +175,77 @@ def check_values(
         )  # fmt: skip
 
 
-def check_flags(ctx: Ctx, frame: pd.DataFrame, codes: np.ndarray) -> Iterator[Issue]:
-    """A flag cell outside the vocabulary, or saying the value is an estimate (预计): refused at
-    the value it flags."""
+def check_flags(
+    ctx: Ctx, frame: pd.DataFrame, codes: np.ndarray, marks: np.ndarray | None = None
+) -> Iterator[Issue]:
+    """A flag cell outside the vocabulary, or saying the value is an estimate (预计), or a flag
+    (cell or mark) the words on the number contradict: refused at the value it flags."""
     found = np.flatnonzero(codes != None)  # noqa: E711
     room = ctx.log.room()
     for code, n in pd.Series(codes[found[room:]]).value_counts().items():
         ctx.log.count(str(code), int(n))
+    written = frame["flag"] if "flag" in frame else pd.Series([None] * len(frame), dtype=object)
     for i in found[:room]:
+        flag = written.iat[i]
+        said = "" if pd.isna(flag) or not str(flag).strip() else str(flag)
+        if not said and marks is not None:
+            said = str(marks[i])  # the mark that flags it: 4.4左右(p)
         yield make_issue(
             str(codes[i]), ctx.lang, file=ctx.file, sheet=frame["sheet"].iat[i],
             row=int(frame["row"].iat[i]), col=int(frame["col"].iat[i]),
-            label=str(frame["cell"].iat[i]), detail=str(frame["flag"].iat[i]),
+            label=str(frame["cell"].iat[i]), detail=said,
         )  # fmt: skip
 
 
 def value_flags(
-    frame: pd.DataFrame, marks: np.ndarray, footnotes: dict[str, list[str]]
+    frame: pd.DataFrame,
+    marks: np.ndarray,
+    footnotes: dict[str, list[str]],
+    words: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Each value's flag (targets.flags) and the issue code of a flag cell that is refused.
+    """Each value's flag (targets.flags) and the issue code of a flag that is refused.
 
-    The flag column says it; where it is empty, the mark on the number does: (p), or a mark
-    whose note row calls the figure preliminary (①为初步核算数), is `prelim`. A revision (r) is
-    a final figure.
+    The flag column says it; where it is empty, the words on the number (4.4左右: `approx`) or
+    the mark on it do: (p), or a mark whose note row calls the figure preliminary (①为初步核算数),
+    is `prelim`. A revision (r) is a final figure. Where the words on the number and a written
+    flag cell or mark say different things, the value is refused (`flag-conflict`): one value
+    carries one flag, and choosing one would hide the other.
     """
     n = len(frame)
     written = frame["flag"].to_numpy(dtype=object) if "flag" in frame else np.full(n, "", object)
     read = _map_unique(written, read_flag)
     flags = np.array([f for f, _ in read] + [""], dtype=object)[:n]
     codes = np.array([c for _, c in read] + [None], dtype=object)[:n]
+    said = np.full(n, "", dtype=object) if words is None else words
+    blank = _map_unique(written, lambda w: w is None or not str(w).strip()).astype(bool)
+    # words on the number: the flag where the flag cell is empty, a conflict where it says other
+    worded = (said != "") & (codes == None)  # noqa: E711
+    flags[worded & blank] = said[worded & blank]
+    codes[worded & ~blank & (flags != said)] = CONFLICT_CODE
     sheets = frame["sheet"].to_numpy(dtype=object)
     cache: dict[tuple[str, str], str] = {}
-    for i in np.flatnonzero((flags == "") & (marks != "")):
+    for i in np.flatnonzero(blank & (marks != "") & (codes == None)):  # noqa: E711
         key = (str(sheets[i]), str(marks[i]))
         if key not in cache:
-            said = _mark_note(key[1], footnotes.get(key[0], []))
-            prelim = mark_meaning(key[1])[1] == "prelim" or "初步" in said
-            cache[key] = "prelim" if prelim or "preliminary" in said.lower() else ""
-        flags[i] = cache[key]
+            note = _mark_note(key[1], footnotes.get(key[0], []))
+            prelim = mark_meaning(key[1])[1] == "prelim" or "初步" in note
+            cache[key] = "prelim" if prelim or "preliminary" in note.lower() else ""
+        if not cache[key]:
+            continue
+        if said[i]:
+            codes[i] = CONFLICT_CODE  # 4.4左右(p): approximate and preliminary at once
+        else:
+            flags[i] = cache[key]
     return flags, codes
+
+
+# the words on a number and its flag cell (or mark) say different things
+CONFLICT_CODE = "flag-conflict"
 
 
 _VALUE_ERRORS = {
     "bad-value": "bad-value",
+    "estimate-value": "estimate-value",
     "formula-not-computed": "formula-not-computed",
     "number-format": "number-format",
     "unit-mismatch": "unit-mismatch-cell",
@@ -311,7 +339,7 @@ def validate(
     frame = frame[keep].reset_index(drop=True)
     inds, hints, declared = inds[keep], hints[keep], declared[keep]
     value, error, message = parsed.value[keep], parsed.error[keep], parsed.message[keep]
-    marks = parsed.mark[keep]
+    marks, words = parsed.mark[keep], parsed.flag[keep]
     fmt = FormatColumns(fmt.scale[keep], fmt.unit[keep], fmt.refused[keep], fmt.clash[keep])
     value = scale_column(value, fmt.scale)
     bad_fmt = (fmt.refused != "") & (error == None)  # noqa: E711
@@ -341,8 +369,8 @@ def validate(
     ctx.log.extend(check_years(ctx, frame, years))
     ctx.log.extend(check_units(ctx, frame, inds, factors))
     ctx.log.extend(check_values(ctx, frame, error, message, hints))
-    flags, flag_codes = value_flags(frame, marks, footnotes or {})
-    ctx.log.extend(check_flags(ctx, frame, flag_codes))
+    flags, flag_codes = value_flags(frame, marks, footnotes or {}, words)
+    ctx.log.extend(check_flags(ctx, frame, flag_codes, marks))
 
     ok = (
         known

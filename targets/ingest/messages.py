@@ -101,6 +101,13 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
         "“{detail}”不是可识别的注记：请填写 初步、左右/超过/突破、口径不同 或 定义不同，"
         "正式数据请留空",
     ),
+    "flag-conflict": (
+        "flag-conflict",
+        "{label!r} says on the number that it is approximate, but its flag is {detail!r}: one "
+        "value carries one flag; write the number alone, or make the flag cell say approx (左右)",
+        "“{label}”的数字本身表明为约数，但其注记为“{detail}”：一个数值只能有一个注记；"
+        "请只填写数字，或将注记改为“左右”",
+    ),
     "total-unknown": (
         "unknown-region",
         "{label!r} is a total, but the regions listed with it ({listed}) are not exactly the "

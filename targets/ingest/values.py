@@ -65,6 +65,18 @@ MARK_CHARS = frozenset(_CIRCLED + _SUPERSCRIPTS + _SYMBOL_MARKS)
 _WORD_MARK = re.compile(r"[(（]\s*([pPrR])\s*[)）]$")
 _DIGITS_ANY_WIDTH = "0123456789０１２３４５６７８９"
 
+# Words on the number that make it a real outturn, rounded or bounded (shared/data/README.md:
+# `approx` is 左右, 超过, 突破; 约 and 以上 say the same of a figure): read as the number with
+# the flag `approx`, as a flag column saying 左右 would. One word, before or after the number.
+APPROX_PREFIXES = ("大约", "超过", "突破", "约", "超")
+APPROX_SUFFIXES = ("左右", "以上")
+# A forecast is not an outturn: a value written with one of these is refused (estimate-value).
+ESTIMATE_IN_VALUE = ("预计", "预估", "预测")
+# A number qualified in more than one way, or by a word outside the two lists above, is not
+# one value: refused (bad-value) with what was found.
+_QUALIFIER_WORDS = (*APPROX_PREFIXES, *APPROX_SUFFIXES, "或", "更高", "更低", "以下", "不到", "近")
+_RANGE = re.compile(rf"^[+-]?[\d.,]+\s*%?\s*[{_DASHES}~至到]+\s*[\d.,]+\s*%?$")
+
 
 @dataclass(frozen=True)
 class ParsedValue:
@@ -76,6 +88,7 @@ class ParsedValue:
     scale: float = 1.0
     message: str = ""
     mark: str = ""  # the footnote marks taken off the number, as written (①, *, (p), r)
+    flag: str = ""  # the flag the words on the number say (4.4左右 -> approx; targets.flags)
 
 
 MISSING = ParsedValue(None, missing=True)
@@ -241,8 +254,41 @@ def _parse_text(raw: str, unit_hint: str | None) -> ParsedValue:
     text = normalise_text(body).replace("\u2212", "-")
     if _is_missing_text(text):
         return MISSING
-    pv = _parse_number_text(text, raw, unit_hint)
+    words = _qualified(text, raw, unit_hint)
+    pv = words if words is not None else _parse_number_text(text, raw, unit_hint)
     return replace(pv, mark=mark) if mark and pv.error is None else pv
+
+
+def _qualified(text: str, raw: str, unit_hint: str | None) -> ParsedValue | None:
+    """A number with words on it: 4.4左右 / 约4.4 / 超过4.4 / 4.4以上 -> 4.4 flagged approx;
+    预计4.4 -> estimate-value; 4.4-4.6 or 4.4左右或更高 -> bad-value saying why. None when the
+    text has no such words (the plain number path reads it)."""
+    estimate = next((w for w in ESTIMATE_IN_VALUE if w in text), None)
+    if estimate is not None:
+        return ParsedValue(None, error="estimate-value", message=estimate)
+    if _RANGE.match(text):
+        return _bad(raw, f"{raw!r} is a range, not one value: write the outturn alone")
+    if not any(w in text for w in _QUALIFIER_WORDS):
+        return None
+    body = text
+    for prefix in APPROX_PREFIXES:
+        if body.startswith(prefix):
+            body = body[len(prefix) :]
+            break
+    else:
+        for suffix in APPROX_SUFFIXES:
+            if body.endswith(suffix):
+                body = body[: -len(suffix)]
+                break
+    body = body.strip()
+    if body == text or any(w in body for w in _QUALIFIER_WORDS) or not body:
+        return _bad(
+            raw,
+            f"{raw!r} is not one value: a number may carry one word saying it is rounded or "
+            "bounded (约, 左右, 超过, 突破, 以上); write the number alone, its flag in a flag column",
+        )
+    pv = _parse_number_text(body, raw, unit_hint)
+    return pv if pv.error is not None else replace(pv, flag="approx")
 
 
 def _parse_number_text(text: str, raw: str, unit_hint: str | None) -> ParsedValue:
@@ -297,6 +343,7 @@ class ParsedColumn:
     message: np.ndarray  # object: English detail or ""
     scale: np.ndarray  # float64
     mark: np.ndarray  # object: footnote marks taken off ("" where none)
+    flag: np.ndarray  # object: the flag the words on the number say ("" where none)
 
 
 def parse_column(cells: pd.Series, unit_hints: pd.Series | None = None) -> ParsedColumn:
@@ -308,8 +355,9 @@ def parse_column(cells: pd.Series, unit_hints: pd.Series | None = None) -> Parse
     message = np.full(n, "", dtype=object)
     scale = np.ones(n)
     mark = np.full(n, "", dtype=object)
+    flag = np.full(n, "", dtype=object)
     if n == 0:
-        return ParsedColumn(value, missing, error, message, scale, mark)
+        return ParsedColumn(value, missing, error, message, scale, mark, flag)
     obj = cells.astype(object).to_numpy()
     # Fast path: real numbers (xlsx cells) and plain numeric text (csv cells).
     kinds = pd.Series(obj).map(type).to_numpy()
@@ -346,9 +394,10 @@ def parse_column(cells: pd.Series, unit_hints: pd.Series | None = None) -> Parse
             message[i] = pv.message
             scale[i] = pv.scale
             mark[i] = pv.mark
+            flag[i] = pv.flag
             if pv.value is not None:
                 value[i] = pv.value
-    return ParsedColumn(value, missing, error, message, scale, mark)
+    return ParsedColumn(value, missing, error, message, scale, mark, flag)
 
 
 def _na(x: object) -> bool:

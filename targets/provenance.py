@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from targets.flags import flag_label, flag_reason, is_flag
+from targets.flags import FLAG_IDS, flag_label, flag_reason
 from targets.formula import FormulaError, parse
 
 PROVISIONAL_COLUMNS: tuple[str, ...] = (
@@ -99,7 +99,8 @@ def provisional_columns(
     reason = np.full(n, "", dtype=object)
     reason_zh = np.full(n, "", dtype=object)
     if n and "flag" in observed.columns:
-        marked = observed[[is_flag(f) for f in observed["flag"].to_numpy(dtype=object)]]
+        # one vectorised test, not is_flag per row (seconds at 10 million rows); the same ids
+        marked = observed[observed["flag"].isin(FLAG_IDS).to_numpy(dtype=bool)]
         by_key: dict[tuple[str, str, int], str] = {
             (str(r.indicator), str(r.region), int(r.year)): str(r.flag)
             for r in marked.itertuples(index=False)

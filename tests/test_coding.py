@@ -47,3 +47,33 @@ def test_sorted_array_tools() -> None:
     series = np.array([(0 << 16) | 2020, (1 << 16) | 2020, (1 << 16) | 2021, (2 << 16) | 2020])
     assert region_runs(series, np.array([1], dtype=np.int64)).tolist() == [1, 2]
     assert region_runs(series, np.array([0, 2], dtype=np.int64)).tolist() == [0, 3]
+
+
+def test_codes_of_arrow_text_equal_those_of_python_text() -> None:
+    """The store's text columns are Arrow strings: coded in Arrow, they must give the same codes
+    and names, in the same order, as the same text held as Python objects."""
+    import pandas as pd
+
+    from targets.coding import _codes
+
+    sorted_runs = ["gdp"] * 40 + ["rd_intensity"] * 30 + ["urban"] * 30  # the store's order
+    columns = [
+        sorted_runs,
+        sorted_runs[::-1],
+        [f"r{i % 7}" for i in range(100)],  # a run per row: the other branch
+        ["安徽", None, "上海", "安徽", None],  # missing ids code as -1
+        ["x"],
+        [],
+    ]
+    for values in columns:
+        arrow = pd.Series(values, dtype="str")
+        assert isinstance(arrow.dtype, pd.StringDtype) and arrow.dtype.storage == "pyarrow"
+        codes, names = _codes(arrow)
+        want_codes, want_names = _codes(pd.Series(values, dtype=object))
+        assert codes.tolist() == want_codes.tolist() and names == want_names
+        assert codes.dtype == np.int64
+    codes, names = _codes(pd.Series(sorted_runs[::-1], dtype="str"))
+    assert names == ["urban", "rd_intensity", "gdp"]
+    assert codes[:30].tolist() == [0] * 30 and codes[-1] == 2
+    codes, names = _codes(pd.Series(["安徽", None, "上海", "安徽", None], dtype="str"))
+    assert codes.tolist() == [0, -1, 1, 0, -1] and names == ["安徽", "上海"]

@@ -161,9 +161,13 @@ def _column(table: Any, name: str, dtype: str) -> pd.Series:
 
 def read_frame(backend: Backend, uri: str, sql: str, dtypes: dict[str, str]) -> pd.DataFrame:
     """The result of `sql` as a frame with these columns and dtypes (pandas' str for text)."""
+    return frame_of(read_arrow(backend, uri, sql), dtypes)
+
+
+def frame_of(table: Any, dtypes: dict[str, str]) -> pd.DataFrame:
+    """A pyarrow Table as a frame with these columns and dtypes (pandas' str for text)."""
     import pandas as pd
 
-    table = read_arrow(backend, uri, sql)
     missing = [name for name in dtypes if name not in table.column_names]
     if missing:
         raise ValueError(f"the query returned no column {', '.join(missing)}")

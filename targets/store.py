@@ -20,6 +20,7 @@ import gc
 import json
 import logging
 import math
+import secrets
 import sys
 import threading
 from collections.abc import Callable, Collection, Iterator, Sequence
@@ -31,6 +32,7 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from targets import snapshot
 from targets.columnar import adbc_uri, read_frame
 from targets.db import (
     BEGIN_OPTION,
@@ -130,6 +132,16 @@ in_force_t = sa.Table(
     sa.Column("flag", sa.Text, nullable=True),
     # SQLite: rows live in the primary-key B-tree itself, so an insert writes one tree, not two
     sqlite_with_rowid=False,
+)
+
+# One row: a random token renewed in the transaction of every change to `values_in_force`. With
+# the data version it keys the columnar snapshot (targets.snapshot); unlike the data version it
+# never repeats, also when a database is dropped and made again or restored from a dump.
+values_token_t = sa.Table(
+    "values_token",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("token", sa.String(64), nullable=False),
 )
 
 audit_t = sa.Table(
@@ -325,6 +337,8 @@ class Store:
             if not had_in_force:
                 # a database written before the table existed: derive it once from the vintages
                 self.rebuild_in_force(conn)
+            if conn.execute(sa.select(values_token_t.c.token)).first() is None:
+                _renew_token(conn)
             ensure_active_sha_unique(conn)
 
     def _lock_writers(self, conn: Connection) -> None:
@@ -338,6 +352,7 @@ class Store:
         conn.execute(
             in_force_t.insert().from_select(_IN_FORCE_COLUMNS, self._in_force_query(lambda q: q))
         )
+        _renew_token(conn)
 
     def _upsert_in_force(self, conn: Connection, import_id: int) -> None:
         """Put the rows of the newest import in force (it has the highest id: it wins every key)."""
@@ -352,6 +367,7 @@ class Store:
             ),
             {"id": import_id},
         )
+        _renew_token(conn)
 
     def _recompute_in_force(self, conn: Connection, import_id: int) -> None:
         """After a revert: the keys of that import take their value from the remaining vintages."""
@@ -365,6 +381,7 @@ class Store:
                 _IN_FORCE_COLUMNS, self._in_force_query(lambda q: q.where(touched), ordered=False)
             )
         )
+        _renew_token(conn)
 
     # -- imports -----------------------------------------------------------------------------
     def write_import(
@@ -549,8 +566,7 @@ class Store:
         if in_force and columnar and indicators is None and regions is None:
             where = adbc_uri(self.url)
             if where is not None and self._active_rows() >= COLUMNAR_MIN_ROWS:
-                frame = read_frame(*where, _in_force_sql(where[0]), OBSERVATION_DTYPES)
-                return frame if where[0] == "sqlite" else _sorted_by_key(frame)
+                return self._columnar_in_force(where)
         o, i = observations_t, imports_t
         cols = [o.c[name] for name in OBSERVATION_COLUMNS]
 
@@ -591,6 +607,31 @@ class Store:
                 records = conn.execute(stmt).all()
             frame = _observation_frame(records, extra)
         return frame if (self.is_sqlite or not in_force) else _sorted_by_key(frame)
+
+    def snapshot_key(self) -> str:
+        """What a columnar snapshot of the values in force is valid for: the data version and
+        the token renewed with every change of them, read in one transaction."""
+        with self.read_transaction() as conn:
+            token = conn.execute(sa.select(values_token_t.c.token)).scalar_one_or_none()
+            return f"{self.version_on(conn)}/{token or ''}"
+
+    def _columnar_in_force(self, where: tuple[Any, str]) -> pd.DataFrame:
+        """All values in force as columns: from the snapshot of this exact state where there is
+        one, else from the database (then kept as the snapshot, if nothing changed meanwhile)."""
+        directory = snapshot.snapshot_dir(self.url)
+        key = self.snapshot_key() if directory is not None else ""
+        if directory is not None:
+            kept = snapshot.load(directory, self.url, key, OBSERVATION_DTYPES)
+            if kept is not None:
+                return kept
+        frame = read_frame(*where, _in_force_sql(where[0]), OBSERVATION_DTYPES)
+        if where[0] != "sqlite":
+            frame = _sorted_by_key(frame)
+        # the read ran on a connection of its own: the same key after it means no import or
+        # revert committed in between, so the frame is the state the key names
+        if directory is not None and self.snapshot_key() == key:
+            snapshot.save(directory, self.url, key, frame)
+        return frame
 
     def _active_rows(self) -> int:
         """The rows of the active imports: at least the values in force, from a few import rows."""
@@ -685,6 +726,13 @@ class Store:
             records = conn.execute(stmt).all()
         dtypes = {"id": "int64", "at": "utc", "user": "str", "action": "str", "detail": "str"}
         return _frame(records, dtypes)
+
+
+def _renew_token(conn: Connection) -> None:
+    """A new token for the values in force, in the caller's transaction (see values_token_t)."""
+    token = secrets.token_hex(16)
+    if conn.execute(values_token_t.update().values(token=token)).rowcount == 0:
+        conn.execute(values_token_t.insert().values(id=1, token=token))
 
 
 def _in_force_sql(backend: str) -> str:

@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from targets import config
-from targets.alerts import import_alerts
 from targets.ingest import bounds
 from targets.ingest.checks import empty_rows, validate
 from targets.ingest.layouts import SheetResult, analyse_sheet, is_instructions
@@ -325,6 +324,8 @@ def import_files(
         if not check or before is None:
             before = None  # the next file reads the values in force again
             continue
+        from targets.alerts import import_alerts  # the engine: only where warnings are checked
+
         n_stored = len(fr.warnings)
         # the warnings need the values in force after the write: read them back rather than
         # re-implement the store's resolution of vintages here
@@ -402,6 +403,7 @@ def _forecast_alerts(
     """The status changes an import of `rows` would raise, computed as the import computes them
     (the gap tables before and after) without writing it."""
     from targets.aggregate import derive_all
+    from targets.alerts import import_alerts
     from targets.progress import compute_gaps
 
     try:

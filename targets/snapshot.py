@@ -124,6 +124,8 @@ def save(directory: Path, url: str, key: str, frame: pd.DataFrame) -> Path | Non
         )
         # written beside its final name and renamed: a reader sees the whole file or none
         fd, tmp = tempfile.mkstemp(dir=directory, prefix=".writing-", suffix=".arrow")
+        # readable by whoever may read the SQLite file it copies (mkstemp's 0600 otherwise)
+        os.fchmod(fd, _mode_of(url))
         with os.fdopen(fd, "wb") as out:
             with pa.ipc.new_file(out, table.schema) as writer:
                 writer.write_table(table)
@@ -142,6 +144,19 @@ def save(directory: Path, url: str, key: str, frame: pd.DataFrame) -> Path | Non
             # a reader that mapped it keeps its pages until it is done (POSIX unlink)
             old.unlink(missing_ok=True)
     return path
+
+
+def _mode_of(url: str) -> int:
+    """The permission bits of the SQLite file at `url`, else owner read/write only."""
+    import sqlalchemy as sa
+
+    parsed = sa.make_url(url)
+    if parsed.get_backend_name() == "sqlite" and parsed.database:
+        try:
+            return Path(parsed.database).stat().st_mode & 0o666
+        except OSError:
+            pass
+    return 0o600
 
 
 def _encoded(table: Any) -> Any:

@@ -19,7 +19,7 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import ClientsideFunction, Input, Output, html
 
-from dashboard import background, ids
+from dashboard import background, downloads, ids
 from dashboard.headers import init_headers
 from dashboard.i18n import t
 from dashboard.pages import attrs, href, is_updating, lang_from_search, register_pages
@@ -92,6 +92,7 @@ def create_app(
     )
     app.server.config["TRACKER"] = tracker
     register_pages(app)
+    downloads.register(app)
     app.layout = shell_layout
     register_shell_callbacks(app)
     if importlib.util.find_spec("dashboard.sessions") is not None:

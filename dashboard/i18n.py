@@ -151,7 +151,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "download_csv": ("下载数据（CSV）", "Download data (CSV)"),
     "download_png": ("下载图片（PNG）", "Download image (PNG)"),
     "download_svg": ("下载图片（SVG）", "Download image (SVG)"),
-    "downloads": ("下载", "Downloads"),
+    "downloads_of": ("下载：{title}", "Downloads: {title}"),
     "downloaded": ("已生成 {format} 文件", "{format} file made"),
     "export_source": (
         "来源：{sources}；目标：{plans}。长三角一体化目标跟踪",
@@ -180,6 +180,10 @@ TEXT: dict[str, tuple[str, str]] = {
         "Bars: the gap still to go ({unit}), 0 once the goal is met; the latest year in brackets.",
     ),
     "table_heading": ("数值表", "Values"),
+    "indicator_view": ("视图", "View"),
+    "view_chart": ("图表", "Chart"),
+    "view_table": ("表格", "Table"),
+    "view_map": ("地图", "Map"),
     "table_note": (
         "可排序、筛选；选中单元格后可复制。",
         "Sort and filter the columns; select cells to copy them.",
@@ -196,6 +200,10 @@ TEXT: dict[str, tuple[str, str]] = {
     # region
     "unknown_region": ("没有这个地区：{id}", "No such region: {id}"),
     "bullet_heading": ("各指标相对目标", "Each indicator against its goal"),
+    "bullet_export_goal": (
+        "每行对照该指标的{year}年规划目标",
+        "Each row against its indicator's {year} goal in the plans",
+    ),
     "bullet_note": (
         "横条为最新值占目标的百分比（越低越好的指标取目标/数值），竖线为目标（100%），菱形为基期。",
         "Bars: latest value as a percentage of the goal (goal / value for lower-is-better "

@@ -11,6 +11,16 @@ PAGES_LOCATION = "_pages_location"
 PAGES_CONTENT = "_pages_content"
 
 # shell
+# a chart's downloads (dashboard/downloads.py): pattern-matching id types, {"type": …, "chart":
+# the dcc.Graph's id}, one set beside every figure of every page
+CHART_DOWNLOADS = "chart-downloads"
+CHART_CSV_BUTTON = "chart-csv-button"
+CHART_CSV = "chart-csv"
+CHART_PNG = "chart-png"
+CHART_SVG = "chart-svg"
+CHART_EXPORT = "chart-export"
+CHART_EXPORT_STATUS = "chart-export-status"
+
 NAVBAR = "shell-navbar"
 BRAND = "shell-brand"
 SKIP_LINK = "skip-link"
@@ -50,13 +60,15 @@ INDICATOR_TABLE = "indicator-table"
 INDICATOR_GOALS = "indicator-goals"
 INDICATOR_PROVENANCE = "indicator-provenance"
 INDICATOR_VERDICTS = "indicator-verdicts"
-INDICATOR_CSV_BUTTON = "indicator-csv-button"
-INDICATOR_CSV = "indicator-csv"
-INDICATOR_PNG = "indicator-png"
-INDICATOR_SVG = "indicator-svg"
-INDICATOR_EXPORT = "indicator-export"
-INDICATOR_EXPORT_STATUS = "indicator-export-status"
 INDICATOR_ID_STORE = "indicator-id"
+# the Chart · Table · Map switch (?view=) and the three views it shows one at a time
+INDICATOR_VIEW = "indicator-view"
+INDICATOR_VIEW_CHART = "indicator-view-chart"
+INDICATOR_VIEW_TABLE = "indicator-view-table"
+INDICATOR_VIEW_MAP = "indicator-view-map"
+INDICATOR_MAP_CITIES = "indicator-map-cities"
+INDICATOR_MAP_PROVINCES = "indicator-map-provinces"
+INDICATOR_MAP_SUMMARY = "indicator-map-summary"
 
 # region (/region/<id>)
 REGION_URL = "region-url"

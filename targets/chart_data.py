@@ -3,16 +3,22 @@
 UTF-8 with a BOM (Excel and WPS then read the Chinese names), values rounded to the indicator's
 decimals as on screen, and for each value where it comes from: official release or repost, the
 address, the import, the note; text a spreadsheet would run as a formula neutralised.
+
+Every chart of the dashboard is one of three kinds, each with its frame here (`chart_frame` for
+a time series, `gap_chart_frame` for the gap-table charts: gaps by region, a region's goals, the
+tile map; `spread_chart_frame` for convergence); `spec_frame` picks one from a chart's spec, the
+small dict a page stores beside its chart ({'kind': 'empty'} for a chart saying "no data").
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from targets.display import is_missing
+from targets import statuses
+from targets.display import comparator_sign, is_missing
 from targets.formula_injection import neutralise_frame
 from targets.source_notes import parse_note
 
@@ -23,6 +29,45 @@ CHART_CSV_COLUMNS: tuple[str, ...] = (
     "indicator", "indicator_name", "region", "region_name", "year", "value", "unit",
     "derived", "source_kind", "source_address", "import_id", "note",
 )  # fmt: skip
+
+GAP_CSV_COLUMNS: tuple[str, ...] = (
+    "indicator", "indicator_name", "region", "region_name", "milestone", "year", "value",
+    "comparator", "target", "gap", "unit", "status", "derived", "source_kind", "source_address",
+    "import_id", "note",
+)  # fmt: skip
+
+# cv and max/min are ratios without a unit: three decimals, as the chart's hover shows them
+SPREAD_DECIMALS = 3
+SPREAD_CSV_COLUMNS: tuple[str, ...] = (
+    "indicator", "indicator_name", "level", "year", "n", "mean", "unit", "cv", "maxmin",
+    "min_region", "max_region", "source_kind", "import_id", "note",
+)  # fmt: skip
+
+SPREAD_NOTE = {
+    "zh": "变异系数 = 标准差 / 均值（{n} 个{level}的现行值）；各值来源见该指标的时间序列 CSV",
+    "en": "cv = standard deviation / mean of the values in force of {n} {level} regions; "
+    "each value's source is in the indicator's series CSV",
+}
+LEVEL_WORDS = {"zh": {"province": "省市", "city": "城市"}, "en": {"province": "province"}}
+
+
+class ChartSpecError(ValueError):
+    """A chart spec this module does not know (a stale or forged store): never a guessed file."""
+
+
+def rounded(value: Any, decimals: int) -> str | None:
+    """The number as the page shows it (`decimals` places), None where there is none."""
+    if is_missing(value):
+        return None
+    return f"{float(value):.{max(decimals, 0)}f}"
+
+
+def value_source(note: Any, derived: Any) -> tuple[str, str]:
+    """(kind, address) of a value: 'derived' when computed, else what its note says ('unstated')."""
+    if bool(derived) and not is_missing(derived):
+        return "derived", ""
+    source = parse_note(None if is_missing(note) else str(note))
+    return source.kind or "unstated", source.address
 
 
 def chart_frame(
@@ -36,8 +81,8 @@ def chart_frame(
     rows = []
     for rec in obs.to_dict("records"):
         note = None if is_missing(rec.get("note")) else str(rec["note"])
-        source = parse_note(note)
         derived = bool(rec.get("derived", False))
+        kind, address = value_source(note, derived)
         rows.append(
             {
                 "indicator": ind.id,
@@ -45,21 +90,157 @@ def chart_frame(
                 "region": rec["region"],
                 "region_name": tracker.regions.name(rec["region"], lang),
                 "year": int(rec["year"]),
-                "value": None
-                if is_missing(rec["value"])
-                else f"{float(rec['value']):.{max(ind.decimals, 0)}f}",
+                "value": rounded(rec["value"], ind.decimals),
                 "unit": ind.unit.get(lang),
                 "derived": "yes" if derived else "no",
-                "source_kind": "derived" if derived else (source.kind or "unstated"),
-                "source_address": source.address,
+                "source_kind": kind,
+                "source_address": address,
                 "import_id": None if is_missing(rec.get("import_id")) else int(rec["import_id"]),
                 "note": note or "",
             }
         )
-    return pd.DataFrame(rows, columns=list(CHART_CSV_COLUMNS))
+    return _whole_ids(pd.DataFrame(rows, columns=list(CHART_CSV_COLUMNS)))
+
+
+def gap_chart_frame(
+    tracker: Tracker,
+    milestone: int,
+    lang: str,
+    *,
+    indicators: Sequence[str] | None = None,
+    regions: Sequence[str] | None = None,
+) -> pd.DataFrame:
+    """One row per indicator × region of the gap table for `milestone`: the latest value, the
+    goal and the gap, each rounded to its indicator's decimals, with the value's source."""
+    gaps = tracker.gaps(milestone=milestone, indicators=indicators, regions=regions)
+    wanted = list(dict.fromkeys(gaps["indicator"].astype(str))) if len(gaps) else []
+    obs = tracker.observations(indicators=wanted) if wanted else pd.DataFrame()
+    # the row of the value the gap was measured on: its note, import and whether derived
+    found: dict[tuple[str, str, int], dict[str, Any]] = {}
+    for rec in obs.to_dict("records") if len(obs) else []:
+        found[(str(rec["indicator"]), str(rec["region"]), int(rec["year"]))] = rec
+    if regions is not None:
+        order = {r: i for i, r in enumerate(regions)}
+        gaps = gaps.assign(_o=gaps["region"].map(order)).sort_values("_o", kind="stable")
+    rows = []
+    for g in gaps.to_dict("records"):
+        ind = tracker.catalogue[str(g["indicator"])]
+        year = None if is_missing(g.get("year")) else int(g["year"])
+        rec = found.get((ind.id, str(g["region"]), year)) if year is not None else None
+        note = "" if rec is None or is_missing(rec.get("note")) else str(rec["note"])
+        derived = rec is not None and bool(rec.get("derived", False))
+        kind, address = value_source(note, derived) if rec is not None else ("", "")
+        rows.append(
+            {
+                "indicator": ind.id,
+                "indicator_name": ind.name.get(lang),
+                "region": g["region"],
+                "region_name": tracker.regions.name(str(g["region"]), lang),
+                "milestone": int(milestone),
+                "year": year,
+                "value": rounded(g.get("value"), ind.decimals),
+                "comparator": comparator_sign(g.get("comparator")),
+                "target": rounded(g.get("target"), ind.decimals),
+                "gap": rounded(g.get("gap"), ind.decimals),
+                "unit": ind.unit.get(lang),
+                "status": statuses.label(str(g["status"]), lang),
+                "derived": "" if rec is None else ("yes" if derived else "no"),
+                "source_kind": kind,
+                "source_address": address,
+                "import_id": None
+                if rec is None or is_missing(rec.get("import_id"))
+                else int(rec["import_id"]),
+                "note": note,
+            }
+        )
+    return _whole_ids(pd.DataFrame(rows, columns=list(GAP_CSV_COLUMNS)))
+
+
+def _whole_ids(frame: pd.DataFrame) -> pd.DataFrame:
+    """Import ids and years as whole numbers, also beside a missing one (not 3.0)."""
+    for col in ("import_id", "year"):
+        frame[col] = frame[col].astype("Int64")
+    return frame
+
+
+def spread_chart_frame(
+    tracker: Tracker, indicator_id: str, lang: str, level: str = "province"
+) -> pd.DataFrame:
+    """Per year: the spread across `level` regions (targets.convergence.spread), the mean in the
+    indicator's decimals, cv and max/min in SPREAD_DECIMALS; the imports the values came from."""
+    ind = tracker.catalogue[indicator_id]
+    from targets.convergence import level_regions
+
+    spread = tracker.spread(indicator_id, level)
+    members = list(level_regions(tracker.regions, level))  # type: ignore[arg-type]
+    obs = tracker.observations(indicators=[indicator_id], regions=members)
+    names = LEVEL_WORDS.get(lang, LEVEL_WORDS["en"])
+    rows = []
+    for s in spread.to_dict("records"):
+        year = int(s["year"])
+        used = obs[obs["year"].astype(int) == year]
+        imports = sorted({int(i) for i in used["import_id"].tolist() if not is_missing(i)})
+        rows.append(
+            {
+                "indicator": ind.id,
+                "indicator_name": ind.name.get(lang),
+                "level": level,
+                "year": year,
+                "n": int(s["n"]),
+                "mean": rounded(s.get("mean"), ind.decimals),
+                "unit": ind.unit.get(lang),
+                "cv": rounded(s.get("cv"), SPREAD_DECIMALS),
+                "maxmin": rounded(s.get("maxmin"), SPREAD_DECIMALS),
+                "min_region": tracker.regions.name(str(s["min_region"]), lang),
+                "max_region": tracker.regions.name(str(s["max_region"]), lang),
+                "source_kind": "computed",
+                "import_id": ";".join(str(i) for i in imports),
+                "note": SPREAD_NOTE["zh" if lang == "zh" else "en"].format(
+                    n=int(s["n"]), level=names.get(level, level)
+                ),
+            }
+        )
+    return pd.DataFrame(rows, columns=list(SPREAD_CSV_COLUMNS))
+
+
+def spec_frame(tracker: Tracker, spec: Mapping[str, Any], lang: str) -> pd.DataFrame:
+    """The frame a chart's spec names: {'kind': 'series'|'gaps'|'spread', …} (see the module)."""
+    kind = spec.get("kind")
+    if kind == "empty":
+        # a chart that says "no data" (no indicator to show): its CSV is the header alone
+        return pd.DataFrame(columns=list(CHART_CSV_COLUMNS))
+    catalogue = tracker.catalogue.indicators
+    indicator = spec.get("indicator")
+    if kind in ("series", "spread") and indicator not in catalogue:
+        raise ChartSpecError(f"chart-spec: unknown indicator {indicator!r}")
+    if kind == "series":
+        regions = [r for r in spec.get("regions") or [] if r in tracker.regions.regions]
+        return chart_frame(tracker, str(indicator), regions, lang)
+    if kind == "spread":
+        return spread_chart_frame(tracker, str(indicator), lang, str(spec.get("level", "province")))
+    if kind == "gaps":
+        inds = spec.get("indicators")
+        if inds is not None and (not inds or any(i not in catalogue for i in inds)):
+            raise ChartSpecError(f"chart-spec: unknown indicator in {inds!r}")
+        regs = spec.get("regions")
+        if regs is not None:
+            regs = [r for r in regs if r in tracker.regions.regions]
+        return gap_chart_frame(tracker, int(spec["milestone"]), lang, indicators=inds, regions=regs)
+    raise ChartSpecError(f"chart-spec: unknown chart kind {kind!r}")
+
+
+def source_counts(frame: pd.DataFrame) -> dict[str, int]:
+    """How many values of a chart's frame are official, reposts, or other (derived, unstated)."""
+    kinds = frame["source_kind"].fillna("").astype(str).tolist() if len(frame) else []
+    official, repost = kinds.count("official"), kinds.count("repost")
+    return {"official": official, "repost": repost, "other": len(kinds) - official - repost}
+
+
+def to_csv(frame: pd.DataFrame) -> bytes:
+    """A chart frame as the CSV file's bytes (CRLF line ends, BOM, formulas neutralised)."""
+    return neutralise_frame(frame).to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
 
 
 def chart_csv(tracker: Tracker, indicator_id: str, regions: Sequence[str], lang: str) -> bytes:
-    """The CSV file's bytes (CRLF line ends, BOM)."""
-    frame = neutralise_frame(chart_frame(tracker, indicator_id, regions, lang))
-    return frame.to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
+    """The series chart's CSV file's bytes (CRLF line ends, BOM)."""
+    return to_csv(chart_frame(tracker, indicator_id, regions, lang))

@@ -6,8 +6,20 @@ import io
 from pathlib import Path
 
 import pandas as pd
+import pytest
 
-from targets.chart_data import CHART_CSV_COLUMNS, chart_csv
+from targets import statuses
+from targets.chart_data import (
+    CHART_CSV_COLUMNS,
+    GAP_CSV_COLUMNS,
+    SPREAD_CSV_COLUMNS,
+    ChartSpecError,
+    chart_csv,
+    gap_chart_frame,
+    source_counts,
+    spec_frame,
+    spread_chart_frame,
+)
 from targets.tracker import Tracker
 
 
@@ -31,3 +43,85 @@ def test_chart_csv_has_a_bom_rounded_values_sources_and_notes(tmp_path: Path) ->
     assert row["note"] == last["note"]
     assert row["source_kind"] in ("official", "repost") and row["source_address"].startswith("http")
     assert row["source_address"] in row["note"]
+
+
+ADDRESS = "https://tjj.ah.gov.cn/ssah/qwfbjd/tjgb/sjtjgb/149258011.html"
+
+
+def _with_an_official_value(tmp_path: Path) -> Tracker:
+    """The fixture database plus Anhui's 2024 R&D intensity with more digits than shown (a test
+    figure, not a published statistic) and its source in the bundled form."""
+    from tests.fixtures import build_fixture_db
+
+    tr = build_fixture_db(f"sqlite:///{tmp_path / 'targets.db'}")
+    rows = pd.DataFrame(
+        [{"indicator": "rd_intensity", "region": "anhui", "year": 2024, "value": 2.7456,
+          "unit": None, "note": f"[test figure] official release: {ADDRESS} «2.75%»"}]
+    )  # fmt: skip
+    tr.store.write_import(
+        rows, file_name="official.csv", sha256="6" * 64, layout="long", user="tests",
+        note="test fixture (not published statistics)",
+    )  # fmt: skip
+    return tr
+
+
+def test_gap_chart_rows_are_rounded_with_the_goal_and_the_values_source(tmp_path: Path) -> None:
+    tr = _with_an_official_value(tmp_path)
+    frame = gap_chart_frame(tr, 2025, "en", indicators=["rd_intensity"], regions=["anhui", "yrd"])
+    assert list(frame.columns) == list(GAP_CSV_COLUMNS)
+    assert frame["region"].tolist() == ["anhui", "yrd"]  # in the order asked
+    anhui = frame.iloc[0]
+    assert (anhui["year"], anhui["value"], anhui["target"], anhui["gap"]) == (
+        2024, "2.75", "3.00", "0.25",
+    )  # fmt: skip
+    assert anhui["comparator"] == ">" and anhui["unit"] == "% of GDP"
+    assert anhui["source_kind"] == "official" and anhui["source_address"] == ADDRESS
+    assert anhui["import_id"] == 2 and anhui["note"].startswith("[test figure] official release")
+    assert anhui["status"] == statuses.label(
+        str(tr.gaps(milestone=2025, indicators=["rd_intensity"], regions=["anhui"])["status"][0]),
+        "en",
+    )
+    # a region's every goal: each rounded to its own indicator's decimals
+    mixed = gap_chart_frame(tr, 2025, "zh", regions=["anhui"])
+    pm = mixed[mixed["indicator"] == "pm25_concentration"].iloc[0]
+    assert pm["value"] == "36" and pm["target"] == "35" and pm["region_name"] == "安徽"
+
+
+def test_spread_rows_mean_in_the_indicators_decimals_and_cv_in_three(tmp_path: Path) -> None:
+    from tests.fixtures import build_fixture_db
+
+    tr = build_fixture_db(f"sqlite:///{tmp_path / 'targets.db'}")
+    frame = spread_chart_frame(tr, "rd_intensity", "zh")
+    assert list(frame.columns) == list(SPREAD_CSV_COLUMNS)
+    first = frame.iloc[0]
+    spread = tr.spread("rd_intensity", "province").iloc[0]
+    assert first["year"] == int(spread["year"]) == 2018
+    assert first["mean"] == f"{spread['mean']:.2f}" == "2.90"
+    assert first["cv"] == f"{spread['cv']:.3f}" == "0.261"
+    assert (first["min_region"], first["max_region"]) == ("安徽", "上海")
+    assert first["source_kind"] == "computed" and first["import_id"] == "1"
+    assert "4 个省市" in first["note"]
+
+
+def test_a_spec_names_its_frame_and_an_unknown_one_is_refused(tmp_path: Path) -> None:
+    from tests.fixtures import build_fixture_db
+
+    tr = build_fixture_db(f"sqlite:///{tmp_path / 'targets.db'}")
+    series = spec_frame(tr, {"kind": "series", "indicator": "rd_intensity",
+                             "regions": ["anhui", "atlantis"]}, "en")  # fmt: skip
+    assert set(series["region"]) == {"anhui"}
+    assert spec_frame(tr, {"kind": "empty"}, "en").empty
+    for bad in (
+        {"kind": "pie"},
+        {"kind": "series", "indicator": "nope", "regions": ["anhui"]},
+        {"kind": "spread", "indicator": "nope"},
+        # no indicator at all would be every indicator: refused, not guessed
+        {"kind": "gaps", "milestone": 2025, "indicators": []},
+    ):
+        with pytest.raises(ChartSpecError, match="chart-spec"):
+            spec_frame(tr, bad, "en")
+
+
+def test_source_counts_count_official_reposts_and_the_rest() -> None:
+    frame = pd.DataFrame({"source_kind": ["official", "repost", "official", "derived", None]})
+    assert source_counts(frame) == {"official": 2, "repost": 1, "other": 2}

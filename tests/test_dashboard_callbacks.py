@@ -264,9 +264,12 @@ def test_indicator_unknown_id_says_so(ctx: None) -> None:
 
 
 def test_indicator_callback_updates_figures_table_and_url(ctx: None) -> None:
-    series, gaps_fig, rows, _notes, verdict, meta, search = indicator_page.update(
-        ["jiangsu", "anhui", "atlantis"], 2025, "rd_intensity", "?lang=en"
+    out = indicator_page.page_state(
+        ["jiangsu", "anhui", "atlantis"], 2025, "chart", "rd_intensity", "?lang=en"
     )
+    series, gaps_fig, rows, _notes, verdict, meta, gaps_meta, map_children = out[:8]
+    hidden, search = out[8:11], out[11]
+    assert hidden == (False, True, True) and map_children is dash.no_update
     # headline and pace side by side, whose goal, and the rule in words
     words = text(verdict)
     assert "Headline" in words and "Pace" in words
@@ -282,6 +285,49 @@ def test_indicator_callback_updates_figures_table_and_url(ctx: None) -> None:
     # what a downloaded picture carries follows the selection and the language
     assert meta["title"] == "R&D intensity" and meta["goal"].startswith("2025 goal: ")
     assert meta["source"].startswith("Source: ") and meta["filename"] == "rd_intensity-2025"
+    assert meta["spec"] == {"kind": "series", "indicator": "rd_intensity",
+                            "regions": ["jiangsu", "anhui"]}  # fmt: skip
+    assert gaps_meta["spec"] == {"kind": "gaps", "milestone": 2025, "indicators": ["rd_intensity"]}
+    assert gaps_meta["title"] == "R&D intensity · Gap by region"
+
+
+def test_indicator_view_is_in_the_url_and_a_view_change_redraws_only_the_map(ctx: None) -> None:
+    out = indicator_page.page_state(
+        ["anhui"], 2025, "map", "rd_intensity", "?lang=en", view_only=True
+    )
+    assert out[:7] == (dash.no_update,) * 7
+    assert out[8:11] == (True, True, False)
+    assert out[11] == "?region=anhui&milestone=2025&view=map&lang=en"
+    # the map view is the map page's tile grid of this indicator and milestone
+    cities = find(out[7], ids.INDICATOR_MAP_CITIES).figure
+    (tiles,) = [tr for tr in cities.data if tr.meta["kind"] == "tiles"]
+    assert len(tiles.meta["regions"]) == 41
+    table = indicator_page.page_state(["anhui"], 2025, "table", "rd_intensity", "?lang=en")
+    assert table[8:11] == (True, False, True) and table[7] is dash.no_update
+    assert table[11] == "?region=anhui&milestone=2025&view=table&lang=en"
+    # an unknown view is the chart, and the URL then names none
+    chart = indicator_page.page_state(["anhui"], 2025, "pie", "rd_intensity", "?lang=en")
+    assert chart[8:11] == (False, True, True) and "view=" not in chart[11]
+
+
+def test_indicator_layout_opens_the_view_the_url_names(ctx: None) -> None:
+    table = indicator_page.layout(indicator_id="rd_intensity", view="table", lang="zh")
+    assert find(table, ids.INDICATOR_VIEW).value == "table"
+    assert [o["label"] for o in find(table, ids.INDICATOR_VIEW).options] == ["图表", "表格", "地图"]
+    assert find(table, ids.INDICATOR_VIEW_TABLE).hidden is False
+    assert find(table, ids.INDICATOR_VIEW_CHART).hidden is True
+    # the table: each value with its region's goal and its source, rounded on screen
+    grid = find(table, ids.INDICATOR_TABLE)
+    anhui = next(r for r in grid.rowData if r["region"] == "安徽" and r["year"] == 2023)
+    assert anhui["goal"] == "> 3.00%" and anhui["source_kind"] == "未注明"
+    fields = [c["field"] for c in grid.columnDefs]
+    assert {"goal", "source_kind", "source_address", "flag", "note"} <= set(fields)
+    value = next(c for c in grid.columnDefs if c["field"] == "value")
+    assert ",.2f" in value["valueFormatter"]["function"]
+    assert all(c.get("sortable", True) for c in grid.columnDefs) and grid.defaultColDef["sortable"]
+    shown = indicator_page.layout(indicator_id="rd_intensity", view="map", lang="zh")
+    assert find(shown, ids.INDICATOR_VIEW_MAP).hidden is False
+    assert find(shown, ids.INDICATOR_MAP_CITIES).figure.data
 
 
 # ---------------------------------------------------------------- region, map, method, sources
@@ -327,7 +373,10 @@ def test_map_draws_a_tile_per_city_and_the_provinces(tracker: Any, ctx: None) ->
 
 def test_map_callback_switches_indicator_and_url(ctx: None) -> None:
     out = map_page.update("pm25_concentration", 2025, "?lang=en")
-    cities, provinces, summary, options, value, search = out
+    cities, provinces, summary, meta_cities, meta_provinces, options, value, search = out
+    assert meta_cities["spec"]["indicators"] == ["pm25_concentration"]
+    assert len(meta_cities["spec"]["regions"]) == 41
+    assert meta_provinces["spec"]["regions"] == ["shanghai", "jiangsu", "zhejiang", "anhui"]
     assert value == "pm25_concentration"
     assert search == "?indicator=pm25_concentration&milestone=2025&lang=en"
     assert "PM2.5" in summary and summary.endswith("Cities with data: 0 of 41")

@@ -18,18 +18,26 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
             return lang;
         },
         // Download a chart as PNG or SVG, made in the browser by plotly.js from the figure on
-        // screen with the title, the goal and a source line added (meta: indicator.export_meta).
+        // screen with the title, the goal and a source line added (meta: downloads.export_meta).
+        // The buttons' ids are pattern-matching ({"chart": …, "type": "chart-png"|"chart-svg"}).
         downloadChart: function (nPng, nSvg, meta) {
             const ctx = window.dash_clientside.callback_context;
             const trigger = ctx.triggered.length ? ctx.triggered[0].prop_id : "";
-            const format = trigger.indexOf("svg") >= 0 ? "svg" : "png";
+            let format = "png";
+            try {
+                const id = JSON.parse(trigger.slice(0, trigger.lastIndexOf(".")));
+                format = id.type === "chart-svg" ? "svg" : "png";
+            } catch (e) {
+                return window.dash_clientside.no_update;
+            }
             const gd = document.querySelector("#" + meta.graph + " .js-plotly-plot");
             if (!gd || !window.Plotly) {
                 return window.dash_clientside.no_update;
             }
             const figure = window.trackerCharts.exportFigure(gd, meta);
             return window.Plotly.downloadImage(figure, {
-                format: format, filename: meta.filename, width: 1100, height: 680,
+                format: format, filename: meta.filename, width: figure.layout.width,
+                height: figure.layout.height,
             }).then(function () {
                 return meta.done.replace("{format}", format.toUpperCase());
             });
@@ -96,8 +104,11 @@ window.trackerCharts = {
             xanchor: "left", yanchor: "top", yshift: -130, showarrow: false,
             font: {size: 11, color: "#444444"}, align: "left",
         }]);
+        // room for the title and source line above and below the chart as drawn on screen (a
+        // region's goals are taller than a series)
+        const drawn = (gd._fullLayout && gd._fullLayout.height) || 420;
         layout.width = 1100;
-        layout.height = 680;
+        layout.height = Math.max(680, drawn + 260);
         return {data: gd.data, layout: layout};
     },
 };

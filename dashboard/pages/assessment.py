@@ -15,7 +15,7 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import MATCH, ClientsideFunction, Input, Output, State, dcc, html
 
-from dashboard import figures, ids
+from dashboard import downloads, figures, ids
 from dashboard import format as fmt
 from dashboard.i18n import TEXT, norm_lang, t
 from dashboard.pages import (
@@ -54,6 +54,7 @@ def register(app: dash.Dash) -> None:
         Output(ids.ASSESSMENT_FINAL, "children"),
         Output(ids.ASSESSMENT_METHODS, "children"),
         Output(ids.ASSESSMENT_CV_GRAPH, "figure"),
+        Output(downloads.chart_id(ids.CHART_EXPORT, ids.ASSESSMENT_CV_GRAPH), "data"),
         Output(ids.ASSESSMENT_URL, "search"),
         Input(ids.ASSESSMENT_MILESTONE, "value"),
         Input(ids.ASSESSMENT_INDICATOR, "value"),
@@ -372,6 +373,27 @@ def cv_view(tr: Tracker, indicator: str | None, lang: str) -> Any:
     return figures.cv_figure(tr.spread(indicator, "province"), title=title, lang=lang)
 
 
+def cv_meta(tr: Tracker, indicator: str | None, year: int, lang: str) -> dict[str, Any]:
+    """What the convergence chart's downloads carry: the spread by year, the goal of `year`."""
+    ind = tr.catalogue.indicators.get(indicator or "")
+    if ind is None:
+        return downloads.export_meta(
+            tr, graph=ids.ASSESSMENT_CV_GRAPH, spec={"kind": "empty"},
+            title=t("assessment_convergence", lang), goal="", plans=[],
+            filename="convergence", lang=lang,
+        )  # fmt: skip
+    return downloads.export_meta(
+        tr,
+        graph=ids.ASSESSMENT_CV_GRAPH,
+        spec={"kind": "spread", "indicator": ind.id, "level": "province"},
+        title=t("assessment_cv_of", lang, name=ind.name.get(lang)),
+        goal=downloads.goal_words(ind, year, lang),
+        plans=downloads.plan_titles(tr, [ind], year, lang),
+        filename=f"{ind.id}-convergence",
+        lang=lang,
+    )
+
+
 def _scope(tr: Tracker, scope: Any, year: int, lang: str) -> tuple[list[dict[str, str]], str]:
     options = scope_options(tr, lang)
     return options, choose(scope, [o["value"] for o in options], None) or default_scope(
@@ -444,6 +466,9 @@ def layout(
                                 figure=cv_view(tr, chosen, lang),
                                 config=figures.graph_config("convergence", zoom=False),
                             ),
+                            downloads.chart_downloads(
+                                ids.ASSESSMENT_CV_GRAPH, cv_meta(tr, chosen, year, lang), lang
+                            ),
                         ],
                         lg=5,
                     ),
@@ -474,5 +499,6 @@ def update(milestone: Any, indicator: Any, scope: Any, search: str | None) -> tu
         final_table(tr, year, lang, region_scope),
         methods_table(tr, year, lang, region_scope),
         cv_view(tr, chosen, lang),
+        cv_meta(tr, chosen, year, lang),
         query_string(lang, milestone=year, indicator=chosen, scope=region_scope),
     )

@@ -1,7 +1,10 @@
-"""Indicator view (/indicator/<id>): series with goal, baseline, projection and required path;
-gaps by region; the values table; the goal as the plans word it.
+"""Indicator view (/indicator/<id>): one switch among three views of the same selection (the
+chart: series with goal, baseline, projection and required path, and gaps by region; the table of
+values with their goal and source; the tile map of the milestone), then the verdicts and the goal
+as the plans word it.
 
-URL: /indicator/rd_intensity?region=anhui,jiangsu&milestone=2025&lang=en
+URL: /indicator/rd_intensity?region=anhui,jiangsu&milestone=2025&view=table&lang=en
+(`view`: chart, the default, table or map).
 """
 
 from __future__ import annotations
@@ -12,14 +15,15 @@ import dash
 import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 import pandas as pd
-from dash import ClientsideFunction, Input, Output, State, dcc, html
+from dash import Input, Output, State, ctx, dcc, html
 
-from dashboard import figures, ids
+from dashboard import downloads, figures, ids
 from dashboard import format as fmt
 from dashboard.i18n import norm_lang, t
 from dashboard.pages import (
     add_page,
     attrs,
+    choose,
     href,
     int_param,
     lang_from_search,
@@ -28,12 +32,14 @@ from dashboard.pages import (
     url_sync,
 )
 from targets import roles, verdicts
+from targets.chart_data import chart_frame, value_source
 from targets.display import category_name
 from targets.flags import flag_label
 from targets.provenance import provisional_mark, provisional_text
 from targets.tracker import Tracker
 
 DEFAULT_LEVELS = ("region", "zone", "province")
+VIEWS = ("chart", "table", "map")
 
 
 def register(app: dash.Dash) -> None:
@@ -52,31 +58,20 @@ def register(app: dash.Dash) -> None:
         Output(ids.INDICATOR_TABLE, "rowData"),
         Output(ids.INDICATOR_PROVENANCE, "children"),
         Output(ids.INDICATOR_VERDICTS, "children"),
-        Output(ids.INDICATOR_EXPORT, "data"),
+        Output(downloads.chart_id(ids.CHART_EXPORT, ids.INDICATOR_SERIES), "data"),
+        Output(downloads.chart_id(ids.CHART_EXPORT, ids.INDICATOR_GAPS), "data"),
+        Output(ids.INDICATOR_VIEW_MAP, "children"),
+        Output(ids.INDICATOR_VIEW_CHART, "hidden"),
+        Output(ids.INDICATOR_VIEW_TABLE, "hidden"),
+        Output(ids.INDICATOR_VIEW_MAP, "hidden"),
         Output(ids.INDICATOR_URL, "search"),
         Input(ids.INDICATOR_REGIONS, "value"),
         Input(ids.INDICATOR_MILESTONE, "value"),
+        Input(ids.INDICATOR_VIEW, "value"),
         State(ids.INDICATOR_ID_STORE, "data"),
         State(ids.PAGES_LOCATION, "search"),
         prevent_initial_call=True,
     )(update)
-    app.callback(
-        Output(ids.INDICATOR_CSV, "data"),
-        Input(ids.INDICATOR_CSV_BUTTON, "n_clicks"),
-        State(ids.INDICATOR_REGIONS, "value"),
-        State(ids.INDICATOR_ID_STORE, "data"),
-        State(ids.PAGES_LOCATION, "search"),
-        prevent_initial_call=True,
-    )(download_csv)
-    # the picture is made in the browser (plotly.js), with the title, goal and source line added
-    app.clientside_callback(
-        ClientsideFunction(namespace="tracker", function_name="downloadChart"),
-        Output(ids.INDICATOR_EXPORT_STATUS, "children"),
-        Input(ids.INDICATOR_PNG, "n_clicks"),
-        Input(ids.INDICATOR_SVG, "n_clicks"),
-        State(ids.INDICATOR_EXPORT, "data"),
-        prevent_initial_call=True,
-    )
 
 
 def title(indicator_id: str | None = None, **_: Any) -> str:
@@ -124,6 +119,7 @@ def layout(
     lang: str = "zh",
     region: str | None = None,
     milestone: str | None = None,
+    view: str | None = None,
     **_: Any,
 ) -> html.Div:
     lang = norm_lang(lang)
@@ -145,12 +141,15 @@ def layout(
     obs = tr.observations(indicators=[ind.id])
     available = available_regions(tr, ind.id, obs)
     chosen = parse_regions(region, available) or default_regions(tr, available)
+    has_charts = bool(years) or not ind.milestones
+    shown = shown_view(view, has_charts, bool(years))
     series, gaps_fig, rows = views(tr, ind.id, chosen, year, lang, obs)
     unit = ind.unit.get(lang)
     facts = [
         f"{t('unit', lang)}: {unit}",
         f"{t('category', lang)}: {category_name(ind.category, lang)}",
     ]
+    series_meta, gaps_meta = export_metas(tr, ind, chosen, year, lang, obs)
     return html.Div(
         [
             url_sync(ids.INDICATOR_URL),
@@ -160,51 +159,69 @@ def layout(
             html.P(ind.description.get(lang), className="small") if ind.description else None,
             html.P(t("component_series", lang)) if ind.is_component else None,
             controls(tr, ind, available, chosen, years, year, lang),
-            dbc.Row(
+            view_switch(shown, offered_views(has_charts, bool(years)), lang),
+            html.Div(
+                dbc.Row(
+                    [
+                        dbc.Col(
+                            html.Figure(
+                                [
+                                    html.H2(t("series_heading", lang), className="h5"),
+                                    dcc.Graph(
+                                        id=ids.INDICATOR_SERIES,
+                                        figure=series,
+                                        config=figures.graph_config(f"{ind.id}-series"),
+                                    ),
+                                    html.Figcaption(
+                                        t("series_note", lang),
+                                        className="small text-body-secondary",
+                                    ),
+                                    downloads.chart_downloads(
+                                        ids.INDICATOR_SERIES, series_meta, lang
+                                    ),
+                                ]
+                            ),
+                            lg=7,
+                        ),
+                        dbc.Col(
+                            html.Figure(
+                                [
+                                    html.H2(t("gaps_heading", lang), className="h5"),
+                                    dcc.Graph(
+                                        id=ids.INDICATOR_GAPS,
+                                        figure=gaps_fig,
+                                        config=figures.graph_config(f"{ind.id}-gaps", zoom=False),
+                                    ),
+                                    html.Figcaption(
+                                        t("gaps_caption", lang, unit=unit),
+                                        className="small text-body-secondary",
+                                    ),
+                                    downloads.chart_downloads(ids.INDICATOR_GAPS, gaps_meta, lang),
+                                ]
+                            ),
+                            lg=5,
+                        ),
+                    ],
+                    className="g-3",
+                ),
+                id=ids.INDICATOR_VIEW_CHART,
+                hidden=shown != "chart",
+            ),
+            html.Section(
                 [
-                    dbc.Col(
-                        html.Figure(
-                            [
-                                html.H2(t("series_heading", lang), className="h5"),
-                                dcc.Graph(
-                                    id=ids.INDICATOR_SERIES,
-                                    figure=series,
-                                    config=figures.graph_config(f"{ind.id}-series"),
-                                ),
-                                html.Figcaption(
-                                    t("series_note", lang), className="small text-body-secondary"
-                                ),
-                                downloads(lang),
-                                dcc.Store(
-                                    id=ids.INDICATOR_EXPORT,
-                                    data=export_meta(tr, ind, chosen, year, lang, obs),
-                                ),
-                            ]
-                        ),
-                        lg=7,
-                    ),
-                    dbc.Col(
-                        html.Figure(
-                            [
-                                html.H2(t("gaps_heading", lang), className="h5"),
-                                dcc.Graph(
-                                    id=ids.INDICATOR_GAPS,
-                                    figure=gaps_fig,
-                                    config=figures.graph_config(f"{ind.id}-gaps", zoom=False),
-                                ),
-                                html.Figcaption(
-                                    t("gaps_caption", lang, unit=unit),
-                                    className="small text-body-secondary",
-                                ),
-                            ]
-                        ),
-                        lg=5,
-                    ),
+                    html.H2(t("table_heading", lang), className="h5"),
+                    html.P(t("table_note", lang), className="small text-body-secondary"),
+                    values_grid(rows, ind.decimals, lang),
                 ],
-                className="g-3",
-            )
-            if years or not ind.milestones
-            else None,
+                className="mt-3",
+                id=ids.INDICATOR_VIEW_TABLE,
+                hidden=shown != "table",
+            ),
+            html.Section(
+                map_view(tr, ind.id, year, lang) if shown == "map" else [],
+                id=ids.INDICATOR_VIEW_MAP,
+                hidden=shown != "map",
+            ),
             html.Section(
                 verdict_items(tr, ind, chosen, year, lang),
                 id=ids.INDICATOR_VERDICTS,
@@ -217,17 +234,62 @@ def layout(
                 className="mt-2",
                 **attrs(aria_live="polite"),
             ),
-            html.Section(
-                [
-                    html.H2(t("table_heading", lang), className="h5"),
-                    html.P(t("table_note", lang), className="small text-body-secondary"),
-                    values_grid(rows, ind.decimals, lang),
-                ],
-                className="mt-3",
-            ),
             goals_section(tr, ind, lang),
         ]
     )
+
+
+def offered_views(has_charts: bool, has_goal_years: bool) -> list[str]:
+    """The views an indicator has: charts unless it has goals but none in numbers; the map needs
+    a goal year."""
+    return [v for v in VIEWS if (v != "chart" or has_charts) and (v != "map" or has_goal_years)]
+
+
+def shown_view(view: Any, has_charts: bool, has_goal_years: bool) -> str:
+    """The view the URL asks for if the indicator has it, else its first."""
+    offered = offered_views(has_charts, has_goal_years)
+    return choose(view, offered, None) or offered[0]
+
+
+def view_switch(shown: str, offered: list[str], lang: str) -> html.Fieldset:
+    """Chart · Table · Map: native radios (keyboard: Tab to the group, arrows between views),
+    drawn as a button group."""
+    return html.Fieldset(
+        [
+            html.Legend(t("indicator_view", lang), className="form-label fs-6 fw-semibold mb-1"),
+            dbc.RadioItems(
+                id=ids.INDICATOR_VIEW,
+                options=[{"label": t(f"view_{v}", lang), "value": v} for v in offered],
+                value=shown,
+                inline=True,
+                className="btn-group view-switch",
+                inputClassName="btn-check",
+                labelClassName="btn btn-outline-primary",
+                labelCheckedClassName="active",
+            ),
+        ],
+        className="mb-3",
+    )
+
+
+def map_view(tr: Tracker, indicator_id: str, year: int, lang: str) -> list[Any]:
+    """The map page's tile grid of this indicator and milestone (dashboard/pages/map.py)."""
+    from dashboard.pages import map as map_page
+
+    cities_fig, provinces_fig, summary = map_page.views(tr, indicator_id, year, lang)
+    return [
+        html.P(t("map_note", lang), className="small text-body-secondary"),
+        html.P(summary, id=ids.INDICATOR_MAP_SUMMARY, className="small"),
+        map_page.figures_row(
+            tr,
+            indicator_id,
+            year,
+            lang,
+            (cities_fig, provinces_fig),
+            ids.INDICATOR_MAP_CITIES,
+            ids.INDICATOR_MAP_PROVINCES,
+        ),
+    ]
 
 
 def controls(
@@ -281,67 +343,48 @@ def controls(
     )
 
 
-def downloads(lang: str) -> html.Div:
-    """The chart's download buttons: its data as CSV, its picture as PNG or SVG."""
-    return html.Div(
-        [
-            dbc.Button(
-                t("download_csv", lang), id=ids.INDICATOR_CSV_BUTTON, size="sm", outline=True
-            ),
-            dbc.Button(t("download_png", lang), id=ids.INDICATOR_PNG, size="sm", outline=True),
-            dbc.Button(t("download_svg", lang), id=ids.INDICATOR_SVG, size="sm", outline=True),
-            dcc.Download(id=ids.INDICATOR_CSV),
-            html.Span(
-                id=ids.INDICATOR_EXPORT_STATUS,
-                className="small text-body-secondary align-self-center",
-                **attrs(aria_live="polite"),
-            ),
-        ],
-        role="group",
-        className="d-flex flex-wrap gap-2 mt-1",
-        **attrs(aria_label=t("downloads", lang)),
+def export_metas(
+    tr: Tracker, ind: Any, regions: list[str], year: int, lang: str, obs: pd.DataFrame
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """What the downloads of the series and of the gaps chart carry (dashboard/downloads.py)."""
+    goal = downloads.goal_words(ind, year, lang)
+    plans = downloads.plan_titles(tr, [ind], year, lang)
+    series_spec = {"kind": "series", "indicator": ind.id, "regions": list(regions)}
+    series = downloads.export_meta(
+        tr,
+        graph=ids.INDICATOR_SERIES,
+        spec=series_spec,
+        title=ind.name.get(lang),
+        goal=goal,
+        plans=plans,
+        filename=f"{ind.id}-{year}" if year else ind.id,
+        lang=lang,
+        frame=chart_frame(tr, ind.id, regions, lang),
     )
-
-
-def export_meta(
-    tr: Any, ind: Any, regions: list[str], year: int, lang: str, obs: pd.DataFrame
-) -> dict[str, str]:
-    """What a downloaded picture carries: title, the goal, a source line, its file name."""
-    from targets.source_notes import parse_note
-
-    shown = obs[obs["region"].isin(regions)]
-    kinds = [
-        "derived" if bool(d) else parse_note(None if fmt.is_missing(n) else str(n)).kind
-        for n, d in zip(shown["note"].tolist(), shown["derived"].tolist(), strict=True)
-    ]
-    official, repost = kinds.count("official"), kinds.count("repost")
-    sources = t(
-        "export_sources", lang, official=official, repost=repost,
-        other=len(kinds) - official - repost,
-    )  # fmt: skip
-    goal = next((m for m in ind.milestones if m.year == year), None)
-    goal_words = ""
-    plans: list[str] = []
-    if goal is not None:
-        number = (
-            fmt.goal_text(goal.comparator, goal.value, ind.decimals, ind.unit.get(lang))
-            if goal.value is not None and goal.basis == "absolute"
-            else goal.text.get(lang)
+    gaps = (
+        downloads.export_meta(
+            tr,
+            graph=ids.INDICATOR_GAPS,
+            spec={"kind": "gaps", "milestone": year, "indicators": [ind.id]},
+            title=f"{ind.name.get(lang)} · {t('gaps_heading', lang)}",
+            goal=goal,
+            plans=plans,
+            filename=f"{ind.id}-{year}-gaps",
+            lang=lang,
         )
-        colon = "：" if lang == "zh" else ": "
-        goal_words = f"{t('goal_year', lang, year=year)}{colon}{number}"
-        for src in goal.sources:
-            doc = tr.catalogue.documents.get(src.document)
-            title = doc.title.get(lang) if doc else src.document
-            plans.append(f"《{title}》" if lang == "zh" else title)
-    return {
-        "title": ind.name.get(lang),
-        "goal": goal_words,
-        "source": t("export_source", lang, sources=sources, plans="、".join(plans) or "—"),
-        "filename": f"{ind.id}-{year}" if year else ind.id,
-        "done": t("downloaded", lang, format="{format}"),
-        "graph": ids.INDICATOR_SERIES,
-    }
+        if year
+        else downloads.export_meta(
+            tr,
+            graph=ids.INDICATOR_GAPS,
+            spec=series_spec,
+            title=ind.name.get(lang),
+            goal="",
+            plans=plans,
+            filename=f"{ind.id}-gaps",
+            lang=lang,
+        )
+    )
+    return series, gaps
 
 
 def views(
@@ -368,6 +411,14 @@ def views(
     )
     chosen = chosen.sort_values(["_o", "year"]).drop(columns="_o")
     gaps = tr.gaps(milestone=year, indicators=[indicator_id]) if year else pd.DataFrame()
+    goals = (
+        {
+            str(g["region"]): fmt.goal_text(g["comparator"], g["target"], ind.decimals, unit)
+            for g in gaps.to_dict("records")
+        }
+        if len(gaps)
+        else {}
+    )
     series = figures.series_figure(
         chosen,
         gaps[gaps["region"].isin(regions)] if len(gaps) else gaps,
@@ -383,7 +434,7 @@ def views(
         if len(gaps)
         else figures.empty_figure(t("no_data", lang), height=200)
     )
-    return series, gap_fig, table_rows(chosen, names, lang)
+    return series, gap_fig, table_rows(chosen, names, goals, lang)
 
 
 def verdict_items(tr: Any, ind: Any, regions: list[str], year: int, lang: str) -> list[Any]:
@@ -467,15 +518,22 @@ def provenance_items(tr: Any, ind: Any, regions: list[str], year: int, lang: str
     ]
 
 
-def table_rows(obs: pd.DataFrame, names: dict[str, str], lang: str) -> list[dict[str, Any]]:
-    """Rows of the values grid: plain values (text stays text: AG Grid renders it as text)."""
+def table_rows(
+    obs: pd.DataFrame, names: dict[str, str], goals: dict[str, str], lang: str
+) -> list[dict[str, Any]]:
+    """Rows of the values grid: plain values (text stays text: AG Grid renders it as text), each
+    with the milestone's goal for its region and where it comes from (targets.chart_data)."""
     rows = []
     for rec in obs.to_dict("records"):
+        kind, address = value_source(rec.get("note"), rec.get("derived", False))
         rows.append(
             {
                 "region": names.get(rec["region"], rec["region"]),
                 "year": int(rec["year"]),
                 "value": None if fmt.is_missing(rec["value"]) else float(rec["value"]),
+                "goal": goals.get(str(rec["region"]), fmt.DASH),
+                "source_kind": t(f"kind_{kind}", lang),
+                "source_address": address,
                 "note": "" if fmt.is_missing(rec.get("note")) else str(rec["note"]),
                 # preliminary, approximate …: a verdict on the value is provisional
                 "flag": flag_label(
@@ -514,6 +572,25 @@ def values_grid(rows: list[dict[str, Any]], decimals: int, lang: str) -> dag.AgG
                 "function": f"params.value == null ? '—' : d3.format(',.{decimals}f')(params.value)"
             },
             "type": "rightAligned",
+        },
+        {
+            "field": "goal",
+            "headerName": t("goal", lang),
+            "filter": "agTextColumnFilter",
+            "width": 120,
+        },
+        {
+            "field": "source_kind",
+            "headerName": t("source_kind", lang),
+            "filter": "agTextColumnFilter",
+            "width": 120,
+        },
+        {
+            "field": "source_address",
+            "headerName": t("source_address", lang),
+            "filter": "agTextColumnFilter",
+            "width": 220,
+            "tooltipField": "source_address",
         },
         {
             "field": "flag",
@@ -609,43 +686,56 @@ def goals_section(tr: Tracker, ind: Any, lang: str) -> html.Section:
     )
 
 
-def download_csv(
-    n_clicks: Any, regions: Any, indicator_id: str, search: str | None
-) -> dict[str, Any]:
-    """The chosen regions' values of the indicator as CSV (targets.chart_data)."""
-    import base64
-
-    from targets.chart_data import chart_csv
-
-    tr = tracker()
-    obs = tr.observations(indicators=[indicator_id])
-    chosen = parse_regions(regions, available_regions(tr, indicator_id, obs))
-    data = chart_csv(tr, indicator_id, chosen, lang_from_search(search))
-    return {
-        "content": base64.b64encode(data).decode("ascii"),
-        "base64": True,
-        "filename": f"{indicator_id}.csv",
-        "type": "text/csv",
-    }
-
-
 def update(
-    regions: Any, milestone: Any, indicator_id: str, search: str | None
-) -> tuple[Any, Any, Any, Any, Any, Any, str]:
+    regions: Any, milestone: Any, view: Any, indicator_id: str, search: str | None
+) -> tuple[Any, ...]:
+    view_only = ctx.triggered_id == ids.INDICATOR_VIEW
+    return page_state(regions, milestone, view, indicator_id, search, view_only=view_only)
+
+
+def page_state(
+    regions: Any,
+    milestone: Any,
+    view: Any,
+    indicator_id: str,
+    search: str | None,
+    *,
+    view_only: bool = False,
+) -> tuple[Any, ...]:
+    """The page for a new selection (the update callback's outputs, in order); when only the
+    view changed (`view_only`), the charts and table stand and only the map is made, if shown."""
     lang = lang_from_search(search)
     tr = tracker()
     ind = tr.catalogue[indicator_id]
     years = numeric_years(ind)
     year = int_param(milestone, years, 2025 if 2025 in years else (years[0] if years else 0))
+    has_charts = bool(years) or not ind.milestones
+    shown = shown_view(view, has_charts, bool(years))
     obs = tr.observations(indicators=[indicator_id])
     chosen = parse_regions(regions, available_regions(tr, indicator_id, obs))
+    visibility = (shown != "chart", shown != "table", shown != "map")
+    search_out = query_string(
+        lang,
+        region=",".join(chosen) or None,
+        milestone=year or None,
+        view=None if shown == offered_views(has_charts, bool(years))[0] else shown,
+    )
+    map_children = map_view(tr, indicator_id, year, lang) if shown == "map" else []
+    if view_only:
+        # the selection is as it was: its charts and table stand, only the map may be new
+        keep = (dash.no_update,) * 7
+        return (*keep, map_children, *visibility, search_out)
     series, gaps_fig, rows = views(tr, indicator_id, chosen, year, lang, obs)
+    series_meta, gaps_meta = export_metas(tr, ind, chosen, year, lang, obs)
     return (
         series,
         gaps_fig,
         rows,
         provenance_items(tr, ind, chosen, year, lang),
         verdict_items(tr, ind, chosen, year, lang),
-        export_meta(tr, ind, chosen, year, lang, obs),
-        query_string(lang, region=",".join(chosen) or None, milestone=year or None),
+        series_meta,
+        gaps_meta,
+        map_children if shown == "map" else dash.no_update,
+        *visibility,
+        search_out,
     )

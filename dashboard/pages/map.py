@@ -13,7 +13,7 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, dcc, html
 
-from dashboard import figures, ids
+from dashboard import downloads, figures, ids
 from dashboard.i18n import norm_lang, t
 from dashboard.pages import (
     add_page,
@@ -41,6 +41,8 @@ def register(app: dash.Dash) -> None:
         Output(ids.MAP_CITIES, "figure"),
         Output(ids.MAP_PROVINCES, "figure"),
         Output(ids.MAP_SUMMARY, "children"),
+        Output(downloads.chart_id(ids.CHART_EXPORT, ids.MAP_CITIES), "data"),
+        Output(downloads.chart_id(ids.CHART_EXPORT, ids.MAP_PROVINCES), "data"),
         Output(ids.MAP_INDICATOR, "options"),
         Output(ids.MAP_INDICATOR, "value"),
         Output(ids.MAP_URL, "search"),
@@ -125,39 +127,103 @@ def layout(
                 className="g-3 mb-2",
             ),
             html.P(summary, id=ids.MAP_SUMMARY, className="small", **attrs(aria_live="polite")),
-            dbc.Row(
-                [
-                    dbc.Col(
-                        html.Figure(
-                            [
-                                html.H2(t("map_cities", lang), className="h5"),
-                                dcc.Graph(
-                                    id=ids.MAP_CITIES,
-                                    figure=cities_fig,
-                                    config=figures.graph_config("map-cities", zoom=False),
-                                ),
-                            ]
-                        ),
-                        lg=8,
-                    ),
-                    dbc.Col(
-                        html.Figure(
-                            [
-                                html.H2(t("map_provinces", lang), className="h5"),
-                                dcc.Graph(
-                                    id=ids.MAP_PROVINCES,
-                                    figure=provinces_fig,
-                                    config=figures.graph_config("map-provinces", zoom=False),
-                                ),
-                            ]
-                        ),
-                        lg=4,
-                    ),
-                ],
-                className="g-3",
+            figures_row(
+                tr,
+                chosen,
+                year,
+                lang,
+                (cities_fig, provinces_fig),
+                ids.MAP_CITIES,
+                ids.MAP_PROVINCES,
             ),
         ]
     )
+
+
+def figures_row(
+    tr: Tracker,
+    indicator_id: str | None,
+    year: int,
+    lang: str,
+    figs: tuple[Any, Any],
+    cities_id: str,
+    provinces_id: str,
+) -> dbc.Row:
+    """The city tiles beside the province tiles, each with its downloads: the map page's, and
+    the indicator page's map view (with its own ids)."""
+    meta_cities, meta_provinces = export_metas(
+        tr, indicator_id, year, lang, cities_id, provinces_id
+    )
+    return dbc.Row(
+        [
+            dbc.Col(
+                html.Figure(
+                    [
+                        html.H2(t("map_cities", lang), className="h5"),
+                        dcc.Graph(
+                            id=cities_id,
+                            figure=figs[0],
+                            config=figures.graph_config("map-cities", zoom=False),
+                        ),
+                        downloads.chart_downloads(cities_id, meta_cities, lang),
+                    ]
+                ),
+                lg=8,
+            ),
+            dbc.Col(
+                html.Figure(
+                    [
+                        html.H2(t("map_provinces", lang), className="h5"),
+                        dcc.Graph(
+                            id=provinces_id,
+                            figure=figs[1],
+                            config=figures.graph_config("map-provinces", zoom=False),
+                        ),
+                        downloads.chart_downloads(provinces_id, meta_provinces, lang),
+                    ]
+                ),
+                lg=4,
+            ),
+        ],
+        className="g-3",
+    )
+
+
+def export_metas(
+    tr: Tracker, indicator_id: str | None, year: int, lang: str, cities_id: str, provinces_id: str
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """What the downloads of the city and the province tiles carry: their tiles' gap rows."""
+    ind = tr.catalogue.indicators.get(indicator_id or "")
+    inds = [ind] if ind is not None else []
+    name = ind.name.get(lang) if ind is not None else t("no_data", lang)
+    out = []
+    for graph, heading, tiles in (
+        (cities_id, "map_cities", city_tiles(tr, lang)),
+        (provinces_id, "map_provinces", province_tiles(tr, lang)),
+    ):
+        spec: dict[str, Any] = (
+            {
+                "kind": "gaps",
+                "milestone": year,
+                "indicators": [ind.id],
+                "regions": [tile["region"] for tile in tiles],
+            }
+            if ind is not None
+            else {"kind": "empty"}
+        )
+        out.append(
+            downloads.export_meta(
+                tr,
+                graph=graph,
+                spec=spec,
+                title=f"{name} · {t(heading, lang)}",
+                goal=downloads.goal_words(ind, year, lang) if ind is not None else "",
+                plans=downloads.plan_titles(tr, inds, year, lang),
+                filename=f"{indicator_id or 'map'}-{year}-{heading.removeprefix('map_')}",
+                lang=lang,
+            )
+        )
+    return out[0], out[1]
 
 
 def city_tiles(tr: Tracker, lang: str) -> list[dict[str, Any]]:
@@ -221,10 +287,15 @@ def update(indicator: Any, milestone: Any, search: str | None) -> tuple[Any, ...
     goals = goal_options(tr, year)
     chosen = choose(indicator, [g.id for g in goals], None) or default_indicator(tr, goals)
     cities_fig, provinces_fig, summary = views(tr, chosen, year, lang)
+    meta_cities, meta_provinces = export_metas(
+        tr, chosen, year, lang, ids.MAP_CITIES, ids.MAP_PROVINCES
+    )
     return (
         cities_fig,
         provinces_fig,
         summary,
+        meta_cities,
+        meta_provinces,
         indicator_options(goals, lang),
         chosen,
         query_string(lang, indicator=chosen, milestone=year),

@@ -12,7 +12,7 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import Input, Output, State, dcc, html
 
-from dashboard import figures, ids
+from dashboard import downloads, figures, ids
 from dashboard import format as fmt
 from dashboard.i18n import TEXT, norm_lang, t
 from dashboard.pages import (
@@ -124,6 +124,17 @@ def body(tr: Tracker, region_id: str, year: int, lang: str) -> list[Any]:
         lang=lang,
     )
     region_name = tr.regions.name(region_id, lang)
+    shown = [inds[i] for i in dict.fromkeys(gaps["indicator"].astype(str))] if len(gaps) else []
+    meta = downloads.export_meta(
+        tr,
+        graph=ids.REGION_BULLET,
+        spec={"kind": "gaps", "milestone": year, "regions": [region_id]},
+        title=f"{region_name} · {t('bullet_heading', lang)}",
+        goal=t("bullet_export_goal", lang, year=year),
+        plans=downloads.plan_titles(tr, shown, year, lang),
+        filename=f"{region_id}-{year}-goals",
+        lang=lang,
+    )
     return [
         html.Figure(
             [
@@ -134,6 +145,7 @@ def body(tr: Tracker, region_id: str, year: int, lang: str) -> list[Any]:
                     config=figures.graph_config(f"{region_id}-goals", zoom=False),
                 ),
                 html.Figcaption(t("bullet_note", lang), className="small text-body-secondary"),
+                downloads.chart_downloads(ids.REGION_BULLET, meta, lang),
             ]
         ),
         html.Section(

@@ -37,6 +37,21 @@ def pytest_configure(config: pytest.Config) -> None:
         config.option.headless = True
 
 
+def chart_part(kind: str, chart: str) -> str:
+    """A CSS selector for one part of a chart's downloads (a pattern-matching id, which Dash
+    writes as the JSON of the id with its keys sorted)."""
+    return "[id='" + json.dumps({"chart": chart, "type": kind}, separators=(",", ":")) + "']"
+
+
+def click(driver: Any, element: Any) -> None:
+    """Click an element once scrolled to the middle of the window (at the bottom edge another
+    element, a chart's hover layer, may be over it)."""
+    driver.execute_script(
+        "arguments[0].scrollIntoView({block: 'center', behavior: 'instant'});", element
+    )
+    element.click()
+
+
 @pytest.fixture(autouse=True)
 def _a_free_port_for_dash() -> None:
     """Serve each test's app on a port the system says is free.

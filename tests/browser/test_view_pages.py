@@ -93,7 +93,7 @@ def test_overview_cell_opens_the_indicator_view(
     assert {t["meta"]["kind"] for t in traces} >= {"goal", "baseline", "projection", "required"}
     assert urlsplit(dash_duo.driver.current_url).path == "/indicator/rd_intensity"
     assert query(dash_duo)["region"] == ["anhui"]
-    dash_duo.wait_for_element(f"#{ids.INDICATOR_TABLE} .ag-row")
+    dash_duo.wait_for_element(f"#{ids.INDICATOR_GAPS} .js-plotly-plot .barlayer")
     check_page(dash_duo, axe, screenshot, "indicator_zh")
 
     # adding a region writes it into the URL without reloading the page

@@ -416,6 +416,16 @@ def national_calls(app: Any, tracker: Tracker, pages: Sequence[str] = NATIONAL_P
             },
         ),
         (
+            "/assessment: methods table (its own request)",
+            "assessment-methods.children",
+            {"assessment-milestone.value": 2025, "assessment-scope.value": None},
+        ),
+        (
+            "/assessment: drafted text, first part (its own request)",
+            "assessment-draft.children",
+            {"assessment-milestone.value": 2025, "assessment-draft-part.value": None},
+        ),
+        (
             "/sources: the grid's first block of 100 rows (server-side rows)",
             "sources-table.getRowsResponse",
             {"sources-table.getRowsRequest": {"startRow": 0, "endRow": 100}},

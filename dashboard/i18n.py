@@ -333,6 +333,10 @@ TEXT: dict[str, tuple[str, str]] = {
         "assessment document (Reports page); check the numbers before quoting.",
     ),
     "assessment_copy": ("复制", "Copy"),
+    "assessment_loading": ("更新中…", "Updating…"),
+    "assessment_draft_part": ("显示的段落", "Paragraphs shown"),
+    "assessment_draft_all": ("全部段落", "Every paragraph"),
+    "assessment_draft_overview": ("总体情况及各领域概述", "Summary and each area's overview"),
     "assessment_copy_label": ("复制这一段：{heading}", "Copy this paragraph: {heading}"),
     "assessment_copied": ("已复制", "Copied"),
     "assessment_copy_failed": (

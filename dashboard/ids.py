@@ -110,6 +110,7 @@ ASSESSMENT_METHODS = "assessment-methods"
 ASSESSMENT_CONTRIBUTION = "assessment-contribution"
 ASSESSMENT_DRAFT = "assessment-draft"
 ASSESSMENT_DRAFT_WORDS = "assessment-draft-words"
+ASSESSMENT_DRAFT_PART = "assessment-draft-part"
 # one paragraph, its copy button and the button's status, by the paragraph's stable key
 ASSESSMENT_COPY = "draft-copy"
 ASSESSMENT_COPY_TEXT = "draft-text"

@@ -120,6 +120,39 @@ def regions():  # type: ignore[no-untyped-def]
     return load_regions()
 
 
+# values of the synthetic national fixture: 31 provinces and 136 cities, 30 years, enough for
+# every page to cut, page or drill down as it does at national size, in seconds to build
+NATIONAL_TEST_OBS = 200_000
+
+
+@pytest.fixture(scope="session")
+def national_tracker(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """A Tracker over synthetic national-scale data (bench/national.py, seeded; every name says
+    it is synthetic), built once per session."""
+    from bench.national import build_national
+
+    tracker = build_national(tmp_path_factory.mktemp("national"), NATIONAL_TEST_OBS)
+    yield tracker
+    tracker.store.dispose()
+
+
+def national_client(app: Any) -> Callable[[str], Any]:
+    """post(body) to `app`'s callback endpoint as dash-renderer does (CSRF cookie and header)."""
+    client = app.server.test_client()
+    client.get("/")
+    cookie = client.get_cookie("_csrf_token")
+    headers = {"Origin": "http://localhost", "X-CSRFToken": cookie.value if cookie else ""}
+
+    def post(body: str) -> Any:
+        response = client.post(
+            "/_dash-update-component", data=body, content_type="application/json", headers=headers
+        )
+        assert response.status_code == 200, response.data[:300]
+        return response
+
+    return post
+
+
 @pytest.fixture
 def usual_umask() -> Iterator[None]:
     """The common umask 022, under which files are readable by others unless made private."""

@@ -71,7 +71,9 @@ def test_convergence_table_and_cv_figure_for_rd_intensity(tracker: Any, ctx: Non
 def test_methods_table_says_disagreement_in_words(tracker: Any, ctx: None) -> None:
     frame = tracker.methods(2025)
     frame = frame[frame["status_ratio"] != "no_data"]
-    rows = _rows(find(page.layout(lang="en"), ids.ASSESSMENT_METHODS + "-table"))[1:]
+    # its own request, on the first paint as on a change of the controls
+    assert "Updating…" in text(find(page.layout(lang="en"), ids.ASSESSMENT_METHODS))
+    rows = _rows(html.Div(page.update_methods("2025", None, "?lang=en")))[1:]
     assert len(rows) == len(frame)
     n_disagree = int(frame["agree"].eq(False).fillna(False).sum())
     marked = [r for r in rows if "⚠ disagree" in text(r)]
@@ -80,7 +82,7 @@ def test_methods_table_says_disagreement_in_words(tracker: Any, ctx: None) -> No
 
 
 def test_update_callback_follows_the_milestone(ctx: None) -> None:
-    final, _methods, fig, search = page.update(2025, "rd_intensity", None, "?lang=zh")
+    final, fig, search = page.update(2025, "rd_intensity", None, "?lang=zh")
     assert search == "?milestone=2025&indicator=rd_intensity&scope=all&lang=zh"
     assert "2025年目标实现情况" in text(final)
     assert fig.data[0].meta == {"kind": "cv"}
@@ -117,9 +119,11 @@ def test_a_table_too_long_to_read_shows_provinces_first_and_drills_down(
     assert shown == set(top["region"])
     assert all(levels[r] in page.TOP_LEVELS for r in shown)
     # one province: it, its cities and their counties, nothing of another province
-    final, methods, _fig, search = page.update(2025, "rd_intensity", "anhui", "?lang=en")
+    final, _fig, search = page.update(2025, "rd_intensity", "anhui", "?lang=en")
     shown = _regions_in(tracker, final)
     inside = tracker.regions.within(["anhui"])
+    methods = _regions_in(tracker, html.Div(page.update_methods(2025, "anhui", "?lang=en")))
+    assert methods and methods <= inside
     assert shown and shown <= inside and "jiangsu" not in shown
     assert shown == set(frame.loc[frame["region"].isin(inside), "region"])
     assert "scope=anhui" in search
@@ -220,7 +224,10 @@ def test_drafted_paragraphs_are_the_draft_models_each_with_a_copy_button(
     from targets.reports.drafting import draft_assessment
 
     layout = page.layout(lang="zh", milestone="2025")
-    section = find(layout, ids.ASSESSMENT_DRAFT)
+    assert text(find(layout, ids.ASSESSMENT_DRAFT)) == "更新中…"  # its own request fills it
+    shown, parts, part = page.update_draft("2025", None, "?lang=zh")
+    assert part == page.PART_ALL and parts[0]["value"] == page.PART_ALL  # short: all at once
+    section = html.Div(shown)
     paragraphs = [c for c in walk(section) if isinstance(c, html.P) and isinstance(c.id, dict)]
     draft = draft_assessment(tracker, 2025, "zh")
     assert [(p.id["key"], p.children) for p in paragraphs] == [
@@ -233,5 +240,50 @@ def test_drafted_paragraphs_are_the_draft_models_each_with_a_copy_button(
     rd = next(b for b in buttons if b.id["key"] == "goal:rd_intensity")
     assert getattr(rd, "aria-label") == "复制这一段：研发投入强度"
     # the milestone select redraws the text in the page's language
-    redrawn = page.update_draft("2025", "?lang=en")
+    redrawn, _parts, _part = page.update_draft("2025", page.PART_ALL, "?lang=en")
     assert text(html.Div(redrawn)).startswith("Summary")
+
+
+def _count(node: Any, kind: str) -> int:
+    """Components of type `kind` in a callback's JSON answer."""
+    if isinstance(node, list):
+        return sum(_count(n, kind) for n in node)
+    if isinstance(node, dict):
+        own = 1 if node.get("type") == kind and "props" in node else 0
+        return own + sum(_count(v, kind) for v in node.values())
+    return 0
+
+
+def test_at_national_size_each_assessment_response_stays_bounded(national_tracker: Any) -> None:
+    """Synthetic national data (31 provinces, 136 cities, 30 years): the page's first paint,
+    its methods table and its drafted text come in separate answers, each under 1 MB, the tables
+    at most MAX_TABLE_ROWS rows, the drafted text one part at a time."""
+    import json
+
+    from bench.national import national_calls
+    from tests.conftest import national_client
+
+    tr = national_tracker
+    app = create_app(tr)
+    post = national_client(app)
+    calls = {c.label: c.body for c in national_calls(app, tr) if "/assessment" in c.label}
+    assert len(calls) == 5  # the page, its controls, a province drilled down, methods, text
+    sizes = {}
+    for label, body in calls.items():
+        answer = post(body)
+        sizes[label] = len(answer.data)
+        shown = json.loads(answer.data)
+        assert _count(shown, "Tr") <= 1 + page.MAX_TABLE_ROWS + 1, label  # head, rows, caption
+    assert max(sizes.values()) < 1_000_000, sizes
+    paragraphs = tr.draft(2025, "zh")
+    assert paragraphs["text"].str.len().sum() > page.DRAFT_MAX_CHARS  # too long to show whole
+    with app.server.test_request_context("/assessment"):
+        shown, parts, part = page.update_draft(2025, None, "?lang=zh")
+    assert part == page.PART_OVERVIEW and page.PART_ALL not in [p["value"] for p in parts]
+    overview = paragraphs[paragraphs["kind"].isin(["summary", "area"])]
+    assert len(shown) == len(overview)
+    # every paragraph is in exactly one area part, or in the overview
+    areas = [p["value"] for p in parts if p["value"].startswith(page.PART_AREA)]
+    keys = [k for a in areas for k in page.draft_part(paragraphs, a)["key"]]
+    goals = paragraphs.loc[paragraphs["kind"] != "summary", "key"].tolist()
+    assert sorted(keys) == sorted(goals)

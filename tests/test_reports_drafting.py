@@ -347,3 +347,23 @@ def test_scope_keeps_the_chosen_regions_and_indicators(tracker: Tracker) -> None
     assert [p.key for p in draft.paragraphs()] == ["summary", "area:科创产业", "goal:rd_intensity"]
     assert "In 2024 Anhui stood at 2.76% of GDP" not in draft.paragraphs()[2].text
     assert "in 2024 Anhui stood at 2.76% of GDP" in draft.paragraphs()[2].text
+
+
+def test_the_paragraph_frame_is_the_draft_in_reading_order_and_cached(tracker: Tracker) -> None:
+    from targets.reports.drafting import paragraph_frame
+
+    draft = draft_assessment(tracker, 2025, "en")
+    frame = paragraph_frame(draft)
+    assert list(zip(frame["key"], frame["text"], strict=True)) == [
+        (p.key, p.text) for p in draft.paragraphs()
+    ]
+    assert frame["kind"].iloc[0] == "summary" and frame["area"].iloc[0] == ""
+    for area in draft.areas:
+        rows = frame[frame["area"] == area.category]
+        assert rows["kind"].tolist() == ["area"] + ["goal"] * len(area.goals)
+        assert set(rows["area_title"]) == {area.title}
+    # the page reads it through the Tracker, made once per data version
+    pd.testing.assert_frame_equal(tracker.draft(2025, "en"), frame)
+    before = tracker.cache_stats().computes
+    tracker.draft(2025, "en")
+    assert tracker.cache_stats().computes == before

@@ -176,3 +176,17 @@ def test_the_detached_warm_fills_redis_for_the_dashboard_workers(
         assert isinstance(worker.cache, RedisCache)
         worker.cache.clear(worker.cache_namespace)
         worker.cache.close()
+
+
+def test_warm_makes_the_assessment_pages_sections_too(tracker: Tracker) -> None:
+    warm(tracker)
+    before = tracker.cache_stats()
+    tracker.convergence("province")
+    tracker.regional_contributions()
+    tracker.methods(2025)
+    for lang in ("zh", "en"):
+        tracker.assessment(2025, lang)
+        assert not tracker.draft(2025, lang).empty
+    after = tracker.cache_stats()
+    assert after.computes == before.computes
+    assert after.local_hits > before.local_hits

@@ -31,7 +31,7 @@ from dashboard.pages import (
 )
 from targets import assessment, convergence, roles, status_methods
 from targets.contribution import value_words
-from targets.reports.drafting import Draft, Paragraph, draft_assessment
+from targets.reports.drafting import Paragraph
 from targets.tracker import Tracker
 
 # rows a table shows at most: a country's every county (86 MB of HTML, 21 s a view at 10 M
@@ -40,6 +40,10 @@ MAX_TABLE_ROWS = 1_000
 SCOPE_ALL, SCOPE_TOP = "all", "top"
 # the levels shown before a drill-down: the whole region, its zones and its provinces
 TOP_LEVELS = ("region", "zone", "province")
+# characters of drafted text shown at once: past this (a country's every benchmark region named
+# in each goal's paragraph, 1.8 MB at 1 M values) the text is shown one part at a time
+DRAFT_MAX_CHARS = 60_000
+PART_ALL, PART_OVERVIEW, PART_AREA = "all", "overview", "area:"
 
 
 def register(app: dash.Dash) -> None:
@@ -52,7 +56,6 @@ def register(app: dash.Dash) -> None:
     )
     app.callback(
         Output(ids.ASSESSMENT_FINAL, "children"),
-        Output(ids.ASSESSMENT_METHODS, "children"),
         Output(ids.ASSESSMENT_CV_GRAPH, "figure"),
         Output(downloads.chart_id(ids.CHART_EXPORT, ids.ASSESSMENT_CV_GRAPH), "data"),
         Output(ids.ASSESSMENT_URL, "search"),
@@ -62,11 +65,22 @@ def register(app: dash.Dash) -> None:
         State(ids.PAGES_LOCATION, "search"),
         prevent_initial_call=True,
     )(update)
+    # the methods table and the drafted text come in their own requests, also on the first
+    # paint (no prevent_initial_call): the page shows its verdicts while they load, and no
+    # response carries all three (3 MB at 1 M values)
+    app.callback(
+        Output(ids.ASSESSMENT_METHODS, "children"),
+        Input(ids.ASSESSMENT_MILESTONE, "value"),
+        Input(ids.ASSESSMENT_SCOPE, "value"),
+        State(ids.PAGES_LOCATION, "search"),
+    )(update_methods)
     app.callback(
         Output(ids.ASSESSMENT_DRAFT, "children"),
+        Output(ids.ASSESSMENT_DRAFT_PART, "options"),
+        Output(ids.ASSESSMENT_DRAFT_PART, "value"),
         Input(ids.ASSESSMENT_MILESTONE, "value"),
+        Input(ids.ASSESSMENT_DRAFT_PART, "value"),
         State(ids.PAGES_LOCATION, "search"),
-        prevent_initial_call=True,
     )(update_draft)
     app.clientside_callback(
         ClientsideFunction(namespace="tracker", function_name="copyParagraph"),
@@ -225,21 +239,69 @@ def _copyable(p: Paragraph, lang: str, heading_tag: Any) -> html.Div:
     )
 
 
-def draft_view(draft: Draft, lang: str) -> list[Any]:
-    """The drafted text (targets.reports.drafting): summary, each area, each goal, copyable."""
-    out: list[Any] = [_copyable(draft.summary, lang, html.H3)]
-    for area in draft.areas:
-        out.append(_copyable(area.intro, lang, html.H3))
-        out.extend(_copyable(goal, lang, html.H4) for goal in area.goals)
-    return out
+def loading(lang: str) -> html.P:
+    """What a section shows until its own request has answered."""
+    return html.P(t("assessment_loading", lang), className="small text-body-secondary")
 
 
-def update_draft(milestone: Any, search: str | None) -> list[Any]:
+def draft_parts(paragraphs: pd.DataFrame, lang: str) -> list[dict[str, str]]:
+    """The parts the drafted text is shown in: all at once while it is short, else the summary
+    with each area's overview, then one area at a time."""
+    areas = paragraphs[paragraphs["kind"] == "area"]
+    parts = [{"label": t("assessment_draft_overview", lang), "value": PART_OVERVIEW}] + [
+        {"label": str(title), "value": PART_AREA + str(area)}
+        for area, title in zip(areas["area"], areas["area_title"], strict=True)
+    ]
+    if int(paragraphs["text"].str.len().sum()) <= DRAFT_MAX_CHARS:
+        parts.insert(0, {"label": t("assessment_draft_all", lang), "value": PART_ALL})
+    return parts
+
+
+def draft_part(paragraphs: pd.DataFrame, part: str) -> pd.DataFrame:
+    """The paragraphs of one part (draft_parts)."""
+    if part == PART_ALL:
+        return paragraphs
+    if part == PART_OVERVIEW:
+        return paragraphs[paragraphs["kind"].isin(["summary", "area"])]
+    area = part.removeprefix(PART_AREA)
+    return paragraphs[(paragraphs["kind"] != "summary") & (paragraphs["area"] == area)]
+
+
+def draft_view(paragraphs: pd.DataFrame, lang: str) -> list[Any]:
+    """The drafted paragraphs (targets.reports.drafting, Tracker.draft), each copyable: the
+    summary and each area's paragraph under an h3, each goal's under an h4."""
+    return [
+        _copyable(
+            Paragraph(key=str(p["key"]), heading=str(p["heading"]), text=str(p["text"])),
+            lang,
+            html.H4 if p["kind"] == "goal" else html.H3,
+        )
+        for p in paragraphs.to_dict("records")
+    ]
+
+
+def update_draft(
+    milestone: Any, part: Any, search: str | None
+) -> tuple[list[Any], list[dict[str, str]], str]:
+    """The drafted text of the goal year, the part chosen (the first part where it is not one)."""
     lang = lang_from_search(search)
     tr = tracker()
     years = tr.catalogue.milestone_years()
     year = int_param(milestone, years, default_milestone(years))
-    return draft_view(draft_assessment(tr, year, lang), lang)
+    paragraphs = tr.draft(year, lang)
+    parts = draft_parts(paragraphs, lang)
+    chosen = choose(part, [p["value"] for p in parts], parts[0]["value"]) or parts[0]["value"]
+    return draft_view(draft_part(paragraphs, chosen), lang), parts, chosen
+
+
+def update_methods(milestone: Any, scope: Any, search: str | None) -> list[Any]:
+    """The three methods' table for the goal year and the regions chosen."""
+    lang = lang_from_search(search)
+    tr = tracker()
+    years = tr.catalogue.milestone_years()
+    year = int_param(milestone, years, default_milestone(years))
+    _, region_scope = _scope(tr, scope, year, lang)
+    return methods_table(tr, year, lang, region_scope)
 
 
 def convergence_table(tr: Tracker, lang: str) -> html.Div:
@@ -449,9 +511,13 @@ def layout(
                     "failed": t("assessment_copy_failed", lang),
                 },
             ),
-            html.Section(
-                draft_view(draft_assessment(tr, year, lang), lang), id=ids.ASSESSMENT_DRAFT
+            dbc.Label(
+                t("assessment_draft_part", lang),
+                html_for=ids.ASSESSMENT_DRAFT_PART,
+                className="fw-semibold",
             ),
+            dbc.Select(id=ids.ASSESSMENT_DRAFT_PART, options=[], className="w-auto mb-2"),
+            html.Section(loading(lang), id=ids.ASSESSMENT_DRAFT, **attrs(aria_live="polite")),
             html.H2(t("assessment_convergence", lang), className="h5 mt-4"),
             html.P(t("assessment_conv_note", lang), className="small text-body-secondary"),
             dbc.Row(
@@ -481,13 +547,14 @@ def layout(
             html.Section(contribution_table(tr, lang), id=ids.ASSESSMENT_CONTRIBUTION),
             html.H2(t("assessment_methods", lang), className="h5 mt-4"),
             html.P(t("assessment_methods_note", lang), className="small text-body-secondary"),
-            html.Section(methods_table(tr, year, lang, region_scope), id=ids.ASSESSMENT_METHODS),
+            html.Section(loading(lang), id=ids.ASSESSMENT_METHODS, **attrs(aria_live="polite")),
         ],
         className="assessment-page",
     )
 
 
 def update(milestone: Any, indicator: Any, scope: Any, search: str | None) -> tuple[Any, ...]:
+    """The final table and the cv chart for the controls, and the page's address."""
     lang = lang_from_search(search)
     tr = tracker()
     years = tr.catalogue.milestone_years()
@@ -497,7 +564,6 @@ def update(milestone: Any, indicator: Any, scope: Any, search: str | None) -> tu
     _, region_scope = _scope(tr, scope, year, lang)
     return (
         final_table(tr, year, lang, region_scope),
-        methods_table(tr, year, lang, region_scope),
         cv_view(tr, chosen, lang),
         cv_meta(tr, chosen, year, lang),
         query_string(lang, milestone=year, indicator=chosen, scope=region_scope),

@@ -26,6 +26,8 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+import pandas as pd
+
 from targets import roles
 from targets.assessment import final_verdict_text, pace_text
 from targets.display import (
@@ -830,3 +832,22 @@ def draft_assessment(
     """The drafted assessment of `milestone` in `lang`, from the Tracker's tables."""
     facts, sources = collect(tracker, milestone, lang, regions=regions, indicators=indicators)
     return draft_from_facts(facts, sources, milestone, lang)
+
+
+PARAGRAPH_COLUMNS = ("key", "heading", "text", "kind", "area", "area_title")
+
+
+def paragraph_frame(draft: Draft) -> pd.DataFrame:
+    """The draft's paragraphs in reading order, one row each (PARAGRAPH_COLUMNS): `kind` is
+    summary, area or goal; `area` the category of an area's paragraphs ("" for the summary)."""
+    rows = [(draft.summary.key, draft.summary.heading, draft.summary.text, "summary", "", "")]
+    for area in draft.areas:
+        rows.append((area.intro.key, area.intro.heading, area.intro.text, "area", area.category,
+                     area.title))  # fmt: skip
+        rows += [(g.key, g.heading, g.text, "goal", area.category, area.title) for g in area.goals]
+    return pd.DataFrame(rows, columns=list(PARAGRAPH_COLUMNS)).astype("str")
+
+
+def draft_paragraphs(tracker: Tracker, milestone: int, lang: str = "zh") -> pd.DataFrame:
+    """paragraph_frame of the drafted assessment of `milestone` (what the page shows)."""
+    return paragraph_frame(draft_assessment(tracker, milestone, lang))

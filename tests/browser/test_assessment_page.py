@@ -58,6 +58,9 @@ def test_assessment_tables_read_at_1366_px_and_in_print(
     driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": media})
     driver.get(dash_duo.server_url + "/assessment?milestone=2025&lang=zh")
     dash_duo.wait_for_element("#assessment-final-table td", timeout=20)
+    # the methods table and the drafted text come in their own requests after the first paint
+    dash_duo.wait_for_element("#assessment-methods-table td", timeout=20)
+    dash_duo.wait_for_element("#assessment-draft .drafted", timeout=20)
     cells = driver.execute_script(LINES)
     assert len(cells) > 20
     # a region, a verdict, a short number: one line each

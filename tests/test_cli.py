@@ -156,6 +156,54 @@ def test_import_json_refusal_and_success_then_revert(
     assert json.loads(out) == []
 
 
+def test_import_runs_without_the_cycle_collector_and_turns_it_back_on(
+    runner: CliRunner, sqlite_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A sixth of a whole `targets import` process was the cyclic collector walking the objects
+    of the modules it loads: the command runs without it, and leaves it as it found it, also
+    when a file is refused (exit 1)."""
+    import gc
+
+    import targets.ingest
+
+    good = tmp_path / "good.csv"
+    good.write_text("地区,指标,年份,数值\n安徽,研发投入强度,2024,2.8\n", encoding="utf-8")
+    bad = tmp_path / "bad.csv"
+    bad.write_text("地区,指标,年份,数值\n火星,研发投入强度,2024,1\n", encoding="utf-8")
+    seen: list[tuple[str, bool]] = []
+    collections: list[int] = []
+    importing = False
+    original = targets.ingest.import_files
+
+    def spy(*args: Any, **kwargs: Any) -> Any:
+        nonlocal importing
+        seen.append(("start", gc.isenabled()))
+        importing = True
+        try:
+            return original(*args, **kwargs)
+        finally:
+            importing = False
+
+    def count(phase: str, info: dict[str, int]) -> None:
+        if phase == "start" and importing:
+            collections.append(info["generation"])
+
+    monkeypatch.setattr(targets.ingest, "import_files", spy)
+    gc.callbacks.append(count)
+    try:
+        assert gc.isenabled()
+        code, out, _ = run(runner, "--db", sqlite_url, "import", str(good))
+        assert code == 0 and "import #1, 1 row(s)" in out
+        assert runner.invoke(main, ["--db", sqlite_url, "import", str(bad)]).exit_code == 1
+        assert seen == [("start", False)] * 2 and collections == [] and gc.isenabled()
+        gc.disable()  # a caller that turned it off keeps it off
+        code, out, _ = run(runner, "--db", sqlite_url, "import", str(good))
+        assert code == 0 and "already imported as #1" in out and not gc.isenabled()
+    finally:
+        gc.enable()
+        gc.callbacks.remove(count)
+
+
 def test_every_command_is_documented_in_the_readme() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     names = [name for name in main.commands if not main.commands[name].hidden]

@@ -10,6 +10,11 @@ show them.
   and was not before.
 - stale: a series with a goal in its scope that has values, but none for the two years before
   `as_of_year` (in 2025: none for 2023 or 2024).
+- provisional: a goal whose verdict now rests on a flagged value (4.4左右: approximate) and did
+  not before, its status unchanged (a status change says it in its own message).
+
+A status change or a goal newly behind schedule whose verdict is provisional says so, with the
+reason, in the words of targets.provenance (provisional_words), as every page does.
 """
 
 from __future__ import annotations
@@ -24,9 +29,10 @@ import pandas as pd
 from targets import roles, statuses, verdicts
 from targets.aggregate import CatalogueLike, RegionsLike
 from targets.assessment import behind_schedule, pace_text
+from targets.provenance import provisional_words
 
-Kind = Literal["status_changed", "behind_schedule", "stale"]
-KINDS: tuple[str, ...] = ("status_changed", "behind_schedule", "stale")
+Kind = Literal["status_changed", "behind_schedule", "stale", "provisional"]
+KINDS: tuple[str, ...] = ("status_changed", "behind_schedule", "stale", "provisional")
 # a series is stale when it has no value for this many years before the as-of year
 STALE_YEARS = 2
 _KEY = ["indicator", "region", "milestone_year"]
@@ -85,6 +91,11 @@ class _Names:
         scope = str(row.get("goal_scope", ""))
         return f" · {roles.benchmark_note(self.region(scope, lang), lang)}"
 
+    def provisional(self, row: Mapping[str, Any], lang: str) -> str:
+        """' · 初步（约数）：why' for a verdict on a flagged value, '' for a final one."""
+        words = provisional_words(row, lang)
+        return f" · {words}" if words else ""
+
     def goal(self, row: Mapping[str, Any], lang: str) -> str:
         """'R&D intensity, Anhui (2025 goal)' / '研发投入强度 · 安徽（2025年目标）'."""
         ind, reg = str(row["indicator"]), str(row["region"])
@@ -125,7 +136,7 @@ def _status_changes(before: pd.DataFrame, after: pd.DataFrame, names: _Names) ->
             open_, close = ("（", "）") if lang == "zh" else (" (", ")")
             messages[lang] = (
                 f"{names.goal(row, lang)}{sep}{words[0]} → {words[1]}{open_}{because}{close}"
-                f"{names.role(row, lang)}"
+                f"{names.role(row, lang)}{names.provisional(row, lang)}"
             )
         out.append(
             Alert(
@@ -149,11 +160,55 @@ def _newly_behind(before: pd.DataFrame, after: pd.DataFrame, names: _Names) -> l
             "behind_schedule",
             str(row["indicator"]),
             str(row["region"]),
-            f"{names.goal(row, 'zh')}：{pace_text(row, 'zh')}",
-            f"{names.goal(row, 'en')}: {pace_text(row, 'en')}",
+            f"{names.goal(row, 'zh')}：{pace_text(row, 'zh')}{names.provisional(row, 'zh')}",
+            f"{names.goal(row, 'en')}: {pace_text(row, 'en')}{names.provisional(row, 'en')}",
         )
         for row in fresh.to_dict("records")
     ]
+
+
+def _newly_provisional(before: pd.DataFrame, after: pd.DataFrame, names: _Names) -> list[Alert]:
+    """A goal whose verdict rests on a flagged value now and did not (or on another one) before,
+    with the same status: an import of 4.4左右 says that the verdict on it is provisional."""
+    if "provisional" not in after.columns:
+        return []
+    now = after[after["provisional"].to_numpy(dtype=bool)]
+    if now.empty:
+        return []
+    cols = ["status", "provisional", "provisional_reason"]
+    had = before[[*_KEY, *[c for c in cols if c in before.columns]]]
+    joined = now.merge(had, on=_KEY, how="left", suffixes=("", "_before"))
+    out = []
+    for row in joined.to_dict("records"):
+        was = row.get("status_before")
+        if isinstance(was, str) and was != "no_data" and was != row["status"]:
+            continue  # a status change: its message carries the mark
+        prev = row.get("provisional_before")
+        if (
+            isinstance(prev, bool | np.bool_)
+            and prev
+            and (row.get("provisional_reason_before") == row["provisional_reason"])
+        ):
+            continue  # provisional for the same reason before this import
+        messages = {}
+        for lang in ("zh", "en"):
+            word = statuses.label(str(row["status"]), lang)
+            word = word.lower() if lang == "en" else word
+            sep = "：" if lang == "zh" else ": "
+            messages[lang] = (
+                f"{names.goal(row, lang)}{sep}{word}{names.role(row, lang)}"
+                f"{names.provisional(row, lang)}"
+            )
+        out.append(
+            Alert(
+                "provisional",
+                str(row["indicator"]),
+                str(row["region"]),
+                messages["zh"],
+                messages["en"],
+            )
+        )
+    return out
 
 
 def _stale(
@@ -230,4 +285,5 @@ def import_alerts(
         *_status_changes(before_gaps, after_gaps, names),
         *_newly_behind(before_gaps, after_gaps, names),
         *_stale(after_gaps, obs_after, as_of_year, names, catalogue),
+        *_newly_provisional(before_gaps, after_gaps, names),
     ]

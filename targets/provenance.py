@@ -199,6 +199,18 @@ def provisional_mark(row: Mapping[str, Any], lang: str = "zh") -> str:
     return f"初步（{flag}）" if flag else "初步"
 
 
+def provisional_words(row: Mapping[str, Any], lang: str = "zh") -> str:
+    """The mark and why, as every surface shows them beside a verdict: '初步（约数）：约数…（2025年
+    数值）' / 'provisional (approximate): an approximate figure … (2025 value)'; "" when final."""
+    mark = provisional_mark(row, lang)
+    if not mark:
+        return ""
+    why = provisional_text(row, lang)
+    if not why:
+        return mark
+    return f"{mark}{'：' if lang != 'en' else ': '}{why}"
+
+
 # ---------------------------------------------------------------------------- published or derived
 
 

@@ -112,7 +112,7 @@ def test_stale_series_in_scope(found: list[Alert]) -> None:
 
 def test_order_and_kinds(found: list[Alert]) -> None:
     assert [w.kind for w in found] == ["status_changed", "behind_schedule", "stale"]
-    assert set(KINDS) == {"status_changed", "behind_schedule", "stale"}
+    assert set(KINDS) == {"status_changed", "behind_schedule", "stale", "provisional"}
     with pytest.raises(dataclasses.FrozenInstanceError):
         found[0].kind = "stale"  # type: ignore[misc]
     assert found[0].to_dict()["region"] == "anhui"
@@ -150,3 +150,62 @@ def test_a_rule_switch_is_said_in_words(catalogue, regions) -> None:  # type: ig
         "later: judged by distance instead of pace; judged by distance"
     )
     assert "改按距离判断" in anhui.message_zh
+
+
+def flagged(rows: list[tuple[str, str, int, float]], flags: dict[int, str]) -> pd.DataFrame:
+    """obs() with a flag per row index (targets.flags ids)."""
+    frame = obs(rows)
+    frame["flag"] = [flags.get(i) for i in range(len(rows))]
+    return frame
+
+
+def test_a_status_change_and_a_goal_newly_behind_on_a_flagged_value_say_it_is_provisional(
+    catalogue,
+    regions,  # type: ignore[no-untyped-def]
+) -> None:
+    """Anhui's 2022 value (the one that moves the status) is preliminary: both warnings end with
+    the provisional mark and the reason, as the pages word it (targets.provenance)."""
+    after = flagged(AFTER, {len(BEFORE): "prelim"})
+    found = alerts_for_import(catalogue, regions, obs(BEFORE), after, as_of_year=2025)
+    by_kind = {w.kind: w for w in found if w.region == "anhui"}
+    assert set(by_kind) == {"status_changed", "behind_schedule"}  # no separate provisional one
+    tail_en = (
+        " · provisional (preliminary): a preliminary figure; the final one may differ (2022 value)"
+    )
+    tail_zh = " · 初步（初步数）：初步数，正式数据可能修订（2022年数值）"
+    assert by_kind["status_changed"].message_en.endswith(
+        "· ※ benchmark: the plan sets this goal for Yangtze River Delta" + tail_en
+    )
+    assert by_kind["status_changed"].message_zh.endswith(tail_zh)
+    assert by_kind["behind_schedule"].message_en == (
+        "R&D intensity, Anhui (2025 goal): 1.2 years behind schedule; "
+        "needs +6.3% a year to reach the 2025 goal" + tail_en
+    )
+    assert by_kind["behind_schedule"].message_zh == (
+        "研发投入强度 · 安徽（2025年目标）：落后序时进度1.2年；实现2025年目标需年均增长6.3%"
+        + tail_zh
+    )
+
+
+def test_a_new_approximate_value_that_leaves_the_status_says_the_verdict_is_now_provisional(
+    catalogue,
+    regions,  # type: ignore[no-untyped-def]
+) -> None:
+    before = [("rd_intensity", "shanghai", 2018, 4.16), ("rd_intensity", "shanghai", 2022, 4.44)]
+    after = flagged([*before, ("rd_intensity", "shanghai", 2024, 4.4)], {2: "approx"})
+    found = alerts_for_import(catalogue, regions, obs(before), after, as_of_year=2025)
+    provisional = [w for w in found if w.kind == "provisional"]
+    assert [(w.indicator, w.region) for w in provisional] == [("rd_intensity", "shanghai")]
+    assert provisional[0].message_en == (
+        "R&D intensity, Shanghai (2025 goal): achieved · ※ benchmark: the plan sets this goal "
+        "for Yangtze River Delta · provisional (approximate): an approximate figure "
+        "(左右/超过/突破): the outturn rounded or bounded (2024 value)"
+    )
+    assert provisional[0].message_zh == (
+        "研发投入强度 · 上海（2025年目标）：已实现 · ※ 对标：规划为长三角设定此目标"
+        " · 初步（约数）：约数（左右/超过/突破），实际值经取整或只给出界限（2024年数值）"
+    )
+    # the same flagged value imported again (a final 2024 value replaced by it, or a repeat):
+    # nothing new to say
+    again = alerts_for_import(catalogue, regions, after, after, as_of_year=2025)
+    assert [w for w in again if w.kind == "provisional"] == []

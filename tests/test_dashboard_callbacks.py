@@ -154,7 +154,7 @@ def test_a_provisional_cell_says_so_in_words_and_why(tracker: Any, ctx: None) ->
     cell = overview_page.cell(row, ind, "上海", 2025, "zh")
     assert "初步（约数）" in text(cell)
     link = next(c for c in walk(cell) if isinstance(c, dcc.Link))
-    assert link.title.endswith("; 初步（约数）: 约数（2025年数值）")
+    assert link.title.endswith("; 初步（约数）：约数（2025年数值）")
     final = overview_page.cell({**row, "provisional": False}, ind, "上海", 2025, "en")
     assert "provisional" not in text(final)
     # a change goal without its base year says which year is missing
@@ -162,6 +162,35 @@ def test_a_provisional_cell_says_so_in_words_and_why(tracker: Any, ctx: None) ->
             "provisional": False, "reason": "no 2017 value (the base year) for yrd"}  # fmt: skip
     none = overview_page.cell(base, ind, "长三角", 2025, "zh")
     assert next(c for c in walk(none) if isinstance(c, dcc.Link)).title.endswith("; 无2017年基数")
+
+
+def test_region_page_and_behind_list_say_a_verdict_is_provisional_and_why(
+    tracker: Any, ctx: None
+) -> None:
+    """Anhui's 2024 urbanization 62 is approximate: its row on the region page and its item in
+    the overview's behind-schedule list carry the mark and the reason; final rows carry none."""
+    rows = pd.DataFrame(
+        [{"indicator": "urbanization_rate", "region": "anhui", "year": 2024, "value": 62.0,
+          "unit": None, "note": "test fixture (not published statistics)", "flag": "approx"}]
+    )  # fmt: skip
+    tracker.store.write_import(rows, file_name="a.csv", sha256="9" * 64, layout="long",
+                               user="tests", note="test fixture")  # fmt: skip
+    words = "初步（约数）：约数（左右/超过/突破），实际值经取整或只给出界限（2024年数值）"
+    table = find(region_page.layout(region_id="anhui", lang="zh"), ids.REGION_GOALS)
+    cells = {
+        text(tr.children[0]): tr.children[1]
+        for tr in walk(table)
+        if isinstance(tr, html.Tr) and isinstance(tr.children[0], html.Th)
+        and tr.children[0].scope == "row"
+    }  # fmt: skip
+    urban = cells["常住人口城镇化率"]
+    assert text(urban).endswith(words) and urban.title.endswith("; " + words)
+    assert "初步" not in text(cells["研发投入强度"])
+    behind = find(overview_page.layout(lang="zh", milestone="2025"), ids.OVERVIEW_BEHIND)
+    items = {text(li).split("落后")[0]: li for li in walk(behind) if isinstance(li, html.Li)}
+    item = next(li for k, li in items.items() if k.startswith("安徽 · 常住人口城镇化率"))
+    assert text(item).endswith(words)
+    assert not any("初步" in text(li) for k, li in items.items() if "研发投入强度" in k)
 
 
 def test_overview_counts_add_up_to_the_cells(tracker: Any, ctx: None) -> None:

@@ -7,7 +7,7 @@ from typing import Any
 import pandas as pd
 
 from targets.progress import compute_gaps
-from targets.provenance import provisional_mark, provisional_text
+from targets.provenance import provisional_mark, provisional_text, provisional_words
 
 
 def obs(*rows: tuple[str, str, int, float, str | None]) -> pd.DataFrame:
@@ -99,3 +99,15 @@ def test_value_notes_say_which_figure_stands_and_why(catalogue: Any, regions: An
     ]
     # without a published figure the derived one is the region's value: nothing to explain
     assert value_notes(catalogue, regions, obs(*COMPONENTS), "rd_intensity", ["yrd"], "zh") == []
+
+
+def test_provisional_words_are_the_mark_and_why_every_surface_shows() -> None:
+    row = {"provisional": True, "provisional_flag": "approx",
+           "provisional_reason": "an approximate figure (2024 value)",
+           "provisional_reason_zh": "约数（2024年数值）"}  # fmt: skip
+    assert provisional_words(row, "zh") == "初步（约数）：约数（2024年数值）"
+    assert provisional_words(row, "en") == (
+        "provisional (approximate): an approximate figure (2024 value)"
+    )
+    assert provisional_words({**row, "provisional": False}, "en") == ""
+    assert provisional_words({"status": "achieved"}, "zh") == ""  # a table from before flags

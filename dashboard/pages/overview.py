@@ -34,7 +34,7 @@ from dashboard.pages import (
 from targets import roles, statuses, verdicts
 from targets.assessment import reason_text
 from targets.display import category_name
-from targets.provenance import PROVISIONAL_COLUMNS, provisional_mark, provisional_text
+from targets.provenance import PROVISIONAL_COLUMNS, provisional_mark, provisional_words
 from targets.tracker import Tracker
 
 BASE_COLUMNS = ("yrd", "central_zone")
@@ -379,7 +379,7 @@ def cell(
         f"{verdicts.explain(row, lang, ind.decimals, unit)}"
     )
     if mark:
-        title += f"; {mark}: {provisional_text(row, lang)}"
+        title += f"; {provisional_words(row, lang)}"
     why = reason_text(row.get("reason"), lang) if status == "no_data" else ""
     if why and why != "no value":
         title += f"; {why}"
@@ -518,9 +518,7 @@ def behind_list(
     items = []
     # plain dicts: iterrows builds a Series per row (thousands of rows with cities shown)
     fields = ["indicator", "region", "status", "milestone_year", "pace"]
-    fields += [
-        c for c in ("role", "goal_scope", "provisional", "provisional_reason") if c in behind
-    ]
+    fields += [c for c in ("role", "goal_scope", *PROVISIONAL_COLUMNS) if c in behind]
     records = behind[fields].to_dict("records")
     # the regions' own goals lead; benchmarks (compared with another scope's goal) follow
     records.sort(key=roles.is_benchmark)
@@ -545,6 +543,7 @@ def behind_list(
                         f"{row['pace']} · {verdicts.verdict_text({**row, 'status': status}, scope, lang)}",
                         className="small",
                     ),
+                    *provisional_line(row, lang),
                 ],
                 className="list-group-item",
             )
@@ -563,6 +562,14 @@ def behind_list(
         id=ids.OVERVIEW_BEHIND,
         **attrs(aria_label=t("behind_heading", lang)),
     )
+
+
+def provisional_line(row: Mapping[str, Any], lang: str) -> list[Any]:
+    """A line saying the verdict is provisional, and why (targets.provenance); none when final."""
+    words = provisional_words(row, lang)
+    if not words:
+        return []
+    return [html.Br(), html.Span(words, className="small cell-provisional")]
 
 
 def words_list(goals: list[Any], year: int, lang: str) -> html.Section:

@@ -26,6 +26,7 @@ from dashboard.pages import (
     url_sync,
 )
 from targets import roles, verdicts
+from targets.provenance import provisional_words
 from targets.tracker import Tracker
 
 
@@ -170,6 +171,26 @@ def sort_by_distance(gaps: pd.DataFrame) -> pd.DataFrame:
     return order.drop(columns=["_pct", "_sev"])
 
 
+def status_cell(tr: Tracker, rec: dict[str, Any], lang: str, decimals: int, unit: str) -> Any:
+    """The verdict in words, whose goal it is, and on a flagged value that it is provisional and
+    why (targets.provenance, as the overview and the indicator page say it); the hover says why
+    the status is what it is."""
+    bg, fg = fmt.status_colours(str(rec["status"]))
+    scope = tr.regions.name(str(rec.get("goal_scope", "")), lang)
+    title = verdicts.explain(rec, lang, decimals, unit)
+    children: list[Any] = [verdicts.verdict_text(rec, scope, lang)]
+    provisional = provisional_words(rec, lang)
+    if provisional:
+        children += [html.Br(), html.Span(provisional, className="small cell-provisional")]
+        title = "; ".join(p for p in (title, provisional) if p)
+    return html.Td(
+        children,
+        style={"backgroundColor": bg, "color": fg},
+        className="status-cell" + (" cell-benchmark" if roles.is_benchmark(rec) else ""),
+        title=title,
+    )
+
+
 def goals_table(tr: Tracker, gaps: pd.DataFrame, region_name: str, year: int, lang: str) -> Any:
     if gaps.empty:
         return html.P(t("no_data", lang))
@@ -197,7 +218,6 @@ def goals_table(tr: Tracker, gaps: pd.DataFrame, region_name: str, year: int, la
         ind = tr.catalogue[rec["indicator"]]
         unit = ind.unit.get(lang)
         status = str(rec["status"])
-        bg, fg = fmt.status_colours(status)
         gap_text = fmt.value_with_unit(rec["gap"], ind.decimals, unit)
         if not fmt.is_missing(rec["gap_pct"]):
             gap_text += f" ({fmt.percent(rec['gap_pct'])})"
@@ -213,15 +233,7 @@ def goals_table(tr: Tracker, gaps: pd.DataFrame, region_name: str, year: int, la
                         ),
                         scope="row",
                     ),
-                    html.Td(
-                        verdicts.verdict_text(
-                            rec, tr.regions.name(str(rec.get("goal_scope", "")), lang), lang
-                        ),
-                        style={"backgroundColor": bg, "color": fg},
-                        className="status-cell"
-                        + (" cell-benchmark" if roles.is_benchmark(rec) else ""),
-                        title=verdicts.explain(rec, lang, ind.decimals, unit),
-                    ),
+                    status_cell(tr, rec, lang, ind.decimals, unit),
                     html.Td(fmt.value_with_unit(rec["value"], ind.decimals, unit), className="num"),
                     html.Td(fmt.year_text(rec["year"]), className="num"),
                     html.Td(

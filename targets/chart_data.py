@@ -114,7 +114,12 @@ def gap_chart_frame(
     goal and the gap, each rounded to its indicator's decimals, with the value's source."""
     gaps = tracker.gaps(milestone=milestone, indicators=indicators, regions=regions)
     wanted = list(dict.fromkeys(gaps["indicator"].astype(str))) if len(gaps) else []
-    obs = tracker.observations(indicators=wanted) if wanted else pd.DataFrame()
+    # only the regions asked for: a region's page reads its own values, not the country's
+    obs = (
+        tracker.observations(indicators=wanted, regions=list(regions) if regions else None)
+        if wanted
+        else pd.DataFrame()
+    )
     # the row of the value the gap was measured on: its note, import and whether derived
     found: dict[tuple[str, str, int], dict[str, Any]] = {}
     for rec in obs.to_dict("records") if len(obs) else []:

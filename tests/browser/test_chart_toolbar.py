@@ -1,4 +1,5 @@
-"""Every chart of every page, as plotly.js runs it: no cloud, link or logo; download kept."""
+"""Every chart of every page, as plotly.js runs it: no cloud, link or logo; download kept; and
+beside each, the CSV, PNG and SVG buttons of dashboard/downloads.py."""
 
 from __future__ import annotations
 
@@ -14,6 +15,8 @@ pytestmark = pytest.mark.browser
 # (path, a chart that is there once the page has drawn, how many charts the page has)
 PAGES = [
     ("/indicator/rd_intensity?lang=zh", f"#{ids.INDICATOR_SERIES} .main-svg", 2),
+    # the map view: its two tile maps, the chart view's two charts hidden in the page
+    ("/indicator/rd_intensity?view=map&lang=en", f"#{ids.INDICATOR_MAP_CITIES} .main-svg", 4),
     ("/region/anhui?lang=en", f"#{ids.REGION_BULLET} .main-svg", 1),
     ("/map?indicator=rd_intensity&lang=zh", f"#{ids.MAP_CITIES} .main-svg", 2),
     ("/assessment?milestone=2025&lang=zh", f"#{ids.ASSESSMENT_CV_GRAPH} .main-svg", 1),
@@ -23,6 +26,9 @@ PAGES = [
 CONTEXT = """
 return Array.from(document.querySelectorAll('.js-plotly-plot')).map(gd => ({
   id: gd.parentElement.closest('[id]') && gd.parentElement.closest('[id]').id,
+  downloads: Array.from((document.getElementById(JSON.stringify(
+      {chart: gd.parentElement.closest('[id]').id, type: 'chart-downloads'})) || {querySelectorAll: () => []})
+    .querySelectorAll('button')).map(b => b.id && JSON.parse(b.id).type),
   displaylogo: gd._context.displaylogo,
   showSendToCloud: gd._context.showSendToCloud,
   showEditInChartStudio: gd._context.showEditInChartStudio,
@@ -58,4 +64,5 @@ def test_no_chart_offers_to_send_its_data_off_the_machine(
                 where
             )
             assert not any("plotly.com" in (href or "") for href in chart["links"]), where
+            assert chart["downloads"] == [ids.CHART_CSV_BUTTON, ids.CHART_PNG, ids.CHART_SVG], where
     assert dash_duo.get_logs() == []

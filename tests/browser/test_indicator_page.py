@@ -238,4 +238,10 @@ def test_chart_table_map_switch_is_in_the_url_survives_a_reload_and_goes_back(
     ActionChains(driver).send_keys(Keys.ARROW_LEFT).perform()
     until(lambda: "view" not in _query(dash_duo), timeout=15)
     until(lambda: _shown(dash_duo)[ids.INDICATOR_VIEW_CHART], timeout=15)
+    # drawn while hidden (the page opened on the table), the chart takes its column's width
+    width = (
+        "return document.querySelector('#indicator-series .main-svg')"
+        "  .getBoundingClientRect().width"
+    )
+    until(lambda: driver.execute_script(width) > 500, timeout=15)
     assert dash_duo.get_logs() == []

@@ -22,7 +22,7 @@ from targets.display import number
 from targets.ingest import ImportResult, ParsedUpload
 from targets.ingest import preview as excerpt
 from targets.ingest.preview import SheetPreview
-from targets.issues import FileReport, Issue, more_errors_text
+from targets.issues import FileReport, Issue, Notice, more_errors_text
 
 if TYPE_CHECKING:
     from targets.tracker import Tracker
@@ -146,13 +146,13 @@ def _cell_name(issue: Issue) -> str:
     return issue.column
 
 
-def warnings_list(warnings: list[str], lang: str) -> Any:
+def warnings_list(warnings: list[Notice], lang: str) -> Any:
     if not warnings:
         return html.Div()
     return html.Div(
         [
             html.H3(t("upload_warnings", lang), className="h6"),
-            html.Ul([html.Li(w) for w in warnings]),
+            html.Ul([html.Li(w.text(lang)) for w in warnings]),
         ]
     )
 

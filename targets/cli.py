@@ -391,7 +391,7 @@ def _import_command(
         scope=scope, tracker=t,
     )  # fmt: skip
     if as_json:
-        click.echo(safe_json(result.report.to_json()))
+        click.echo(safe_json(result.report.to_json(lang)))
     else:
         for fr in result.report.files:
             name = safe(fr.file)
@@ -416,7 +416,7 @@ def _import_command(
                 if not changed.empty:
                     click.echo(safe_frame(changed).to_string(index=False, na_rep="—"))
             for warning in fr.warnings:
-                click.echo(f"  ! {safe(warning)}")
+                click.echo(f"  ! {safe(warning.text(lang))}")
     if any(fr.import_id is not None for fr in result.report.files):
         from targets.warm import warm_detached
 
@@ -474,7 +474,7 @@ def submit(
         user=user, note=note, year=year, lang=lang, whole_process=True,
     )  # fmt: skip
     if as_json:
-        report = out.result.report.to_dict()
+        report = out.result.report.to_dict(lang)
         for fr in report["files"]:
             fr["submission_id"] = out.ids.get(fr["file"])
         click.echo(to_json(report))
@@ -494,7 +494,7 @@ def submit(
             elif fr.file in out.pending_as:
                 click.echo(f"{name}: already submitted as #{out.pending_as[fr.file]}")
             for warning in fr.warnings:
-                click.echo(f"  ! {safe(warning)}")
+                click.echo(f"  ! {safe(warning.text(lang))}")
     if not out.result.report.ok:
         raise SystemExit(1)
 

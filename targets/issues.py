@@ -7,6 +7,7 @@ The code registry below is the documented catalogue of codes (README and tests r
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -218,6 +219,115 @@ ADVICE: dict[str, tuple[str, str]] = {
 }
 
 
+# Warnings: what an import or a check says without refusing the file. code -> (Chinese, English)
+# templates; each warning is made in both languages (Notice), stored so, and shown in the
+# reader's language: an import made from the CLI in English reads in Chinese on a Chinese page.
+WARNINGS: dict[str, tuple[str, str]] = {
+    "growth-rates": (
+        "工作表 {sheet}：第 {letters} 列（{what}）是增速或比重而非水平值，已跳过；读取的是绝对数",
+        "sheet {sheet}: column(s) {letters} ({what}) are growth rates or shares, not levels: "
+        "passed over; the absolute values (绝对数) are read",
+    ),
+    "year-from-title": (
+        "工作表 {sheet}：标题或表名给出的年份为 {found}，已代替指定的年份 {given}",
+        "sheet {sheet}: its title or name gives the year {found}, used instead of --year {given}",
+    ),
+    "sheet-skipped": (
+        "工作表 {sheet}：无法识别布局，已跳过该表",
+        "sheet {sheet}: layout not recognised, sheet skipped",
+    ),
+    "converted": (
+        "{n} 个 {indicator} 数值已由 {unit} 换算为 {target}",
+        "{n} value(s) of {indicator} converted from {unit} to {target}",
+    ),
+    "converted-in-sheet": (
+        "工作表 {sheet}：{n} 个 {indicator} 数值已由 {unit} 换算为 {target}",
+        "sheet {sheet}: {n} value(s) of {indicator} converted from {unit} to {target}",
+    ),
+    "total-mismatch": (
+        "{cell}：{region} {year} 年 {indicator} 的合计为 {value}，但其上方 {n} 个组成地区之和为 "
+        "{total}（差额超过舍入误差）",
+        "{cell}: the total of {indicator} {year} for {region} is {value} but its {n} members "
+        "above sum to {total} (more than rounding)",
+    ),
+    "repeated": (
+        "{n} 个重复的相同数值只保留一个",
+        "{n} repeated value(s) with the same number kept once",
+    ),
+    "identical": (
+        "与导入批次 #{id}（{file}）完全相同；未存储任何数据",
+        "identical to import #{id} ({file}); nothing stored",
+    ),
+    "too-many-rows": (
+        "{rows:,} 行，超过 {limit:,} 行，未检查状态变化",
+        "{rows:,} rows: more than {limit:,}, status changes not checked",
+    ),
+    "not-checked": ("未检查状态变化：{why}", "status changes not checked: {why}"),
+    "revisions": (
+        "将修订 {n} 个现行数值：{listed}",
+        "revises {n} value(s) in force: {listed}",
+    ),
+    "revisions-more": (
+        "将修订 {n} 个现行数值：{listed}；另有 {more} 个",
+        "revises {n} value(s) in force: {listed}; and {more} more",
+    ),
+    "already-submitted": (
+        "已作为提交 #{id} 提交，正在等待审核",
+        "already submitted as #{id}, pending review",
+    ),
+    # a status change an import brings (targets.alerts words it in both languages)
+    "status-change": ("{zh}", "{en}"),
+}
+
+
+@dataclass(frozen=True)
+class Notice:
+    """A warning in both languages; `code` is a key of WARNINGS ('' for one stored before
+    warnings were made in both languages: its one text in either)."""
+
+    code: str
+    zh: str
+    en: str
+
+    def __post_init__(self) -> None:
+        if self.code and self.code not in WARNINGS:
+            raise ValueError(f"unregistered warning code {self.code!r}")
+
+    def text(self, lang: str) -> str:
+        return self.en if lang == "en" else self.zh
+
+    def to_dict(self) -> dict[str, str]:
+        return {"code": self.code, "zh": self.zh, "en": self.en}
+
+    @classmethod
+    def stored(cls, item: Any) -> Notice:
+        """A warning as stored (to_dict), or a plain text stored before (shown as written)."""
+        if isinstance(item, Notice):
+            return item
+        if isinstance(item, str):
+            return cls("", item, item)
+        return cls(str(item.get("code", "")), str(item["zh"]), str(item["en"]))
+
+
+def notice(code: str, **fields: Any) -> Notice:
+    """The warning `code` with its fields filled in both languages."""
+    zh, en = WARNINGS[code]
+    return Notice(code, zh.format(**fields), en.format(**fields))
+
+
+def notices_json(warnings: Sequence[Notice | str]) -> str:
+    """Warnings as the store keeps them: a JSON list of {code, zh, en}."""
+    return json.dumps([Notice.stored(w).to_dict() for w in warnings], ensure_ascii=False)
+
+
+def notices_from_json(text: str | None) -> list[Notice]:
+    return [Notice.stored(item) for item in json.loads(text or "[]")]
+
+
+def notice_texts(warnings: list[Notice], lang: str) -> list[str]:
+    return [w.text(lang) for w in warnings]
+
+
 @dataclass(frozen=True)
 class Issue:
     """One located problem. `row` is 1-based as in Excel; `column` is an Excel letter."""
@@ -277,7 +387,7 @@ class FileReport:
     import_id: int | None = None
     rows: int = 0
     errors: list[Issue] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[Notice] = field(default_factory=list)
     duplicate_of: int | None = None
     # errors found beyond the ones listed (the first TARGETS_MAX_ERRORS): a count per code
     more_errors: dict[str, int] = field(default_factory=dict)
@@ -291,7 +401,8 @@ class FileReport:
         """Every error found, listed or not."""
         return len(self.errors) + sum(self.more_errors.values())
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, lang: str = "en") -> dict[str, Any]:
+        """As JSON: the warnings in `lang` (the errors are already in the language checked in)."""
         return {
             "file": self.file,
             "import_id": self.import_id,
@@ -299,7 +410,7 @@ class FileReport:
             "errors": [e.to_dict() for e in self.errors],
             "error_count": self.error_count,
             "more_errors": dict(self.more_errors),
-            "warnings": list(self.warnings),
+            "warnings": notice_texts(self.warnings, lang),
         }
 
 
@@ -311,8 +422,8 @@ class ImportReport:
     def ok(self) -> bool:
         return all(f.ok for f in self.files)
 
-    def to_dict(self) -> dict[str, Any]:
-        return {"files": [f.to_dict() for f in self.files]}
+    def to_dict(self, lang: str = "en") -> dict[str, Any]:
+        return {"files": [f.to_dict(lang) for f in self.files]}
 
-    def to_json(self) -> str:
-        return json.dumps(self.to_dict(), ensure_ascii=False, indent=2)
+    def to_json(self, lang: str = "en") -> str:
+        return json.dumps(self.to_dict(lang), ensure_ascii=False, indent=2)

@@ -11,6 +11,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from targets.issues import Notice
+
 Comparator = Literal[">=", ">", "<=", "<"]
 Direction = Literal["higher_is_better", "lower_is_better"]
 Basis = Literal["absolute", "change_from_base"]
@@ -144,8 +146,9 @@ class Import(Frozen):
     rows: int = 0
     state: Literal["active", "reverted"] = "active"
     note: str = ""
-    # what validation noted but did not refuse (e.g. a value outside its usual range)
-    warnings: list[str] = Field(default_factory=list)
+    # what validation noted but did not refuse (e.g. a value outside its usual range), in both
+    # languages
+    warnings: list[Notice] = Field(default_factory=list)
 
 
 # Columns of an observations frame, as the store returns them and the engine reads them.

@@ -17,7 +17,6 @@ Store; the engine, MetaData and timestamps in targets.db.
 from __future__ import annotations
 
 import gc
-import json
 import logging
 import math
 import secrets
@@ -43,6 +42,7 @@ from targets.db import (
     normalise_url,
     now,
 )
+from targets.issues import Notice, notices_from_json, notices_json
 from targets.models import OBSERVATION_COLUMNS, OBSERVATION_DTYPES, Import
 from targets.submissions import submissions_t  # noqa: F401 - on `metadata`, created with the others
 from targets.throttle import login_attempts_t  # noqa: F401 - on `metadata`, created with the others
@@ -79,7 +79,8 @@ imports_t = sa.Table(
     sa.Column("row_count", sa.Integer, nullable=False),
     sa.Column("state", sa.String(16), nullable=False),
     sa.Column("note", sa.Text, nullable=False, default=""),
-    sa.Column("warnings", sa.Text, nullable=False, default="[]"),  # JSON list of strings
+    # JSON list of {code, zh, en} (targets.issues.Notice); rows stored before: of strings
+    sa.Column("warnings", sa.Text, nullable=False, default="[]"),
     sa.CheckConstraint("state IN ('active', 'reverted')", name="ck_imports_state"),
 )
 # The same bytes are in force at most once: two importers racing with one file cannot both store
@@ -282,7 +283,7 @@ def _import_from_row(row: Any) -> Import:
         rows=row.row_count,
         state=row.state,
         note=row.note,
-        warnings=json.loads(row.warnings or "[]"),
+        warnings=notices_from_json(row.warnings),
     )
 
 
@@ -405,7 +406,7 @@ class Store:
         layout: str = "",
         user: str = "",
         note: str = "",
-        warnings: list[str] | None = None,
+        warnings: Sequence[Notice | str] | None = None,
         then: Callable[[Connection, int], None] | None = None,
     ) -> int:
         """Store `rows` (indicator, region, year, value[, unit, note]) as one import; return its id.
@@ -443,7 +444,7 @@ class Store:
         layout: str,
         user: str,
         note: str,
-        warnings: list[str] | None,
+        warnings: Sequence[Notice | str] | None,
         then: Callable[[Connection, int], None] | None = None,
     ) -> int:
         with self.write_transaction() as conn:
@@ -463,7 +464,7 @@ class Store:
                 row_count=len(rows),
                 state="active",
                 note=note,
-                warnings=json.dumps(list(warnings or []), ensure_ascii=False),
+                warnings=notices_json(list(warnings or [])),
             )
             import_id = int(conn.execute(stmt.returning(imports_t.c.id)).scalar_one())
             self._insert_observations(conn, _observation_records(rows, import_id))
@@ -473,13 +474,13 @@ class Store:
                 then(conn, import_id)
         return import_id
 
-    def set_import_warnings(self, import_id: int, warnings: list[str]) -> None:
+    def set_import_warnings(self, import_id: int, warnings: Sequence[Notice | str]) -> None:
         """Replace the stored warnings of an import (those computed once its values are in force)."""
         with self.write_transaction() as conn:
             done = conn.execute(
                 imports_t.update()
                 .where(imports_t.c.id == import_id)
-                .values(warnings=json.dumps(list(warnings), ensure_ascii=False))
+                .values(warnings=notices_json(list(warnings)))
             )
             if done.rowcount == 0:
                 raise KeyError(f"no import #{import_id}")

@@ -28,6 +28,7 @@ from sqlalchemy.engine import Connection
 
 from targets.config import edits_mode
 from targets.db import UTCDateTime, metadata, now
+from targets.issues import Notice, notice, notices_from_json, notices_json
 from targets.users import can_review, get_user
 
 if TYPE_CHECKING:
@@ -52,7 +53,8 @@ submissions_t = sa.Table(
     sa.Column("created_at", UTCDateTime, nullable=False),
     sa.Column("state", sa.String(16), nullable=False),
     sa.Column("diff", sa.Text, nullable=False),  # JSON records of DIFF_COLUMNS
-    sa.Column("warnings", sa.Text, nullable=False, default="[]"),  # JSON list of strings
+    # JSON list of {code, zh, en} (targets.issues.Notice); rows stored before: of strings
+    sa.Column("warnings", sa.Text, nullable=False, default="[]"),
     sa.Column("reviewer", sa.Text, nullable=False, default=""),
     sa.Column("reviewed_at", UTCDateTime, nullable=True),
     sa.Column("comment", sa.Text, nullable=False, default=""),
@@ -92,7 +94,7 @@ class Submission:
     created_at: datetime
     state: str
     diff: pd.DataFrame
-    warnings: list[str]
+    warnings: list[Notice]
     reviewer: str = ""
     reviewed_at: datetime | None = None
     comment: str = ""
@@ -114,7 +116,7 @@ class Submission:
             "state": self.state,
             "counts": self.counts(),
             "diff": json.loads(_diff_json(self.diff)),
-            "warnings": list(self.warnings),
+            "warnings": [w.to_dict() for w in self.warnings],
             "reviewer": self.reviewer,
             "reviewed_at": self.reviewed_at.isoformat() if self.reviewed_at else None,
             "comment": self.comment,
@@ -170,7 +172,7 @@ def _from_row(row: Any) -> Submission:
         created_at=row.created_at,
         state=row.state,
         diff=_diff_frame(row.diff),
-        warnings=json.loads(row.warnings or "[]"),
+        warnings=notices_from_json(row.warnings),
         reviewer=row.reviewer,
         reviewed_at=row.reviewed_at,
         comment=row.comment,
@@ -240,7 +242,7 @@ def submit(
             ).scalar()
             if earlier is not None:
                 out.pending_as[fr.file] = int(earlier)
-                fr.warnings.append(f"already submitted as #{earlier}, pending review")
+                fr.warnings.append(notice("already-submitted", id=earlier))
                 continue
             stmt = submissions_t.insert().values(
                 file_name=fr.file,
@@ -252,7 +254,7 @@ def submit(
                 created_at=now(),
                 state="pending",
                 diff=_diff_json(checked.diffs[fr.file]),
-                warnings=json.dumps(fr.warnings, ensure_ascii=False),
+                warnings=notices_json(fr.warnings),
             )
             sid = int(conn.execute(stmt.returning(submissions_t.c.id)).scalar_one())
             counts = change_counts(checked.diffs[fr.file])
@@ -409,13 +411,13 @@ def _refuse_unless_importable(sub: Submission, check: ImportResult) -> None:
 
 
 def _store_new_diff(
-    store: Store, sub: Submission, diff: pd.DataFrame, warnings: list[str], reviewer: str
+    store: Store, sub: Submission, diff: pd.DataFrame, warnings: list[Notice], reviewer: str
 ) -> None:
     with store.write_transaction() as conn:
         conn.execute(
             submissions_t.update()
             .where(submissions_t.c.id == sub.id, submissions_t.c.state == "pending")
-            .values(diff=_diff_json(diff), warnings=json.dumps(warnings, ensure_ascii=False))
+            .values(diff=_diff_json(diff), warnings=notices_json(warnings))
         )
         counts = ", ".join(f"{k} {v}" for k, v in sorted(change_counts(diff).items()))
         store.audit(

@@ -176,7 +176,11 @@ def test_history_shows_the_warnings_stored_with_an_import(tracker: Any, ctx: Non
     (fr,) = result.report.files
     assert fr.warnings and tracker.store.get_import(fr.import_id).warnings == fr.warnings
     shown = text(history.imports_table(tracker.store.imports(), False, "en"))
-    assert f"{len(fr.warnings)} warning(s)" in shown and fr.warnings[0] in shown
+    assert f"{len(fr.warnings)} warning(s)" in shown and fr.warnings[0].en in shown
+    # the same import on the Chinese page: its warnings in Chinese, though imported in English
+    shown = text(history.imports_table(tracker.store.imports(), False, "zh"))
+    assert f"{len(fr.warnings)} 条提示" in shown and fr.warnings[0].zh in shown
+    assert fr.warnings[0].en not in shown
 
 
 def test_contribution_section_on_the_bundled_data(tmp_path: Path) -> None:

@@ -153,7 +153,7 @@ def test_indicator_columns_units_converted_from_header_bracket() -> None:
     assert got["gdp"] == pytest.approx(47218.66)
     assert got["population"] == pytest.approx(2487.45)
     assert set(up.rows["unit"]) == {"亿元", "万人"}
-    assert any("converted from 万元 to 亿元" in w for w in up.warnings)
+    assert any("converted from 万元 to 亿元" in w.en for w in up.warnings)
 
 
 def test_two_row_header_merged_indicator_over_years() -> None:
@@ -199,14 +199,14 @@ def test_each_sheet_detected_on_its_own_and_instructions_skipped() -> None:
     assert up.sheets == ["长", "2023年"]
     assert up.layout_summary() == "长: long; 2023年: regions-as-columns"
     assert len(up.rows) == 8  # the long sheet's 3 values repeat in the yearbook: kept once
-    assert "3 repeated value(s) with the same number kept once" in up.warnings
+    assert "3 repeated value(s) with the same number kept once" in [w.en for w in up.warnings]
 
 
 def test_unrecognised_extra_sheet_is_a_warning_when_another_sheet_has_data() -> None:
     up = read(mf.xlsx_bytes({"数据": mf.LONG, "图表": [["随便写的一段话"], [1, 2, 3]]}))
     assert up.issues == []
     assert up.layouts["图表"] == "unknown"
-    assert "sheet 图表: layout not recognised, sheet skipped" in up.warnings
+    assert "sheet 图表: layout not recognised, sheet skipped" in [w.en for w in up.warnings]
 
 
 def test_value_spellings_through_a_whole_file() -> None:
@@ -228,8 +228,11 @@ def test_year_option_versus_title() -> None:
     sheet = [["2023年主要指标"], ["指标", "上海"], ["研发投入强度", 4.34]]
     up = read(mf.xlsx_bytes({"S": sheet}), year=2022)
     assert up.rows["year"].tolist() == [2023]
-    assert up.warnings == [
+    assert [w.en for w in up.warnings] == [
         "sheet S: its title or name gives the year 2023, used instead of --year 2022"
+    ]
+    assert [w.zh for w in up.warnings] == [
+        "工作表 S：标题或表名给出的年份为 2023，已代替指定的年份 2022"
     ]
     # a yearbook's edition is not the data's year
     edition = [["2023年统计年鉴"], ["指标", "上海"], ["研发投入强度", 4.44]]

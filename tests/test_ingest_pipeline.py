@@ -122,7 +122,7 @@ def test_identical_bytes_are_recognised_not_stored_again(store: Store) -> None:
     (fr,) = again.report.files
     assert again.report.ok
     assert fr.duplicate_of == first.report.files[0].import_id and fr.import_id is None
-    assert any("identical to import" in w for w in fr.warnings)
+    assert any("identical to import" in w.en for w in fr.warnings)
     assert len(store.imports()) == 1
 
 
@@ -158,7 +158,13 @@ def test_unit_conversion_is_recorded_as_a_warning(sqlite_url: str) -> None:
     ]
     result = import_files(store, CAT, REG, [("w.csv", _csv(rows))])
     (fr,) = result.report.files
-    assert fr.warnings == ["1 value(s) of gdp converted from 万元 to 亿元"]
+    assert [(w.code, w.en, w.zh) for w in fr.warnings] == [
+        (
+            "converted",
+            "1 value(s) of gdp converted from 万元 to 亿元",
+            "1 个 gdp 数值已由 万元 换算为 亿元",
+        )
+    ]
     assert store.get_import(fr.import_id or 0).warnings == fr.warnings
     obs = store.observations()
     assert obs["value"].tolist() == [pytest.approx(44652.8)] and obs["unit"].tolist() == ["亿元"]
@@ -269,12 +275,12 @@ def test_an_import_that_moves_a_goal_says_so_and_keeps_it_with_the_import(
     via = {"tracker": tracker} if through_tracker else {}
     args = (tracker.store, tracker.catalogue, tracker.regions)
     first = import_files(*args, [("2020.csv", _csv(ON_TRACK))], **via)  # type: ignore[arg-type]
-    assert not any("→" in w for w in first.report.files[0].warnings)  # new data is no change
+    assert not any("→" in w.en for w in first.report.files[0].warnings)  # new data is no change
     result = import_files(*args, [("2022.csv", _csv(SLOWER))], **via)  # type: ignore[arg-type]
     (fr,) = result.report.files
     goal = "R&D intensity, Anhui (2025 goal)"
     # each message goes on to say why (targets/alerts.py); its opening names goal and change
-    assert [w.split(" (the latest")[0].split(";")[0] for w in fr.warnings] == [
+    assert [w.en.split(" (the latest")[0].split(";")[0] for w in fr.warnings] == [
         f"{goal}: on track → moderate progress",
         f"{goal}: 1.2 years behind schedule",
     ]
@@ -299,8 +305,8 @@ def test_a_forecast_is_the_warnings_the_import_then_raises(sqlite_url: str) -> N
     dry = import_files(tr.store, tr.catalogue, tr.regions, files, dry_run=True, forecast=True)
     assert tr.store.data_version() == version
     said = dry.report.files[0].warnings
-    assert said[0] == "revises 1 value(s) in force: rd_intensity anhui 2023: 2.69 → 2.7"
-    assert "Anhui (2025 goal): moderate progress → achieved" in said[1]
+    assert said[0].en == "revises 1 value(s) in force: rd_intensity anhui 2023: 2.69 → 2.7"
+    assert "Anhui (2025 goal): moderate progress → achieved" in said[1].en
     done = import_files(tr.store, tr.catalogue, tr.regions, files)
     assert done.report.files[0].warnings == said[1:]
     zh = import_files(
@@ -308,5 +314,6 @@ def test_a_forecast_is_the_warnings_the_import_then_raises(sqlite_url: str) -> N
         b"rd_intensity,anhui,2023,2.8\n")], dry_run=True, forecast=True, lang="zh",
     )  # fmt: skip
     assert (
-        zh.report.files[0].warnings[0] == "将修订 1 个现行数值：rd_intensity anhui 2023: 2.7 → 2.8"
+        zh.report.files[0].warnings[0].zh
+        == "将修订 1 个现行数值：rd_intensity anhui 2023: 2.7 → 2.8"
     )

@@ -81,7 +81,10 @@ def test_write_and_read_one_import(store: Store) -> None:
         "long",
     )
     assert (imp.user, imp.rows, imp.state, imp.note) == ("ana", 4, "active", "first load")
-    assert imp.warnings == ["rd_intensity/shanghai/2020 above the usual range"]
+    # a plain text (as stored before warnings were made in both languages) reads in either
+    assert [(w.zh, w.en) for w in imp.warnings] == [
+        ("rd_intensity/shanghai/2020 above the usual range",) * 2
+    ]
     assert imp.created_at.utcoffset() == timedelta(0)
     assert before <= imp.created_at <= datetime.now(UTC)
 

@@ -61,7 +61,9 @@ def test_a_submission_holds_its_diff_and_warnings_and_changes_nothing(tr: Tracke
     assert sub.counts() == {"new": 1, "revised": 1}
     revised = sub.diff[sub.diff["change"] == "revised"].iloc[0]
     assert (revised["year"], revised["old"], revised["new"]) == (2023, 2.69, 2.7)
-    assert "revises 1 value(s) in force: rd_intensity anhui 2023: 2.69 → 2.7" in sub.warnings
+    assert "revises 1 value(s) in force: rd_intensity anhui 2023: 2.69 → 2.7" in [
+        w.en for w in sub.warnings
+    ]
     assert submission_file(tr.store, sid) == ("anhui.csv", ANHUI)
     assert _anhui(tr) == before and tr.store.data_version() == version
     assert [s.id for s in list_submissions(tr.store, user="ana")] == [sid]

@@ -19,6 +19,7 @@ from dash import ALL, Input, Output, State, dcc, html
 from dashboard import ids, sessions
 from dashboard.i18n import TEXT, norm_lang, t
 from dashboard.pages import add_page, href, lang_from_search, tracker
+from targets.issues import Notice
 from targets.models import Import
 
 AUDIT_ROWS = 200
@@ -86,13 +87,16 @@ def _time(value: Any) -> str:
     return "" if value is None else str(value)
 
 
-def warnings_details(warnings: list[str], lang: str) -> Any:
+def warnings_details(warnings: list[Notice], lang: str) -> Any:
     """The warnings stored with an import, folded (status changes, sheets skipped …)."""
     if not warnings:
         return None
     summary = t("history_warning_count", lang, n=len(warnings))
     return html.Details(
-        [html.Summary(summary), html.Ul([html.Li(w) for w in warnings], className="small mb-0")],
+        [
+            html.Summary(summary),
+            html.Ul([html.Li(w.text(lang)) for w in warnings], className="small mb-0"),
+        ],
         className="history-warnings",
     )
 

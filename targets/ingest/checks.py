@@ -28,7 +28,7 @@ from targets.ingest.values import (
     scale_column,
     unit_factor,
 )
-from targets.issues import Issue, column_letter
+from targets.issues import Issue, Notice, column_letter, notice
 from targets.models import Indicator
 
 ROW_COLUMNS: tuple[str, ...] = (
@@ -40,7 +40,7 @@ ROW_COLUMNS: tuple[str, ...] = (
 class Checked:
     rows: pd.DataFrame
     issues: list[Issue] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[Notice] = field(default_factory=list)
 
 
 @dataclass
@@ -395,7 +395,7 @@ def validate(
         i.code == "duplicate-conflict" for i in ctx.log.issues
     )
     if len(rows) < before and not conflicts:
-        warnings.append(f"{before - len(rows)} repeated value(s) with the same number kept once")
+        warnings.append(notice("repeated", n=before - len(rows)))
     return Checked(rows, ctx.log.issues[found:], warnings)
 
 
@@ -529,7 +529,7 @@ def _resolve_totals(
     return regs, totals, issues
 
 
-def total_warnings(ctx: Ctx, rows: pd.DataFrame, totals: np.ndarray) -> list[str]:
+def total_warnings(ctx: Ctx, rows: pd.DataFrame, totals: np.ndarray) -> list[Notice]:
     """A total beside all its members, for series that add up (amounts, counts: no formula, no
     weight): warn when it is not their sum within rounding. A warning, not a refusal: published
     totals can differ from the sum of published parts (revisions, undistributed items)."""
@@ -538,7 +538,7 @@ def total_warnings(ctx: Ctx, rows: pd.DataFrame, totals: np.ndarray) -> list[str
     members_of = getattr(ctx.res.regions, "members", None)
     if members_of is None:
         return []
-    out: list[str] = []
+    out: list[Notice] = []
     total_rows = rows[totals]
     parts_all = rows[~totals]
     for r in total_rows.itertuples(index=False):
@@ -561,8 +561,16 @@ def total_warnings(ctx: Ctx, rows: pd.DataFrame, totals: np.ndarray) -> list[str
         if abs(total - r.value) > tolerance:
             where = f"{r.sheet}!{r.column}{r.row}" if r.sheet else f"{r.column}{r.row}"
             out.append(
-                f"{where}: the total of {r.indicator} {r.year} for {r.region} is {r.value:,.10g} "
-                f"but its {len(members)} members above sum to {total:,.10g} (more than rounding)"
+                notice(
+                    "total-mismatch",
+                    cell=where,
+                    indicator=r.indicator,
+                    year=r.year,
+                    region=r.region,
+                    value=f"{r.value:,.10g}",
+                    n=len(members),
+                    total=f"{total:,.10g}",
+                )  # fmt: skip
             )
     return out
 
@@ -638,7 +646,7 @@ def _conversion_warnings(
     inds: np.ndarray,
     factors: np.ndarray,
     catalogue: object,
-) -> list[str]:
+) -> list[Notice]:
     scaled = factors != 1.0
     if not scaled.any():
         return []
@@ -648,6 +656,10 @@ def _conversion_warnings(
     out = []
     for (sheet, unit, ind), n in sub.value_counts(sort=False).items():
         target = catalogue[ind].unit.zh  # type: ignore[index]
-        where = f"sheet {sheet}: " if sheet else ""
-        out.append(f"{where}{n} value(s) of {ind} converted from {unit} to {target}")
+        said = {"n": n, "indicator": ind, "unit": unit, "target": target}
+        out.append(
+            notice("converted-in-sheet", sheet=sheet, **said)
+            if sheet
+            else notice("converted", **said)
+        )
     return out

@@ -24,7 +24,7 @@ from targets.ingest.messages import make_issue
 from targets.ingest.readers import RawSheet
 from targets.ingest.resolve import Resolver, parse_year, split_unit
 from targets.ingest.values import MARK_CHARS, FormulaCell, normalise_text, parse_value
-from targets.issues import Issue, column_letter
+from targets.issues import Issue, Notice, column_letter, notice
 
 SCAN_ROWS = 60  # the header is looked for in this many first rows
 DIMS = ("indicator", "region", "year")
@@ -97,7 +97,7 @@ class SheetResult:
     layout: str
     cells: pd.DataFrame | None = None
     issues: list[Issue] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[Notice] = field(default_factory=list)
     recognised: bool = True
     footnotes: list[str] = field(default_factory=list)  # the sheet's note rows, as written
 
@@ -424,20 +424,15 @@ def analyse_sheet(
         return SheetResult(name, "unknown", issues=[*issues, issue], recognised=False)
 
     layout = _layout_name(has_value_role, [c.dims for c in value_cols])
-    warnings: list[str] = []
+    warnings: list[Notice] = []
     if passed_over:
         letters = ", ".join(column_letter(c.index) for c in passed_over)
         what = grid[data_start - 1][passed_over[0].index]
-        warnings.append(
-            f"sheet {name}: column(s) {letters} ({what}) are growth rates or "
-            "shares, not levels: passed over; the absolute values (绝对数) are read"
-        )
+        warnings.append(notice("growth-rates", sheet=name, letters=letters, what=what))
     sheet_year = "year" in labels and "year" not in key_cols and "year" not in col_dims
     if sheet_year and year is not None and parse_year(labels["year"].text) != year:
-        warnings.append(
-            f"sheet {name}: its title or name gives the year {labels['year'].text}, used instead "
-            f"of --year {year}"
-        )
+        found = labels["year"].text
+        warnings.append(notice("year-from-title", sheet=name, found=found, given=year))
     # rows to read: not blank, not a footnote
     first_key = min((c.index for c in key_cols.values()), default=0)
     lead = label_column(data[first_key]) if len(data) else np.array([], dtype=object)

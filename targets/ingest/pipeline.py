@@ -23,7 +23,7 @@ from targets.ingest.preview import SheetPreview, sheet_previews
 from targets.ingest.readers import read_workbook
 from targets.ingest.resolve import CatalogueLike, RegionsLike, Resolver
 from targets.ingest.scope import Scope, scope_issues
-from targets.issues import CODES, FileReport, ImportReport, Issue
+from targets.issues import CODES, FileReport, ImportReport, Issue, Notice, notice
 from targets.models import OBSERVATION_COLUMNS, OBSERVATION_DTYPES, Import
 from targets.store import AlreadyImported
 
@@ -44,7 +44,7 @@ class ParsedUpload:
     rows: pd.DataFrame = field(default_factory=empty_rows)
     issues: list[Issue] = field(default_factory=list)
     layouts: dict[str, str] = field(default_factory=dict)
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[Notice] = field(default_factory=list)
     kind: str = ""
     # issues found beyond the first MAX_ERRORS, not kept: a count per code
     more_issues: dict[str, int] = field(default_factory=dict)
@@ -143,7 +143,7 @@ def _read_upload(
             log.extend(r.issues)
         else:
             # a workbook's extra sheet (notes, a chart's data) is passed over, and said so
-            up.warnings.append(f"sheet {r.sheet}: layout not recognised, sheet skipped")
+            up.warnings.append(notice("sheet-skipped", sheet=r.sheet))
     frames = [r.cells.assign(sheet=r.sheet) for r in recognised if r.cells is not None]
     if frames:
         cells = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
@@ -192,7 +192,7 @@ def load_file(item: Path | tuple[str, bytes]) -> tuple[str, bytes | None, tuple[
 def _already_imported(fr: FileReport, earlier: Import) -> None:
     fr.duplicate_of = earlier.id
     fr.rows = 0
-    fr.warnings.append(f"identical to import #{earlier.id} ({earlier.file_name}); nothing stored")
+    fr.warnings.append(notice("identical", id=earlier.id, file=earlier.file_name))
 
 
 # the gap table and the observed values in force now, for the status-change warnings
@@ -289,19 +289,17 @@ def import_files(
         # name-resolving stand-ins (no members/baselines) cannot run the engine: no warnings
         check = analysable and len(rows) <= WARNINGS_MAX_ROWS
         if analysable and not check and (forecast or not dry_run):
-            fr.warnings.append(
-                f"{len(rows):,} rows: more than {WARNINGS_MAX_ROWS:,}, status changes not checked"
-            )
+            fr.warnings.append(notice("too-many-rows", rows=len(rows), limit=WARNINGS_MAX_ROWS))
         if check and before is None and (forecast or not dry_run):
             try:
                 before = in_force()
             except Exception as exc:  # noqa: BLE001 - advice must not stop an import
-                fr.warnings.append(f"status changes not checked: {exc}")
+                fr.warnings.append(notice("not-checked", why=exc))
         if dry_run:
             if forecast:
-                fr.warnings += revision_warnings(result.diffs[name], lang)
+                fr.warnings += revision_warnings(result.diffs[name])
                 if before is not None:
-                    fr.warnings += _forecast_alerts(store, catalogue, regions, rows, before, lang)
+                    fr.warnings += _forecast_alerts(store, catalogue, regions, rows, before)
             continue
         try:
             fr.import_id = store.write_import(
@@ -341,10 +339,10 @@ def import_files(
                 regions=regions,  # type: ignore[arg-type]
             )
         except Exception as exc:  # noqa: BLE001 - the values are stored; advice must not undo that
-            fr.warnings.append(f"status changes not checked: {exc}")
+            fr.warnings.append(notice("not-checked", why=exc))
             found = []
         if found:
-            fr.warnings.extend(w.message(lang) for w in found)
+            fr.warnings.extend(alert_notices(found))
         if len(fr.warnings) > n_stored:
             store.set_import_warnings(fr.import_id, fr.warnings)
         before = after
@@ -354,7 +352,7 @@ def import_files(
 REVISIONS_LISTED = 5
 
 
-def revision_warnings(diff: pd.DataFrame, lang: str) -> list[str]:
+def revision_warnings(diff: pd.DataFrame) -> list[Notice]:
     """One warning naming the values in force a file would revise (the first few, old → new)."""
     revised = diff[diff["change"] == "revised"]
     if revised.empty:
@@ -364,11 +362,14 @@ def revision_warnings(diff: pd.DataFrame, lang: str) -> list[str]:
         for r in revised.head(REVISIONS_LISTED).itertuples(index=False)
     )
     more = len(revised) - REVISIONS_LISTED
-    if lang == "zh":
-        tail = f"；另有 {more} 个" if more > 0 else ""
-        return [f"将修订 {len(revised)} 个现行数值：{listed}{tail}"]
-    tail = f"; and {more} more" if more > 0 else ""
-    return [f"revises {len(revised)} value(s) in force: {listed}{tail}"]
+    if more > 0:
+        return [notice("revisions-more", n=len(revised), listed=listed, more=more)]
+    return [notice("revisions", n=len(revised), listed=listed)]
+
+
+def alert_notices(found: list[Any]) -> list[Notice]:
+    """Status-change alerts (targets.alerts, worded in both languages) as warnings."""
+    return [notice("status-change", zh=w.message_zh, en=w.message_en) for w in found]
 
 
 def would_be_in_force(before: pd.DataFrame, rows: pd.DataFrame) -> pd.DataFrame:
@@ -398,8 +399,8 @@ def would_be_in_force(before: pd.DataFrame, rows: pd.DataFrame) -> pd.DataFrame:
 
 
 def _forecast_alerts(
-    store: Any, catalogue: Any, regions: Any, rows: pd.DataFrame, before: InForce, lang: str
-) -> list[str]:
+    store: Any, catalogue: Any, regions: Any, rows: pd.DataFrame, before: InForce
+) -> list[Notice]:
     """The status changes an import of `rows` would raise, computed as the import computes them
     (the gap tables before and after) without writing it."""
     from targets.aggregate import derive_all
@@ -417,5 +418,5 @@ def _forecast_alerts(
             regions=regions,
         )
     except Exception as exc:  # noqa: BLE001 - a forecast must not refuse a file the import takes
-        return [f"status changes not checked: {exc}"]
-    return [w.message(lang) for w in found]
+        return [notice("not-checked", why=exc)]
+    return alert_notices(found)

@@ -12,6 +12,11 @@ Rules (DESIGN.md, "Progress method"):
      Σ numerator / Σ denominator, never from averaging the members' ratios;
    - `weight: none`: no aggregate (the zone's own value must be uploaded).
 3. Observed values always win: a derived value is never produced for a key that is observed.
+   A derived value newer than a region's latest published one supersedes it (the latest value
+   counts) only where the derivation reproduces the published series: in the latest year where
+   both exist, derived and published agree within `agreement_tolerance` (the larger of a relative
+   AGREE_RELATIVE and half the indicator's last decimal). Where they do not, the newer derived
+   values are dropped and `missing_reasons` says why ("derived 2024 = 3.28 not used: …").
 4. A formula with region subscripts (`gdp_per_capita[central_zone] / gdp_per_capita[yrd]`) is
    evaluated at the indicator's scope regions.
 Where an aggregate cannot be made, `missing_reasons` says why ("no gdp for anhui in 2023").
@@ -48,6 +53,23 @@ from targets.coding import (
 )
 from targets.formula import Formula, evaluate, parse
 from targets.models import OBSERVATION_COLUMNS, Indicator, Milestone
+
+# Derived and published agree when they differ by at most this share of the published value (or
+# half the indicator's last shown decimal, if larger): 2% holds a sum or ratio rebuilt from
+# rounded components, and not a series on another definition (Shanghai's 2020 R&D intensity 4.17
+# published vs 3.88 from revised GDP, −7%).
+AGREE_RELATIVE = 0.02
+
+
+def agreement_tolerance(published: float, decimals: int) -> float:
+    """How far a derived value may lie from the published one and still agree."""
+    return max(AGREE_RELATIVE * abs(published), 0.5 * 10.0 ** (-decimals))
+
+
+def agrees(derived_value: float, published: float, decimals: int) -> bool:
+    """The derivation reproduces the published figure (agreement_tolerance)."""
+    return bool(abs(derived_value - published) <= agreement_tolerance(published, decimals) + 1e-12)
+
 
 # the series that a `weight:` names; "area" falls back to the region table when not uploaded
 WEIGHT_SERIES: dict[str, str] = {"population": "population", "gdp": "gdp", "area": "land_area"}
@@ -228,17 +250,80 @@ class _Derivation:
         return result
 
     def _record(
-        self, sid: str, observed: CodedSeries, new: CodedSeries, notes: IntArray
+        self,
+        sid: str,
+        observed: CodedSeries,
+        new: CodedSeries,
+        notes: IntArray,
+        overlap: CodedSeries | None = None,
     ) -> CodedSeries:
-        keep = ~member_of(new.keys, observed.keys)  # observed values always win
+        """Add the derived values `new` where nothing is observed; `overlap` holds what the
+        derivation gives at observed keys (else taken from `new`), to check it agrees."""
+        at_observed = member_of(new.keys, observed.keys)
+        if overlap is None:
+            overlap = new.select(at_observed)
+        keep = ~at_observed  # observed values always win
         new, notes = new.select(keep), notes[keep]
+        if len(new) and len(observed):
+            keep = self._agreeing(sid, observed, new, overlap)
+            new, notes = new.select(keep), notes[keep]
         if len(new):
             self.made[sid] = _Made(new, notes)
         return observed.merge(new)
 
-    def _add_reasons(self, sid: str, keys: IntArray, texts: Sequence[str]) -> None:
+    def _agreeing(
+        self, sid: str, observed: CodedSeries, new: CodedSeries, overlap: CodedSeries
+    ) -> NDArray[np.bool_]:
+        """Which derived values may stand: all but those newer than a region's latest published
+        value where, in the latest year with both, the derivation disagrees with the published
+        figure (rule 3). The dropped keys get a reason."""
+        keep = np.ones(len(new), dtype=bool)
+        obs_reg = observed.keys >> YEAR_BITS
+        regs, first = np.unique(obs_reg, return_index=True)
+        # keys are sorted: a region's last observed key is its latest published year
+        last = np.append(first[1:], len(obs_reg)) - 1
+        new_reg = new.keys >> YEAR_BITS
+        pos = np.minimum(np.searchsorted(regs, new_reg), len(regs) - 1)
+        has = regs[pos] == new_reg
+        newer = has & ((new.keys & YEAR_MASK) > (observed.keys[last[pos]] & YEAR_MASK))
+        if not newer.any():
+            return keep
+        ind = self.indicators.get(sid)
+        decimals = int(ind.decimals) if ind is not None else 2
+        why_keys: list[int] = []
+        why_texts: list[str] = []
+        for reg in np.unique(new_reg[newer]).tolist():
+            lo, hi = np.searchsorted(overlap.keys, [reg << YEAR_BITS, (reg + 1) << YEAR_BITS])
+            if hi == lo:
+                continue  # no year with both: nothing to check the derivation against
+            key = int(overlap.keys[hi - 1])
+            d_val = float(overlap.values[hi - 1])
+            p_val = float(observed.at(np.array([key], dtype=np.int64))[0])
+            if agrees(d_val, p_val, decimals):
+                continue
+            drop = newer & (new_reg == reg)
+            keep &= ~drop
+            y = key & YEAR_MASK
+            for k, v in zip(new.keys[drop].tolist(), new.values[drop].tolist(), strict=True):
+                why_keys.append(k)
+                why_texts.append(
+                    f"derived {k & YEAR_MASK} = {v:.{decimals}f} not used: derived differs from "
+                    f"published by {abs(d_val - p_val):.{decimals}f} in {y} (derived "
+                    f"{d_val:.{decimals}f}, published {p_val:.{decimals}f}; agreement needs "
+                    f"within {agreement_tolerance(p_val, decimals):.{decimals}f})"
+                )
+        if why_keys:
+            self._add_reasons(sid, np.array(why_keys, dtype=np.int64), why_texts, merge=True)
+        return keep
+
+    def _add_reasons(
+        self, sid: str, keys: IntArray, texts: Sequence[str], merge: bool = False
+    ) -> None:
+        """Set the reasons of a series (`merge`: add to those it has, the new ones winning)."""
         if len(keys):
             why = pd.Series(list(texts), index=pd.Index(keys, dtype=np.int64), dtype=object)
+            if merge and sid in self.reasons:
+                why = pd.concat([why, self.reasons[sid]])
             self.reasons[sid] = why[~why.index.duplicated()].sort_index()
 
     def _reason_at(self, sid: str, keys: IntArray) -> NDArray[Any]:
@@ -269,6 +354,8 @@ class _Derivation:
         """Sum (weight None) or weighted mean over members, level by level from the cities up."""
         current = observed
         made: list[CodedSeries] = []
+        # what the members give where the aggregate is published: checked against it (_record)
+        overlap: list[CodedSeries] = []
         why_keys: list[IntArray] = []
         why_texts: list[str] = []
         weights = self.series(weight) if weight is not None else None
@@ -279,7 +366,9 @@ class _Derivation:
             level_made: list[CodedSeries] = []
             for agg in level:
                 part, why_k, why_t = self._aggregate(sid, current, agg, weight, weights)
-                level_made.append(part.select(~member_of(part.keys, observed.keys)))
+                at_observed = member_of(part.keys, observed.keys)
+                level_made.append(part.select(~at_observed))
+                overlap.append(part.select(at_observed))
                 keep = ~member_of(why_k, observed.keys)
                 why_keys.append(why_k[keep])
                 why_texts += [t for t, k in zip(why_t, keep.tolist(), strict=True) if k]
@@ -294,7 +383,12 @@ class _Derivation:
         order = np.argsort(keys, kind="stable")
         new = CodedSeries(keys[order], np.concatenate([m.values for m in made])[order])
         self.summed[sid] = new.keys
-        return self._record(sid, observed, new, self._notes_for(sid, weight, new.keys))
+        both = [o for o in overlap if len(o)]
+        o_keys = np.concatenate([o.keys for o in both]) if both else np.array([], dtype=np.int64)
+        o_order = np.argsort(o_keys, kind="stable")
+        o_values = np.concatenate([o.values for o in both]) if both else np.array([])
+        checked = CodedSeries(o_keys[o_order], o_values[o_order])
+        return self._record(sid, observed, new, self._notes_for(sid, weight, new.keys), checked)
 
     def _notes_for(self, sid: str, weight: str | None, keys: IntArray) -> IntArray:
         """The note code of each aggregate key (one note per aggregate region)."""
@@ -388,10 +482,13 @@ class _Derivation:
         if not isinstance(result, pd.Series):
             return observed  # a formula of constants only makes no series
         values = result.to_numpy(dtype=np.float64)
-        ok = np.isfinite(values) & ~member_of(keys, observed.keys)
-        new = CodedSeries(keys[ok], values[ok])
+        ok = np.isfinite(values)
+        at_observed = member_of(keys, observed.keys)
+        new = CodedSeries(keys[ok & ~at_observed], values[ok & ~at_observed])
+        # what the formula gives where the value is published: checked against it (_record)
+        checked = CodedSeries(keys[ok & at_observed], values[ok & at_observed])
         self._formula_reasons(ind.id, formula, parts, observed, keys[~np.isfinite(values)])
-        return self._record(ind.id, observed, new, self._formula_notes(formula, new.keys))
+        return self._record(ind.id, observed, new, self._formula_notes(formula, new.keys), checked)
 
     def _formula_notes(self, formula: Formula, keys: IntArray) -> IntArray:
         """'derived: Σ rd_expenditure / Σ gdp × 100 over 4 provinces' (Σ where a component was summed)."""

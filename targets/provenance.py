@@ -293,12 +293,32 @@ def value_notes(
             newer = [y for y in d_by_year if y > p_year]
             if newer:
                 y = max(newer)
+                d_new = number(d_by_year[y], dec)
+                check = _agreement(p_by_year, d_by_year, dec, en)
+                if check is not None and not check[0]:
+                    notes.append(
+                        f"{name}: published {p_year} value {p_val} in force; derived {y} = "
+                        f"{d_new} not used: {check[1]}"
+                        if en
+                        else f"{name}：采用{p_year}年公布值{p_val}；{y}年按分项测算为{d_new}，"
+                        f"未采用：{check[1]}"
+                    )
+                    continue
+                said = (
+                    check[1]
+                    if check is not None
+                    else (
+                        "not checked: no year has both a published and a derived value"
+                        if en
+                        else "无法核对：没有同时有公布值和测算值的年份"
+                    )
+                )
                 notes.append(
-                    f"{name}: derived {y} = {number(d_by_year[y], dec)} from components is the "
-                    f"latest value (no published {y} value); published {p_year} = {p_val}"
+                    f"{name}: derived {y} = {d_new} from components is the "
+                    f"latest value (no published {y} value); published {p_year} = {p_val}; {said}"
                     if en
-                    else f"{name}：{y}年按分项测算为{number(d_by_year[y], dec)}，为最新数值"
-                    f"（该年无公布值）；{p_year}年公布值为{p_val}"
+                    else f"{name}：{y}年按分项测算为{d_new}，为最新数值"
+                    f"（该年无公布值）；{p_year}年公布值为{p_val}；{said}"
                 )
                 continue
             member_years = year_of[mine["region"].isin(members)]
@@ -315,6 +335,36 @@ def value_notes(
                     f"{latest}年全域值：{why}"
                 )
     return notes
+
+
+def _agreement(
+    published: Mapping[int, float], derived: Mapping[int, float], dec: int, en: bool
+) -> tuple[bool, str] | None:
+    """Whether the derivation reproduces the published series in the latest year with both
+    (targets.aggregate.agrees, the engine's rule), and that in words; None without such a year."""
+    from targets.aggregate import agreement_tolerance, agrees
+    from targets.display import number
+
+    both = set(published) & set(derived)
+    if not both:
+        return None
+    y = max(both)
+    p, d = published[y], derived[y]
+    tol = number(agreement_tolerance(p, dec), dec)
+    diff = number(abs(d - p), dec)
+    if agrees(d, p, dec):
+        return True, (
+            f"derived {y} = {number(d, dec)} agrees with published {number(p, dec)} (within {tol})"
+            if en
+            else f"{y}年测算值{number(d, dec)}与公布值{number(p, dec)}一致（差距不超过{tol}）"
+        )
+    return False, (
+        f"derived differs from published by {diff} in {y} (derived {number(d, dec)}, "
+        f"published {number(p, dec)}; agreement needs within {tol})"
+        if en
+        else f"{y}年测算值与公布值相差{diff}（测算{number(d, dec)}，公布{number(p, dec)}；"
+        f"一致须相差不超过{tol}）"
+    )
 
 
 def _reason(reasons: pd.DataFrame, indicator: str, region: str, year: int, lang: str) -> str:

@@ -641,6 +641,35 @@ def test_indicator_page_says_which_figure_stands_and_which_verdicts_are_provisio
         assert flags[("Shanghai", 2025)] == "approximate" and flags[("Shanghai", 2020)] == ""
 
 
+def test_indicator_page_says_why_a_newer_derived_regional_value_is_not_used(
+    tracker: Any, ctx: None
+) -> None:
+    """Components for 2023 and 2024 give the region 3.33 and 3.36; it publishes 3.00 for 2023:
+    the derivation disagrees with the published series, so 3.00 stands and the page says why."""
+    from tests.test_provenance import COMPONENTS, COMPONENTS_2024
+
+    rows = pd.DataFrame(
+        [{"indicator": i, "region": r, "year": y, "value": v, "unit": None,
+          "note": "test fixture (not published statistics)"}
+         for i, r, y, v, _ in [*COMPONENTS, *COMPONENTS_2024,
+                               ("rd_intensity", "yrd", 2023, 3.0, None)]]
+    )  # fmt: skip
+    tracker.store.write_import(rows, file_name="c.csv", sha256="8" * 64, layout="long",
+                               user="tests", note="test fixture")  # fmt: skip
+    layout = indicator_page.layout(
+        indicator_id="rd_intensity", region="yrd", milestone="2025", lang="en"
+    )
+    notes = text(find(layout, ids.INDICATOR_PROVENANCE))
+    assert (
+        "Yangtze River Delta: published 2023 value 3.00 in force; derived 2024 = 3.36 not used: "
+        "derived differs from published by 0.33 in 2023 (derived 3.33, published 3.00; "
+        "agreement needs within 0.06)"
+    ) in notes
+    yrd = tracker.gaps(milestone=2025, regions=["yrd"])
+    yrd = yrd[yrd["indicator"] == "rd_intensity"].iloc[0]
+    assert (int(yrd["year"]), yrd["value"]) == (2023, 3.0)
+
+
 def test_chinese_indicator_page_shows_no_english_plan_notes(tracker: Any, ctx: None) -> None:
     """The catalogue's reading notes are English: on English pages only, as in the reports."""
     note = tracker.catalogue["rd_intensity"].milestones[0].sources[0].note

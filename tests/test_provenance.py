@@ -82,7 +82,7 @@ def test_a_frame_without_flags_gives_final_verdicts(catalogue: Any, regions: Any
 def test_value_notes_say_which_figure_stands_and_why(catalogue: Any, regions: Any) -> None:
     from targets.provenance import value_notes
 
-    # the region publishes 3.00 for 2023; its components give Σ R&D / Σ GDP = 3.72
+    # the region publishes 3.00 for 2023; its components give Σ R&D / Σ GDP = 3.33
     published = ("rd_intensity", "yrd", 2023, 3.0, None)
     newer = [("rd_intensity", r, 2024, 3.0, None) for r in PROVINCES]
     frame = obs(*COMPONENTS, published, *newer)
@@ -111,3 +111,72 @@ def test_provisional_words_are_the_mark_and_why_every_surface_shows() -> None:
     )
     assert provisional_words({**row, "provisional": False}, "en") == ""
     assert provisional_words({"status": "achieved"}, "zh") == ""  # a table from before flags
+
+
+# 2024 components for all four provinces: the region's 2024 intensity can be derived
+COMPONENTS_2024 = [
+    row
+    for i, r, y, v, _ in COMPONENTS
+    if y == 2023
+    for row in [(i, r, 2024, round(v * (1.05 if i == "rd_expenditure" else 1.04), 1), None)]
+]
+
+
+def _derived(year: int) -> float:
+    rows = [*COMPONENTS, *COMPONENTS_2024]
+    spend = sum(v for i, r, y, v, _ in rows if i == "rd_expenditure" and y == year)
+    gdp = sum(v for i, r, y, v, _ in rows if i == "gdp" and y == year)
+    return spend / gdp * 100
+
+
+def test_a_newer_derived_value_supersedes_the_published_one_only_where_they_agree(
+    catalogue: Any, regions: Any
+) -> None:
+    """README "One number per fact", rule 2: the derivation must reproduce the published 2023
+    figure within 2% (aggregate.AGREE_RELATIVE) before its 2024 value replaces it."""
+    from targets.provenance import value_notes
+
+    d23, d24 = _derived(2023), _derived(2024)
+    assert (f"{d23:.2f}", f"{d24:.2f}") == ("3.33", "3.36")
+    # the region publishes 3.00 for 2023: 0.33 off the derivation, beyond 2% of 3.00 (0.06)
+    off = obs(*COMPONENTS, *COMPONENTS_2024, ("rd_intensity", "yrd", 2023, 3.0, None))
+    yrd = gaps_of(catalogue, regions, off).loc["yrd"]
+    assert (int(yrd["year"]), yrd["value"], bool(yrd["derived"])) == (2023, 3.0, False)
+    notes = value_notes(catalogue, regions, off, "rd_intensity", ["yrd"], "en")
+    assert notes[-1] == (
+        "Yangtze River Delta: published 2023 value 3.00 in force; derived 2024 = 3.36 not used: "
+        "derived differs from published by 0.33 in 2023 (derived 3.33, published 3.00; "
+        "agreement needs within 0.06)"
+    )
+    zh = value_notes(catalogue, regions, off, "rd_intensity", ["yrd"], "zh")
+    assert zh[-1] == (
+        "长三角：采用2023年公布值3.00；2024年按分项测算为3.36，未采用：2023年测算值与公布值相差0.33"
+        "（测算3.33，公布3.00；一致须相差不超过0.06）"
+    )
+    # the engine's reason, for the CLI and the reports
+    from targets.aggregate import derive_all
+
+    reasons = derive_all(catalogue, regions, off).reasons
+    said = reasons[(reasons["region"] == "yrd") & (reasons["indicator"] == "rd_intensity")]
+    assert said["reason"].tolist() == [
+        "derived 2024 = 3.36 not used: derived differs from published by 0.33 in 2023 (derived "
+        "3.33, published 3.00; agreement needs within 0.06)"
+    ]
+
+    # published 3.30: 0.03 off, within 0.066 (2% of 3.30): the derived 2024 value is the latest
+    near = obs(*COMPONENTS, *COMPONENTS_2024, ("rd_intensity", "yrd", 2023, 3.30, None))
+    yrd = gaps_of(catalogue, regions, near).loc["yrd"]
+    assert (int(yrd["year"]), round(yrd["value"], 2), bool(yrd["derived"])) == (2024, 3.36, True)
+    assert value_notes(catalogue, regions, near, "rd_intensity", ["yrd"], "en")[-1] == (
+        "Yangtze River Delta: derived 2024 = 3.36 from components is the latest value (no "
+        "published 2024 value); published 2023 = 3.30; derived 2023 = 3.33 agrees with "
+        "published 3.30 (within 0.07)"
+    )
+
+
+def test_agreement_is_two_percent_or_half_the_last_decimal() -> None:
+    from targets.aggregate import agreement_tolerance, agrees
+
+    assert agrees(3.06, 3.0, 2) and not agrees(3.07, 3.0, 2)  # 2% of 3.00 is 0.06
+    assert agreement_tolerance(0.1, 1) == 0.05  # half of 0.1, more than 2% of 0.1
+    assert agrees(0.14, 0.1, 1) and not agrees(0.16, 0.1, 1)

@@ -39,6 +39,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from targets.assessment import VERDICT_LABELS
+
 # the engine's own comparator rule: one place decides whether a value meets a goal
 from targets.progress import meets
 
@@ -56,10 +58,11 @@ ON_COURSE: dict[str, frozenset[str]] = {
 UNJUDGED: frozenset[str] = frozenset({"insufficient_data", "no_data", "none"})
 
 LABELS: dict[str, dict[str, str]] = {
-    "met": {"zh": "已实现", "en": "met"},
+    # the final verdict's words are the assessment's (one vocabulary: targets.assessment)
+    "met": VERDICT_LABELS["met"],
     "will_meet": {"zh": "预计可实现", "en": "will meet"},
     "will_miss": {"zh": "预计难以实现", "en": "will miss"},
-    "missed": {"zh": "未实现", "en": "missed"},
+    "missed": VERDICT_LABELS["missed"],
     "sun": {"zh": "☀ 晴", "en": "☀ sun"},
     "partly_cloudy": {"zh": "◐ 晴间多云", "en": "◐ partly cloudy"},
     "cloudy": {"zh": "☁ 多云", "en": "☁ cloudy"},

@@ -205,3 +205,14 @@ def test_weather_symbols_have_glyphs_in_the_report_font() -> None:
                 capture_output=True, text=True, check=True,
             ).stdout  # fmt: skip
             assert "Noto Sans CJK" in fonts or "Noto Serif CJK" in fonts, (symbol, fonts)
+
+
+def test_met_and_missed_are_the_final_verdicts_words() -> None:
+    """One vocabulary: the projection method's met / missed read as the final assessment's."""
+    from targets.assessment import verdict_label
+    from targets.status_methods import label
+
+    for verdict in ("met", "missed"):
+        for lang in ("zh", "en"):
+            assert label(verdict, lang) == verdict_label(verdict, lang)
+    assert (label("met", "zh"), label("missed", "en")) == ("已实现", "missed")

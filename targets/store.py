@@ -176,7 +176,16 @@ def _integrity_errors() -> tuple[type[Exception], ...]:
 
 def _text_or_none(series: pd.Series) -> list[str | None]:
     """A column as Python strings, missing values as None (pandas gives NaN for missing str)."""
+    if isinstance(series.dtype, pd.StringDtype):  # text already: one conversion, not three
+        return series.to_numpy(dtype=object, na_value=None).tolist()  # type: ignore[no-any-return]
     return series.astype("str").astype(object).where(series.notna(), None).tolist()
+
+
+def _numbers_or_none(series: pd.Series) -> list[Any]:
+    """A numeric column as Python numbers, missing values as None."""
+    if not series.hasnans:
+        return series.to_numpy().tolist()  # type: ignore[no-any-return]
+    return series.astype(object).where(series.notna(), None).tolist()
 
 
 def _missing(value: object) -> bool:
@@ -198,8 +207,8 @@ def _observation_records(rows: pd.DataFrame, import_id: int) -> dict[str, list[A
         "import_id": [import_id] * n,
         "indicator": _text_or_none(rows["indicator"]),
         "region": _text_or_none(rows["region"]),
-        "year": year.astype(object).where(year.notna(), None).tolist(),
-        "value": value.astype(object).where(value.notna(), None).tolist(),
+        "year": _numbers_or_none(year),
+        "value": _numbers_or_none(value),
         "unit": _text_or_none(rows["unit"]) if "unit" in rows.columns else [None] * n,
         "note": _text_or_none(rows["note"]) if "note" in rows.columns else [None] * n,
         "flag": _flags(rows["flag"]) if "flag" in rows.columns else [None] * n,

@@ -79,6 +79,24 @@ def _map_unique(values: np.ndarray, fn: Callable[[Any], Any]) -> np.ndarray:
     return mapped[codes]
 
 
+def _map_unique_pairs(a: np.ndarray, b: np.ndarray, fn: Callable[[Any, Any], Any]) -> np.ndarray:
+    """fn over each distinct (a, b) pair once, broadcast back; None/NaN are passed as None.
+
+    The pairs are numbered from each side's codes: no tuple is made per row."""
+    a_codes, a_uniques = pd.factorize(pd.Series(a, dtype=object), use_na_sentinel=True)
+    b_codes, b_uniques = pd.factorize(pd.Series(b, dtype=object), use_na_sentinel=True)
+    a_values, b_values = [*a_uniques, None], [*b_uniques, None]  # code -1 reads the last: None
+    width = len(b_values)
+    pair_codes, pairs = pd.factorize(
+        np.where(a_codes < 0, len(a_uniques), a_codes).astype(np.int64) * width
+        + np.where(b_codes < 0, len(b_uniques), b_codes)
+    )
+    mapped = np.empty(len(pairs), dtype=object)
+    for k, pair in enumerate(pairs):
+        mapped[k] = fn(a_values[pair // width], b_values[pair % width])
+    return mapped[pair_codes]
+
+
 def _located(
     ctx: Ctx, key: str, frame: pd.DataFrame, mask: np.ndarray, prefix: str, label_col: str
 ) -> Iterator[Issue]:
@@ -213,9 +231,8 @@ def value_flags(
     """
     n = len(frame)
     written = frame["flag"].to_numpy(dtype=object) if "flag" in frame else np.full(n, "", object)
-    read = _map_unique(written, read_flag)
-    flags = np.array([f for f, _ in read] + [""], dtype=object)[:n]
-    codes = np.array([c for _, c in read] + [None], dtype=object)[:n]
+    flags = _map_unique(written, lambda w: read_flag(w)[0])
+    codes = _map_unique(written, lambda w: read_flag(w)[1])
     said = np.full(n, "", dtype=object) if words is None else words
     blank = _map_unique(written, lambda w: w is None or not str(w).strip()).astype(bool)
     # words on the number: the flag where the flag cell is empty, a conflict where it says other
@@ -271,10 +288,11 @@ def check_ranges(ctx: Ctx, rows: pd.DataFrame) -> Iterator[Issue]:
             )  # fmt: skip
 
 
-def check_duplicates(ctx: Ctx, rows: pd.DataFrame) -> Iterator[Issue]:
-    """The same (indicator, region, year) with different values: every occurrence is reported."""
+def check_duplicates(ctx: Ctx, rows: pd.DataFrame, dup: np.ndarray) -> Iterator[Issue]:
+    """The same (indicator, region, year) with different values: every occurrence is reported.
+
+    `dup` marks the rows whose key is on another row too."""
     key = ["indicator", "region", "year"]
-    dup = rows.duplicated(key, keep=False)
     if not dup.any():
         return
     sub = rows[dup]
@@ -357,9 +375,8 @@ def validate(
     known = inds != None  # noqa: E711
     factors = np.ones(len(frame))
     if known.any():
-        pairs = pd.Series(list(zip(declared[known], inds[known], strict=True)), dtype=object)
-        factors[known] = _map_unique(
-            pairs.to_numpy(), lambda p: _factor(p[0], catalogue[p[1]])
+        factors[known] = _map_unique_pairs(
+            declared[known], inds[known], lambda unit, ind: _factor(unit, catalogue[ind])
         ).astype(float)
 
     found = len(ctx.log.issues)
@@ -386,11 +403,16 @@ def validate(
         catalogue, notes[ok], flags[ok],
     )  # fmt: skip
     ctx.log.extend(check_ranges(ctx, rows))
-    ctx.log.extend(check_duplicates(ctx, rows))
+    # each key's rows found once: the check and the dropping of repeats both read it
+    repeated = rows.duplicated(["indicator", "region", "year"], keep=False).to_numpy()
+    ctx.log.extend(check_duplicates(ctx, rows, repeated))
     warnings = _conversion_warnings(frame[ok], declared[ok], inds[ok], factors[ok], catalogue)
     warnings += total_warnings(ctx, rows, totals[ok])
     before = len(rows)
-    rows = rows.drop_duplicates(["indicator", "region", "year"], keep="first", ignore_index=True)
+    if repeated.any():
+        rows = rows.drop_duplicates(
+            ["indicator", "region", "year"], keep="first", ignore_index=True
+        )
     conflicts = ctx.log.more["duplicate-conflict"] or any(
         i.code == "duplicate-conflict" for i in ctx.log.issues
     )

@@ -359,19 +359,21 @@ def parse_column(cells: pd.Series, unit_hints: pd.Series | None = None) -> Parse
     if n == 0:
         return ParsedColumn(value, missing, error, message, scale, mark, flag)
     obj = cells.astype(object).to_numpy()
-    # Fast path: real numbers (xlsx cells) and plain numeric text (csv cells).
-    kinds = pd.Series(obj).map(type).to_numpy()
+    # Fast path: real numbers (xlsx cells) and plain numeric text (csv cells). Series of
+    # objects stay objects: pandas would copy text into Arrow strings for nothing.
+    kinds = pd.Series(obj, dtype=object).map(type).to_numpy()
     is_num = (kinds == float) | (kinds == int)  # noqa: E721 - exact types: bool is not a number here
     nums = np.full(n, np.nan)
     if is_num.any():
         nums[is_num] = obj[is_num].astype(float)
     is_str = kinds == str  # noqa: E721
     if is_str.any():
-        coerced = pd.to_numeric(pd.Series(obj[is_str]), errors="coerce").to_numpy(dtype=float)
+        texts = pd.Series(obj[is_str], dtype=object)
+        coerced = pd.to_numeric(texts, errors="coerce").to_numpy(dtype=float)
         nums[is_str] = coerced
     fast = np.isfinite(nums) & (is_num | is_str)
     value[fast] = nums[fast]
-    blank = pd.isna(pd.Series(obj)).to_numpy() | (is_num & np.isnan(nums))
+    blank = pd.isna(obj) | (is_num & np.isnan(nums))
     missing[blank & ~fast] = True
     rest = ~fast & ~blank
     if rest.any():

@@ -118,12 +118,18 @@ def gap_chart_frame(
     obs = (
         tracker.observations(indicators=wanted, regions=list(regions) if regions else None)
         if wanted
-        else pd.DataFrame()
+        else pd.DataFrame(columns=["indicator", "region", "year", "note", "import_id", "derived"])
     )
-    # the row of the value the gap was measured on: its note, import and whether derived
-    found: dict[tuple[str, str, int], dict[str, Any]] = {}
-    for rec in obs.to_dict("records") if len(obs) else []:
-        found[(str(rec["indicator"]), str(rec["region"]), int(rec["year"]))] = rec
+    # the row of the value each gap was measured on (its note, import, whether derived): one
+    # join, not a lookup per row (a country's counties are thousands of rows)
+    key = ["indicator", "region", "year"]
+    found = obs[[*key, "note", "import_id", "derived"]].rename(
+        columns={"note": "obs_note", "import_id": "obs_import", "derived": "obs_derived"}
+    )
+    found = found.assign(year=pd.to_numeric(found["year"]).astype("Int64"), obs_found=True)
+    found = found.drop_duplicates(key, keep="last")
+    gaps = gaps.assign(year=pd.to_numeric(gaps["year"], errors="coerce").astype("Int64"))
+    gaps = gaps.merge(found, on=key, how="left")
     if regions is not None:
         order = {r: i for i, r in enumerate(regions)}
         gaps = gaps.assign(_o=gaps["region"].map(order)).sort_values("_o", kind="stable")
@@ -131,10 +137,10 @@ def gap_chart_frame(
     for g in gaps.to_dict("records"):
         ind = tracker.catalogue[str(g["indicator"])]
         year = None if is_missing(g.get("year")) else int(g["year"])
-        rec = found.get((ind.id, str(g["region"]), year)) if year is not None else None
-        note = "" if rec is None or is_missing(rec.get("note")) else str(rec["note"])
-        derived = rec is not None and bool(rec.get("derived", False))
-        kind, address = value_source(note, derived) if rec is not None else ("", "")
+        seen = not is_missing(g.get("obs_found")) and bool(g["obs_found"])
+        note = "" if not seen or is_missing(g.get("obs_note")) else str(g["obs_note"])
+        derived = seen and bool(g.get("obs_derived", False))
+        kind, address = value_source(note, derived) if seen else ("", "")
         rows.append(
             {
                 "indicator": ind.id,
@@ -149,12 +155,12 @@ def gap_chart_frame(
                 "gap": rounded(g.get("gap"), ind.decimals),
                 "unit": ind.unit.get(lang),
                 "status": statuses.label(str(g["status"]), lang),
-                "derived": "" if rec is None else ("yes" if derived else "no"),
+                "derived": ("yes" if derived else "no") if seen else "",
                 "source_kind": kind,
                 "source_address": address,
                 "import_id": None
-                if rec is None or is_missing(rec.get("import_id"))
-                else int(rec["import_id"]),
+                if not seen or is_missing(g.get("obs_import"))
+                else int(g["obs_import"]),
                 "note": note,
             }
         )

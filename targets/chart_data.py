@@ -71,11 +71,20 @@ def value_source(note: Any, derived: Any) -> tuple[str, str]:
 
 
 def chart_frame(
-    tracker: Tracker, indicator_id: str, regions: Sequence[str], lang: str
+    tracker: Tracker,
+    indicator_id: str,
+    regions: Sequence[str],
+    lang: str,
+    obs: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
-    """The values of `indicator_id` for `regions` (in that order, then by year), as exported."""
+    """The values of `indicator_id` for `regions` (in that order, then by year), as exported.
+
+    `obs`: the indicator's values (Tracker.observations) when the caller has read them already.
+    """
     ind = tracker.catalogue[indicator_id]
-    obs = tracker.observations(indicators=[indicator_id], regions=list(regions))
+    if obs is None:
+        obs = tracker.observations(indicators=[indicator_id], regions=list(regions))
+    obs = obs[(obs["indicator"] == indicator_id) & obs["region"].isin(list(regions))]
     order = {r: i for i, r in enumerate(regions)}
     obs = obs.assign(_o=obs["region"].map(order)).sort_values(["_o", "year"], kind="stable")
     rows = []
@@ -109,17 +118,21 @@ def gap_chart_frame(
     *,
     indicators: Sequence[str] | None = None,
     regions: Sequence[str] | None = None,
+    obs: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """One row per indicator × region of the gap table for `milestone`: the latest value, the
-    goal and the gap, each rounded to its indicator's decimals, with the value's source."""
+    goal and the gap, each rounded to its indicator's decimals, with the value's source.
+
+    `obs`: values in force holding at least those of `indicators` (Tracker.observations), when
+    the caller has read them already.
+    """
     gaps = tracker.gaps(milestone=milestone, indicators=indicators, regions=regions)
     wanted = list(dict.fromkeys(gaps["indicator"].astype(str))) if len(gaps) else []
-    # only the regions asked for: a region's page reads its own values, not the country's
-    obs = (
-        tracker.observations(indicators=wanted, regions=list(regions) if regions else None)
-        if wanted
-        else pd.DataFrame(columns=["indicator", "region", "year", "note", "import_id", "derived"])
-    )
+    if not wanted:
+        obs = pd.DataFrame(columns=["indicator", "region", "year", "note", "import_id", "derived"])
+    elif obs is None:
+        # only the regions asked for: a region's page reads its own values, not the country's
+        obs = tracker.observations(indicators=wanted, regions=list(regions) if regions else None)
     # the row of the value each gap was measured on (its note, import, whether derived): one
     # join, not a lookup per row (a country's counties are thousands of rows)
     key = ["indicator", "region", "year"]

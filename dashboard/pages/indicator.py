@@ -32,7 +32,7 @@ from dashboard.pages import (
     url_sync,
 )
 from targets import roles, verdicts
-from targets.chart_data import chart_frame, value_source
+from targets.chart_data import chart_frame, gap_chart_frame, value_source
 from targets.display import category_name
 from targets.flags import flag_label
 from targets.provenance import provisional_mark, provisional_text
@@ -350,6 +350,7 @@ def export_metas(
     goal = downloads.goal_words(ind, year, lang)
     plans = downloads.plan_titles(tr, [ind], year, lang)
     series_spec = {"kind": "series", "indicator": ind.id, "regions": list(regions)}
+    series_frame = chart_frame(tr, ind.id, regions, lang, obs)
     series = downloads.export_meta(
         tr,
         graph=ids.INDICATOR_SERIES,
@@ -359,7 +360,7 @@ def export_metas(
         plans=plans,
         filename=f"{ind.id}-{year}" if year else ind.id,
         lang=lang,
-        frame=chart_frame(tr, ind.id, regions, lang),
+        frame=series_frame,
     )
     gaps = (
         downloads.export_meta(
@@ -371,6 +372,7 @@ def export_metas(
             plans=plans,
             filename=f"{ind.id}-{year}-gaps",
             lang=lang,
+            frame=gap_chart_frame(tr, year, lang, indicators=[ind.id], obs=obs),
         )
         if year
         else downloads.export_meta(
@@ -382,6 +384,7 @@ def export_metas(
             plans=plans,
             filename=f"{ind.id}-gaps",
             lang=lang,
+            frame=series_frame,
         )
     )
     return series, gaps

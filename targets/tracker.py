@@ -157,6 +157,18 @@ class Tracker:
             frame = frame[frame["region"].isin(list(regions))]
         return frame.reset_index(drop=True)
 
+    def gaps_before_latest(self, milestone: int | None = None) -> pd.DataFrame:
+        """The gap table before each series' latest value (targets.verdicts.gaps_before_latest):
+        what a cell's hover compares with to say why its status changed."""
+        from targets.verdicts import gaps_before_latest
+
+        def compute() -> pd.DataFrame:
+            return gaps_before_latest(
+                self.catalogue, self.regions, self.derived().observed, milestone
+            )
+
+        return self._cached(("gaps_before_latest", milestone), compute)
+
     def resolve_regions(self, names: Collection[str] | None) -> list[str] | None:
         """Region names/aliases as a user types them -> ids (raises UnknownRegionError)."""
         if not names:

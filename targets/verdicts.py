@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+import pandas as pd
+
 from targets import roles, statuses
 from targets.display import DASH, difference, goal_text, is_missing, number, percent
 
@@ -147,3 +149,41 @@ def change_reason(
             f"ratio {r_was} → {r_now}"
         )
     return "；".join(parts) if zh else "; ".join(parts)
+
+
+def gaps_before_latest(
+    catalogue: Any, regions: Any, observed: pd.DataFrame, milestone: int | None = None
+) -> pd.DataFrame:
+    """The gap table as it stood before each series' latest value: every indicator × region's
+    latest observed year left out, the rest derived again. A cell whose status differs from
+    this table's changed with its latest value; `change_words` says how."""
+    from targets import aggregate
+    from targets.progress import compute_gaps
+
+    obs = aggregate.observed_rows(observed)
+    year = pd.to_numeric(obs["year"], errors="coerce")
+    latest = year.groupby([obs["indicator"], obs["region"]]).transform("max")
+    before = obs[(year < latest).to_numpy(dtype=bool)].reset_index(drop=True)
+    return compute_gaps(
+        catalogue, regions, aggregate.derive_all(catalogue, regions, before), milestone=milestone
+    )
+
+
+def change_words(
+    before: Mapping[str, Any] | None, after: Mapping[str, Any], lang: str, decimals: int = 2
+) -> str:
+    """'with its 2022 value: on track → moderate progress (why)' where the latest value changed
+    the status (`before`: the row of gaps_before_latest); "" where it did not or nothing was
+    judged before."""
+    was = before.get("status") if before is not None else None
+    now = str(after.get("status"))
+    # no data or one value only judged nothing: the latest value is the first judgement
+    if before is None or not isinstance(was, str) or was in ("no_data", "insufficient_data", now):
+        return ""
+    why = change_reason(before, after, lang, decimals)
+    year = _int(after.get("year"))
+    if lang == "en":
+        words = f"{statuses.label(was, 'en').lower()} → {statuses.label(now, 'en').lower()}"
+        return f"with its {year} value: {words}" + (f" ({why})" if why else "")
+    words = f"{statuses.label(was, 'zh')} → {statuses.label(now, 'zh')}"
+    return f"{year}年数值使状态变化：{words}" + (f"（{why}）" if why else "")

@@ -44,6 +44,8 @@ def warm(tracker: Tracker) -> str:
     tracker.gaps()
     for year in milestone_years(tracker):
         tracker.gaps(milestone=year)
+        # the overview's hovers say why a status changed with the latest value
+        tracker.gaps_before_latest(milestone=year)
         for lang in ("zh", "en"):
             tracker.behind_schedule(year, lang)
     # then the assessment page's sections for the goal year it opens on: at 1 M values its

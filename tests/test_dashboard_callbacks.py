@@ -193,6 +193,30 @@ def test_region_page_and_behind_list_say_a_verdict_is_provisional_and_why(
     assert not any("初步" in text(li) for k, li in items.items() if "研发投入强度" in k)
 
 
+def test_an_overview_cell_says_why_its_latest_value_changed_its_status(
+    tracker: Any, ctx: None
+) -> None:
+    """Issue 14: importing Anhui's 2024 R&D intensity (2.78, above 2023's 2.69) moved its cell
+    with no word why; the hover now says what it was and why it moved."""
+    rows = pd.DataFrame(
+        [{"indicator": "rd_intensity", "region": "anhui", "year": 2024, "value": 2.78,
+          "unit": None, "note": "test fixture (not published statistics)"}]
+    )  # fmt: skip
+    tracker.store.write_import(rows, file_name="a.csv", sha256="6" * 64, layout="long",
+                               user="tests", note="test fixture")  # fmt: skip
+    matrix = find(overview_page.layout(lang="en", milestone="2025"), ids.OVERVIEW_MATRIX)
+    links = [c for c in walk(matrix) if isinstance(c, dcc.Link) and getattr(c, "title", None)]
+    anhui = next(c for c in links if c.title.startswith("Anhui · R&D intensity"))
+    assert anhui.title.endswith(
+        "; with its 2024 value: moderate progress → some way short (the latest value is now "
+        "2.78 (2024), was 2.69 (2023); the data now reach a year before the 2025 goal year or "
+        "later: judged by distance instead of pace)"
+    )
+    # Shanghai's R&D intensity kept its status with its latest value: nothing about a change
+    shanghai = next(c for c in links if c.title.startswith("Shanghai · R&D intensity"))
+    assert "with its" not in shanghai.title
+
+
 def test_overview_counts_add_up_to_the_cells(tracker: Any, ctx: None) -> None:
     layout = overview_page.layout(lang="en")
     gaps = tracker.gaps(milestone=2025)

@@ -75,6 +75,38 @@ def test_a_change_of_latest_value_and_span_is_said() -> None:
     )
 
 
+def test_the_status_before_the_latest_value_and_why_it_moved(
+    catalogue: object, regions: object
+) -> None:
+    """Anhui's R&D intensity 2.16 (2018), 2.45 (2020), 2.50 (2022): on track before the 2022
+    value (ratio 1.35), moderate progress with it (0.77); the words say so, and why."""
+    import pandas as pd
+
+    frame = pd.DataFrame(
+        [("rd_intensity", "anhui", y, v) for y, v in ((2018, 2.16), (2020, 2.45), (2022, 2.50))],
+        columns=["indicator", "region", "year", "value"],
+    ).assign(unit=None, note=None, import_id=1)
+    before = verdicts.gaps_before_latest(catalogue, regions, frame, milestone=2025)
+    from targets.progress import compute_gaps
+
+    now = compute_gaps(catalogue, regions, frame, milestone=2025)
+    pick = lambda g: g[(g["indicator"] == "rd_intensity") & (g["region"] == "anhui")].iloc[0]  # noqa: E731
+    was, row = pick(before).to_dict(), pick(now).to_dict()
+    assert (was["status"], int(was["year"]), row["status"]) == ("on_track", 2020, "moderate")
+    assert verdicts.change_words(was, row, "en", 2) == (
+        "with its 2022 value: on track → moderate progress (the latest value is now 2.50 (2022), "
+        "was 2.45 (2020); the pace now spans 4 years since 2018 (was 2): ratio 1.35 → 0.77)"
+    )
+    assert verdicts.change_words(was, row, "zh", 2) == (
+        "2022年数值使状态变化：进展顺利 → 进展一般（最新值由2.45（2020年）变为2.50（2022年）；"
+        "增速改按2018年以来4年计算（原为2年），比值1.35 → 0.77）"
+    )
+    # the same status, or nothing judged before (one value only): nothing to say
+    assert verdicts.change_words(row, row, "en") == ""
+    assert verdicts.change_words({**was, "status": "insufficient_data"}, row, "en") == ""
+    assert verdicts.change_words(None, row, "en") == ""
+
+
 # ------------------------------------------------- the 2025 verdicts through every surface
 
 

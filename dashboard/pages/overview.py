@@ -338,6 +338,7 @@ def cell(
     year: int,
     lang: str,
     scope_name: str = "",
+    before: Mapping[str, Any] | None = None,
 ) -> html.Td:
     """One matrix cell: symbol + latest value, gap and latest year, a link to the indicator view.
 
@@ -380,6 +381,10 @@ def cell(
     )
     if mark:
         title += f"; {provisional_words(row, lang)}"
+    # the status this cell had before its latest value, and why it moved (targets.verdicts)
+    changed = verdicts.change_words(before, row, lang, ind.decimals)
+    if changed:
+        title += f"; {changed}"
     why = reason_text(row.get("reason"), lang) if status == "no_data" else ""
     if why and why != "no value":
         title += f"; {why}"
@@ -434,6 +439,12 @@ def matrix(
     # than the cells themselves at national scale
     shown = gaps[[c for c in CELL_COLUMNS if c in gaps.columns]]
     lookup = {(r["indicator"], r["region"]): r for r in shown.to_dict("records")}
+    earlier = tr.gaps_before_latest(milestone=year)
+    earlier = earlier.loc[
+        earlier["region"].isin(columns).to_numpy(dtype=bool),
+        [c for c in CELL_COLUMNS if c in earlier.columns],
+    ]
+    before = {(r["indicator"], r["region"]): r for r in earlier.to_dict("records")}
     head = html.Thead(
         html.Tr(
             [html.Th(t("indicator", lang), scope="col", className="row-head")]
@@ -486,6 +497,7 @@ def matrix(
                             year,
                             lang,
                             scope_name=tr.regions.name(ind.scope[0], lang) if ind.scope else "",
+                            before=before.get((ind.id, rid)),
                         )
                         for rid in columns
                     ]

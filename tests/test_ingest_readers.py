@@ -214,3 +214,24 @@ def test_column_bound(monkeypatch: pytest.MonkeyPatch) -> None:
         with pytest.raises(ReadError) as err:
             read_workbook(data)
         assert err.value.code == "file-too-large"
+
+
+def test_a_csv_read_loads_no_workbook_scanner_and_an_xls_read_does() -> None:
+    # xlrd and ElementTree are loaded when a .xls or .ods file comes: every `targets import`
+    # of a CSV paid for them before
+    import subprocess
+
+    probe = (
+        "import sys; from targets.ingest.readers import read_workbook; "
+        "book = read_workbook(open(sys.argv[1], 'rb').read()); "
+        "print(book.kind, [m for m in ('xlrd', 'xml.etree.ElementTree') if m in sys.modules])"
+    )
+    root = Path(__file__).resolve().parents[1]
+    seen = [
+        subprocess.run(
+            [sys.executable, "-c", probe, str(root / "tests" / "data" / "corpus" / name)],
+            capture_output=True, text=True, check=True, cwd=root,
+        ).stdout.strip()
+        for name in ("totals_gbk.csv", "pct_format.xls")
+    ]  # fmt: skip
+    assert seen == ["text []", "xls ['xlrd']"]

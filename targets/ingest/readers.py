@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -20,10 +21,8 @@ import python_calamine as pc
 
 from targets import config
 from targets.ingest import bounds
-from targets.ingest.ods_cells import scan_ods
 from targets.ingest.values import FormulaCell
-from targets.ingest.xls_cells import scan_xls
-from targets.ingest.xlsx_cells import XlsxCellsError, scan_xlsx
+from targets.ingest.xlsx_cells import SheetCells, XlsxCellsError, scan_xlsx
 
 Kind = Literal["xlsx", "ods", "xls", "text"]
 Span = tuple[tuple[int, int], tuple[int, int]]
@@ -146,11 +145,24 @@ def read_workbook(data: bytes) -> Workbook:
     return Workbook(kind, sheets)
 
 
+def _scanner(kind: Literal["xlsx", "ods", "xls"]) -> Callable[[bytes], dict[str, SheetCells]]:
+    """The cell scanner for a kind of workbook; the .ods and .xls ones are loaded when such a
+    file comes (xlrd and ElementTree cost every CSV import otherwise)."""
+    if kind == "ods":
+        from targets.ingest.ods_cells import scan_ods
+
+        return scan_ods
+    if kind == "xls":
+        from targets.ingest.xls_cells import scan_xls
+
+        return scan_xls
+    return scan_xlsx
+
+
 def _add_cells(data: bytes, kind: Literal["xlsx", "ods", "xls"], sheets: list[RawSheet]) -> None:
     """Formats and uncomputed formulas from the package's XML, laid over calamine's values."""
     try:
-        scan = {"xlsx": scan_xlsx, "ods": scan_ods, "xls": scan_xls}[kind]
-        extras = scan(data)
+        extras = _scanner(kind)(data)
     except XlsxCellsError as exc:
         raise ReadError("file-unreadable", str(exc)) from exc
     for sheet in sheets:

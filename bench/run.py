@@ -78,6 +78,13 @@ def _args() -> argparse.Namespace:
         "--skip", action="append", default=[], help="leave this section out (repeatable)"
     )
     p.add_argument("--no-write", action="store_true", help="print only; leave the docs alone")
+    p.add_argument(
+        "--cli-before",
+        default=os.environ.get("BENCH_CLI_BEFORE"),
+        metavar="GIT_REF",
+        help="cli-import: also run `targets import` as of this commit (git archive), interleaved "
+        "with today's and the bare read, for a before/after ratio from one run",
+    )
     args = p.parse_args()
     for key, value in SCALES[args.scale].items():
         if getattr(args, key) is None:
@@ -157,11 +164,11 @@ def bench_import(args: argparse.Namespace, work: Path) -> list[Row]:
 CLI_CSV_ROWS = 110_000
 
 
-def _process_seconds(argv: list[str], env: dict[str, str]) -> tuple[float, float]:
+def _process_seconds(argv: list[str], env: dict[str, str], cwd: Path = ROOT) -> tuple[float, float]:
     """(wall, CPU) seconds of one whole process, its children included."""
     before = os.times()
     start = time.perf_counter()
-    subprocess.run(argv, env=env, check=True, stdout=subprocess.DEVNULL, cwd=ROOT)
+    subprocess.run(argv, env=env, check=True, stdout=subprocess.DEVNULL, cwd=cwd)
     wall = time.perf_counter() - start
     after = os.times()
     cpu = (after.children_user - before.children_user) + (
@@ -170,34 +177,63 @@ def _process_seconds(argv: list[str], env: dict[str, str]) -> tuple[float, float
     return wall, cpu
 
 
+def _checkout(ref: str, work: Path) -> Path:
+    """The repository's files as of `ref` (git archive: the repository itself is not touched)."""
+    where = work / f"at_{ref.replace('/', '_')}"
+    where.mkdir()
+    archive = subprocess.run(
+        ["git", "archive", "--format=tar", ref], cwd=ROOT, check=True, capture_output=True
+    ).stdout
+    subprocess.run(["tar", "-x", "-C", str(where)], input=archive, check=True)
+    return where
+
+
 def bench_cli_import(args: argparse.Namespace, work: Path) -> list[Row]:
-    """`targets import` of a 110,000-row long CSV against a bare pandas.read_csv process."""
+    """`targets import` of a 110,000-row long CSV against a bare pandas.read_csv process (and,
+    with --cli-before, against the same command as of an earlier commit, in the same run)."""
     tracker = Tracker(db_url=f"sqlite:///{work / 'cat.db'}")
     csv = work / "cli_long.csv"
     long_rows(tracker, CLI_CSV_ROWS).to_csv(csv, index=False)
     targets = str(Path(sys.executable).with_name("targets"))
     bare = [sys.executable, "-c", f"import pandas; pandas.read_csv({str(csv)!r})"]
     env = dict(os.environ)
-    ours: list[tuple[float, float]] = []
-    base: list[tuple[float, float]] = []
+    commands = {"now": [targets, "import", str(csv)]}
+    envs, cwds = {"now": env}, {"now": ROOT}
+    if args.cli_before:
+        # the earlier code, first on the path (`-m` puts the working directory there) ahead of
+        # this checkout's editable install
+        old = _checkout(args.cli_before, work)
+        commands["before"] = [sys.executable, "-m", "targets", "import", str(csv)]
+        envs["before"], cwds["before"] = {**env, "PYTHONPATH": str(old)}, old
+    times: dict[str, list[tuple[float, float]]] = {name: [] for name in [*commands, "bare"]}
     runs = max(3, min(args.reps, 7))
-    for n in range(runs):  # interleaved: both see the same load on a shared machine
-        env["TARGETS_DB"] = f"sqlite:///{work / f'cli_{n}.db'}"
-        ours.append(_process_seconds([targets, "import", str(csv)], env))
-        base.append(_process_seconds(bare, env))
+    for n in range(runs):  # interleaved: all see the same load on a shared machine
+        for name, argv in commands.items():
+            envs[name]["TARGETS_DB"] = f"sqlite:///{work / f'cli_{name}_{n}.db'}"
+            times[name].append(_process_seconds(argv, envs[name], cwds[name]))
+        times["bare"].append(_process_seconds(bare, env))
 
-    def stat(values: list[float]) -> str:
-        return f"min {min(values):.2f} s, median {float(np.median(values)):.2f} s"
+    def stat(name: str) -> str:
+        walls, cpus = [w for w, _ in times[name]], [c for _, c in times[name]]
+        return (
+            f"wall min {min(walls):.2f} s, median {float(np.median(walls)):.2f} s; "
+            f"CPU min {min(cpus):.2f} s, median {float(np.median(cpus)):.2f} s"
+        )
 
-    wall = min(w for w, _ in ours) / min(w for w, _ in base)
-    cpu = min(c for _, c in ours) / min(c for _, c in base)
+    def ratios(name: str) -> str:
+        wall = min(w for w, _ in times[name]) / min(w for w, _ in times["bare"])
+        cpu = min(c for _, c in times[name]) / min(c for _, c in times["bare"])
+        return f"{wall:.2f}× the wall time, {cpu:.2f}× the CPU time"
+
+    result = f"{ratios('now')} (min ÷ min; goal ≤ 3×)"
+    if args.cli_before:
+        result += f"; as of {args.cli_before}: {ratios('before')}"
     row = Row(
         f"`targets import` of a {CLI_CSV_ROWS:,}-row long CSV (synthetic) → SQLite, whole "
-        f"process, {runs} runs; load avg {os.getloadavg()[0]:.1f}",
-        f"wall {stat([w for w, _ in ours])}; CPU {stat([c for _, c in ours])}",
-        f'`python -c "import pandas; pandas.read_csv(…)"`: wall {stat([w for w, _ in base])}; '
-        f"CPU {stat([c for _, c in base])}",
-        f"{wall:.2f}× the wall time, {cpu:.2f}× the CPU time (min ÷ min; goal ≤ 3×)",
+        f"process, {runs} interleaved runs; load avg {os.getloadavg()[0]:.1f}",
+        stat("now") + (f" (as of {args.cli_before}: {stat('before')})" if args.cli_before else ""),
+        f'`python -c "import pandas; pandas.read_csv(…)"`: {stat("bare")}',
+        result,
     )
     print(row)
     return [row]

@@ -128,6 +128,13 @@ TEXT: dict[str, tuple[str, str]] = {
         "完成进度落后于时间进度的目标，按落后年数排序。",
         "Goals whose progress lags the time elapsed, most behind first.",
     ),
+    "behind_cut": (
+        "列出最落后的{shown}项（共{total}项）；全部见报告或命令 targets gaps --behind-schedule。",
+        "The {shown} most behind of {total} are listed; the reports and "
+        "`targets gaps --behind-schedule` list them all.",
+    ),
+    "cities_of": ("显示哪个省的城市", "Cities of"),
+    "cities_all": ("全部城市", "Every province"),
     "behind_none": ("没有落后于序时进度的目标。", "No goal is behind schedule."),
     "years_behind": ("落后 {years} 年", "{years} years behind"),
     "bundled_banner": (

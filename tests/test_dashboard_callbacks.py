@@ -256,11 +256,14 @@ def test_overview_2035_shows_goals_in_words(ctx: None) -> None:
 
 
 def test_overview_callback_writes_the_state_into_the_url(ctx: None) -> None:
-    body, search = overview_page.update(2026, True, "?lang=en")
+    body, search, *_ = overview_page.update(2026, True, None, "?lang=en")
     assert search == "?milestone=2026&cities=1&lang=en"
     assert "Key tasks completed" in text(body)
-    _, search = overview_page.update("not-a-year", False, "?lang=zh")
+    _, search, options, province, hidden = overview_page.update(
+        "not-a-year", False, None, "?lang=zh"
+    )
     assert search == "?milestone=2025&lang=zh"
+    assert (options, province, hidden) == ([], None, True)  # no province select without cities
 
 
 def test_bundled_banner_only_for_bundled_data(tracker: Any, ctx: None) -> None:
@@ -702,3 +705,53 @@ def test_chinese_indicator_page_shows_no_english_plan_notes(tracker: Any, ctx: N
     en = text(indicator_page.layout(indicator_id="rd_intensity", lang="en"))
     assert note not in zh and "研发投入强度达到 3%以上" in zh
     assert note in en
+
+
+def test_at_national_size_the_overview_shows_one_provinces_cities_at_a_time(
+    national_tracker: Any,
+) -> None:
+    """Synthetic national data (31 provinces, 136 cities with data): with the city columns on,
+    the matrix holds one province's cities, chosen on the server; each answer stays under 1 MB
+    and the behind-schedule list at MAX_BEHIND items with a sentence saying how many there are."""
+    import json
+
+    from bench.national import national_calls
+    from tests.conftest import national_client
+
+    tr = national_tracker
+    app = create_app(tr)
+    post = national_client(app)
+    calls = {c.label: c.body for c in national_calls(app, tr) if c.label.startswith("/:")}
+    calls |= {c.label: c.body for c in national_calls(app, tr) if "/?cities=1" in c.label}
+    assert len(calls) == 4  # the page, with cities, and its filter with cities on and off
+    gaps = tr.gaps(milestone=2025)
+    cities = set(overview_page.region_columns(tr.regions, gaps, True)) - set(
+        overview_page.region_columns(tr.regions, gaps, False)
+    )
+    assert len(cities) > overview_page.MAX_CITY_COLUMNS
+    for label, body in calls.items():
+        answer = post(body)
+        assert len(answer.data) < 1_000_000, (label, len(answer.data))
+        shown = json.loads(answer.data)["response"]
+        heads = json.dumps(shown).count('"region-head"')
+        if "cities on" in label or "cities=1" in label:
+            # one province beside its cities, never every city
+            first = next(p.id for p in tr.regions.provinces() if cities & tr.regions.within([p.id]))
+            mine = cities & tr.regions.within([first])
+            base = overview_page.region_columns(tr.regions, gaps, False)
+            top = [r for r in base if tr.regions.get(r).level != "province"]  # delta and zones
+            assert heads == len(top) + 1 + len(mine)
+            assert 0 < len(mine) < len(cities)
+        else:
+            assert heads == len(overview_page.region_columns(tr.regions, gaps, False))
+    with app.server.test_request_context("/"):
+        body, search, options, province, hidden = overview_page.update(
+            2025, True, "syn_p02", "?lang=en"
+        )
+        assert province == "syn_p02" and not hidden and "province=syn_p02" in search
+        assert overview_page.ALL_CITIES not in [o["value"] for o in options]
+        behind = find(html.Div(body), ids.OVERVIEW_BEHIND)
+        items = [c for c in walk(behind) if isinstance(c, html.Li)]
+        total = len(tr.behind_schedule(2025, "en"))
+        assert len(items) == overview_page.MAX_BEHIND < total
+        assert "most behind of" in text(behind)

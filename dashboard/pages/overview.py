@@ -22,6 +22,7 @@ from dashboard.pages import (
     add_page,
     attrs,
     bundled_in_force,
+    choose,
     default_milestone,
     href,
     int_param,
@@ -47,6 +48,12 @@ CELL_COLUMNS = (
     *PROVISIONAL_COLUMNS,
 )  # fmt: skip
 TRUE = ("1", "true", "yes", "on")
+# city columns shown at once: the delta's 41 cities fit a matrix a person reads; a country's 340
+# (7-13 MB of HTML, 1.3-6.5 s a view) do not, so past this the cities come one province at a time
+MAX_CITY_COLUMNS = 60
+ALL_CITIES = "all"
+# goals listed behind schedule: the most behind first; the reports and the CLI list them all
+MAX_BEHIND = 50
 
 
 def register(app: dash.Dash) -> None:
@@ -60,8 +67,12 @@ def register(app: dash.Dash) -> None:
     app.callback(
         Output(ids.OVERVIEW_BODY, "children"),
         Output(ids.OVERVIEW_URL, "search"),
+        Output(ids.OVERVIEW_PROVINCE, "options"),
+        Output(ids.OVERVIEW_PROVINCE, "value"),
+        Output(ids.OVERVIEW_PROVINCE_WRAP, "hidden"),
         Input(ids.OVERVIEW_MILESTONE, "value"),
         Input(ids.OVERVIEW_CITIES, "value"),
+        Input(ids.OVERVIEW_PROVINCE, "value"),
         State(ids.PAGES_LOCATION, "search"),
         prevent_initial_call=True,
     )(update)
@@ -70,19 +81,25 @@ def register(app: dash.Dash) -> None:
         Input(ids.OVERVIEW_COUNTS, "value"),
         State(ids.OVERVIEW_MILESTONE, "value"),
         State(ids.OVERVIEW_CITIES, "value"),
+        State(ids.OVERVIEW_PROVINCE, "value"),
         State(ids.PAGES_LOCATION, "search"),
         prevent_initial_call=True,
     )(filter_matrix)
 
 
 def layout(
-    lang: str = "zh", milestone: str | None = None, cities: str | None = None, **_: Any
+    lang: str = "zh",
+    milestone: str | None = None,
+    cities: str | None = None,
+    province: str | None = None,
+    **_: Any,
 ) -> html.Div:
     lang = norm_lang(lang)
     tr = tracker()
     years = milestone_years(tr.catalogue)
     year = int_param(milestone, years, default_milestone(years))
     show_cities = str(cities).lower() in TRUE
+    scopes, scope = city_scope(tr, year, show_cities, province, lang)
     numeric = set(tr.catalogue.milestone_years())
     options = [
         {
@@ -124,10 +141,18 @@ def layout(
                         width="auto",
                         className="d-flex align-items-end",
                     ),
+                    dbc.Col(
+                        html.Div(
+                            province_select(scopes, scope, lang),
+                            id=ids.OVERVIEW_PROVINCE_WRAP,
+                            hidden=not scopes,
+                        ),
+                        width="auto",
+                    ),
                 ],
                 className="g-4 mb-3",
             ),
-            html.Div(body(tr, year, show_cities, lang), id=ids.OVERVIEW_BODY),
+            html.Div(body(tr, year, show_cities, lang, scope), id=ids.OVERVIEW_BODY),
         ]
     )
 
@@ -150,18 +175,61 @@ def cities_switch(tr: Tracker, show_cities: bool, lang: str) -> dbc.Switch:
     )
 
 
-def update(milestone: Any, cities: Any, search: str | None) -> tuple[Any, str]:
+def province_select(options: list[dict[str, str]], value: str | None, lang: str) -> Any:
+    """Whose cities the matrix shows (offered while the city columns are on)."""
+    return html.Div(
+        [
+            dbc.Label(t("cities_of", lang), html_for=ids.OVERVIEW_PROVINCE, className="mb-1"),
+            dbc.Select(id=ids.OVERVIEW_PROVINCE, options=options, value=value, className="w-auto"),
+        ]
+    )
+
+
+def city_scope(
+    tr: Tracker, year: int, show_cities: bool, requested: Any, lang: str
+) -> tuple[list[dict[str, str]], str | None]:
+    """(options, chosen) of the province select: every city while the cities with data fit the
+    matrix (MAX_CITY_COLUMNS), else one province's at a time; nothing while cities are off."""
+    if not show_cities or tr.store.is_empty():
+        return [], None
+    gaps = tr.gaps(milestone=year)
+    cities = set(region_columns(tr.regions, gaps, True)) - set(
+        region_columns(tr.regions, gaps, False)
+    )
+    options = [
+        {"label": tr.regions.name(p.id, lang), "value": p.id}
+        for p in tr.regions.provinces()
+        if cities & tr.regions.within([p.id])
+    ]
+    if len(cities) <= MAX_CITY_COLUMNS:
+        options.insert(0, {"label": t("cities_all", lang), "value": ALL_CITIES})
+    if not options:
+        return [], None
+    return options, choose(requested, [o["value"] for o in options], options[0]["value"])
+
+
+def update(
+    milestone: Any, cities: Any, province: Any, search: str | None
+) -> tuple[Any, str, list[dict[str, str]], str | None, bool]:
+    """Body and address for the controls, and the province select (shown with the cities)."""
     lang = lang_from_search(search)
     tr = tracker()
     years = milestone_years(tr.catalogue)
     year = int_param(milestone, years, default_milestone(years))
     show = bool(cities)
-    return body(tr, year, show, lang), query_string(
-        lang, milestone=year, cities=1 if show else None
+    scopes, scope = city_scope(tr, year, show, province, lang)
+    search_out = query_string(
+        lang,
+        milestone=year,
+        cities=1 if show else None,
+        province=scope if scope not in (None, ALL_CITIES) else None,
     )
+    return body(tr, year, show, lang, scope), search_out, scopes, scope, not scopes
 
 
-def filter_matrix(selected: Any, milestone: Any, cities: Any, search: str | None) -> Any:
+def filter_matrix(
+    selected: Any, milestone: Any, cities: Any, province: Any, search: str | None
+) -> Any:
     """The matrix again, keeping the goals with a cell of a ticked status."""
     lang = lang_from_search(search)
     tr = tracker()
@@ -169,7 +237,8 @@ def filter_matrix(selected: Any, milestone: Any, cities: Any, search: str | None
     year = int_param(milestone, years, default_milestone(years))
     goals = numeric_goals(tr, year)
     gaps = tr.gaps(milestone=year)
-    columns = region_columns(tr.regions, gaps, bool(cities))
+    _, scope = city_scope(tr, year, bool(cities), province, lang)
+    columns = region_columns(tr.regions, gaps, bool(cities), scope)
     shown = gaps[gaps["region"].isin(columns)]
     chosen = [str(s) for s in selected or []]
     return matrix(tr, filter_goals(goals, shown, chosen), shown, columns, year, lang)
@@ -200,8 +269,11 @@ def banner(tr: Tracker, lang: str) -> Any:
     )
 
 
-def body(tr: Tracker, year: int, show_cities: bool, lang: str) -> list[Any]:
-    """Counts, matrix and behind-schedule list for one goal year."""
+def body(
+    tr: Tracker, year: int, show_cities: bool, lang: str, province: str | None = None
+) -> list[Any]:
+    """Counts, matrix and behind-schedule list for one goal year; with cities, those of
+    `province` (all of them for None or ALL_CITIES)."""
     if tr.store.is_empty():
         return [dbc.Alert(t("empty_db", lang), color="info")]
     goals = numeric_goals(tr, year)
@@ -213,7 +285,7 @@ def body(tr: Tracker, year: int, show_cities: bool, lang: str) -> list[Any]:
     parts: list[Any] = []
     if goals:
         gaps = tr.gaps(milestone=year)
-        columns = region_columns(tr.regions, gaps, show_cities)
+        columns = region_columns(tr.regions, gaps, show_cities, province)
         shown = gaps[gaps["region"].isin(columns)]
         parts += [
             counts_bar(shown, lang),
@@ -236,15 +308,24 @@ def body(tr: Tracker, year: int, show_cities: bool, lang: str) -> list[Any]:
     return parts
 
 
-def region_columns(registry: Any, gaps: pd.DataFrame, show_cities: bool) -> list[str]:
-    """yrd, central_zone, other zones with data, the provinces, and (toggle) cities with data."""
+def region_columns(
+    registry: Any, gaps: pd.DataFrame, show_cities: bool, province: str | None = None
+) -> list[str]:
+    """yrd, central_zone, other zones with data, the provinces, and (toggle) cities with data:
+    all of them, or `province` alone with its cities."""
     with_data = set(gaps.loc[gaps["status"] != "no_data", "region"]) if len(gaps) else set()
     columns = [r for r in BASE_COLUMNS if r in registry.regions]
     columns += [z.id for z in registry.zones() if z.id not in columns and z.id in with_data]
-    columns += [p.id for p in registry.provinces()]
+    inside = (
+        registry.within([province]) if show_cities and province not in (None, ALL_CITIES) else None
+    )
+    # one province's cities are read beside that province, not beside every other one
+    columns += [p.id for p in registry.provinces() if inside is None or p.id == province]
     if show_cities:
         columns += [
-            rid for rid, reg in registry.regions.items() if reg.level == "city" and rid in with_data
+            rid
+            for rid, reg in registry.regions.items()
+            if reg.level == "city" and rid in with_data and (inside is None or rid in inside)
         ]
     return columns
 
@@ -527,6 +608,9 @@ def behind_list(
     """
     behind = tr.behind_schedule(year, lang)
     behind = behind[behind["region"].isin(set(gaps["region"]))]
+    total = len(behind)
+    # most behind first (binding goals lead): the head of the list is what a person reads
+    behind = behind.head(MAX_BEHIND)
     items = []
     # plain dicts: iterrows builds a Series per row (thousands of rows with cities shown)
     fields = ["indicator", "region", "status", "milestone_year", "pace"]
@@ -565,10 +649,16 @@ def behind_list(
         if items
         else html.P(t("behind_none", lang))
     )
+    cut = (
+        [html.P(t("behind_cut", lang, shown=MAX_BEHIND, total=f"{total:,}"), className="small")]
+        if total > MAX_BEHIND
+        else []
+    )
     return html.Section(
         [
             html.H2(t("behind_heading", lang), className="h5"),
             html.P(t("behind_note", lang), className="small text-body-secondary"),
+            *cut,
             content,
         ],
         id=ids.OVERVIEW_BEHIND,

@@ -333,7 +333,13 @@ def _callback_body(app: Any, first_output: str, values: dict[str, Any]) -> str:
     )
     spec = app.callback_map[key]
     parts = key.strip(".").split("...") if key.startswith("..") else [key]
-    outputs = [dict(zip(("id", "property"), p.rsplit(".", 1), strict=True)) for p in parts]
+    outputs: list[dict[str, Any]] = []
+    for part in parts:
+        ident, prop = part.rsplit(".", 1)
+        # a pattern-matching id (the charts' download stores) is sent as the object it is
+        outputs.append(
+            {"id": json.loads(ident) if ident.startswith("{") else ident, "property": prop}
+        )
 
     def items(kind: str) -> list[dict[str, Any]]:
         return [

@@ -82,7 +82,8 @@ def test_methods_table_says_disagreement_in_words(tracker: Any, ctx: None) -> No
 
 
 def test_update_callback_follows_the_milestone(ctx: None) -> None:
-    final, fig, search = page.update(2025, "rd_intensity", None, "?lang=zh")
+    final, fig, meta, search = page.update(2025, "rd_intensity", None, "?lang=zh")
+    assert meta["spec"] == {"kind": "spread", "indicator": "rd_intensity", "level": "province"}
     assert search == "?milestone=2025&indicator=rd_intensity&scope=all&lang=zh"
     assert "2025年目标实现情况" in text(final)
     assert fig.data[0].meta == {"kind": "cv"}
@@ -119,7 +120,7 @@ def test_a_table_too_long_to_read_shows_provinces_first_and_drills_down(
     assert shown == set(top["region"])
     assert all(levels[r] in page.TOP_LEVELS for r in shown)
     # one province: it, its cities and their counties, nothing of another province
-    final, _fig, search = page.update(2025, "rd_intensity", "anhui", "?lang=en")
+    final, _fig, _meta, search = page.update(2025, "rd_intensity", "anhui", "?lang=en")
     shown = _regions_in(tracker, final)
     inside = tracker.regions.within(["anhui"])
     methods = _regions_in(tracker, html.Div(page.update_methods(2025, "anhui", "?lang=en")))

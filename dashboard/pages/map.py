@@ -65,8 +65,9 @@ def goal_options(tr: Tracker, year: int) -> list[Any]:
 def default_indicator(tr: Tracker, goals: list[Any]) -> str | None:
     """The first goal with city values (the map is about cities), else the first goal."""
     cities = {rid for rid, r in tr.regions.regions.items() if r.level == "city"}
-    obs = tr.observations(indicators=[g.id for g in goals])
-    with_cities = set(obs.loc[obs["region"].isin(cities), "indicator"])
+    # read in place: a copy of every goal's values (most of a million rows) cost a second a view
+    obs = tr.derived().frame
+    with_cities = set(obs.loc[obs["region"].isin(cities), "indicator"].unique())
     for goal in goals:
         if goal.id in with_cities:
             return str(goal.id)

@@ -351,7 +351,7 @@ def _read_csv(text: str, delim: str, width: int) -> pd.DataFrame:
         sep=delim,
         header=None,
         names=list(range(max(width, 1))),
-        dtype=str,
+        dtype=object,  # cells as Python str, as the workbook readers give them
         keep_default_na=False,
         na_filter=False,
         skip_blank_lines=False,

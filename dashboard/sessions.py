@@ -42,6 +42,7 @@ from werkzeug.wrappers import Response
 
 from dashboard.i18n import t
 from targets import config, users
+from targets.audit_details import audit_detail
 from targets.passwords import hash_password, verify_password
 from targets.throttle import LoginThrottle, record_failure
 
@@ -397,7 +398,7 @@ def _login_view(throttle: LoginThrottle, prefix: str) -> Any:
             return _login_redirect(prefix, lang, next_url, "invalid")
         throttle.reset(name, address)
         start_session(row)
-        store.audit("login", row["name"], f"{row['role']} from {address}")
+        store.audit("login", row["name"], audit_detail("login", role=row["role"], address=address))
         return flask.redirect(prefix + next_url, code=303)
 
     return login

@@ -53,6 +53,7 @@ from targets.coding import (
 )
 from targets.formula import Formula, evaluate, parse
 from targets.models import OBSERVATION_COLUMNS, Indicator, Milestone
+from targets.source_notes import DERIVED_PREFIX, member_words, over_words, weighted_mean_words
 
 # Derived and published agree when they differ by at most this share of the published value (or
 # half the indicator's last shown decimal, if larger): 2% holds a sum or ratio rebuilt from
@@ -73,7 +74,6 @@ def agrees(derived_value: float, published: float, decimals: int) -> bool:
 
 # the series that a `weight:` names; "area" falls back to the region table when not uploaded
 WEIGHT_SERIES: dict[str, str] = {"population": "population", "gdp": "gdp", "area": "land_area"}
-DERIVED_PREFIX = "derived: "
 # how many member names a reason lists before it says "and N more"
 MAX_NAMES = 5
 REASON_COLUMNS: tuple[str, ...] = ("indicator", "region", "year", "reason")
@@ -184,7 +184,7 @@ def _aggregates(regions: RegionsLike, coded: Coded) -> _Aggregates:
         kinds = {level_of.get(m) for m in ms}
         kind = kinds.pop() if len(kinds) == 1 else None
         noun = _PLURAL.get(str(kind), "members") if len(ms) > 1 else str(kind or "member")
-        text[code] = f"{len(ms)} {noun}"
+        text[code] = member_words(len(ms), noun)
     return _Aggregates(levels, codes, text)
 
 
@@ -394,9 +394,10 @@ class _Derivation:
         """The note code of each aggregate key (one note per aggregate region)."""
         reg = keys >> YEAR_BITS
         codes = np.full(len(keys), -1, dtype=np.int64)
-        how = f"{weight}-weighted mean of {sid}" if weight else f"Σ {sid}"
+        how = weighted_mean_words(weight, sid) if weight else f"Σ {sid}"
         for agg in np.unique(reg).tolist():
-            text = f"{DERIVED_PREFIX}{how} over {self.agg.member_text.get(agg, 'members')}"
+            members = self.agg.member_text.get(agg, "members")
+            text = f"{DERIVED_PREFIX}{how}{over_words(members)}"
             codes[reg == agg] = self.note(text)
         return codes
 
@@ -510,7 +511,7 @@ class _Derivation:
                     text = re.sub(rf"\b{sid}\b(?!\s*\[)", f"Σ {sid}", text)
             note = DERIVED_PREFIX + _pretty(text)
             if f:
-                note += f" over {self.agg.member_text.get(r, 'members')}"
+                note += over_words(self.agg.member_text.get(r, "members"))
             codes.append(self.note(note))
         return np.array(codes, dtype=np.int64)[inv] if len(keys) else np.array([], dtype=np.int64)
 

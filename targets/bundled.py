@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from targets import config
+from targets.source_notes import RATIO_REMARK
 
 if TYPE_CHECKING:
     from targets.tracker import Tracker
@@ -211,10 +212,10 @@ def derived_ratios(main: list[list[str]]) -> list[list[str]]:
                 continue
             exact = float(num[3]) / float(den[3])
             value = f"{exact:.{RATIO_DECIMALS}f}"
-            how = (
-                f"derived: {top} {num[3]} / {bottom} {den[3]} = {exact:.6g}, rounded to "
-                f"{RATIO_DECIMALS} decimals as the published ratios are"
-            )
+            how = RATIO_REMARK.format(
+                top=top, num=num[3], bottom=bottom, den=den[3], exact=f"{exact:.6g}",
+                decimals=RATIO_DECIMALS,
+            )  # fmt: skip
             note = f"[{how}] {top}: {num[5]} | {bottom}: {den[5]}"
             made.append([ratio, region, year, value, "倍（农村=1）", note, num[6] or den[6]])
     return made

@@ -18,6 +18,96 @@ KIND_WORDS: dict[str, str] = {
     "compiled from a public repost": "repost",
     "derived": "derived",
 }
+# ... and the same words on a Chinese page (note_text)
+KIND_WORDS_ZH: dict[str, str] = {
+    "official release": "官方发布",
+    "NBS table export": "国家统计局数据导出",
+    "compiled from a public repost": "据公开转载整理",
+}
+
+# The words this tool writes into the note of a value it derives (targets.aggregate, and
+# targets.bundled for a ratio computed from its parts): written in English, the stored form, and
+# worded in Chinese by note_text. "derived: Σ rd_expenditure / Σ gdp × 100 over 4 provinces".
+DERIVED_PREFIX = "derived: "
+DERIVED_ZH = "推算："
+MEMBER_NOUNS_ZH: dict[str, str] = {
+    "provinces": "个省市", "cities": "个城市", "counties": "个县", "zones": "个区域",
+    "regions": "个地区", "members": "个成员", "province": "个省市", "city": "个城市",
+    "county": "个县", "zone": "个区域", "region": "个地区", "member": "个成员",
+}  # fmt: skip
+RATIO_REMARK = (
+    "derived: {top} {num} / {bottom} {den} = {exact}, rounded to {decimals} decimals as the "
+    "published ratios are"
+)
+_SERIES = re.compile(r"^(\w+): (?=\[|" + "|".join(map(re.escape, KIND_WORDS_ZH)) + ")")
+_OVER = re.compile(r"^(?P<how>.*) over (?P<n>\d+) (?P<noun>\w+)$")
+_WEIGHTED = re.compile(r"^(?P<weight>\w+)-weighted mean of (?P<series>\w+)$")
+_RATIO = re.compile(
+    r"^derived: (?P<top>\w+) (?P<num>\S+) / (?P<bottom>\w+) (?P<den>\S+) = (?P<exact>\S+), "
+    r"rounded to (?P<decimals>\d+) decimals as the published ratios are$"
+)
+
+
+def weighted_mean_words(weight: str, series: str) -> str:
+    return f"{weight}-weighted mean of {series}"
+
+
+def over_words(members: str) -> str:
+    """' over 4 provinces': the members a region's value was derived from."""
+    return f" over {members}"
+
+
+def member_words(n: int, noun: str) -> str:
+    return f"{n} {noun}"
+
+
+def note_text(note: str | None, lang: str) -> str:
+    """A note as a page in `lang` shows it: the words this tool wrote (what kind of release, how
+    a value was derived) in that language; the source's own words, address and quote as written.
+
+    `[approx] compiled from a public repost: https://… «…»` -> `[approx] 据公开转载整理：https://… «…»`.
+    """
+    text = note or ""
+    if lang == "en" or not text:
+        return text
+    # a ratio derived from two parts quotes each part's note after its series: `a: … | b: …`
+    return " | ".join(_part_zh(part) for part in text.split(" | "))
+
+
+def _part_zh(part: str) -> str:
+    said = []
+    # a remark (`[…] `) and the series a part is of (`urban_disposable_income: `), in any order
+    while True:
+        if m := REMARK.match(part):
+            said.append(f"[{_derived_zh(m[1].strip())}] ")
+        elif m := _SERIES.match(part):
+            said.append(f"{m[1]}：")
+        else:
+            break
+        part = part[m.end() :]
+    for words, zh in KIND_WORDS_ZH.items():
+        if part.startswith(words + ":"):
+            return "".join(said) + f"{zh}：{part[len(words) + 1 :].lstrip()}"
+    return "".join(said) + _derived_zh(part)
+
+
+def _derived_zh(text: str) -> str:
+    """'derived: …' as targets.aggregate or targets.bundled wrote it, in Chinese; else as is."""
+    if m := _RATIO.match(text):
+        return (
+            f"{DERIVED_ZH}{m['top']} {m['num']} / {m['bottom']} {m['den']} = {m['exact']}，"
+            f"按已公布比值的位数保留 {m['decimals']} 位小数"
+        )
+    if not text.startswith(DERIVED_PREFIX):
+        return text
+    how, members = text[len(DERIVED_PREFIX) :], ""
+    if (m := _OVER.match(how)) and m["noun"] in MEMBER_NOUNS_ZH:
+        how, members = m["how"], f"（{m['n']} {MEMBER_NOUNS_ZH[m['noun']]}）"
+    if m := _WEIGHTED.match(how):
+        how = f"{m['series']} 按 {m['weight']} 加权平均"
+    return f"{DERIVED_ZH}{how}{members}"
+
+
 ADDRESS = re.compile(r"https?://[^\s«»<>\"']+", re.IGNORECASE)
 QUOTE = re.compile(r"«(.*?)(?:»|$)", re.DOTALL)
 REMARK = re.compile(r"^\[([^\]]*)\]\s*")

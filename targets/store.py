@@ -32,6 +32,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from targets import snapshot
+from targets.audit_details import audit_detail
 from targets.columnar import adbc_uri, read_frame
 from targets.db import (
     BEGIN_OPTION,
@@ -478,7 +479,8 @@ class Store:
             import_id = int(conn.execute(stmt.returning(imports_t.c.id)).scalar_one())
             self._insert_observations(conn, _observation_records(rows, import_id))
             self._upsert_in_force(conn, import_id)
-            self.audit("import", user, f"#{import_id} {file_name}: {len(rows)} rows", conn=conn)
+            detail = audit_detail("import", id=import_id, file=file_name, rows=len(rows))
+            self.audit("import", user, detail, conn=conn)
             if then is not None:
                 then(conn, import_id)
         return import_id
@@ -549,7 +551,9 @@ class Store:
                 imports_t.update().where(imports_t.c.id == import_id).values(state="reverted")
             )
             self._recompute_in_force(conn, import_id)
-            self.audit("revert", user, f"#{import_id} {row.file_name}", conn=conn)
+            self.audit(
+                "revert", user, audit_detail("revert", id=import_id, file=row.file_name), conn=conn
+            )
 
     def is_empty(self) -> bool:
         """True when no import was ever written (reverted ones count as written)."""

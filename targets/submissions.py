@@ -26,6 +26,7 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from targets.audit_details import audit_detail
 from targets.config import edits_mode
 from targets.db import UTCDateTime, metadata, now
 from targets.issues import Notice, notice, notices_from_json, notices_json
@@ -259,7 +260,8 @@ def submit(
             sid = int(conn.execute(stmt.returning(submissions_t.c.id)).scalar_one())
             counts = change_counts(checked.diffs[fr.file])
             summary = ", ".join(f"{k} {v}" for k, v in sorted(counts.items()))
-            store.audit("submit", user, f"#{sid} {fr.file}: {fr.rows} rows ({summary})", conn=conn)
+            detail = audit_detail("submit", id=sid, file=fr.file, rows=fr.rows, counts=summary)
+            store.audit("submit", user, detail, conn=conn)
         out.ids[fr.file] = sid
     return out
 
@@ -389,7 +391,8 @@ def _approval(
         )
         if done.rowcount != 1:
             raise SubmissionError(f"submission #{submission_id} is no longer pending")
-        store.audit("approve", reviewer, f"#{submission_id} -> import #{import_id}", conn=conn)
+        detail = audit_detail("approve", id=submission_id, import_id=import_id)
+        store.audit("approve", reviewer, detail, conn=conn)
 
     return mark
 
@@ -420,9 +423,8 @@ def _store_new_diff(
             .values(diff=_diff_json(diff), warnings=notices_json(warnings))
         )
         counts = ", ".join(f"{k} {v}" for k, v in sorted(change_counts(diff).items()))
-        store.audit(
-            "submission_diff", reviewer, f"#{sub.id}: in force changed; {counts}", conn=conn
-        )
+        detail = audit_detail("submission_diff", id=sub.id, counts=counts)
+        store.audit("submission_diff", reviewer, detail, conn=conn)
 
 
 def return_submission(store: Store, submission_id: int, *, reviewer: str, comment: str) -> None:
@@ -437,6 +439,7 @@ def return_submission(store: Store, submission_id: int, *, reviewer: str, commen
             .values(state="returned", reviewer=reviewer, reviewed_at=now(), comment=comment)
         )
         if done.rowcount == 1:
-            store.audit("return", reviewer, f"#{submission_id}: {comment}", conn=conn)
+            detail = audit_detail("return", id=submission_id, comment=comment)
+            store.audit("return", reviewer, detail, conn=conn)
             return
     _pending(store, submission_id)  # raises: unknown, or decided already

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from targets.audit_details import audit_detail
 from targets.db import UTCDateTime, metadata, now
 
 if TYPE_CHECKING:
@@ -162,8 +163,10 @@ def add_user(
             )
         )
         _write_regions(conn, name, scope)
-        limited = f", regions {','.join(scope)}" if scope else ""
-        store.audit("user_add", by, f"{name} ({role}{limited})", conn=conn)
+        limited = {"regions": ",".join(scope)} if scope else {}
+        store.audit(
+            "user_add", by, audit_detail("user_add", name=name, role=role, **limited), conn=conn
+        )
 
 
 def get_user(store: Store, name: str) -> dict[str, Any] | None:
@@ -194,14 +197,19 @@ def set_regions(store: Store, name: str, regions: Iterable[str], *, by: str = ""
         scope = _check_regions(role, regions)
         conn.execute(user_regions_t.delete().where(user_regions_t.c.user_name == name))
         _write_regions(conn, name, scope)
-        store.audit("user_regions", by, f"{name} -> {','.join(scope) or 'all regions'}", conn=conn)
+        limited = {"regions": ",".join(scope)} if scope else {}
+        store.audit(
+            "user_regions", by, audit_detail("user_regions", name=name, **limited), conn=conn
+        )
 
 
 def set_role(store: Store, name: str, role: str, *, by: str = "") -> None:
     """Change the role; the account's sessions end (it logs in again under the new role)."""
     _check_role(role)
     values = {"role": role, "session_epoch": new_epoch()}
-    _update_user(store, name, values, "user_role", f"{name} -> {role}", by)
+    _update_user(
+        store, name, values, "user_role", audit_detail("user_role", name=name, role=role), by
+    )
 
 
 def set_password_hash(store: Store, name: str, password_hash: str, *, by: str = "") -> None:

@@ -39,3 +39,39 @@ def test_every_bundled_note_has_a_kind_and_an_address() -> None:
                 assert parsed.address, row["note"]
                 if parsed.kind == "repost":
                     assert parsed.address.startswith("http"), row["note"]
+
+
+def test_a_note_on_a_chinese_page_has_this_tools_words_in_chinese_and_the_sources_as_written() -> (
+    None
+):
+    from targets.source_notes import RATIO_REMARK, note_text
+
+    repost = "[approx; 十四五 end value] compiled from a public repost: https://a.cn/x «约3.3%»"
+    assert (
+        note_text(repost, "zh")
+        == "[approx; 十四五 end value] 据公开转载整理：https://a.cn/x «约3.3%»"
+    )
+    assert note_text(repost, "en") == repost
+    assert note_text("official release: https://b.gov.cn «26.3»", "zh") == (
+        "官方发布：https://b.gov.cn «26.3»"
+    )
+    # what targets.aggregate writes for a region's value, and for a weighted mean
+    assert note_text("derived: Σ rd_expenditure / Σ gdp × 100 over 4 provinces", "zh") == (
+        "推算：Σ rd_expenditure / Σ gdp × 100（4 个省市）"
+    )
+    assert note_text(
+        "derived: population-weighted mean of life_expectancy over 4 provinces", "zh"
+    ) == ("推算：life_expectancy 按 population 加权平均（4 个省市）")
+    # a ratio targets.bundled derives from its parts, each part's source after its series
+    how = RATIO_REMARK.format(
+        top="u", num="51737", bottom="r", den="23828", exact="2.17127", decimals=2
+    )
+    both = f"[{how}] u: official release: https://c.cn «51737» | r: [+5.9%] compiled from a public repost: https://d.cn «23828»"
+    assert note_text(both, "zh") == (
+        "[推算：u 51737 / r 23828 = 2.17127，按已公布比值的位数保留 2 位小数] "
+        "u：官方发布：https://c.cn «51737» | r：[+5.9%] 据公开转载整理：https://d.cn «23828»"
+    )
+    # a note an uploader wrote is theirs, word for word
+    assert note_text("yearbook 2022, table 3-1: see official release", "zh") == (
+        "yearbook 2022, table 3-1: see official release"
+    )

@@ -15,6 +15,7 @@ import pandas as pd
 from targets import roles, statuses
 from targets.contribution import value_words
 from targets.display import DASH, goal_text, is_missing, number, with_unit, year_text
+from targets.source_notes import note_text
 
 if TYPE_CHECKING:
     from targets.tracker import Tracker
@@ -195,7 +196,7 @@ def assessment_table(
                 "value": value,
                 "verdict": verdict_words(r, lang, scope),
                 "margin": margin,
-                "source": "" if is_missing(r["source"]) else str(r["source"]),
+                "source": "" if is_missing(r["source"]) else note_text(str(r["source"]), lang),
                 "value_num": None if is_missing(value_num) else float(value_num),
                 "unit": unit,
                 "value_year": None if is_missing(value_year) else int(value_year),

@@ -1,0 +1,58 @@
+"""targets/audit_details.py: every audited detail is written from a template and read back into
+its fields; the history page words it in its language with the same fields."""
+
+from __future__ import annotations
+
+import string
+
+import pytest
+
+from dashboard.i18n import TEXT, t
+from dashboard.pages.history import audit_text
+from targets.audit_details import DETAILS, audit_detail, audit_fields
+
+# one set of fields per template (file names and comments with the separators in them)
+SAMPLES: dict[str, dict[str, object]] = {
+    "#{id} {file}: {rows} rows": {"id": 3, "file": "a: b.csv", "rows": 40},
+    "#{id} {file}": {"id": 3, "file": "a.csv"},
+    "#{id} {file}: {rows} rows ({counts})": {"id": 2, "file": "x.csv", "rows": 2,
+                                              "counts": "new 1, revised 1"},
+    "#{id} -> import #{import_id}": {"id": 2, "import_id": 9},
+    "#{id}: in force changed; {counts}": {"id": 2, "counts": "revised 3"},
+    "#{id}: {comment}": {"id": 5, "comment": "请核对: 2023 年"},
+    "{role} from {address}": {"role": "admin", "address": "127.0.0.1"},
+    "{name} ({role}, regions {regions})": {"name": "ana", "role": "editor",
+                                           "regions": "anhui,jiangsu"},
+    "{name} ({role})": {"name": "ana", "role": "editor"},
+    "{name} -> {role}": {"name": "ana", "role": "reviewer"},
+    "{name} -> all regions": {"name": "ana"},
+    "{name} -> {regions}": {"name": "ana", "regions": "anhui"},
+}  # fmt: skip
+
+TEMPLATES = [(a, i, tpl) for a, tpls in DETAILS.items() for i, tpl in enumerate(tpls)]
+
+
+@pytest.mark.parametrize(("action", "index", "template"), TEMPLATES)
+def test_a_detail_reads_back_and_reads_in_both_languages(
+    action: str, index: int, template: str
+) -> None:
+    fields = SAMPLES[template]
+    stored = audit_detail(action, **fields)
+    assert stored == template.format(**fields)
+    assert audit_fields(action, stored) == (index, {k: str(v) for k, v in fields.items()})
+    # the page's English is the stored text; its Chinese has the same fields
+    zh, en = TEXT[f"audit_{action}_{index}"]
+    assert en == template
+    assert {f for _, f, _, _ in string.Formatter().parse(zh) if f} == set(fields)
+
+
+def test_the_history_page_words_a_detail_in_its_language() -> None:
+    stored = audit_detail("submit", id=2, file="x.csv", rows=2, counts="new 1, revised 1")
+    assert audit_text("submit", stored, "en") == stored
+    assert audit_text("submit", stored, "zh") == "#2 x.csv：2 行（新增 1，修订 1）"
+    login = audit_detail("login", role="admin", address="127.0.0.1")
+    assert audit_text("login", login, "zh") == f"{t('role_admin', 'zh')}，来自 127.0.0.1"
+    # a detail no template reads (a failed-login burst) is shown as stored
+    assert audit_text("login_failed", "3 failed from 10.0.0.1", "zh") == "3 failed from 10.0.0.1"
+    with pytest.raises(ValueError, match="no import detail template"):
+        audit_detail("import", id=1)

@@ -121,7 +121,7 @@ def source_lines(note: Any, import_id: Any, derived: Any, lang: str) -> str:
 
     The note's words are data and keep their language; the words around them follow `lang`.
     """
-    from targets.source_notes import parse_note
+    from targets.source_notes import note_text, parse_note
 
     if bool(derived) and not isinstance(derived, str):
         return html.escape(t("hover_derived", lang))
@@ -133,7 +133,7 @@ def source_lines(note: Any, import_id: Any, derived: Any, lang: str) -> str:
     if not fmt.is_missing(import_id):
         out.append(html.escape(t("hover_import", lang, id=int(import_id))))
     if parsed.remark:
-        out.append(_wrapped(t("hover_note", lang, note=parsed.remark)))
+        out.append(_wrapped(t("hover_note", lang, note=note_text(parsed.remark, lang))))
     return "<br>".join(out)
 
 

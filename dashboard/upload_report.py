@@ -16,7 +16,7 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import dcc, html
 
-from dashboard.i18n import TEXT, t
+from dashboard.i18n import TEXT, grid_locale, t
 from dashboard.pages import href
 from targets.display import number
 from targets.ingest import ImportResult, ParsedUpload
@@ -216,6 +216,7 @@ def preview_grid(
         dashGridOptions={
             "ensureDomOrder": True,
             "enableCellTextSelection": True,
+            "localeText": grid_locale(lang),
             # a short sheet is shown whole; a long one scrolls inside a fixed height
             **({"domLayout": "autoHeight"} if len(records) <= 12 else {}),
         },
@@ -319,7 +320,11 @@ def diff_view(diff: pd.DataFrame, tr: Tracker, index: int | str, lang: str) -> h
                 rowData=records,
                 columnDefs=column_defs,
                 defaultColDef={"resizable": True, "sortable": True, "filter": True},
-                dashGridOptions={"ensureDomOrder": True, "enableCellTextSelection": True},
+                dashGridOptions={
+                    "ensureDomOrder": True,
+                    "enableCellTextSelection": True,
+                    "localeText": grid_locale(lang),
+                },
                 getRowStyle={
                     "styleConditions": [
                         {

@@ -204,6 +204,15 @@ def bundled_in_force(store: Any) -> bool:
     return any(imp.state == "active" and is_bundled(imp.note) for imp in store.imports())
 
 
+def import_note(note: str, lang: str) -> str:
+    """An import's note as written, but the one `targets init` gives the bundled statistics,
+    which is this tool's words: in the page's language."""
+    from dashboard.i18n import t
+    from targets.bundled import BUNDLED_NOTE
+
+    return t("bundled_import_note", lang) if note == BUNDLED_NOTE else note
+
+
 def lang_from_search(search: str | None) -> str:
     """The language of a '?…' query string (Dash's router location)."""
     from urllib.parse import parse_qs

@@ -32,6 +32,7 @@ from dashboard.pages import (
 from targets import assessment, convergence, roles, status_methods
 from targets.contribution import value_words
 from targets.reports.drafting import Paragraph
+from targets.source_notes import note_text
 from targets.tracker import Tracker
 
 # rows a table shows at most: a country's every county (86 MB of HTML, 21 s a view at 10 M
@@ -172,7 +173,7 @@ def final_table(tr: Tracker, year: int, lang: str, scope: str = SCOPE_ALL) -> li
         margin = fmt.number(r["margin"], dec)
         if not fmt.is_missing(r["margin_pct"]):
             margin += f" ({fmt.number(r['margin_pct'], 1)}%)"
-        source = "" if fmt.is_missing(r["source"]) else str(r["source"])
+        source = "" if fmt.is_missing(r["source"]) else note_text(str(r["source"]), lang)
         verdict: list[Any] = [assessment.final_verdict_text(str(r["verdict"]), lang)]
         if roles.is_benchmark(r):
             # a province judged against the delta's goal: said beside the verdict

@@ -8,6 +8,7 @@ audit details are shown as text: Dash escapes text children, nothing is parsed a
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import Any
 
@@ -18,7 +19,8 @@ from dash import ALL, Input, Output, State, dcc, html
 
 from dashboard import ids, sessions
 from dashboard.i18n import TEXT, norm_lang, t
-from dashboard.pages import add_page, href, lang_from_search, tracker
+from dashboard.pages import add_page, href, import_note, lang_from_search, tracker
+from targets.audit_details import audit_fields
 from targets.issues import Notice
 from targets.models import Import
 
@@ -123,7 +125,7 @@ def imports_table(imports: list[Import], can_revert: bool, lang: str) -> Any:
             html.Td(t(f"history_{imp.state}", lang), className=f"history-state-{imp.state}"),
             html.Td(
                 [
-                    html.Span(imp.note, className="history-note-text"),
+                    html.Span(import_note(imp.note, lang), className="history-note-text"),
                     warnings_details(imp.warnings, lang),
                 ],
                 className="history-note",
@@ -164,7 +166,7 @@ def audit_view(store: Any, can_see: bool, lang: str) -> Any:
                 html.Td(_time(rec["at"])),
                 html.Td(rec["user"]),
                 html.Td(_action(rec["action"], lang)),
-                html.Td(rec["detail"]),
+                html.Td(audit_text(str(rec["action"]), str(rec["detail"]), lang)),
             ]
         )
         for rec in log.to_dict(orient="records")
@@ -184,6 +186,26 @@ def audit_view(store: Any, can_see: bool, lang: str) -> Any:
             ),
         ]
     )
+
+
+def audit_text(action: str, detail: str, lang: str) -> str:
+    """An audit detail in the page's language (targets.audit_details reads its fields), the
+    roles and change counts in it too; a detail no template reads as stored."""
+    read = audit_fields(action, detail)
+    if read is None:
+        return detail
+    i, fields = read
+    if "role" in fields and f"role_{fields['role']}" in TEXT:
+        fields["role"] = t(f"role_{fields['role']}", lang)
+    if "counts" in fields:
+        fields["counts"] = COUNT.sub(
+            lambda m: f"{t(f'upload_change_{m[1]}', lang)} {m[2]}", fields["counts"]
+        ).replace(", ", "，" if lang == "zh" else ", ")
+    return t(f"audit_{action}_{i}", lang, **fields)
+
+
+# "new 1, revised 2" in an audit detail (targets.submissions words the counts so)
+COUNT = re.compile(r"\b(new|unchanged|revised) (\d+)")
 
 
 def _action(action: str, lang: str) -> str:

@@ -19,7 +19,7 @@ from dash import Input, Output, State, ctx, dcc, html
 
 from dashboard import downloads, figures, ids
 from dashboard import format as fmt
-from dashboard.i18n import norm_lang, t
+from dashboard.i18n import grid_locale, norm_lang, t
 from dashboard.pages import (
     add_page,
     attrs,
@@ -36,6 +36,7 @@ from targets.chart_data import chart_frame, gap_chart_frame, value_source
 from targets.display import category_name
 from targets.flags import flag_label
 from targets.provenance import provisional_mark, provisional_text
+from targets.source_notes import note_text
 from targets.tracker import Tracker
 
 DEFAULT_LEVELS = ("region", "zone", "province")
@@ -537,7 +538,10 @@ def table_rows(
                 "goal": goals.get(str(rec["region"]), fmt.DASH),
                 "source_kind": t(f"kind_{kind}", lang),
                 "source_address": address,
-                "note": "" if fmt.is_missing(rec.get("note")) else str(rec["note"]),
+                # the source's words as written, this tool's words around them in `lang`
+                "note": ""
+                if fmt.is_missing(rec.get("note"))
+                else note_text(str(rec["note"]), lang),
                 # preliminary, approximate …: a verdict on the value is provisional
                 "flag": flag_label(
                     "" if fmt.is_missing(rec.get("flag")) else str(rec["flag"]), lang
@@ -635,6 +639,7 @@ def values_grid(rows: list[dict[str, Any]], decimals: int, lang: str) -> dag.AgG
             "paginationPageSizeSelector": False,
             "animateRows": False,
             "tooltipShowDelay": 300,
+            "localeText": grid_locale(lang),
         },
         style={"height": "420px"},
     )

@@ -17,9 +17,9 @@ from dash import Input, Output, State, html
 
 from dashboard import format as fmt
 from dashboard import ids
-from dashboard.i18n import norm_lang, t
-from dashboard.pages import add_page, lang_from_search, tracker
-from targets.source_notes import parse_note
+from dashboard.i18n import grid_locale, norm_lang, t
+from dashboard.pages import add_page, import_note, lang_from_search, tracker
+from targets.source_notes import note_text, parse_note
 from targets.tracker import Tracker
 
 # beyond this many rows the browser grid gets slow; the CLI (`targets data`) gives them all
@@ -107,7 +107,7 @@ def _display_frame(tr: Tracker, lang: str) -> pd.DataFrame:
             "year": [int(y) for y in obs["year"].tolist()],
             "value": pd.Series(values, dtype=object),
             "unit": units,
-            "note": notes,
+            "note": [note_text(n, lang) for n in notes],
             "source_kind": [p.kind or "unstated" for p in parsed],
             "source_word": [t(f"kind_{p.kind or 'unstated'}", lang) for p in parsed],
             "source_address": [p.address for p in parsed],
@@ -302,7 +302,7 @@ def serve_rows(request: dict[str, Any] | None, search: str | None) -> dict[str, 
     return rows_block(grid_frame(tracker(), lang_from_search(search)), request)
 
 
-def import_rows(tr: Tracker) -> list[dict[str, Any]]:
+def import_rows(tr: Tracker, lang: str) -> list[dict[str, Any]]:
     return [
         {
             "id": imp.id,
@@ -310,8 +310,8 @@ def import_rows(tr: Tracker) -> list[dict[str, Any]]:
             "created_at": imp.created_at.strftime("%Y-%m-%d %H:%M"),
             "user": imp.user,
             "rows": imp.rows,
-            "state": imp.state,
-            "note": imp.note,
+            "state": t(f"history_{imp.state}", lang),
+            "note": import_note(imp.note, lang),
         }
         for imp in tr.store.imports()
     ]
@@ -383,7 +383,12 @@ def layout(lang: str = "zh", **_: Any) -> html.Div:
             "width": 100,
             "filter": "agNumberColumnFilter",
         },
-        {"field": "indicator_id", "headerName": "id", "width": 150, "hide": False},
+        {
+            "field": "indicator_id",
+            "headerName": t("indicator_id", lang),
+            "width": 150,
+            "hide": False,
+        },
     ]
     import_columns = [
         {"field": "id", "headerName": "#", "width": 70},
@@ -409,7 +414,7 @@ def layout(lang: str = "zh", **_: Any) -> html.Div:
                 id=ids.SOURCES_TABLE,
                 columnDefs=obs_columns,
                 defaultColDef=default_col,
-                dashGridOptions=options,
+                dashGridOptions={**options, "localeText": grid_locale(lang)},
                 style={"height": "560px"},
                 **model,
             ),
@@ -417,10 +422,15 @@ def layout(lang: str = "zh", **_: Any) -> html.Div:
             html.H2(t("imports_heading", lang), className="h5 mt-4"),
             dag.AgGrid(
                 id=ids.SOURCES_IMPORTS,
-                rowData=import_rows(tr),
+                rowData=import_rows(tr, lang),
                 columnDefs=import_columns,
                 defaultColDef=default_col,
-                dashGridOptions={**GRID_OPTIONS, "pagination": False, "domLayout": "autoHeight"},
+                dashGridOptions={
+                    **GRID_OPTIONS,
+                    "pagination": False,
+                    "domLayout": "autoHeight",
+                    "localeText": grid_locale(lang),
+                },
             ),
         ]
     )

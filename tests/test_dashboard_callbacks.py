@@ -755,3 +755,35 @@ def test_at_national_size_the_overview_shows_one_provinces_cities_at_a_time(
         total = len(tr.behind_schedule(2025, "en"))
         assert len(items) == overview_page.MAX_BEHIND < total
         assert "most behind of" in text(behind)
+
+
+def test_publishers_count_each_value_once_by_its_notes_host(tmp_path: Path) -> None:
+    """The sources page's publishers per indicator (each distinct note parsed once, counted by
+    the values carrying it) equal a parse of every value's note, on the bundled statistics."""
+    from urllib.parse import urlsplit
+
+    from targets.bundled import ensure_bundled
+    from targets.source_notes import parse_note
+    from targets.tracker import Tracker
+
+    tr = Tracker(db_url=f"sqlite:///{tmp_path / 'bundled.db'}")
+    ensure_bundled(tr)
+    stored = tr.store.observations()
+    expected: dict[str, dict[str, list[int]]] = {}
+    for rec in stored.to_dict("records"):
+        note = parse_note(None if fmt.is_missing(rec["note"]) else str(rec["note"]))
+        host = urlsplit(note.address).hostname if note.address.startswith("http") else ""
+        if host and note.kind in ("official", "repost"):
+            slot = expected.setdefault(rec["indicator"], {}).setdefault(host, [0, 0])
+            slot[0 if note.kind == "official" else 1] += 1
+    got = sources_page.publishers(stored)
+    assert {i: {h: list(c) for h, c in hosts.items()} for i, hosts in got.items()} == expected
+    assert sum(o + r for hosts in got.values() for o, r in hosts.values()) > 50
+    # most official values first
+    for hosts in got.values():
+        officials = [o for o, _ in hosts.values()]
+        assert officials == sorted(officials, reverse=True)
+    app = create_app(tr)
+    with app.server.test_request_context("/sources"):
+        assert sources_page.publishers_of(tr) == got
+        assert sources_page.publishers_of(tr) is sources_page.publishers_of(tr)  # kept

@@ -93,3 +93,48 @@ def test_overview_on_a_390_px_phone(dash_duo: Any, app: Any, screenshot: Any) ->
         driver.execute_script("document.querySelector('.matrix-wrap').scrollLeft = 0;")
         screenshot(driver, f"overview_390_{lang}")
     assert dash_duo.get_logs() == []
+
+
+def test_a_countrys_cities_one_province_at_a_time(
+    dash_duo: Any, national_tracker: Any, axe: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Synthetic national data (136 cities with data, past MAX_CITY_COLUMNS): with the city
+    columns on, a labelled select says whose cities the matrix shows; choosing another province
+    redraws the matrix with that province beside its cities, and the address keeps the choice."""
+    from selenium.webdriver.support.ui import Select
+
+    from dashboard.pages import overview as page
+
+    monkeypatch.setenv("TARGETS_SECRET_KEY", "browser-test-secret-0123456789")
+    tr = national_tracker
+    dash_duo.start_server(create_app(tr))
+    driver = dash_duo.driver
+    driver.set_window_size(1366, 900)
+    driver.get(dash_duo.server_url + "/?cities=1&lang=en")
+    dash_duo.wait_for_element(f"#{ids.OVERVIEW_MATRIX} td", timeout=60)
+    gaps = tr.gaps(milestone=2025)
+    base = page.region_columns(tr.regions, gaps, False)
+    top = [r for r in base if tr.regions.get(r).level != "province"]
+
+    def heads() -> list[str]:
+        return [
+            e.text for e in driver.find_elements("css selector", "#overview-matrix th.region-head")
+        ]
+
+    select = Select(dash_duo.find_element(f"#{ids.OVERVIEW_PROVINCE}"))
+    label = dash_duo.find_element(f"label[for='{ids.OVERVIEW_PROVINCE}']").text
+    assert label == "Cities of"
+    first = select.first_selected_option.get_attribute("value")
+    assert page.ALL_CITIES not in [o.get_attribute("value") for o in select.options]
+    shown = heads()
+    assert tr.regions.name(first, "en") in shown and len(shown) < len(base)
+    # another province: it and its cities only, filtered on the server
+    select.select_by_value("syn_p05")
+    cities = [c.id for c in tr.regions.cities() if c.parent == "syn_p05"]
+    dash_duo.wait_for_text_to_equal(
+        "#overview-matrix th.region-head:last-child", tr.regions.name(cities[-1], "en"), timeout=60
+    )
+    assert heads() == [tr.regions.name(r, "en") for r in [*top, "syn_p05", *cities]]
+    assert "province=syn_p05" in driver.current_url
+    assert axe(driver) == []
+    assert dash_duo.get_logs() == []

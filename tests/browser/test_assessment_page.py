@@ -74,3 +74,25 @@ def test_assessment_tables_read_at_1366_px_and_in_print(
     for table_id, right, width in driver.execute_script(OVERFLOW):
         assert right <= width + 1, table_id
     assert dash_duo.get_logs() == []
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_assessment_page_fits_a_phone(dash_duo: Any, app: Any, lang: str) -> None:
+    """At 390 × 844 the page does not scroll sideways (the English indicator names in its
+    selects made it 512 px wide); its tables scroll inside their own frames."""
+    dash_duo.start_server(app)
+    driver = dash_duo.driver
+    driver.set_window_size(390, 844)
+    driver.get(dash_duo.server_url + f"/assessment?milestone=2025&lang={lang}")
+    dash_duo.wait_for_element("#assessment-final-table td", timeout=30)
+    dash_duo.wait_for_element("#assessment-methods-table td", timeout=30)
+    width, view = driver.execute_script(
+        "return [document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+    )
+    assert width <= view, (width, view)
+    selects = driver.execute_script(
+        "return Array.from(document.querySelectorAll('select')).map("
+        "s => Math.round(s.getBoundingClientRect().right))"
+    )
+    assert selects and max(selects) <= view
+    assert dash_duo.get_logs() == []

@@ -787,3 +787,31 @@ def test_publishers_count_each_value_once_by_its_notes_host(tmp_path: Path) -> N
     with app.server.test_request_context("/sources"):
         assert sources_page.publishers_of(tr) == got
         assert sources_page.publishers_of(tr) is sources_page.publishers_of(tr)  # kept
+
+
+def test_region_page_shows_no_progress_share_for_a_goal_with_one_value(
+    tracker: Any, ctx: None
+) -> None:
+    """A goal with one value is its own baseline: "0% progress, 0% time elapsed" would say
+    nothing, so both read "—"; a goal with a baseline and a later value keeps its shares."""
+    rows = pd.DataFrame(
+        [{"indicator": "life_expectancy", "region": "anhui", "year": 2024, "value": 78.5,
+          "unit": None, "note": "test fixture (not published statistics)"}]
+    )  # fmt: skip
+    tracker.store.write_import(rows, file_name="life.csv", sha256="8" * 64, layout="long",
+                               user="tests", note="test fixture")  # fmt: skip
+    gaps = tracker.gaps(milestone=2025, regions=["anhui"]).set_index("indicator")
+    one = gaps.loc["life_expectancy"]
+    assert one["baseline_year"] == one["year"] == 2024 and one["status"] != "achieved"
+    assert gaps.loc["rd_intensity", "baseline_year"] < gaps.loc["rd_intensity", "year"]
+    table = find(region_page.layout(region_id="anhui", lang="en"), ids.REGION_GOALS)
+    cells = {
+        text(tr.children[0]): [text(td) for td in tr.children[1:]]
+        for tr in walk(table)
+        if isinstance(tr, html.Tr) and isinstance(tr.children[0], html.Th)
+        and tr.children[0].scope == "row"
+    }  # fmt: skip
+    life = tracker.catalogue["life_expectancy"].name.en
+    rd = tracker.catalogue["rd_intensity"].name.en
+    assert cells[life][-2:] == ["—", "—"]
+    assert all(c.endswith("%") for c in cells[rd][-2:]), cells[rd]

@@ -191,6 +191,14 @@ def status_cell(tr: Tracker, rec: dict[str, Any], lang: str, decimals: int, unit
     )
 
 
+def unmeasured(rec: dict[str, Any]) -> bool:
+    """True for a gap row whose progress and elapsed time mean nothing: achieved, or one value."""
+    one_value = not fmt.is_missing(rec.get("baseline_year")) and rec.get(
+        "baseline_year"
+    ) == rec.get("year")
+    return rec.get("status") == "achieved" or one_value
+
+
 def goals_table(tr: Tracker, gaps: pd.DataFrame, region_name: str, year: int, lang: str) -> Any:
     if gaps.empty:
         return html.P(t("no_data", lang))
@@ -217,7 +225,6 @@ def goals_table(tr: Tracker, gaps: pd.DataFrame, region_name: str, year: int, la
     for rec in sort_by_distance(gaps).to_dict("records"):
         ind = tr.catalogue[rec["indicator"]]
         unit = ind.unit.get(lang)
-        status = str(rec["status"])
         gap_text = fmt.value_with_unit(rec["gap"], ind.decimals, unit)
         if not fmt.is_missing(rec["gap_pct"]):
             gap_text += f" ({fmt.percent(rec['gap_pct'])})"
@@ -241,14 +248,15 @@ def goals_table(tr: Tracker, gaps: pd.DataFrame, region_name: str, year: int, la
                         className="num",
                     ),
                     html.Td(gap_text, className="num"),
-                    # an achieved goal has no progress left to measure: no share at all
-                    # (progress and elapsed time read 0% or negative once the goal is passed)
+                    # no share where there is no progress to measure: an achieved goal has none
+                    # left (progress and elapsed time read 0% or negative once it is passed), a
+                    # goal with one value none yet (it is its own baseline: 0% of 0 years)
                     html.Td(
-                        fmt.DASH if status == "achieved" else fmt.percent(rec["progress"]),
+                        fmt.DASH if unmeasured(rec) else fmt.percent(rec["progress"]),
                         className="num",
                     ),
                     html.Td(
-                        fmt.DASH if status == "achieved" else fmt.percent(rec["time_elapsed"]),
+                        fmt.DASH if unmeasured(rec) else fmt.percent(rec["time_elapsed"]),
                         className="num",
                     ),
                 ]

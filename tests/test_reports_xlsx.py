@@ -322,3 +322,8 @@ def test_analysis_sheets_store_numbers_as_numbers_and_text_as_text(tmp_path: Pat
                     if c.value.startswith("'"):
                         assert runs_as_formula(c.value[1:]), where
     assert numbers > 500
+    # the vintages in Chinese: the bundled import's note and its state are this tool's words
+    texts = {c.value for sheet in wb.worksheets for row in sheet.iter_rows() for c in row}
+    assert {"内置公开统计数据", "生效"} <= texts
+    assert not texts & {"bundled public statistics", "active", "reverted"}
+    assert not any(isinstance(v, str) and "compiled from a public repost" in v for v in texts)

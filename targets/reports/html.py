@@ -24,6 +24,7 @@ from targets.reports.model import (
     IndicatorDetail,
     Report,
     goal_display,
+    vintage_note,
 )
 from targets.reports.steps import Progress, ProgressCallback, as_progress
 from targets.reports.svg import detail_chart
@@ -445,7 +446,7 @@ def _vintages(report: Report) -> str:
         "<tr>" + _td(f"#{v.id}", True) + _td(v.file_name, cls="src")
         + _td(local_time(v.created_at).strftime("%Y-%m-%d %H:%M"), cls="short")
         + _td(v.user) + _td(f"{v.rows:,}", True) + _td(f"{v.used:,}", True)
-        + _td(v.note, cls="src") + "</tr>"
+        + _td(vintage_note(v.note, report), cls="src") + "</tr>"
         for v in report.vintages
     ]  # fmt: skip
     zone = "北京时间" if report.lang == "zh" else "Beijing time"

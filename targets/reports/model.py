@@ -398,6 +398,14 @@ def _details(
     return tuple(out)
 
 
+def vintage_note(note: str, report: Report) -> str:
+    """An import's note as written, but the one `targets init` gives the bundled statistics
+    (this tool's words): in the report's language."""
+    from targets.bundled import BUNDLED_NOTE
+
+    return report.t("bundled_import_note") if note == BUNDLED_NOTE else note
+
+
 def _vintages(tracker: Tracker, obs: pd.DataFrame) -> tuple[Vintage, ...]:
     observed = obs[~obs["derived"].astype(bool)] if "derived" in obs else obs
     used = observed["import_id"].dropna().astype(int).value_counts().to_dict()

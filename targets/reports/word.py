@@ -32,6 +32,7 @@ from targets.reports.model import Report
 from targets.reports.steps import Progress, ProgressCallback, as_progress
 from targets.reports.svg import detail_chart, to_png
 from targets.reports.text import local_time, time_text
+from targets.source_notes import note_text
 
 BODY_FONT = ("Times New Roman", "SimSun")  # (Latin, East Asian)
 HEADING_FONT = ("Arial", "SimHei")
@@ -324,7 +325,7 @@ def _annex(doc: Any, report: Report, draft: Draft) -> None:
             sep.join((s.indicator_name, s.region_name, year))
             + ("：" if report.lang == "zh" else ": ")
         )
-        note = p.add_run(s.note or DASH)
+        note = p.add_run(note_text(s.note, report.lang) or DASH)
         note.font.size = Pt(9)
         flags = provenance(s, report)
         if flags:

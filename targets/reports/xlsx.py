@@ -41,7 +41,7 @@ from targets.reports.analyses import (
     METHODS_TABLE_COLUMNS,
     NUMBER_COLUMNS,
 )
-from targets.reports.model import CHART_REGIONS, IndicatorDetail, Report
+from targets.reports.model import CHART_REGIONS, IndicatorDetail, Report, vintage_note
 from targets.reports.steps import Progress, ProgressCallback, as_progress
 from targets.reports.text import local_time, method_blocks
 
@@ -549,7 +549,9 @@ def _sources_sheet(wb: Workbook, report: Report) -> None:
         for s in d.sources or ():
             for c, (value, fmt) in enumerate(
                 [(d.name, None), (d.goal_text, None), (s.document, None), (s.issued, DATE),
-                 (s.section, None), (s.quote, None), (s.note, None)], start=1,
+                 # the catalogue's reading notes are in English: English reports only (as html)
+                 (s.section, None), (s.quote, None), (s.note if report.lang == "en" else None, None)],
+                start=1,
             ):  # fmt: skip
                 sheet.put(row, c, value, fmt)
             row += 1
@@ -574,7 +576,8 @@ def _sources_sheet(wb: Workbook, report: Report) -> None:
         for v in report.vintages:
             row += 1
             cells: list[tuple[Any, str | None]] = [(v.id, "0"), (v.file_name, None), (v.created_at, DATETIME), (v.user, None),
-                 (v.rows, "#,##0"), (v.used, "#,##0"), (v.note, None), (v.state, None)]  # fmt: skip
+                 (v.rows, "#,##0"), (v.used, "#,##0"), (vintage_note(v.note, report), None),
+                 (report.t(f"state_{v.state}"), None)]  # fmt: skip
             for c, (value, fmt) in enumerate(cells, start=1):
                 sheet.put(row, c, value, fmt)
     ws.freeze_panes = "A3"

@@ -51,8 +51,34 @@ PRIVATE_CONFIG: dict[str, Any] = {
 }
 
 
-def graph_config(name: str, *, zoom: bool = True) -> Any:
-    """The config of every dcc.Graph: PNG download named `name`, no cloud, link or logo.
+# plotly.js's own words (its toolbar's button names, its hints) -> our catalogue's key: on a
+# Chinese page the chart speaks Chinese too (config `locale`, its dictionary from dashboard.i18n)
+PLOTLY_WORDS: dict[str, str] = {
+    "Autoscale": "plotly_autoscale",
+    "Reset axes": "plotly_reset_axes",
+    "Reset view": "plotly_reset_axes",
+    "Zoom": "plotly_zoom",
+    "Zoom in": "plotly_zoom_in",
+    "Zoom out": "plotly_zoom_out",
+    "Pan": "plotly_pan",
+    "Box Select": "plotly_box_select",
+    "Lasso Select": "plotly_lasso_select",
+    "Download plot as a png": "plotly_download_png",
+    "Download plot as a PNG": "plotly_download_png",
+    "Download plot": "plotly_download",
+    "Toggle Spike Lines": "plotly_spikes",
+    "Show closest data on hover": "plotly_hover_closest",
+    "Compare data on hover": "plotly_hover_compare",
+    "Double-click to zoom back out": "plotly_double_click",
+    "Taking snapshot - this may take a few seconds": "plotly_snapshot_taking",
+    "Snapshot succeeded": "plotly_snapshot_done",
+    "Sorry, there was a problem downloading your snapshot!": "plotly_snapshot_failed",
+}
+
+
+def graph_config(name: str, lang: str, *, zoom: bool = True) -> Any:
+    """The config of every dcc.Graph: PNG download named `name`, no cloud, link or logo, the
+    toolbar in `lang`.
 
     `zoom=False` (maps, small static charts) leaves only the download button in the toolbar.
     A plain dict (typed Any: dcc.Graph's Config TypedDict would bring Dash into this module).
@@ -61,6 +87,10 @@ def graph_config(name: str, *, zoom: bool = True) -> Any:
         **PRIVATE_CONFIG,
         "toImageButtonOptions": {"format": "png", "filename": name, "scale": 2},
     }
+    if lang == "zh":
+        words = {phrase: t(key, lang) for phrase, key in PLOTLY_WORDS.items()}
+        config["locale"] = "zh-CN"
+        config["locales"] = {"zh-CN": {"dictionary": words}}
     if not zoom:
         config["modeBarButtons"] = [["toImage"]]
     return config

@@ -703,6 +703,30 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "submissions_review_text": ("审核人 {reviewer}：{comment}", "{reviewer}: {comment}"),
     "submissions_in_force_as": ("生效为批次 #{id}", "in force as import #{id}"),
+    # plotly.js's own words (dashboard.figures.PLOTLY_WORDS): the chart toolbar and its hints
+    "plotly_autoscale": ("自动缩放", "Autoscale"),
+    "plotly_reset_axes": ("重置坐标轴", "Reset axes"),
+    "plotly_zoom": ("缩放", "Zoom"),
+    "plotly_zoom_in": ("放大", "Zoom in"),
+    "plotly_zoom_out": ("缩小", "Zoom out"),
+    "plotly_pan": ("平移", "Pan"),
+    "plotly_box_select": ("矩形选择", "Box Select"),
+    "plotly_lasso_select": ("套索选择", "Lasso Select"),
+    "plotly_download_png": ("下载图片（PNG）", "Download plot as a PNG"),
+    "plotly_download": ("下载图片", "Download plot"),
+    "plotly_spikes": ("显示/隐藏辅助线", "Toggle Spike Lines"),
+    "plotly_hover_closest": ("悬停显示最近的数据", "Show closest data on hover"),
+    "plotly_hover_compare": ("悬停比较数据", "Compare data on hover"),
+    "plotly_double_click": ("双击还原", "Double-click to zoom back out"),
+    "plotly_snapshot_taking": (
+        "正在生成图片，请稍候",
+        "Taking snapshot - this may take a few seconds",
+    ),
+    "plotly_snapshot_done": ("图片已生成", "Snapshot succeeded"),
+    "plotly_snapshot_failed": (
+        "抱歉，图片下载失败",
+        "Sorry, there was a problem downloading your snapshot!",
+    ),
     # AG Grid's own words (its localeText keys after "grid_"): paging, filters, screen-reader names
     # AG Grid writes "Page 1 of 8" and "1 to 20 of 25" with these: "页码 1，共 8", "1 至 20，共 25"
     "grid_page": ("页码", "Page"),
@@ -747,6 +771,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "grid_selectAll": ("全选", "Select All"),
     "grid_searchOoo": ("搜索…", "Search..."),
     "grid_ariaFilterInput": ("筛选输入", "Filter Input"),
+    "grid_ariaDateFilterInput": ("日期筛选输入", "Date Filter Input"),
     "grid_ariaFilterValue": ("筛选值", "Filter Value"),
     "grid_ariaFilteringOperator": ("筛选条件", "Filtering Operator"),
     "grid_ariaFilterColumnsInput": ("筛选列输入", "Filter Columns Input"),

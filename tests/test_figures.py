@@ -295,13 +295,22 @@ CLOUD_OFF = {
 
 def test_graph_config_offers_no_cloud_link_or_logo_and_keeps_the_download() -> None:
     for zoom in (True, False):
-        config = figures.graph_config("rd_intensity-series", zoom=zoom)
+        config = figures.graph_config("rd_intensity-series", "en", zoom=zoom)
         assert {k: config[k] for k in CLOUD_OFF} == CLOUD_OFF
         assert config["plotlyServerURL"] == "" and "linkText" not in config
         assert {"sendChartToCloud", "sendDataToCloud"} <= set(config["modeBarButtonsToRemove"])
         assert config["toImageButtonOptions"]["filename"] == "rd_intensity-series"
         assert config.get("displayModeBar", "hover") is not False
-    assert figures.graph_config("x", zoom=False)["modeBarButtons"] == [["toImage"]]
+    assert figures.graph_config("x", "en", zoom=False)["modeBarButtons"] == [["toImage"]]
+
+
+def test_the_chart_toolbar_speaks_the_pages_language() -> None:
+    """plotly.js names its buttons in English; a Chinese page's charts get its Chinese words."""
+    zh = figures.graph_config("x", "zh")
+    assert zh["locale"] == "zh-CN"
+    words = zh["locales"]["zh-CN"]["dictionary"]
+    assert words["Download plot as a PNG"] == "下载图片（PNG）" and words["Zoom in"] == "放大"
+    assert "locale" not in figures.graph_config("x", "en")
 
 
 def test_every_graph_of_every_page_uses_the_one_config(tmp_path: Any, monkeypatch: Any) -> None:
@@ -336,6 +345,7 @@ def test_every_graph_of_every_page_uses_the_one_config(tmp_path: Any, monkeypatc
                     assert {k: config.get(k) for k in CLOUD_OFF} == CLOUD_OFF, graph.id
                     assert config == figures.graph_config(
                         config["toImageButtonOptions"]["filename"],
+                        lang,
                         zoom="modeBarButtons" not in config,
                     ), graph.id
                     seen.add(graph.id)

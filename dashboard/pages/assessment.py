@@ -531,7 +531,7 @@ def layout(
                             dcc.Graph(
                                 id=ids.ASSESSMENT_CV_GRAPH,
                                 figure=cv_view(tr, chosen, lang),
-                                config=figures.graph_config("convergence", zoom=False),
+                                config=figures.graph_config("convergence", lang, zoom=False),
                             ),
                             downloads.chart_downloads(
                                 ids.ASSESSMENT_CV_GRAPH, cv_meta(tr, chosen, year, lang), lang

@@ -171,7 +171,7 @@ def layout(
                                     dcc.Graph(
                                         id=ids.INDICATOR_SERIES,
                                         figure=series,
-                                        config=figures.graph_config(f"{ind.id}-series"),
+                                        config=figures.graph_config(f"{ind.id}-series", lang),
                                     ),
                                     html.Figcaption(
                                         t("series_note", lang),
@@ -191,7 +191,9 @@ def layout(
                                     dcc.Graph(
                                         id=ids.INDICATOR_GAPS,
                                         figure=gaps_fig,
-                                        config=figures.graph_config(f"{ind.id}-gaps", zoom=False),
+                                        config=figures.graph_config(
+                                            f"{ind.id}-gaps", lang, zoom=False
+                                        ),
                                     ),
                                     html.Figcaption(
                                         t("gaps_caption", lang, unit=unit),

@@ -164,7 +164,7 @@ def figures_row(
                         dcc.Graph(
                             id=cities_id,
                             figure=figs[0],
-                            config=figures.graph_config("map-cities", zoom=False),
+                            config=figures.graph_config("map-cities", lang, zoom=False),
                         ),
                         downloads.chart_downloads(cities_id, meta_cities, lang),
                     ]
@@ -178,7 +178,7 @@ def figures_row(
                         dcc.Graph(
                             id=provinces_id,
                             figure=figs[1],
-                            config=figures.graph_config("map-provinces", zoom=False),
+                            config=figures.graph_config("map-provinces", lang, zoom=False),
                         ),
                         downloads.chart_downloads(provinces_id, meta_provinces, lang),
                     ]

@@ -143,7 +143,7 @@ def body(tr: Tracker, region_id: str, year: int, lang: str) -> list[Any]:
                 dcc.Graph(
                     id=ids.REGION_BULLET,
                     figure=fig,
-                    config=figures.graph_config(f"{region_id}-goals", zoom=False),
+                    config=figures.graph_config(f"{region_id}-goals", lang, zoom=False),
                 ),
                 html.Figcaption(t("bullet_note", lang), className="small text-body-secondary"),
                 downloads.chart_downloads(ids.REGION_BULLET, meta, lang),

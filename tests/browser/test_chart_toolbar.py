@@ -9,6 +9,7 @@ import pytest
 
 from dashboard import ids
 from dashboard.app import create_app
+from dashboard.i18n import t
 
 pytestmark = pytest.mark.browser
 
@@ -59,7 +60,10 @@ def test_no_chart_offers_to_send_its_data_off_the_machine(
             assert chart["showLink"] in (False, None), where
             assert chart["displayModeBar"] is not False, where
             titles = set(chart["buttons"])
-            assert "Download plot as a PNG" in titles, where
+            # the toolbar speaks the page's language (dashboard.figures.PLOTLY_WORDS)
+            lang = "en" if "lang=en" in path else "zh"
+            assert t("plotly_download_png", lang) in titles, where
+            assert lang == "en" or "Download plot as a PNG" not in titles, where
             assert not any("Share" in t or "Chart Studio" in t or "Plotly" in t for t in titles), (
                 where
             )

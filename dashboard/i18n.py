@@ -383,6 +383,16 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "audit_return_0": ("报送 #{id}，意见：{comment}", "#{id}: {comment}"),
     "audit_login_0": ("{role}，来自 {address}", "{role} from {address}"),
+    "audit_login_failed_0": (
+        "来自 {address}：失败 {failed} 次，被限流拒绝 {refused} 次（{span} UTC）；尝试的用户名：{names}",
+        "{failed} failed, {refused} refused by the throttle from {address} ({span} UTC); "
+        "names tried: {names}",
+    ),
+    "audit_login_failed_1": (
+        "来自 {address}：失败 {failed} 次（{span} UTC）；尝试的用户名：{names}",
+        "{failed} failed from {address} ({span} UTC); names tried: {names}",
+    ),
+    "audit_many_addresses": ("多个地址", "many addresses"),
     "audit_user_add_0": (
         "{name}（角色 {role}，地区 {regions}）",
         "{name} ({role}, regions {regions})",

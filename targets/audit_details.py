@@ -3,7 +3,7 @@ that audits it and read back into its fields, so that a page can word it in its 
 
 The stored detail stays the English text it always was (`#12 a.csv: 40 rows`); a page reads it
 with `audit_fields` and words the fields with its own catalogue. A detail no template reads (one
-written before, a failed-login burst) is shown as stored.
+written before) is shown as stored.
 """
 
 from __future__ import annotations
@@ -21,13 +21,19 @@ DETAILS: dict[str, tuple[str, ...]] = {
     "submission_diff": ("#{id}: in force changed; {counts}",),
     "return": ("#{id}: {comment}",),
     "login": ("{role} from {address}",),
+    # a burst of failed logins (targets.throttle), updated in place as it grows
+    "login_failed": (
+        "{failed} failed, {refused} refused by the throttle from {address} ({span} UTC); "
+        "names tried: {names}",
+        "{failed} failed from {address} ({span} UTC); names tried: {names}",
+    ),
     "user_add": ("{name} ({role}, regions {regions})", "{name} ({role})"),
     "user_role": ("{name} -> {role}",),
     "user_regions": ("{name} -> all regions", "{name} -> {regions}"),
 }
 
 
-NUMBERS = frozenset({"id", "rows", "import_id"})
+NUMBERS = frozenset({"id", "rows", "import_id", "failed", "refused"})
 
 
 def _fields(template: str) -> set[str]:

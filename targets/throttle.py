@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from targets.audit_details import audit_detail
 from targets.db import metadata
 
 if TYPE_CHECKING:
@@ -51,6 +52,8 @@ QUIET_S = 60.0
 # addresses with a burst row of their own at once; more join one shared row
 MAX_BURSTS = 10
 MANY = "*"
+# how an audit detail names MANY (dashboard.pages.history words it in the page's language)
+MANY_WORDS = "many addresses"
 NAMES_SHOWN = 5
 AUDIT_NAME_CHARS = 64
 REDIS_RETRY_S = 30.0
@@ -278,10 +281,12 @@ def _burst_address(conn: Connection, address: str, now: float) -> str:
 def _burst_detail(
     address: str, failed: int, refused: int, first: float, last: float, names: list[str]
 ) -> str:
-    where = "many addresses" if address == MANY else address
+    where = MANY_WORDS if address == MANY else address
     span = " – ".join(
         dict.fromkeys(datetime.fromtimestamp(t, UTC).strftime("%H:%M:%S") for t in (first, last))
     )
-    counts = f"{failed} failed" + (f", {refused} refused by the throttle" if refused else "")
     more = ", …" if len(names) >= NAMES_SHOWN else ""
-    return f"{counts} from {where} ({span} UTC); names tried: {', '.join(names)}{more}"
+    counts: dict[str, object] = {"failed": failed, **({"refused": refused} if refused else {})}
+    return audit_detail(
+        "login_failed", **counts, address=where, span=span, names=", ".join(names) + more
+    )

@@ -23,6 +23,7 @@ from dashboard.pages import add_page, href, import_note, lang_from_search, track
 from targets.audit_details import audit_fields
 from targets.issues import Notice
 from targets.models import Import
+from targets.throttle import MANY_WORDS
 
 AUDIT_ROWS = 200
 
@@ -197,6 +198,8 @@ def audit_text(action: str, detail: str, lang: str) -> str:
     i, fields = read
     if "role" in fields and f"role_{fields['role']}" in TEXT:
         fields["role"] = t(f"role_{fields['role']}", lang)
+    if fields.get("address") == MANY_WORDS:
+        fields["address"] = t("audit_many_addresses", lang)
     if "counts" in fields:
         fields["counts"] = COUNT.sub(
             lambda m: f"{t(f'upload_change_{m[1]}', lang)} {m[2]}", fields["counts"]

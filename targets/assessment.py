@@ -22,7 +22,7 @@ from typing import Any, Literal, Protocol
 import numpy as np
 import pandas as pd
 
-from targets import aggregate, progress, statuses
+from targets import aggregate, progress, reasons, statuses
 from targets.aggregate import CatalogueLike, RegionsLike
 from targets.display import comparator_sign
 from targets.models import Indicator
@@ -91,15 +91,16 @@ def final_verdict_text(verdict: str, lang: str = "zh") -> str:
 _BASE_MISSING = re.compile(r"^no (\d{4}) value \(the base year\)")
 
 
-def reason_text(reason: Any, lang: str = "zh") -> str:
+def reason_text(reason: Any, lang: str = "zh", names: Mapping[str, str] | None = None) -> str:
     """The engine's reason a goal cannot be judged, in words: a change goal without its base
-    year says "no 2017 value" (无2017年基数), never a bare "no data"; "" for no reason."""
+    year says "no 2017 value" (无2017年基数), never a bare "no data"; others as targets.reasons
+    words them (`names`: ids as names); "" for no reason."""
     if not isinstance(reason, str) or reason in ("", "nan"):
         return ""
     base = _BASE_MISSING.match(reason)
     if base:
         return f"no {base[1]} value" if lang == "en" else f"无{base[1]}年基数"
-    return reason
+    return reasons.reason_text(reason, lang, names)
 
 
 def _fmt(value: float, decimals: int = 1) -> str:
@@ -269,10 +270,11 @@ def final_assessment(
         }
     )
     texts = []
+    names = reasons.reason_names(catalogue, regions, "en" if en else "zh")
     for g, o in zip(gaps.to_dict("records"), out.to_dict("records"), strict=True):
         ind = catalogue.indicators.get(str(g["indicator"]))
         decimals = ind.decimals if ind is not None else 2
-        text = _assessment_text(g, o, milestone, decimals, en)
+        text = _assessment_text(g, o, milestone, decimals, en, names)
         if o["provisional"]:
             # the verdict rests on a flagged value: it says so, and why
             why = o["provisional_reason"]
@@ -283,7 +285,12 @@ def final_assessment(
 
 
 def _assessment_text(
-    gap: Mapping[str, Any], row: Mapping[str, Any], milestone: int, decimals: int, en: bool
+    gap: Mapping[str, Any],
+    row: Mapping[str, Any],
+    milestone: int,
+    decimals: int,
+    en: bool,
+    names: Mapping[str, str],
 ) -> str:
     """'met: 3.29 > 3 by 0.29 (9.7%)' · 'pending: value for 2025 not yet published; latest …'."""
     sign = comparator_sign(gap["comparator"])
@@ -302,7 +309,7 @@ def _assessment_text(
             return f"missed: {v} (goal {sign} {t}), short by {m}{pct}"
         return f"未实现：{v}（目标{sign}{t}），差距{m}{pct_zh}"
     if not _finite(gap["value"]):
-        why = reason_text(gap.get("reason"), "en" if en else "zh")
+        why = reason_text(gap.get("reason"), "en" if en else "zh", names)
         # the engine's plain "no value" says nothing the sentence does not say already
         if why == "no value":
             why = ""
@@ -314,7 +321,7 @@ def _assessment_text(
     latest = f"{int(gap['year'])}: {_fmt(float(gap['value']), decimals)}"
     latest_zh = f"最新为{int(gap['year'])}年：{_fmt(float(gap['value']), decimals)}"
     if not _finite(gap["target"]):
-        why = reason_text(gap.get("reason"), "en" if en else "zh") or "no target"
+        why = reason_text(gap.get("reason"), "en" if en else "zh", names) or "no target"
         if en:
             return f"pending: the goal cannot be judged ({why}); latest {latest}"
         return f"待定：无法评估（{why}）；{latest_zh}"

@@ -324,7 +324,7 @@ def value_notes(
             member_years = year_of[mine["region"].isin(members)]
             latest = int(member_years.max()) if member_years.notna().any() else None
             if latest is not None and latest > p_year and latest not in d_by_year:
-                why = _reason(made.reasons, indicator, region, latest, lang)
+                why = _reason(made.reasons, indicator, region, latest, lang, catalogue, regions)
                 if not why:
                     why = _missing_parts(catalogue, regions, mine, ind, region, latest, lang)
                 notes.append(
@@ -367,13 +367,26 @@ def _agreement(
     )
 
 
-def _reason(reasons: pd.DataFrame, indicator: str, region: str, year: int, lang: str) -> str:
+def _reason(
+    reasons: pd.DataFrame,
+    indicator: str,
+    region: str,
+    year: int,
+    lang: str,
+    catalogue: Any,
+    regions: Any,
+) -> str:
+    """The engine's reason for (indicator, region, year), worded in `lang` (targets.reasons)."""
+    from targets.reasons import reason_names, reason_text
+
     hit = reasons[
         (reasons["indicator"] == indicator)
         & (reasons["region"] == region)
         & (pd.to_numeric(reasons["year"], errors="coerce") == year)
     ]
-    return str(hit["reason"].iloc[-1]) if len(hit) else ""
+    if not len(hit):
+        return ""
+    return reason_text(str(hit["reason"].iloc[-1]), lang, reason_names(catalogue, regions, lang))
 
 
 def _missing_parts(

@@ -47,6 +47,18 @@ class Tracker:
         self._derive_lock = threading.Lock()
 
     @cached_property
+    def _reason_names(self) -> dict[str, dict[str, str]]:
+        return {}
+
+    def reason_names(self, lang: str) -> dict[str, str]:
+        """Indicator and region ids -> names in `lang`, for targets.reasons (once per language)."""
+        from targets.reasons import reason_names
+
+        if lang not in self._reason_names:
+            self._reason_names[lang] = reason_names(self.catalogue, self.regions, lang)
+        return self._reason_names[lang]
+
+    @cached_property
     def regions(self) -> RegionRegistry:
         return load_regions(self.regions_path)
 

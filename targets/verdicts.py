@@ -15,6 +15,7 @@ import pandas as pd
 
 from targets import roles, statuses
 from targets.display import DASH, difference, goal_text, is_missing, number, percent
+from targets.reasons import reason_text
 
 
 def _int(value: Any) -> int | None:
@@ -29,16 +30,22 @@ def _rate(value: Any, linear: bool, decimals: int, unit: str, lang: str) -> str:
     return percent(value, 1, sign=True)
 
 
-def explain(row: Mapping[str, Any], lang: str, decimals: int = 2, unit: str = "") -> str:
-    """Why the row has its status, with the numbers of the rule that made it."""
+def explain(
+    row: Mapping[str, Any],
+    lang: str,
+    decimals: int = 2,
+    unit: str = "",
+    names: Mapping[str, str] | None = None,
+) -> str:
+    """Why the row has its status, with the numbers of the rule that made it (`names`: ids as
+    names in a missing value's reason, targets.reasons)."""
     zh = lang != "en"
     status = str(row.get("status", "no_data"))
     goal = goal_text(row.get("comparator"), row.get("target"), decimals, unit)
     v = number(row.get("value"), decimals)
     t, y = _int(row.get("year")), _int(row.get("milestone_year"))
     if status == "no_data":
-        reason = row.get("reason")
-        text = str(reason) if isinstance(reason, str) and reason not in ("", "nan") else ""
+        text = reason_text(row.get("reason"), lang, names)
         return text or ("无数值" if zh else "no value")
     if status == "achieved":
         return f"{t}年数值{v}已达到目标{goal}" if zh else f"the {t} value {v} meets the goal {goal}"

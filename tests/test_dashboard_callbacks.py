@@ -7,6 +7,7 @@ context of an app built on the fixture database (tests/fixtures.py).
 from __future__ import annotations
 
 import json
+import re
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -815,3 +816,53 @@ def test_region_page_shows_no_progress_share_for_a_goal_with_one_value(
     rd = tracker.catalogue["rd_intensity"].name.en
     assert cells[life][-2:] == ["—", "—"]
     assert all(c.endswith("%") for c in cells[rd][-2:]), cells[rd]
+
+
+# the engine's English reasons (targets.aggregate, targets.progress, targets.provenance)
+ENGLISH_REASON = re.compile(
+    r"\bno \w+ for \w+|not used:|\band \d+ more\b|one value only|the base year|judged by the "
+    r"trend|weights add up|divides by zero|\bno value\b"
+)
+
+
+def _shown(node: Any) -> list[str]:
+    """Every text a page shows: strings, and a component's title and aria-label."""
+    said = [c for c in walk(node) if isinstance(c, str)]
+    for c in walk(node):
+        if isinstance(c, Component):
+            props = c.to_plotly_json()["props"]
+            said += [str(props[k]) for k in ("title", "aria-label") if props.get(k)]
+    return said
+
+
+def test_chinese_pages_word_the_engines_reasons_over_the_bundled_data(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Over the bundled statistics the engine has reasons (central_zone's GDP per capita for
+    2024, change goals without a base year): the overview's hovers, the region pages and the
+    indicator pages show them in Chinese, with names, and none in the engine's English."""
+    from targets.bundled import ensure_bundled
+    from targets.tracker import Tracker
+
+    tr = Tracker(db_url=f"sqlite:///{tmp_path / 'bundled.db'}")
+    ensure_bundled(tr)
+    gaps = tr.gaps(milestone=2025)
+    with_reason = gaps[gaps["reason"].notna() & (gaps["reason"] != "no value")]
+    assert len(with_reason) and with_reason["reason"].str.contains(" more").any()
+    app = create_app(tr)
+    with app.server.test_request_context("/"):
+        pages = [overview_page.layout(lang="zh", milestone="2025")]
+        pages += [
+            region_page.layout(region_id=r, lang="zh", milestone="2025")
+            for r in sorted(set(with_reason["region"]))
+        ]
+        pages += [
+            indicator_page.layout(indicator_id=i, lang="zh", milestone="2025")
+            for i in sorted(set(with_reason["indicator"]))
+        ]
+    shown = [s for page in pages for s in _shown(page)]
+    english = [s for s in shown if ENGLISH_REASON.search(s)]
+    assert english == []
+    said = "\n".join(shown)
+    assert "2024年缺少中心区的人均地区生产总值数据" in said
+    assert "等26个地区" in said and "仅有一个数值" in said

@@ -481,7 +481,10 @@ def verdict_items(tr: Any, ind: Any, regions: list[str], year: int, lang: str) -
                         style={"backgroundColor": pbg, "color": pfg},
                         className="status-cell",
                     ),
-                    html.Td(verdicts.explain(r, lang, ind.decimals, unit), className="small"),
+                    html.Td(
+                        verdicts.explain(r, lang, ind.decimals, unit, tr.reason_names(lang)),
+                        className="small",
+                    ),
                 ]
             )
         )

@@ -420,12 +420,14 @@ def cell(
     lang: str,
     scope_name: str = "",
     before: Mapping[str, Any] | None = None,
+    reason_names: Mapping[str, str] | None = None,
 ) -> html.Td:
     """One matrix cell: symbol + latest value, gap and latest year, a link to the indicator view.
 
     A benchmark cell (a region compared with a goal the plan set for another) carries the mark
     ※ and a dashed frame; the hover says whose goal it is and why the status is what it is
-    (targets.verdicts); a provisional verdict says so (targets.provenance).
+    (targets.verdicts); a provisional verdict says so (targets.provenance). `reason_names`
+    names the ids in a missing value's reason (Tracker.reason_names).
     """
     if row is None:
         return html.Td(
@@ -458,7 +460,7 @@ def cell(
         f"{verdicts.verdict_text(row, scope_name, lang)}; "
         f"{t('latest', lang)} {fmt.value_with_unit(row['value'], ind.decimals, unit)} ({latest}); "
         f"{t('gap', lang)} {fmt.value_with_unit(row['gap'], ind.decimals, unit)}. "
-        f"{verdicts.explain(row, lang, ind.decimals, unit)}"
+        f"{verdicts.explain(row, lang, ind.decimals, unit, reason_names)}"
     )
     if mark:
         title += f"; {provisional_words(row, lang)}"
@@ -466,7 +468,7 @@ def cell(
     changed = verdicts.change_words(before, row, lang, ind.decimals)
     if changed:
         title += f"; {changed}"
-    why = reason_text(row.get("reason"), lang) if status == "no_data" else ""
+    why = reason_text(row.get("reason"), lang, reason_names) if status == "no_data" else ""
     if why and why != "no value":
         title += f"; {why}"
     link = dcc.Link(
@@ -516,6 +518,7 @@ def matrix(
 ) -> html.Div:
     """The HTML table: a row group per category, a row per goal, a column per region."""
     names = {rid: tr.regions.name(rid, lang) for rid in columns}
+    reason_names = tr.reason_names(lang)
     # only the columns a cell shows: turning every gap column into Python objects cost more
     # than the cells themselves at national scale
     shown = gaps[[c for c in CELL_COLUMNS if c in gaps.columns]]
@@ -579,6 +582,7 @@ def matrix(
                             lang,
                             scope_name=tr.regions.name(ind.scope[0], lang) if ind.scope else "",
                             before=before.get((ind.id, rid)),
+                            reason_names=reason_names,
                         )
                         for rid in columns
                     ]

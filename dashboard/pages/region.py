@@ -177,7 +177,7 @@ def status_cell(tr: Tracker, rec: dict[str, Any], lang: str, decimals: int, unit
     the status is what it is."""
     bg, fg = fmt.status_colours(str(rec["status"]))
     scope = tr.regions.name(str(rec.get("goal_scope", "")), lang)
-    title = verdicts.explain(rec, lang, decimals, unit)
+    title = verdicts.explain(rec, lang, decimals, unit, tr.reason_names(lang))
     children: list[Any] = [verdicts.verdict_text(rec, scope, lang)]
     provisional = provisional_words(rec, lang)
     if provisional:

@@ -205,9 +205,10 @@ def _enrich(tracker: Tracker, gaps: pd.DataFrame, lang: str) -> pd.DataFrame:
     )
     pace = out["pace_status"] if "pace_status" in out.columns else out["status"]
     out["pace_label"] = pd.array([statuses.text(str(s), lang) for s in pace], dtype="str")
+    why_names = tracker.reason_names(lang)
     out["status_why"] = pd.array(
         [
-            verdicts.explain(r, lang, int(d), str(u))
+            verdicts.explain(r, lang, int(d), str(u), why_names)
             for r, d, u in zip(records, out["decimals"], out["unit"], strict=True)
         ],
         dtype="str",

@@ -560,6 +560,11 @@ TEXT: dict[str, tuple[str, str]] = {
     "upload_report": ("检查报告", "Check report"),
     "upload_result": ("导入结果", "Import result"),
     "upload_no_files": ("请先选择文件。", "Choose files first."),
+    "upload_bad_year": (
+        "“{field}”须为 {low} 至 {high} 之间的整数，或留空；填写的是“{value}”。未导入任何数据。",
+        "“{field}” must be a whole number from {low} to {high}, or left empty; it says"
+        " “{value}”. Nothing was imported.",
+    ),
     "upload_too_large": (
         "文件合计 {size} 字节，超过上限 {limit} 字节。",
         "The files add up to {size} bytes, more than the limit of {limit}.",

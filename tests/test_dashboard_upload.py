@@ -175,3 +175,71 @@ def test_overwriting_a_derived_value_says_what_it_replaces(
     assert yrd["old"] == old
     assert yrd["change"] == f"replaces the derived {old} with an uploaded {316200:,.{decimals}f}"
     assert rows[("Shanghai", 2030)]["change"] == "new"
+
+
+# a sheet of one year without a year column: the year box says which year it is
+ONE_YEAR_CSV = "地区,指标,数值\n上海,研发投入强度,4.5\n"
+
+
+def _press(
+    app: Any, button: str, year: Any, lang: str, checked: Any = None
+) -> tuple[dict[str, Any], str]:
+    """Log in as an editor, press Check or Confirm with `year` typed: (outputs, their text)."""
+    client = app.server.test_client()
+    token = login(client, "erin", "erin-password")
+    state = upload_state([("one-year.csv", csv_data_url(ONE_YEAR_CSV))], year=year, checked=checked)
+    state["_pages_location.search"] = f"?lang={lang}"
+    response = dash_post(
+        app, client, f"{ids.UPLOAD_CHECKED}.data", {f"{button}.n_clicks": 1, **state},
+        changed=f"{button}.n_clicks", token=token,
+    )  # fmt: skip
+    assert response.status_code == 200, response.data[:500]
+    body: dict[str, Any] = response.get_json()["response"]
+    return body, json.dumps(body, ensure_ascii=False)
+
+
+@pytest.mark.parametrize(
+    ("year", "shown"), [("20x4", "20x4"), ("1800", "1800"), ("2024.5", "2024.5"), (" -1 ", "-1")]
+)
+def test_a_year_that_is_no_whole_number_in_range_is_refused_naming_the_field(
+    app_and_tracker: tuple[Any, Any], year: str, shown: str
+) -> None:
+    app, tracker = app_and_tracker
+    before = len(tracker.store.imports())
+    for lang, said in (
+        ("zh", f"“年份（可选）”须为 1949 至 2100 之间的整数，或留空；填写的是“{shown}”。未导入任何数据。"),
+        ("en", f"“Year (optional)” must be a whole number from 1949 to 2100, or left empty; it says"
+               f" “{shown}”. Nothing was imported."),
+    ):  # fmt: skip
+        body, text = _press(app, ids.UPLOAD_CHECK, year, lang)
+        assert said in text
+        assert body[ids.UPLOAD_CONFIRM]["disabled"] is True
+        assert body[ids.UPLOAD_CHECKED]["data"] is None  # nothing checked: confirm stays shut
+        # a confirm that arrives anyway (the year edited after a check) imports nothing either
+        signature = {"files": [["one-year.csv", "x"]], "year": None}
+        body, text = _press(app, ids.UPLOAD_CONFIRM, year, lang, checked=signature)
+        assert said in text
+    assert len(tracker.store.imports()) == before
+
+
+@pytest.mark.parametrize("year", ["2024", " 2024 ", "２０２４"])
+def test_a_whole_year_in_range_is_the_year_of_a_sheet_without_one(
+    app_and_tracker: tuple[Any, Any], year: str
+) -> None:
+    app, tracker = app_and_tracker
+    body, text = _press(app, ids.UPLOAD_CHECK, year, "en")
+    assert "Ready to import: 1 rows" in text, text[:2000]
+    assert body[ids.UPLOAD_CHECKED]["data"]["year"] == 2024
+    before = len(tracker.store.imports())
+    _press(app, ids.UPLOAD_CONFIRM, year, "en", checked=body[ids.UPLOAD_CHECKED]["data"])
+    assert len(tracker.store.imports()) == before + 1
+    obs = tracker.store.observations()
+    rows = obs[(obs["indicator"] == "rd_intensity") & (obs["region"] == "shanghai")]
+    assert 2024 in set(rows["year"]) and 4.5 in set(rows[rows["year"] == 2024]["value"])
+
+
+def test_an_empty_year_box_means_no_year(app_and_tracker: tuple[Any, Any]) -> None:
+    app, _ = app_and_tracker
+    body, text = _press(app, ids.UPLOAD_CHECK, "", "en")
+    assert "must be a whole number" not in text
+    assert body[ids.UPLOAD_CHECKED]["data"]["year"] is None

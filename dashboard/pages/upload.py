@@ -27,6 +27,7 @@ from dashboard.pages import add_page, href, lang_from_search, login_alert, track
 from dashboard.upload_report import commit_view, report_view
 from targets import config
 from targets.ingest import import_files
+from targets.ingest.resolve import MAX_YEAR, MIN_YEAR
 from targets.ingest.scope import Scope
 from targets.submissions import SubmitResult, must_submit, submit
 
@@ -152,12 +153,15 @@ def layout(lang: str = "zh", **_: Any) -> html.Div:
                                 htmlFor=ids.UPLOAD_YEAR,
                                 className="form-label",
                             ),
+                            # a text box, not type=number: Dash's number box adds stepper
+                            # buttons with fixed English names; the callback checks the year
                             dcc.Input(
                                 id=ids.UPLOAD_YEAR,
-                                type="number",
-                                min=1949,
-                                max=2100,
-                                step=1,
+                                type="text",
+                                inputMode="numeric",
+                                pattern="[0-9]{4}",
+                                maxLength=4,
+                                autoComplete="off",
                                 className="form-control",
                             ),
                             html.Div(
@@ -259,10 +263,15 @@ def act(
     user = sessions.editor()  # checked here, on the server, for every request
     if user is None:
         return refusal(lang), [], True, None
+    year_value, year_ok = parse_year(year)
+    if not year_ok:
+        shown = str(year).strip()[:20]  # as typed (the box takes 4 characters; a request more)
+        field = t("upload_year", lang)
+        bad = t("upload_bad_year", lang, field=field, value=shown, low=MIN_YEAR, high=MAX_YEAR)
+        return dbc.Alert(bad, color="danger"), [], True, None
     files, problem = decode_files(contents, filenames, lang)
     if problem:
         return dbc.Alert(problem, color="danger"), [], True, None
-    year_value = _year(year)
     signature = {
         "files": [[name, hashlib.sha256(data).hexdigest()] for name, data in files],
         "year": year_value,
@@ -328,12 +337,18 @@ def submitted_view(out: SubmitResult, lang: str) -> list[Any]:
     ]
 
 
-def _year(value: Any) -> int | None:
-    try:
-        year = int(value)
-    except (TypeError, ValueError):
-        return None
-    return year if 1949 <= year <= 2100 else None
+def parse_year(value: Any) -> tuple[int | None, bool]:
+    """The year box's text -> (year or None when left empty, whether it is acceptable).
+
+    Anything but a whole number from MIN_YEAR to MAX_YEAR (digits only, surrounding spaces
+    and full-width digits allowed) is refused, never read as "no year"."""
+    text = "" if value is None else str(value).strip()
+    if not text:
+        return None, True
+    if not text.isdecimal():
+        return None, False
+    year = int(text)
+    return (year, True) if MIN_YEAR <= year <= MAX_YEAR else (None, False)
 
 
 def decode_files(

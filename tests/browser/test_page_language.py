@@ -4,7 +4,8 @@ one, outside the data (a source's note, address and quote, a file or sheet name,
 Each page is opened in Chromium over the bundled statistics, with an import made from the
 command line in English that raised warnings (a unit converted, a repeated value, a sheet
 skipped), a pending submission with its warnings, and, on the upload page, a checked file with
-problems. The visible text of the page (every <details> opened) is read; an element marked with
+problems. The visible text of the page (every <details> opened) is read, and every element's
+`aria-label` and `title` (what a screen reader names and a tooltip shows); an element marked with
 another `lang` (the language switch, a plan's quote on an English page) is data in its own
 language. What is left after the data is taken out must be in the page's language, but for
 codes (indicator, series, region and gap-table column ids), units and names (GDP, PM2.5, PDF).
@@ -164,6 +165,15 @@ while ((n = walker.nextNode())) {
   if (el.checkVisibility && !el.checkVisibility({visibilityProperty: true})) continue;
   out.push(text);
 }
+// what a screen reader or a pointer's tooltip says: every element's name and title, shown or
+// not (a collapsed menu's button, a chart's toolbar)
+document.querySelectorAll('[aria-label], [title]').forEach(el => {
+  if (other(el)) return;
+  for (const name of ['aria-label', 'title']) {
+    const text = (el.getAttribute(name) || '').trim();
+    if (text) out.push(text);
+  }
+});
 return out;
 """
 

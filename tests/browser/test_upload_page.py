@@ -48,3 +48,32 @@ def test_result_is_brought_into_view_and_focused(
     screenshot(driver, "upload_committed_zh")
     assert axe(driver) == []
     assert dash_duo.get_logs() == []
+
+
+def test_the_year_box_is_a_text_box_and_a_bad_year_is_refused_in_the_pages_language(
+    dash_duo: Any, edit_app: Any, tmp_path: Path
+) -> None:
+    """No number box with stepper buttons named in English: a text box for digits, labelled in
+    Chinese, and a year out of range is refused by the field's name before anything is read."""
+    dash_duo.start_server(edit_app)
+    driver = dash_duo.driver
+    _log_in(dash_duo, "/upload?lang=zh")
+    year = dash_duo.wait_for_element(f"#{ids.UPLOAD_YEAR}")
+    assert (year.get_attribute("type"), year.get_attribute("inputmode")) == ("text", "numeric")
+    label = driver.find_element(By.CSS_SELECTOR, f"label[for='{ids.UPLOAD_YEAR}']")
+    assert label.text == "年份（可选）"
+    assert label.find_elements(By.XPATH, "..//button") == []  # no stepper beside the box
+    driver.find_element(By.CSS_SELECTOR, f"#{ids.UPLOAD_FILES} input[type=file]").send_keys(
+        _write(tmp_path, "rd-2024.csv", GOOD_CSV)
+    )
+    dash_duo.wait_for_contains_text(f"#{ids.UPLOAD_SELECTED}", "rd-2024.csv")
+    year.send_keys("18500")  # five digits: the box keeps four
+    assert year.get_attribute("value") == "1850"
+    dash_duo.find_element(f"#{ids.UPLOAD_CHECK}").click()
+    dash_duo.wait_for_contains_text(
+        f"#{ids.UPLOAD_REPORT}",
+        "“年份（可选）”须为 1949 至 2100 之间的整数，或留空；填写的是“1850”。未导入任何数据。",
+        timeout=20,
+    )
+    assert dash_duo.find_element(f"#{ids.UPLOAD_CONFIRM}").get_attribute("disabled") == "true"
+    assert dash_duo.get_logs() == []

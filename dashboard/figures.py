@@ -1,4 +1,9 @@
-"""Plotly figures as pure functions: DataFrames and plain arguments in, `go.Figure` out.
+"""Plotly figures as pure functions: DataFrames and plain arguments in, a figure out.
+
+The figures of the national-scale pages (series, gap bars, tile maps) are plain dicts (Dash takes
+a dict figure as it is): `go.Figure` validates and deep-copies every trace and shape, which took
+most of a map view at 1 M values (340 tiles); the tests check them through `go.Figure(fig)`,
+which validates every property. The small charts stay `go.Figure`.
 
 No Dash, no tracker, no I/O: the pages look data up and pass it in, and the unit tests check the
 traces without a browser. Every trace carries `meta={"kind": ..., ...}` so tests (and readers of
@@ -10,10 +15,12 @@ from __future__ import annotations
 
 import html
 from collections.abc import Mapping, Sequence
+from functools import cache
 from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
+import plotly.io as pio
 
 from dashboard import format as fmt
 from dashboard.i18n import t
@@ -114,23 +121,53 @@ BASE_LAYOUT: dict[str, Any] = {
 }
 
 
-def _figure(traces: Sequence[Any], *, height: int, **layout: Any) -> go.Figure:
-    """One go.Figure built in one pass (adding shapes one by one is quadratic in plotly)."""
+def _layout(height: int, **layout: Any) -> dict[str, Any]:
     merged = {**BASE_LAYOUT, "height": height, **layout}
     for axis in ("xaxis", "yaxis"):
         merged[axis] = {**AXIS, **merged.get(axis, {})}
-    return go.Figure(data=list(traces), layout=merged)
+    return merged
 
 
-def empty_figure(message: str, *, height: int = 240) -> go.Figure:
-    """A blank figure that says why it is blank."""
-    return _figure(
+@cache
+def _template() -> dict[str, Any]:
+    """plotly's default template as JSON, made once and shared (never changed): what
+    `go.Figure` puts in every figure it makes, so a dict figure looks the same."""
+    template: dict[str, Any] = pio.templates[pio.templates.default].to_plotly_json()
+    return template
+
+
+def _plain(traces: Sequence[Any], *, height: int, **layout: Any) -> dict[str, Any]:
+    """A figure as the dict plotly.js reads: traces (dicts with their "type") and the layout."""
+    return {"data": list(traces), "layout": {"template": _template(), **_layout(height, **layout)}}
+
+
+def _figure(traces: Sequence[Any], *, height: int, **layout: Any) -> go.Figure:
+    """One go.Figure built in one pass (adding shapes one by one is quadratic in plotly)."""
+    return go.Figure(data=list(traces), layout=_layout(height, **layout))
+
+
+def _scatter(**trace: Any) -> dict[str, Any]:
+    return {"type": "scatter", **trace}
+
+
+def _bar(**trace: Any) -> dict[str, Any]:
+    return {"type": "bar", **trace}
+
+
+def blank(message: str, *, height: int = 240) -> dict[str, Any]:
+    """A blank figure (a plain dict) that says why it is blank."""
+    return _plain(
         [],
         height=height,
         annotations=[{"text": html.escape(message), "showarrow": False, "font": {"size": 16}}],
         xaxis={"visible": False},
         yaxis={"visible": False},
     )
+
+
+def empty_figure(message: str, *, height: int = 240) -> go.Figure:
+    """A blank go.Figure that says why it is blank."""
+    return go.Figure(blank(message, height=height))
 
 
 HOVER_WIDTH = 60  # characters a hover line holds before it is wrapped
@@ -199,7 +236,7 @@ def series_figure(
     lang: str,
     decimals: int,
     unit: str,
-) -> go.Figure:
+) -> dict[str, Any]:
     """Time series per region with goal line, baseline marker, projection and required path.
 
     `observations`: region, year, value (one indicator). `gaps`: the gap rows of that indicator for
@@ -207,7 +244,7 @@ def series_figure(
     projected). Regions are drawn in the order of their first appearance in `observations`.
     """
     if observations.empty:
-        return empty_figure(t("no_data", lang), height=380)
+        return blank(t("no_data", lang), height=380)
     traces: list[Any] = []
     regions = list(dict.fromkeys(observations["region"]))
     by_region = {r: g for r, g in gaps.groupby("region", sort=False)} if not gaps.empty else {}
@@ -217,7 +254,7 @@ def series_figure(
         name = region_names.get(region, region)
         obs = observations[observations["region"] == region].sort_values("year")
         traces.append(
-            go.Scatter(
+            _scatter(
                 x=obs["year"].astype(int).tolist(),
                 y=obs["value"].astype(float).tolist(),
                 mode="lines+markers",
@@ -244,7 +281,7 @@ def series_figure(
             continue
         traces += _region_paths(row.iloc[0], region, name, colour, lang, hover)
     traces += _goal_lines(gaps, observations, region_names, lang, decimals, unit)
-    return _figure(
+    return _plain(
         traces,
         height=440,
         hovermode="closest",
@@ -263,7 +300,7 @@ def _region_paths(
         row.get("baseline_year")
     ):
         traces.append(
-            go.Scatter(
+            _scatter(
                 x=[int(row["baseline_year"])],
                 y=[float(row["baseline_value"])],
                 mode="markers",
@@ -295,7 +332,7 @@ def _region_paths(
             continue
         xs, ys = path_between(int(latest_year), float(latest), int(goal_year), float(end))
         traces.append(
-            go.Scatter(
+            _scatter(
                 x=xs,
                 y=ys,
                 mode="lines",
@@ -345,7 +382,7 @@ def _goal_lines(
         if not shared:
             label = f"{label} ({', '.join(region_names.get(r, r) for r in regions)})"
         traces.append(
-            go.Scatter(
+            _scatter(
                 x=[x0, year],
                 y=[target, target],
                 mode="lines+markers",
@@ -366,14 +403,14 @@ def gap_bar_figure(
     lang: str,
     decimals: int,
     unit: str,
-) -> go.Figure:
+) -> dict[str, Any]:
     """Horizontal bars of the gap still to go, one per region, largest on top, coloured by status.
 
     Rows without a gap (no data) are left out; achieved regions show a zero-length bar with text.
     """
     rows = gaps.dropna(subset=["gap"]) if "gap" in gaps else gaps.iloc[0:0]
     if rows.empty:
-        return empty_figure(t("no_data", lang), height=200)
+        return blank(t("no_data", lang), height=200)
     rows = rows.sort_values(["gap", "region"], ascending=[True, True])
     order = [region_names.get(r, r) for r in rows["region"]]
     traces: list[Any] = []
@@ -383,7 +420,7 @@ def gap_bar_figure(
             continue
         bg, _ = fmt.status_colours(status)
         traces.append(
-            go.Bar(
+            _bar(
                 x=part["gap"].astype(float).tolist(),
                 y=[region_names.get(r, r) for r in part["region"]],
                 orientation="h",
@@ -401,7 +438,7 @@ def gap_bar_figure(
         )
     # room on the right for the text outside the longest bar
     longest = float(rows["gap"].max())
-    return _figure(
+    return _plain(
         traces,
         height=max(220, 90 + 30 * len(rows)),
         barmode="overlay",
@@ -540,7 +577,7 @@ def tile_map_figure(
     lang: str,
     outline: bool = True,
     tile_px: int = 70,
-) -> go.Figure:
+) -> dict[str, Any]:
     """A tile-grid map: one square per region at (col, row), coloured by status, symbol + value in it.
 
     `tiles`: region, name, col, row, status, label (formatted value, may be '—'), year, and for
@@ -548,7 +585,7 @@ def tile_map_figure(
     along every tile edge where the neighbour belongs to another group (or is absent).
     """
     if tiles.empty:
-        return empty_figure(t("no_data", lang), height=200)
+        return blank(t("no_data", lang), height=200)
     half = 0.46
     shapes = [
         {
@@ -580,7 +617,7 @@ def tile_map_figure(
         )
         colours.append(fg)
     traces: list[Any] = [
-        go.Scatter(
+        _scatter(
             x=tiles["col"].tolist(),
             y=[-r for r in tiles["row"]],
             mode="text",
@@ -602,7 +639,7 @@ def tile_map_figure(
             continue
         bg, _ = fmt.status_colours(status)
         traces.append(
-            go.Scatter(
+            _scatter(
                 x=[None], y=[None], mode="markers",
                 name=fmt.status_text(status, lang),
                 marker={"symbol": "square", "size": 14, "color": bg, "line": {"color": "#7f7f7f", "width": 1}},
@@ -615,12 +652,16 @@ def tile_map_figure(
         traces.append(_outline_trace(tiles))
         if "group_name" in tiles:
             cells = label_cells(tiles)
+            # each group's name once (a row lookup per group took a tenth of a national map)
+            group_names: dict[Any, Any] = {}
+            for group, name in zip(tiles["group"], tiles["group_name"], strict=True):
+                group_names.setdefault(group, name)
             annotations = [
                 {
                     "x": col,
                     "y": -row,
                     "showarrow": False,
-                    "text": f"<b>{html.escape(str(tiles.loc[tiles['group'] == group, 'group_name'].iloc[0]))}</b>",
+                    "text": f"<b>{html.escape(str(group_names[group]))}</b>",
                     "font": {"size": 14, "color": OUTLINE_COLOUR},
                 }  # fmt: skip
                 for group, (col, row) in cells.items()
@@ -629,7 +670,7 @@ def tile_map_figure(
     cols = tiles["col"].tolist() + [c for c, _ in cells.values()]
     rows = tiles["row"].tolist() + [r for _, r in cells.values()]
     n_rows = int(max(rows) - min(rows) + 1)
-    return _figure(
+    return _plain(
         traces,
         shapes=shapes,
         annotations=annotations,
@@ -668,13 +709,13 @@ def outline_segments(tiles: pd.DataFrame) -> list[tuple[tuple[float, float], tup
     return segments
 
 
-def _outline_trace(tiles: pd.DataFrame) -> go.Scatter:
+def _outline_trace(tiles: pd.DataFrame) -> dict[str, Any]:
     xs: list[float | None] = []
     ys: list[float | None] = []
     for (x0, y0), (x1, y1) in outline_segments(tiles):
         xs += [x0, x1, None]
         ys += [y0, y1, None]
-    return go.Scatter(
+    return _scatter(
         x=xs, y=ys, mode="lines", line={"color": OUTLINE_COLOUR, "width": 3},
         hoverinfo="skip", showlegend=False, meta={"kind": "outline"},
     )  # fmt: skip
@@ -730,9 +771,11 @@ def tiles_frame(
     """
     # the first row of each region, as plain dicts: a group-by with a row lookup per region
     # took most of the map's time at national scale (~3,000 regions)
+    # (of the regions drawn only: the gap table has every county too)
+    wanted = gaps[gaps["region"].isin([reg["region"] for reg in regions])] if len(gaps) else gaps
     by_region: dict[Any, Mapping[str, Any]] = (
-        {r["region"]: r for r in gaps.drop_duplicates("region").to_dict("records")}
-        if not gaps.empty
+        {r["region"]: r for r in wanted.drop_duplicates("region").to_dict("records")}
+        if not wanted.empty
         else {}
     )
     rows = []

@@ -15,6 +15,7 @@ from typing import Any
 
 import dash
 import pandas as pd
+import plotly.graph_objects as go
 import pytest
 from dash import dcc, html
 from dash.development.base_component import Component
@@ -288,7 +289,7 @@ def test_bundled_banner_only_for_bundled_data(tracker: Any, ctx: None) -> None:
 def test_indicator_layout_title_series_and_goal_quotes(tracker: Any, ctx: None) -> None:
     layout = indicator_page.layout(indicator_id="rd_intensity", region="anhui", lang="en")
     assert text(find(layout, ids.INDICATOR_TITLE)) == "R&D intensity"
-    fig = find(layout, ids.INDICATOR_SERIES).figure
+    fig = go.Figure(find(layout, ids.INDICATOR_SERIES).figure)
     observed = [tr for tr in fig.data if tr.meta["kind"] == "observed"]
     assert [tr.name for tr in observed] == ["Anhui"]
     assert list(observed[0].y) == pytest.approx([2.16, 2.28, 2.56, 2.69])
@@ -325,6 +326,7 @@ def test_indicator_callback_updates_figures_table_and_url(ctx: None) -> None:
         ["jiangsu", "anhui", "atlantis"], 2025, "chart", "rd_intensity", "?lang=en"
     )
     series, gaps_fig, rows, _notes, verdict, meta, gaps_meta, map_children = out[:8]
+    series, gaps_fig = go.Figure(series), go.Figure(gaps_fig)
     hidden, search = out[8:11], out[11]
     assert hidden == (False, True, True) and map_children is dash.no_update
     # headline and pace side by side, whose goal, and the rule in words
@@ -356,7 +358,7 @@ def test_indicator_view_is_in_the_url_and_a_view_change_redraws_only_the_map(ctx
     assert out[8:11] == (True, True, False)
     assert out[11] == "?region=anhui&milestone=2025&view=map&lang=en"
     # the map view is the map page's tile grid of this indicator and milestone
-    cities = find(out[7], ids.INDICATOR_MAP_CITIES).figure
+    cities = go.Figure(find(out[7], ids.INDICATOR_MAP_CITIES).figure)
     (tiles,) = [tr for tr in cities.data if tr.meta["kind"] == "tiles"]
     assert len(tiles.meta["regions"]) == 41
     table = indicator_page.page_state(["anhui"], 2025, "table", "rd_intensity", "?lang=en")
@@ -384,7 +386,7 @@ def test_indicator_layout_opens_the_view_the_url_names(ctx: None) -> None:
     assert all(c.get("sortable", True) for c in grid.columnDefs) and grid.defaultColDef["sortable"]
     shown = indicator_page.layout(indicator_id="rd_intensity", view="map", lang="zh")
     assert find(shown, ids.INDICATOR_VIEW_MAP).hidden is False
-    assert find(shown, ids.INDICATOR_MAP_CITIES).figure.data
+    assert go.Figure(find(shown, ids.INDICATOR_MAP_CITIES).figure).data
 
 
 # ---------------------------------------------------------------- region, map, method, sources
@@ -414,7 +416,7 @@ def test_region_unknown_id(ctx: None) -> None:
 
 def test_map_draws_a_tile_per_city_and_the_provinces(tracker: Any, ctx: None) -> None:
     layout = map_page.layout(indicator="rd_intensity", lang="zh")
-    cities = find(layout, ids.MAP_CITIES).figure
+    cities = go.Figure(find(layout, ids.MAP_CITIES).figure)
     rects = [s for s in cities.layout.shapes if s.type == "rect"]
     assert len(rects) == len([c for c in tracker.regions.cities() if c.grid is not None]) == 41
     (tiles,) = [tr for tr in cities.data if tr.meta["kind"] == "tiles"]
@@ -422,7 +424,7 @@ def test_map_draws_a_tile_per_city_and_the_provinces(tracker: Any, ctx: None) ->
     shanghai = tracker.gaps(milestone=2025, indicators=["rd_intensity"], regions=["shanghai"])
     assert statuses["shanghai"] == shanghai["status"].iloc[0]
     assert statuses["nanjing"] == "no_data"
-    provinces = find(layout, ids.MAP_PROVINCES).figure
+    provinces = go.Figure(find(layout, ids.MAP_PROVINCES).figure)
     (ptiles,) = [tr for tr in provinces.data if tr.meta["kind"] == "tiles"]
     assert ptiles.meta["regions"] == ["shanghai", "jiangsu", "zhejiang", "anhui"]
     assert "瓦片地图" in text(layout) and "不是边界地图" in text(layout)
@@ -555,9 +557,9 @@ def test_every_page_renders_on_an_empty_database(tmp_path: Path) -> None:
     with app.server.test_request_context("/"):
         assert t("empty_db", "en") in text(overview_page.layout(lang="en"))
         series = find(indicator_page.layout(indicator_id="rd_intensity"), ids.INDICATOR_SERIES)
-        assert series.figure.layout.annotations[0].text == t("no_data", "zh")
+        assert go.Figure(series.figure).layout.annotations[0].text == t("no_data", "zh")
         region_page.layout(region_id="anhui")
-        tiles = find(map_page.layout(), ids.MAP_CITIES).figure.data[0]
+        tiles = go.Figure(find(map_page.layout(), ids.MAP_CITIES).figure).data[0]
         assert set(tiles.meta["statuses"]) == {"no_data"}
         assert find(sources_page.layout(), ids.SOURCES_TABLE).rowData == []
 

@@ -2,15 +2,34 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import pandas as pd
+import plotly.graph_objects as go
 import pytest
 
 from dashboard import figures
 from dashboard import format as fmt
 
 NAMES = {"anhui": "安徽", "jiangsu": "江苏", "yrd": "长三角"}
+
+
+def checked(build: Callable[..., dict[str, Any]]) -> Callable[..., go.Figure]:
+    """A builder of a dict figure, its answer read back through go.Figure, which rejects any
+    property plotly.js does not know (a misspelt key would otherwise reach the browser)."""
+
+    def call(*args: Any, **kwargs: Any) -> go.Figure:
+        fig = build(*args, **kwargs)
+        assert isinstance(fig, dict)
+        return go.Figure(fig)
+
+    return call
+
+
+series_figure = checked(figures.series_figure)
+gap_bar_figure = checked(figures.gap_bar_figure)
+tile_map_figure = checked(figures.tile_map_figure)
 
 
 def obs_frame() -> pd.DataFrame:
@@ -56,7 +75,7 @@ def traces(fig, kind: str, region: str | None = None) -> list:
 
 
 def test_series_figure_draws_observed_goal_baseline_projection_and_required_path() -> None:
-    fig = figures.series_figure(
+    fig = series_figure(
         obs_frame(), gaps_frame(), region_names=NAMES, lang="zh", decimals=2, unit="%"
     )
     observed = traces(fig, "observed")
@@ -91,16 +110,14 @@ def test_series_figure_draws_observed_goal_baseline_projection_and_required_path
 
 def test_series_figure_one_goal_line_per_region_when_targets_differ() -> None:
     gaps = gaps_frame().assign(target=[2.9, 3.1])
-    fig = figures.series_figure(
-        obs_frame(), gaps, region_names=NAMES, lang="en", decimals=1, unit="%"
-    )
+    fig = series_figure(obs_frame(), gaps, region_names=NAMES, lang="en", decimals=1, unit="%")
     goals = traces(fig, "goal")
     assert sorted(tr.y[0] for tr in goals) == [2.9, 3.1]
     assert {tuple(tr.meta["regions"]) for tr in goals} == {("anhui",), ("jiangsu",)}
 
 
 def test_series_figure_draws_no_required_path_to_a_goal_already_met() -> None:
-    fig = figures.series_figure(
+    fig = series_figure(
         obs_frame(), gaps_frame(), region_names=NAMES, lang="zh", decimals=2, unit="%"
     )
     # Jiangsu (3.29 >= 3) is achieved: its projection stays, the required path goes
@@ -110,14 +127,12 @@ def test_series_figure_draws_no_required_path_to_a_goal_already_met() -> None:
 
 def test_series_figure_skips_paths_when_latest_year_reaches_the_milestone() -> None:
     gaps = gaps_frame().assign(year=[2025, 2025])
-    fig = figures.series_figure(
-        obs_frame(), gaps, region_names=NAMES, lang="zh", decimals=2, unit="%"
-    )
+    fig = series_figure(obs_frame(), gaps, region_names=NAMES, lang="zh", decimals=2, unit="%")
     assert traces(fig, "projection") == [] and traces(fig, "required") == []
 
 
 def test_series_figure_without_observations_says_no_data() -> None:
-    fig = figures.series_figure(
+    fig = series_figure(
         obs_frame().iloc[0:0], gaps_frame(), region_names=NAMES, lang="en", decimals=2, unit="%"
     )
     assert fig.data == ()
@@ -140,7 +155,7 @@ def test_gap_bar_figure_orders_largest_gap_on_top_with_status_symbols() -> None:
         ],
         ignore_index=True,
     )
-    fig = figures.gap_bar_figure(gaps, region_names=NAMES, lang="zh", decimals=2, unit="%")
+    fig = gap_bar_figure(gaps, region_names=NAMES, lang="zh", decimals=2, unit="%")
     # plotly draws the first category at the bottom: the largest gap is last in the array
     assert list(fig.layout.yaxis.categoryarray) == ["江苏", "安徽", "长三角"]
     by_status = {tr.meta["status"]: tr for tr in fig.data}
@@ -153,7 +168,7 @@ def test_gap_bar_figure_orders_largest_gap_on_top_with_status_symbols() -> None:
 
 def test_gap_bar_figure_leaves_out_rows_without_gap() -> None:
     gaps = gaps_frame().assign(gap=[None, None])
-    fig = figures.gap_bar_figure(gaps, region_names=NAMES, lang="en", decimals=2, unit="%")
+    fig = gap_bar_figure(gaps, region_names=NAMES, lang="en", decimals=2, unit="%")
     assert fig.data == ()
 
 
@@ -220,7 +235,7 @@ def tiles() -> pd.DataFrame:
 
 
 def test_tile_map_draws_one_square_per_tile_coloured_by_status() -> None:
-    fig = figures.tile_map_figure(tiles(), lang="zh")
+    fig = tile_map_figure(tiles(), lang="zh")
     rects = [s for s in fig.layout.shapes if s.type == "rect"]
     assert len(rects) == 3
     assert [r.fillcolor for r in rects] == [
@@ -362,7 +377,7 @@ def test_a_region_keeps_its_colour_and_marker_whatever_else_is_shown() -> None:
     obs = obs_frame()
 
     def anhui(frame: pd.DataFrame) -> tuple[str, str]:
-        fig = figures.series_figure(
+        fig = series_figure(
             frame, pd.DataFrame(), region_names=NAMES, lang="zh", decimals=2, unit="%"
         )
         (trace,) = [t for t in fig.data if t.meta["region"] == "anhui"]

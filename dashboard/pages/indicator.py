@@ -438,7 +438,7 @@ def views(
             gaps, region_names=names, lang=lang, decimals=ind.decimals, unit=unit
         )
         if len(gaps)
-        else figures.empty_figure(t("no_data", lang), height=200)
+        else figures.blank(t("no_data", lang), height=200)
     )
     return series, gap_fig, table_rows(chosen, names, goals, lang)
 

@@ -26,6 +26,7 @@ from dashboard.pages import (
     tracker,
     url_sync,
 )
+from targets.chart_data import gap_chart_frame
 from targets.tracker import Tracker
 
 
@@ -157,36 +158,37 @@ def figures_row(
     )
     return dbc.Row(
         [
-            dbc.Col(
-                html.Figure(
-                    [
-                        html.H2(t("map_cities", lang), className="h5"),
-                        dcc.Graph(
-                            id=cities_id,
-                            figure=figs[0],
-                            config=figures.graph_config("map-cities", lang, zoom=False),
-                        ),
-                        downloads.chart_downloads(cities_id, meta_cities, lang),
-                    ]
-                ),
-                lg=8,
-            ),
-            dbc.Col(
-                html.Figure(
-                    [
-                        html.H2(t("map_provinces", lang), className="h5"),
-                        dcc.Graph(
-                            id=provinces_id,
-                            figure=figs[1],
-                            config=figures.graph_config("map-provinces", lang, zoom=False),
-                        ),
-                        downloads.chart_downloads(provinces_id, meta_provinces, lang),
-                    ]
-                ),
-                lg=4,
-            ),
+            _figure_column(cities_id, "map_cities", figs[0], meta_cities, lang, width=8),
+            _figure_column(provinces_id, "map_provinces", figs[1], meta_provinces, lang, width=4),
         ],
         className="g-3",
+    )
+
+
+def _figure_column(
+    graph: str,
+    heading: str,
+    fig: Any,
+    meta: dict[str, Any],
+    lang: str,
+    *,
+    width: int,
+) -> dbc.Col:
+    """One tile grid under its heading (catalogue key `heading`, which also names its PNG:
+    map_cities -> map-cities.png), with its downloads."""
+    return dbc.Col(
+        html.Figure(
+            [
+                html.H2(t(heading, lang), className="h5"),
+                dcc.Graph(
+                    id=graph,
+                    figure=fig,
+                    config=figures.graph_config(heading.replace("_", "-"), lang, zoom=False),
+                ),
+                downloads.chart_downloads(graph, meta, lang),
+            ]
+        ),
+        lg=width,
     )
 
 
@@ -197,6 +199,9 @@ def export_metas(
     ind = tr.catalogue.indicators.get(indicator_id or "")
     inds = [ind] if ind is not None else []
     name = ind.name.get(lang) if ind is not None else t("no_data", lang)
+    # the indicator's values read once for both grids' source lines (each read is a pass over
+    # every value in force)
+    obs = tr.observations(indicators=[ind.id]) if ind is not None else None
     out = []
     for graph, heading, tiles in (
         (cities_id, "map_cities", city_tiles(tr, lang)),
@@ -222,6 +227,11 @@ def export_metas(
                 plans=downloads.plan_titles(tr, inds, year, lang),
                 filename=f"{indicator_id or 'map'}-{year}-{heading.removeprefix('map_')}",
                 lang=lang,
+                frame=None
+                if ind is None
+                else gap_chart_frame(
+                    tr, year, lang, indicators=[ind.id], regions=spec["regions"], obs=obs
+                ),
             )
         )
     return out[0], out[1]
@@ -260,7 +270,7 @@ def province_tiles(tr: Tracker, lang: str) -> list[dict[str, Any]]:
 
 def views(tr: Tracker, indicator_id: str | None, year: int, lang: str) -> tuple[Any, Any, str]:
     if indicator_id is None:
-        empty = figures.empty_figure(t("no_data", lang))
+        empty = figures.blank(t("no_data", lang))
         return empty, empty, ""
     ind = tr.catalogue[indicator_id]
     gaps = tr.gaps(milestone=year, indicators=[indicator_id])

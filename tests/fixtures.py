@@ -53,3 +53,22 @@ def build_fixture_db(url: str) -> Tracker:
         user="tests", note=FIXTURE_NOTE,
     )  # fmt: skip
     return tracker
+
+
+# the release the one sourced value below cites
+OFFICIAL_ADDRESS = "https://tjj.ah.gov.cn/ssah/qwfbjd/tjgb/sjtjgb/149258011.html"
+
+
+def add_official_value(tracker: Tracker) -> Tracker:
+    """Add, as a second import, Anhui's 2024 R&D intensity with more digits than shown (2.7456,
+    shown 2.75) and its source in the bundled form (official release, address, quote): a TEST
+    FIGURE, not a published statistic. Returns the tracker."""
+    rows = pd.DataFrame(
+        [{"indicator": "rd_intensity", "region": "anhui", "year": 2024, "value": 2.7456,
+          "unit": None, "note": f"[test figure] official release: {OFFICIAL_ADDRESS} «2.75%»"}]
+    )  # fmt: skip
+    tracker.store.write_import(
+        rows, file_name="official.csv", sha256="6" * 64, layout="long", user="tests",
+        note=FIXTURE_NOTE,
+    )  # fmt: skip
+    return tracker

@@ -21,6 +21,8 @@ from targets.chart_data import (
     spread_chart_frame,
 )
 from targets.tracker import Tracker
+from tests.fixtures import OFFICIAL_ADDRESS as ADDRESS
+from tests.fixtures import add_official_value, build_fixture_db
 
 
 def test_chart_csv_has_a_bom_rounded_values_sources_and_notes(tmp_path: Path) -> None:
@@ -45,24 +47,9 @@ def test_chart_csv_has_a_bom_rounded_values_sources_and_notes(tmp_path: Path) ->
     assert row["source_address"] in row["note"]
 
 
-ADDRESS = "https://tjj.ah.gov.cn/ssah/qwfbjd/tjgb/sjtjgb/149258011.html"
-
-
 def _with_an_official_value(tmp_path: Path) -> Tracker:
-    """The fixture database plus Anhui's 2024 R&D intensity with more digits than shown (a test
-    figure, not a published statistic) and its source in the bundled form."""
-    from tests.fixtures import build_fixture_db
-
-    tr = build_fixture_db(f"sqlite:///{tmp_path / 'targets.db'}")
-    rows = pd.DataFrame(
-        [{"indicator": "rd_intensity", "region": "anhui", "year": 2024, "value": 2.7456,
-          "unit": None, "note": f"[test figure] official release: {ADDRESS} «2.75%»"}]
-    )  # fmt: skip
-    tr.store.write_import(
-        rows, file_name="official.csv", sha256="6" * 64, layout="long", user="tests",
-        note="test fixture (not published statistics)",
-    )  # fmt: skip
-    return tr
+    """The fixture database plus one sourced value (tests.fixtures.add_official_value)."""
+    return add_official_value(build_fixture_db(f"sqlite:///{tmp_path / 'targets.db'}"))
 
 
 def test_gap_chart_rows_are_rounded_with_the_goal_and_the_values_source(tmp_path: Path) -> None:

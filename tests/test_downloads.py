@@ -10,17 +10,16 @@ from pathlib import Path
 from typing import Any
 
 import dash
-import pandas as pd
 import pytest
 from dash import dcc
 from dash.development.base_component import Component
 
 from dashboard import downloads, ids
 from dashboard.app import create_app
-from tests.fixtures import build_fixture_db
+from tests.fixtures import OFFICIAL_ADDRESS as ADDRESS
+from tests.fixtures import add_official_value, build_fixture_db
 from tests.test_dashboard_callbacks import walk
 
-ADDRESS = "https://tjj.ah.gov.cn/ssah/qwfbjd/tjgb/sjtjgb/149258011.html"
 # the state each page is rendered in: every view of the indicator page, the path ids
 PAGE_STATES: dict[str, list[dict[str, Any]]] = {
     "/indicator/<indicator_id>": [
@@ -35,17 +34,8 @@ PAGE_STATES: dict[str, list[dict[str, Any]]] = {
 @pytest.fixture
 def app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dash.Dash:
     monkeypatch.setenv("TARGETS_SECRET_KEY", "test-secret-key-0123456789abcdef")
-    tr = build_fixture_db(f"sqlite:///{tmp_path / 'targets.db'}")
-    # Anhui's 2024 R&D intensity with more digits than shown and an official source (a test
-    # figure, not a published statistic)
-    rows = pd.DataFrame(
-        [{"indicator": "rd_intensity", "region": "anhui", "year": 2024, "value": 2.7456,
-          "unit": None, "note": f"[test figure] official release: {ADDRESS} «2.75%»"}]
-    )  # fmt: skip
-    tr.store.write_import(
-        rows, file_name="official.csv", sha256="7" * 64, layout="long", user="tests",
-        note="test fixture (not published statistics)",
-    )  # fmt: skip
+    # the fixture database plus Anhui's 2024 R&D intensity 2.7456 from an official release
+    tr = add_official_value(build_fixture_db(f"sqlite:///{tmp_path / 'targets.db'}"))
     return create_app(tr)
 
 

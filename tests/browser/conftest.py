@@ -103,6 +103,17 @@ def fixture_tracker(tmp_path: Path) -> Any:
 
 
 @pytest.fixture
+def sourced_app(fixture_tracker: Any, monkeypatch: pytest.MonkeyPatch) -> Any:
+    """The dashboard over the fixture database plus one value with its source in the bundled
+    form (tests.fixtures.add_official_value: Anhui's 2024 R&D intensity, a test figure)."""
+    from dashboard.app import create_app
+    from tests.fixtures import add_official_value
+
+    monkeypatch.setenv("TARGETS_SECRET_KEY", "browser-test-secret-0123456789")
+    return create_app(add_official_value(fixture_tracker))
+
+
+@pytest.fixture
 def edit_app(fixture_tracker: Any, monkeypatch: pytest.MonkeyPatch) -> Any:
     """The dashboard over the fixture database with an editor account: erin / erin-password."""
     from dashboard.app import create_app

@@ -8,33 +8,14 @@ import html
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
 import pytest
 from dash.testing.wait import until
 
 from dashboard import ids
-from dashboard.app import create_app
 from tests.browser.conftest import chart_part, click
+from tests.fixtures import OFFICIAL_ADDRESS as ADDRESS
 
 pytestmark = pytest.mark.browser
-
-ADDRESS = "https://tjj.ah.gov.cn/ssah/qwfbjd/tjgb/sjtjgb/149258011.html"
-
-
-@pytest.fixture
-def app(fixture_tracker: Any, monkeypatch: pytest.MonkeyPatch) -> Any:
-    monkeypatch.setenv("TARGETS_SECRET_KEY", "browser-test-secret-0123456789")
-    # Anhui's 2024 R&D intensity with more digits than shown, from an official release (a test
-    # figure, not a published statistic)
-    rows = pd.DataFrame(
-        [{"indicator": "rd_intensity", "region": "anhui", "year": 2024, "value": 2.7456,
-          "unit": None, "note": f"[test figure] official release: {ADDRESS} «2.75%»"}]
-    )  # fmt: skip
-    fixture_tracker.store.write_import(
-        rows, file_name="official.csv", sha256="8" * 64, layout="long", user="tests",
-        note="test fixture (not published statistics)",
-    )  # fmt: skip
-    return create_app(fixture_tracker)
 
 
 def _saved(folder: Path, name: str) -> Path:
@@ -50,11 +31,11 @@ def _download(dash_duo: Any, folder: Path, kind: str, graph: str, name: str) -> 
 
 
 def test_region_and_map_charts_download_png_svg_and_csv(
-    dash_duo: Any, app: Any, axe: Any, tmp_path: Path
+    dash_duo: Any, sourced_app: Any, axe: Any, tmp_path: Path
 ) -> None:
     folder = tmp_path / "downloads"
     folder.mkdir()
-    dash_duo.start_server(app)
+    dash_duo.start_server(sourced_app)
     driver = dash_duo.driver
     driver.execute_cdp_cmd(
         "Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(folder)}

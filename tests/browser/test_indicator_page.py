@@ -8,36 +8,18 @@ import html
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
-import pandas as pd
 import pytest
 from dash.testing.wait import until
 
 from dashboard import ids
-from dashboard.app import create_app
 from tests.browser.conftest import chart_part, click
+from tests.fixtures import OFFICIAL_ADDRESS as ADDRESS
 
 pytestmark = pytest.mark.browser
 
-ADDRESS = "https://tjj.ah.gov.cn/ssah/qwfbjd/tjgb/sjtjgb/149258011.html"
 
-
-@pytest.fixture
-def app(fixture_tracker: Any, monkeypatch: pytest.MonkeyPatch) -> Any:
-    monkeypatch.setenv("TARGETS_SECRET_KEY", "browser-test-secret-0123456789")
-    # one value with a source in the bundled form (test figure, not a published statistic)
-    rows = pd.DataFrame(
-        [{"indicator": "rd_intensity", "region": "anhui", "year": 2024, "value": 2.75,
-          "unit": None, "note": f"[test figure] official release: {ADDRESS} «2.75%»"}]
-    )  # fmt: skip
-    fixture_tracker.store.write_import(
-        rows, file_name="official.csv", sha256="5" * 64, layout="long", user="tests",
-        note="test fixture (not published statistics)",
-    )  # fmt: skip
-    return create_app(fixture_tracker)
-
-
-def test_quotes_do_not_overlap_their_citations(dash_duo: Any, app: Any) -> None:
-    dash_duo.start_server(app)
+def test_quotes_do_not_overlap_their_citations(dash_duo: Any, sourced_app: Any) -> None:
+    dash_duo.start_server(sourced_app)
     dash_duo.driver.get(dash_duo.server_url + "/indicator/rd_intensity?lang=zh")
     dash_duo.wait_for_element(f"#{ids.INDICATOR_GOALS} .quote", timeout=15)
     boxes = dash_duo.driver.execute_script(
@@ -53,11 +35,11 @@ def test_quotes_do_not_overlap_their_citations(dash_duo: Any, app: Any) -> None:
 
 
 def test_hover_names_the_source_and_pictures_carry_title_goal_and_source(
-    dash_duo: Any, app: Any, axe: Any
+    dash_duo: Any, sourced_app: Any, axe: Any
 ) -> None:
     from dashboard.pages import indicator
 
-    dash_duo.start_server(app)
+    dash_duo.start_server(sourced_app)
     dash_duo.driver.get(dash_duo.server_url + "/indicator/rd_intensity?region=anhui&lang=zh")
     dash_duo.wait_for_element(f"#{ids.INDICATOR_SERIES} .js-plotly-plot .scatterlayer", timeout=15)
     traces = dash_duo.driver.execute_script(
@@ -73,8 +55,8 @@ def test_hover_names_the_source_and_pictures_carry_title_goal_and_source(
     # the fixture's own values say nothing of their source: said so, with their note
     assert hover[2023].startswith("来源未注明") and "导入 #1" in hover[2023]
 
-    with app.server.test_request_context("/"):
-        tr = app.server.config["TRACKER"]
+    with sourced_app.server.test_request_context("/"):
+        tr = sourced_app.server.config["TRACKER"]
         ind = tr.catalogue["rd_intensity"]
         obs = tr.observations(indicators=["rd_intensity"])
         meta, _ = indicator.export_metas(tr, ind, ["anhui"], 2025, "zh", obs)
@@ -135,13 +117,13 @@ def _choose_view(dash_duo: Any, words: str) -> None:
 
 
 def test_chart_table_map_switch_is_in_the_url_survives_a_reload_and_goes_back(
-    dash_duo: Any, app: Any, axe: Any
+    dash_duo: Any, sourced_app: Any, axe: Any
 ) -> None:
     from selenium.webdriver.common.action_chains import ActionChains
     from selenium.webdriver.common.keys import Keys
 
     driver = dash_duo.driver
-    dash_duo.start_server(app)
+    dash_duo.start_server(sourced_app)
     driver.get(
         dash_duo.server_url + "/indicator/rd_intensity?region=anhui,jiangsu&milestone=2025&lang=zh"
     )

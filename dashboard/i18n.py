@@ -324,6 +324,18 @@ TEXT: dict[str, tuple[str, str]] = {
         "共 {total} 行，仅显示前 {shown} 行：请在“地区范围”中选择一个省。",
         "{total} rows: the first {shown} are shown. Choose a province under “Regions shown” for the rest.",
     ),
+    "assessment_table_part": ("表格显示的部分", "Part of the table shown"),
+    "assessment_table_all": ("全部领域", "Every area"),
+    "assessment_table_part_label": ("{part}（{rows}行）", "{part} ({rows} rows)"),
+    "assessment_table_whole": (
+        "表格共 {total} 行，全部显示。",
+        "The table has {total} rows, all shown.",
+    ),
+    "assessment_table_shown": (
+        "表格共 {total} 行，显示“{part}”的 {shown} 行；其余各部分请在“表格显示的部分”中选择。",
+        "The table has {total} rows; shown: “{part}”, {shown} rows. Choose another part under "
+        "“Part of the table shown” for the rest.",
+    ),
     "assessment_contribution": ("区域差距从何而来", "Where the regional gap comes from"),
     "contribution_value_note": (
         "数值为现行公布值；与分项（分子、分母）测算值不同时并列给出，差距份额按分项计算",

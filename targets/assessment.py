@@ -26,7 +26,7 @@ from targets import aggregate, progress, reasons, statuses
 from targets.aggregate import CatalogueLike, RegionsLike
 from targets.display import comparator_sign
 from targets.models import Indicator
-from targets.provenance import provisional_text
+from targets.provenance import provisional_text, provisional_words
 
 Verdict = Literal["met", "missed", "pending"]
 VERDICTS: tuple[str, ...] = ("met", "missed", "pending")
@@ -67,7 +67,9 @@ ASSESSMENT_COLUMNS: tuple[str, ...] = (
     "latest_year",
     "latest_value",
     "provisional",
+    "provisional_flag",
     "provisional_reason",
+    "provisional_reason_zh",
     "text",
 )
 
@@ -209,7 +211,10 @@ def final_assessment(
     in the indicator's unit; margin_pct is the margin as a percent of |target|. source and
     import_id say where the value comes from (for a derived value: the derivation, no import).
     `obs` may come derived already (aggregate.Derived). provisional says the verdict rests
-    on a flagged value (targets.provenance), provisional_reason why, in `lang`.
+    on a flagged value (targets.provenance), provisional_flag on which flag, provisional_reason
+    why in `lang` and provisional_reason_zh why in Chinese: the columns
+    `targets.provenance.provisional_words` reads, so the table's verdicts are worded as every
+    other surface words them.
     """
     full = aggregate.derived(catalogue, regions, obs)
     gaps = progress.compute_gaps(catalogue, regions, full, milestone=milestone, year=milestone)
@@ -233,6 +238,9 @@ def final_assessment(
     src = _sources(full)
     keyed = gaps[["indicator", "region"]].assign(year=year.astype("Int64"))
     found = keyed.merge(src, on=["indicator", "region", "year"], how="left")
+    # only a verdict can be provisional: a pending goal is judged on nothing yet
+    provisional = judged & gaps["provisional"].to_numpy(dtype=bool)
+    records = gaps.to_dict("records")
 
     out = pd.DataFrame(
         {
@@ -258,27 +266,37 @@ def final_assessment(
             "derived": found["derived"].fillna(False).astype(bool).to_numpy(),
             "latest_year": gaps["year"].where(~pd.Series(judged)),
             "latest_value": np.where(judged, np.nan, value),
-            # only a verdict can be provisional: a pending goal is judged on nothing yet
-            "provisional": judged & gaps["provisional"].to_numpy(dtype=bool),
+            "provisional": provisional,
+            "provisional_flag": pd.array(
+                np.where(provisional, gaps["provisional_flag"].to_numpy(dtype=object), ""),
+                dtype="str",
+            ),
             "provisional_reason": pd.array(
                 [
-                    provisional_text(g, lang) if j else ""
-                    for g, j in zip(gaps.to_dict("records"), judged, strict=True)
+                    provisional_text(g, lang) if p else ""
+                    for g, p in zip(records, provisional, strict=True)
                 ],
                 dtype="str",
-            ),  # fmt: skip
+            ),
+            "provisional_reason_zh": pd.array(
+                [
+                    provisional_text(g, "zh") if p else ""
+                    for g, p in zip(records, provisional, strict=True)
+                ],
+                dtype="str",
+            ),
         }
     )
     texts = []
     names = reasons.reason_names(catalogue, regions, "en" if en else "zh")
-    for g, o in zip(gaps.to_dict("records"), out.to_dict("records"), strict=True):
+    for g, o in zip(records, out.to_dict("records"), strict=True):
         ind = catalogue.indicators.get(str(g["indicator"]))
         decimals = ind.decimals if ind is not None else 2
         text = _assessment_text(g, o, milestone, decimals, en, names)
-        if o["provisional"]:
-            # the verdict rests on a flagged value: it says so, and why
-            why = o["provisional_reason"]
-            text += f" — provisional: {why}" if en else f"——初步判断：{why}"
+        # a verdict on a flagged value says so, and why, in the words of every surface
+        words = provisional_words(o, lang)
+        if words:
+            text += f" — {words}" if en else f"——{words}"
         texts.append(text)
     out["text"] = pd.array(texts, dtype="str")
     return out[list(ASSESSMENT_COLUMNS)]
@@ -331,6 +349,26 @@ def _assessment_text(
         return f"pending: value for {milestone} not yet published; latest {latest}{note}"
     note = "（已达到目标）" if already else ""
     return f"待定：{milestone}年数值尚未公布；{latest_zh}{note}"
+
+
+# ---------------------------------------------------------------------------- areas
+
+
+def areas(catalogue: HasIndicators, frame: pd.DataFrame) -> list[str]:
+    """The areas (catalogue categories) of the goals `frame` holds, in catalogue order: the
+    parts the drafted text is in (targets.reports.drafting), and the final table's parts."""
+    present = set(frame["indicator"].astype(str)) if not frame.empty else set()
+    out: list[str] = []
+    for ind_id, ind in catalogue.indicators.items():
+        if ind_id in present and ind.category not in out:
+            out.append(ind.category)
+    return out
+
+
+def in_area(catalogue: HasIndicators, frame: pd.DataFrame, area: str) -> pd.DataFrame:
+    """The rows of `frame` whose goal belongs to `area` (a catalogue category)."""
+    ids = [i for i, ind in catalogue.indicators.items() if ind.category == area]
+    return frame[frame["indicator"].isin(ids)]
 
 
 # ---------------------------------------------------------------------------- priorities

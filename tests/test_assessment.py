@@ -19,6 +19,7 @@ from targets.assessment import (
     priority_order,
 )
 from targets.models import Indicator
+from targets.provenance import provisional_words
 
 
 def obs(rows: Iterable[tuple[Any, ...]]) -> pd.DataFrame:
@@ -354,7 +355,19 @@ def test_a_verdict_on_an_approximate_value_is_provisional_and_a_pending_one_is_n
     assert (
         sh["provisional_reason"] == "约数（左右/超过/突破），实际值经取整或只给出界限（2025年数值）"
     )
-    assert sh["text"].endswith("——初步判断：" + sh["provisional_reason"])
+    # the columns targets.provenance words a verdict from, as on every other surface
+    assert (sh["provisional_flag"], sh["provisional_reason_zh"]) == (
+        "approx",
+        sh["provisional_reason"],
+    )
+    assert provisional_words(sh, "zh") == "初步（约数）：" + sh["provisional_reason"]
+    assert sh["text"].endswith("——初步（约数）：" + sh["provisional_reason"])
+    en = final_assessment(catalogue, regions, frame, 2025, lang="en").set_index("region")
+    assert en.loc["shanghai", "provisional_reason_zh"] == sh["provisional_reason"]
+    assert en.loc["shanghai", "text"].endswith(
+        " — provisional (approximate): an approximate figure (左右/超过/突破): the outturn "
+        "rounded or bounded (2025 value)"
+    )
     # Jiangsu's 2025 value is not out: pending, and a pending goal is not provisional
     js = got.loc["jiangsu"]
     assert (js["verdict"], bool(js["provisional"]), js["provisional_reason"]) == (

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -82,7 +83,9 @@ def test_methods_table_says_disagreement_in_words(tracker: Any, ctx: None) -> No
 
 
 def test_update_callback_follows_the_milestone(ctx: None) -> None:
-    final, fig, meta, search = page.update(2025, "rd_intensity", None, "?lang=zh")
+    final, fig, meta, search, parts, part = page.update(
+        2025, "rd_intensity", None, None, "?lang=zh"
+    )
     assert meta["spec"] == {"kind": "spread", "indicator": "rd_intensity", "level": "province"}
     assert search == "?milestone=2025&indicator=rd_intensity&scope=all&lang=zh"
     assert "2025年目标实现情况" in text(final)
@@ -120,7 +123,9 @@ def test_a_table_too_long_to_read_shows_provinces_first_and_drills_down(
     assert shown == set(top["region"])
     assert all(levels[r] in page.TOP_LEVELS for r in shown)
     # one province: it, its cities and their counties, nothing of another province
-    final, _fig, _meta, search = page.update(2025, "rd_intensity", "anhui", "?lang=en")
+    final, _fig, _meta, search, _parts, _part = page.update(
+        2025, "rd_intensity", "anhui", None, "?lang=en"
+    )
     shown = _regions_in(tracker, final)
     inside = tracker.regions.within(["anhui"])
     methods = _regions_in(tracker, html.Div(page.update_methods(2025, "anhui", "?lang=en")))
@@ -292,3 +297,112 @@ def test_at_national_size_each_assessment_response_stays_bounded(national_tracke
     keys = [k for a in areas for k in page.draft_part(paragraphs, a)["key"]]
     goals = paragraphs.loc[paragraphs["kind"] != "summary", "key"].tolist()
     assert sorted(keys) == sorted(goals)
+
+
+def test_a_provisional_verdict_is_worded_as_on_the_region_page_in_both_languages(
+    tracker: Any, ctx: None
+) -> None:
+    """Anhui's 2025 urbanization 62 is approximate: the assessment page words its verdict with
+    targets.provenance's provisional_words, the words of the region page; final rows carry
+    none."""
+    from dashboard.pages import region as region_page
+
+    rows = pd.DataFrame(
+        [{"indicator": "urbanization_rate", "region": "anhui", "year": 2025, "value": 62.0,
+          "unit": None, "note": "test fixture (not published statistics)", "flag": "approx"}]
+    )  # fmt: skip
+    tracker.store.write_import(rows, file_name="a.csv", sha256="8" * 64, layout="long",
+                               user="tests", note="test fixture")  # fmt: skip
+    words = {
+        "zh": "初步（约数）：约数（左右/超过/突破），实际值经取整或只给出界限（2025年数值）",
+        "en": "provisional (approximate): an approximate figure (左右/超过/突破): the outturn "
+        "rounded or bounded (2025 value)",
+    }
+    names = {
+        "zh": ("安徽", "常住人口城镇化率"),
+        "en": ("Anhui", "Urbanization rate of the resident population"),
+    }
+    for lang in ("zh", "en"):
+        final = find(page.layout(lang=lang, milestone="2025"), ids.ASSESSMENT_FINAL + "-table")
+        region, goal = names[lang]
+        by_row = {(text(r.children[0]), text(r.children[1])): r for r in _rows(final)[1:]}
+        verdict = by_row[(goal, region)].children[4]
+        marks = [c for c in walk(verdict) if "verdict-provisional" in getattr(c, "className", "")]
+        assert [text(m) for m in marks] == [words[lang]]
+        assert verdict.title.endswith(("——" if lang == "zh" else " — ") + words[lang])
+        others = [r for k, r in by_row.items() if k != (goal, region)]
+        assert others and not any(words[lang] in text(r) for r in others)
+    table = find(region_page.layout(region_id="anhui", lang="zh", milestone="2025"),
+                 ids.REGION_GOALS)  # fmt: skip
+    assert words["zh"] in text(table)
+
+
+def test_at_national_size_the_final_table_is_shown_one_area_at_a_time(
+    national_tracker: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Synthetic national data: the provinces-and-above table (31 provinces, the delta and its
+    zones × 30 goals) is past TABLE_PART_ROWS, so it comes one area of goals at a time, chosen
+    under a labelled select; the page says how many rows there are and which are shown; the
+    parts hold every row once; an answer carries one area's rows only."""
+    from urllib.parse import parse_qs
+
+    import dash_bootstrap_components as dbc
+
+    from bench.national import national_calls
+    from targets import assessment
+    from targets.display import category_name
+    from tests.conftest import national_client
+
+    tr = national_tracker
+    app = create_app(tr)
+    levels = {r.id: r.level for r in tr.regions}
+    frame = tr.assessment(2025, "en")
+    top = frame[frame["region"].map(levels).isin(page.TOP_LEVELS)]
+    assert page.TABLE_PART_ROWS < len(top) <= page.MAX_TABLE_ROWS
+    areas = assessment.areas(tr.catalogue, top)
+    assert len(areas) > 1
+    with app.server.test_request_context("/assessment"):
+        layout = page.layout(lang="en", milestone="2025")
+        select = find(layout, ids.ASSESSMENT_TABLE_PART)
+        values = [o["value"] for o in select.options]
+        assert values == [page.PART_AREA + a for a in areas] and select.value == values[0]
+        label = next(
+            c for c in walk(layout)
+            if isinstance(c, dbc.Label) and c.html_for == ids.ASSESSMENT_TABLE_PART
+        )  # fmt: skip
+        assert text(label) == "Part of the table shown"
+        first = assessment.in_area(tr.catalogue, top, areas[0])
+        assert select.options[0]["label"] == f"{category_name(areas[0], 'en')} ({len(first)} rows)"
+        final = find(layout, ids.ASSESSMENT_FINAL)
+        assert len(_rows(final)) == 1 + len(first)
+        assert (
+            f"The table has {len(top):,} rows; shown: “{category_name(areas[0], 'en')}”, "
+            f"{len(first):,} rows." in text(final)
+        )
+        seen = 0
+        for value, area in zip(values, areas, strict=True):
+            shown, _fig, _meta, search, parts, part = page.update(
+                2025, "rd_intensity", None, value, "?lang=en"
+            )
+            assert part == value and parse_qs(search[1:])["table"] == [value]
+            assert [p["value"] for p in parts] == values
+            want = assessment.in_area(tr.catalogue, top, area)
+            goals = {page._ind_name(tr, i, "en") for i in want["indicator"]}
+            body = _rows(html.Div(shown))[1:]
+            assert len(body) == len(want) and {text(r.children[0]) for r in body} == goals
+            seen += len(body)
+        assert seen == len(top)
+        # a province drilled down keeps the area chosen
+        *_, parts, part = page.update(2025, "rd_intensity", "syn_p01", values[1], "?lang=en")
+        assert part == values[1]
+    # real answers through the app: the first part against the whole table of the same call
+    post = national_client(app)
+    (body,) = [
+        c.body for c in national_calls(app, tr) if c.label.endswith("milestone/indicator callback")
+    ]
+    part_answer = post(body).data
+    monkeypatch.setattr(page, "TABLE_PART_ROWS", len(top))  # the whole table at once
+    whole_answer = post(body).data
+    assert _count(json.loads(whole_answer), "Tr") == 1 + len(top)
+    assert _count(json.loads(part_answer), "Tr") == 1 + len(first)
+    assert len(part_answer) < len(whole_answer) * (len(first) + 50) / len(top)

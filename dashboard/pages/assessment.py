@@ -31,6 +31,8 @@ from dashboard.pages import (
 )
 from targets import assessment, convergence, roles, status_methods
 from targets.contribution import value_words
+from targets.display import category_name
+from targets.provenance import provisional_words
 from targets.reports.drafting import Paragraph
 from targets.source_notes import note_text
 from targets.tracker import Tracker
@@ -45,6 +47,9 @@ TOP_LEVELS = ("region", "zone", "province")
 # in each goal's paragraph, 1.8 MB at 1 M values) the text is shown one part at a time
 DRAFT_MAX_CHARS = 60_000
 PART_ALL, PART_OVERVIEW, PART_AREA = "all", "overview", "area:"
+# rows of the final table shown at once: past this (34 regions × 30 goals at national scale,
+# 723 KiB of HTML) the table is shown one area of goals at a time, filtered on the server
+TABLE_PART_ROWS = 300
 
 
 def register(app: dash.Dash) -> None:
@@ -60,9 +65,12 @@ def register(app: dash.Dash) -> None:
         Output(ids.ASSESSMENT_CV_GRAPH, "figure"),
         Output(downloads.chart_id(ids.CHART_EXPORT, ids.ASSESSMENT_CV_GRAPH), "data"),
         Output(ids.ASSESSMENT_URL, "search"),
+        Output(ids.ASSESSMENT_TABLE_PART, "options"),
+        Output(ids.ASSESSMENT_TABLE_PART, "value"),
         Input(ids.ASSESSMENT_MILESTONE, "value"),
         Input(ids.ASSESSMENT_INDICATOR, "value"),
         Input(ids.ASSESSMENT_SCOPE, "value"),
+        Input(ids.ASSESSMENT_TABLE_PART, "value"),
         State(ids.PAGES_LOCATION, "search"),
         prevent_initial_call=True,
     )(update)
@@ -154,12 +162,75 @@ def _cut(frame: pd.DataFrame, lang: str) -> tuple[pd.DataFrame, list[Any]]:
     return frame.head(MAX_TABLE_ROWS), [html.P(note, className="alert alert-warning small")]
 
 
-def final_table(tr: Tracker, year: int, lang: str, scope: str = SCOPE_ALL) -> list[Any]:
-    """The final-evaluation table of `year` (Tracker.assessment), for the regions of `scope`."""
+def table_parts(tr: Tracker, frame: pd.DataFrame, lang: str) -> list[dict[str, str]]:
+    """The parts the final table is shown in: all at once while it has at most TABLE_PART_ROWS
+    rows, else one area of goals at a time (targets.assessment.areas, the drafted text's areas),
+    each part labelled with its rows."""
+    parts = [
+        {
+            "label": t(
+                "assessment_table_part_label",
+                lang,
+                part=category_name(area, lang),
+                rows=f"{len(assessment.in_area(tr.catalogue, frame, area)):,}",
+            ),
+            "value": PART_AREA + area,
+        }
+        for area in assessment.areas(tr.catalogue, frame)
+    ]
+    if len(frame) <= TABLE_PART_ROWS or not parts:
+        every = t("assessment_table_all", lang)
+        parts.insert(
+            0,
+            {
+                "label": t("assessment_table_part_label", lang, part=every, rows=f"{len(frame):,}"),
+                "value": PART_ALL,
+            },
+        )
+    return parts
+
+
+def table_part(tr: Tracker, frame: pd.DataFrame, part: str) -> pd.DataFrame:
+    """The rows of one part of the final table (table_parts), filtered here, on the server."""
+    if part == PART_ALL:
+        return frame
+    return assessment.in_area(tr.catalogue, frame, part.removeprefix(PART_AREA))
+
+
+def final_table(
+    tr: Tracker, year: int, lang: str, scope: str = SCOPE_ALL, part: Any = None
+) -> list[Any]:
+    """The final-evaluation table of `year` (Tracker.assessment) for the regions of `scope`,
+    the part chosen only (table_parts)."""
+    return final_view(tr, year, lang, scope, part)[0]
+
+
+def final_view(
+    tr: Tracker, year: int, lang: str, scope: str, part: Any
+) -> tuple[list[Any], list[dict[str, str]], str | None]:
+    """The final table's part `part` (the first where it is not one: every row while they are
+    few), with a sentence saying how many rows there are in all and which are shown; the
+    table's parts, and the part shown (None for no rows)."""
     frame = in_scope(tr, tr.assessment(year, lang), scope)
     if frame.empty:
-        return [html.P(t("assessment_none", lang))]
-    frame, cut = _cut(frame, lang)
+        return [html.P(t("assessment_none", lang))], [], None
+    parts = table_parts(tr, frame, lang)
+    values = [p["value"] for p in parts]
+    chosen = choose(part, values, values[0]) or values[0]
+    shown = table_part(tr, frame, chosen)
+    if chosen == PART_ALL:
+        words = t("assessment_table_whole", lang, total=f"{len(frame):,}")
+    else:
+        area = category_name(chosen.removeprefix(PART_AREA), lang)
+        words = t(
+            "assessment_table_shown",
+            lang,
+            total=f"{len(frame):,}",
+            shown=f"{len(shown):,}",
+            part=area,
+        )
+    said = html.P(words, className="small text-body-secondary assessment-table-shown")
+    frame, cut = _cut(shown, lang)
     rows = []
     for r in frame.to_dict("records"):
         ind = tr.catalogue.indicators.get(r["indicator"])
@@ -180,12 +251,11 @@ def final_table(tr: Tracker, year: int, lang: str, scope: str = SCOPE_ALL) -> li
             scope = tr.regions.name(str(r.get("goal_scope", "")), lang)
             verdict += [html.Br(), html.Span(roles.benchmark_note(scope, lang),
                                              className="small verdict-benchmark")]  # fmt: skip
-        if bool(r.get("provisional", False)):
-            # a verdict on a preliminary or approximate value: said beside it, with why
-            why = str(r.get("provisional_reason") or "")
-            word = "provisional" if lang == "en" else "初步"
-            verdict += [html.Br(), html.Span(f"{word}: {why}" if why else word,
-                                             className="small verdict-provisional")]  # fmt: skip
+        provisional = provisional_words(r, lang)
+        if provisional:
+            # a verdict on a preliminary or approximate value: said beside it, with why, in the
+            # words of every surface (targets.provenance)
+            verdict += [html.Br(), html.Span(provisional, className="small verdict-provisional")]
         rows.append(
             html.Tr(
                 [
@@ -204,7 +274,8 @@ def final_table(tr: Tracker, year: int, lang: str, scope: str = SCOPE_ALL) -> li
         t(k, lang)
         for k in ("goal", "value", "assessment_verdict", "assessment_margin", "assessment_source")
     ]
-    return [*cut, _table(t("assessment_final", lang, year=year), head, rows, ids.ASSESSMENT_FINAL)]
+    table = _table(t("assessment_final", lang, year=year), head, rows, ids.ASSESSMENT_FINAL)
+    return [said, *cut, table], parts, chosen
 
 
 def _copyable(p: Paragraph, lang: str, heading_tag: Any) -> html.Div:
@@ -469,6 +540,7 @@ def layout(
     milestone: str | None = None,
     indicator: str | None = None,
     scope: str | None = None,
+    table: str | None = None,
     **_: Any,
 ) -> html.Div:
     lang = norm_lang(lang)
@@ -478,6 +550,7 @@ def layout(
     options = cv_options(tr, lang)
     chosen = choose(indicator, [o["value"] for o in options], None) or default_cv_indicator(tr)
     scopes, region_scope = _scope(tr, scope, year, lang)
+    final, parts, part = final_view(tr, year, lang, region_scope, table)
     return html.Div(
         [
             url_sync(ids.ASSESSMENT_URL),
@@ -497,9 +570,17 @@ def layout(
             dbc.Select(
                 id=ids.ASSESSMENT_SCOPE, options=scopes, value=region_scope, className="w-auto mb-2"
             ),
+            dbc.Label(
+                t("assessment_table_part", lang),
+                html_for=ids.ASSESSMENT_TABLE_PART,
+                className="fw-semibold",
+            ),
+            dbc.Select(
+                id=ids.ASSESSMENT_TABLE_PART, options=parts, value=part, className="w-auto mb-2"
+            ),
             html.P(t("assessment_final_note", lang), className="small text-body-secondary"),
             html.Section(
-                final_table(tr, year, lang, region_scope),
+                final,
                 id=ids.ASSESSMENT_FINAL,
                 **attrs(aria_live="polite"),
             ),
@@ -554,8 +635,11 @@ def layout(
     )
 
 
-def update(milestone: Any, indicator: Any, scope: Any, search: str | None) -> tuple[Any, ...]:
-    """The final table and the cv chart for the controls, and the page's address."""
+def update(
+    milestone: Any, indicator: Any, scope: Any, part: Any, search: str | None
+) -> tuple[Any, ...]:
+    """The final table (the part chosen) and the cv chart for the controls, the page's address,
+    and the table's parts for the regions chosen."""
     lang = lang_from_search(search)
     tr = tracker()
     years = tr.catalogue.milestone_years()
@@ -563,9 +647,19 @@ def update(milestone: Any, indicator: Any, scope: Any, search: str | None) -> tu
     options = cv_options(tr, lang)
     chosen = choose(indicator, [o["value"] for o in options], None) or default_cv_indicator(tr)
     _, region_scope = _scope(tr, scope, year, lang)
+    final, parts, shown = final_view(tr, year, lang, region_scope, part)
     return (
-        final_table(tr, year, lang, region_scope),
+        final,
         cv_view(tr, chosen, lang),
         cv_meta(tr, chosen, year, lang),
-        query_string(lang, milestone=year, indicator=chosen, scope=region_scope),
+        # the whole table is the default: its address stays as it was
+        query_string(
+            lang,
+            milestone=year,
+            indicator=chosen,
+            scope=region_scope,
+            table=None if shown == PART_ALL else shown,
+        ),
+        parts,
+        shown,
     )

@@ -144,19 +144,19 @@ def _typed(frame: pd.DataFrame) -> pd.DataFrame:
 
 def verdict_words(row: dict[str, Any], lang: str, scope_name: str = "") -> str:
     """'✔ met', then for a benchmark the note '※ benchmark: the plan sets this goal for …', and
-    for a verdict resting on a flagged value '— provisional: why'. The assessment page, the CLI
-    and every report format word a final verdict through this."""
+    for a verdict resting on a flagged value '— provisional (approximate): why', in the words of
+    targets.provenance (provisional_words) as every page words it. The CLI and every report
+    format word a final verdict through this."""
     from targets.assessment import final_verdict_text
+    from targets.provenance import provisional_words
 
     words = final_verdict_text(str(row["verdict"]), lang)
     if roles.is_benchmark(row):
         words += f" · {roles.benchmark_note(scope_name, lang)}"
-    if not bool(row.get("provisional", False)):
+    provisional = provisional_words(row, lang)
+    if not provisional:
         return words
-    why = str(row.get("provisional_reason") or "")
-    if lang == "en":
-        return f"{words} — provisional" + (f": {why}" if why else "")
-    return f"{words}——初步" + (f"：{why}" if why else "")
+    return f"{words} — {provisional}" if lang == "en" else f"{words}——{provisional}"
 
 
 def assessment_table(

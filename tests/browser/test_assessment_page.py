@@ -96,3 +96,44 @@ def test_assessment_page_fits_a_phone(dash_duo: Any, app: Any, lang: str) -> Non
     )
     assert selects and max(selects) <= view
     assert dash_duo.get_logs() == []
+
+
+def test_the_final_table_part_is_chosen_from_the_keyboard(
+    dash_duo: Any, app: Any, fixture_tracker: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past TABLE_PART_ROWS the final table comes one area at a time: the labelled select is
+    reached with Tab and moved with the arrow keys, the server sends the next area's rows only,
+    and the sentence above the table says which part is shown, and the address keeps it."""
+    from dash.testing.wait import until
+    from selenium.webdriver.common.keys import Keys
+
+    from dashboard.pages import assessment as page
+    from targets import assessment
+    from targets.display import category_name
+
+    monkeypatch.setattr(page, "TABLE_PART_ROWS", 5)
+    frame = fixture_tracker.assessment(2025, "zh")
+    areas = assessment.areas(fixture_tracker.catalogue, frame)
+    sizes = [len(assessment.in_area(fixture_tracker.catalogue, frame, a)) for a in areas]
+    dash_duo.start_server(app)
+    driver = dash_duo.driver
+    driver.get(dash_duo.server_url + "/assessment?milestone=2025&lang=zh")
+    dash_duo.wait_for_element("#assessment-final-table td", timeout=20)
+    label = driver.find_element("css selector", 'label[for="assessment-table-part"]')
+    assert label.text == "表格显示的部分"
+
+    def body_rows() -> int:
+        return int(driver.execute_script(
+            "return document.querySelectorAll('#assessment-final-table tbody tr').length"
+        ))  # fmt: skip
+
+    assert body_rows() == sizes[0]
+    scope = dash_duo.find_element("#assessment-scope")
+    scope.send_keys(Keys.TAB)  # from the regions' select, Tab reaches the table's part
+    until(lambda: driver.switch_to.active_element.get_attribute("id") == "assessment-table-part", 5)
+    driver.switch_to.active_element.send_keys(Keys.ARROW_DOWN)
+    shown = f"显示“{category_name(areas[1], 'zh')}”的 {sizes[1]} 行"
+    until(lambda: shown in dash_duo.find_element(".assessment-table-shown").text, 20)
+    until(lambda: body_rows() == sizes[1], 20)
+    assert "table=area" in driver.current_url
+    assert dash_duo.get_logs() == []

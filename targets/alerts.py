@@ -14,13 +14,16 @@ show them.
   not before, its status unchanged (a status change says it in its own message).
 
 A status change or a goal newly behind schedule whose verdict is provisional says so, with the
-reason, in the words of targets.provenance (provisional_words), as every page does.
+reason, in the words of targets.provenance (provisional_words), as every page does. Goals,
+regions and the engine's reasons for a missing value are named as the pages name them
+(targets.reasons: reason_names, reason_text), ids only where the catalogue or registry is absent.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import partial
 from typing import Any, Literal
 
 import numpy as np
@@ -30,12 +33,14 @@ from targets import roles, statuses, verdicts
 from targets.aggregate import CatalogueLike, RegionsLike
 from targets.assessment import behind_schedule, pace_text
 from targets.provenance import provisional_words
+from targets.reasons import reason_names
 
 Kind = Literal["status_changed", "behind_schedule", "stale", "provisional"]
 KINDS: tuple[str, ...] = ("status_changed", "behind_schedule", "stale", "provisional")
 # a series is stale when it has no value for this many years before the as-of year
 STALE_YEARS = 2
 _KEY = ["indicator", "region", "milestone_year"]
+LANGS: tuple[str, str] = ("zh", "en")
 
 
 @dataclass(frozen=True)
@@ -61,21 +66,31 @@ class Alert:
         }
 
 
+class _NoNames:
+    """A catalogue or registry that is not there: every id stands for itself."""
+
+    indicators: dict[str, Any] = {}
+    regions: dict[str, Any] = {}
+
+
 class _Names:
-    """Indicator and region names in zh/en, the id where the catalogue or registry lacks one."""
+    """Indicator and region names in zh/en as the pages name them (targets.reasons.reason_names,
+    as Tracker.reason_names), the id where the catalogue or registry lacks one."""
 
     def __init__(self, catalogue: CatalogueLike | None, regions: RegionsLike | None) -> None:
         self.catalogue = catalogue
         self.regions = regions
+        found = (
+            catalogue if catalogue is not None else _NoNames(),
+            regions if regions is not None else _NoNames(),
+        )
+        self.named = {lang: reason_names(*found, lang) for lang in LANGS}
 
     def indicator(self, ind: str, lang: str) -> str:
-        found = self.catalogue.indicators.get(ind) if self.catalogue is not None else None
-        return found.name.get(lang) if found is not None else ind
+        return self.named[lang].get(ind, ind)
 
     def region(self, reg: str, lang: str) -> str:
-        found = self.regions.regions.get(reg) if self.regions is not None else None
-        name = getattr(found, "name", None)
-        return name.get(lang) if name is not None else reg
+        return self.named[lang].get(reg, reg)
 
     def format(self, ind: str, lang: str) -> tuple[int, str]:
         """(decimals, unit) of an indicator; (2, '') where the catalogue lacks it."""
@@ -107,47 +122,51 @@ class _Names:
         return text + (f"（{int(y)}年目标）" if y is not None else "")
 
 
+def _alert(
+    kind: Kind, row: Mapping[str, Any], names: _Names, words: Callable[[str], str], role: bool
+) -> Alert:
+    """One alert on a goal in both languages: '<goal>: <words(lang)>', then the benchmark note
+    (`role`) and the provisional mark with why, each as the pages word them."""
+    messages = {}
+    for lang in LANGS:
+        sep = "：" if lang == "zh" else ": "
+        note = names.role(row, lang) if role else ""
+        messages[lang] = (
+            f"{names.goal(row, lang)}{sep}{words(lang)}{note}{names.provisional(row, lang)}"
+        )
+    return Alert(kind, str(row["indicator"]), str(row["region"]), messages["zh"], messages["en"])
+
+
 def _status_changes(before: pd.DataFrame, after: pd.DataFrame, names: _Names) -> list[Alert]:
     """A goal whose status moved, with why in words: what changed in the data or the rule, and
-    the rule's numbers now (targets.verdicts)."""
+    the rule's numbers now (targets.verdicts), a missing value's reason with names."""
     joined = after.merge(before, on=_KEY, how="left", suffixes=("", "_before"))
     old = joined["status_before"].astype(object).to_numpy()
     new = joined["status"].astype(object).to_numpy()
     known = np.array([isinstance(s, str) and s != "no_data" for s in old], dtype=bool)
-    out = []
     cols = [c for c in before.columns if c not in _KEY]
-    for row in joined[known & (old != new)].to_dict("records"):
+
+    def change(row: dict[str, Any]) -> Callable[[str], str]:
         was_row = {**row, **{c: row.get(f"{c}_before") for c in cols}}
         was, now = str(row["status_before"]), str(row["status"])
-        messages = {}
-        for lang in ("zh", "en"):
+
+        def words(lang: str) -> str:
             decimals, unit = names.format(str(row["indicator"]), lang)
-            why = verdicts.change_reason(was_row, row, lang, decimals)
-            now_why = verdicts.explain(row, lang, decimals, unit)
-            words = [statuses.label(was, lang), statuses.label(now, lang)]
+            # to no data: no latest value to compare, the reason (with names) says what is missing
+            gone = now == "no_data"
+            why = "" if gone else verdicts.change_reason(was_row, row, lang, decimals)
+            now_why = verdicts.explain(row, lang, decimals, unit, names.named[lang])
+            moved = f"{statuses.label(was, lang)} → {statuses.label(now, lang)}"
             if lang == "en":
-                words = [w.lower() for w in words]
-            because = (
-                "；".join(p for p in (why, now_why) if p)
-                if lang == "zh"
-                else "; ".join(p for p in (why, now_why) if p)
-            )
-            sep = "：" if lang == "zh" else ": "
-            open_, close = ("（", "）") if lang == "zh" else (" (", ")")
-            messages[lang] = (
-                f"{names.goal(row, lang)}{sep}{words[0]} → {words[1]}{open_}{because}{close}"
-                f"{names.role(row, lang)}{names.provisional(row, lang)}"
-            )
-        out.append(
-            Alert(
-                "status_changed",
-                str(row["indicator"]),
-                str(row["region"]),
-                messages["zh"],
-                messages["en"],
-            )
-        )
-    return out
+                return f"{moved.lower()} ({'; '.join(p for p in (why, now_why) if p)})"
+            return f"{moved}（{'；'.join(p for p in (why, now_why) if p)}）"
+
+        return words
+
+    return [
+        _alert("status_changed", row, names, change(row), role=True)
+        for row in joined[known & (old != new)].to_dict("records")
+    ]
 
 
 def _newly_behind(before: pd.DataFrame, after: pd.DataFrame, names: _Names) -> list[Alert]:
@@ -156,13 +175,7 @@ def _newly_behind(before: pd.DataFrame, after: pd.DataFrame, names: _Names) -> l
     fresh = now.merge(was.assign(_was=True), on=_KEY, how="left")
     fresh = fresh[fresh["_was"].isna().to_numpy(dtype=bool)]
     return [
-        Alert(
-            "behind_schedule",
-            str(row["indicator"]),
-            str(row["region"]),
-            f"{names.goal(row, 'zh')}：{pace_text(row, 'zh')}{names.provisional(row, 'zh')}",
-            f"{names.goal(row, 'en')}: {pace_text(row, 'en')}{names.provisional(row, 'en')}",
-        )
+        _alert("behind_schedule", row, names, partial(pace_text, row), role=False)
         for row in fresh.to_dict("records")
     ]
 
@@ -190,24 +203,13 @@ def _newly_provisional(before: pd.DataFrame, after: pd.DataFrame, names: _Names)
             and (row.get("provisional_reason_before") == row["provisional_reason"])
         ):
             continue  # provisional for the same reason before this import
-        messages = {}
-        for lang in ("zh", "en"):
-            word = statuses.label(str(row["status"]), lang)
-            word = word.lower() if lang == "en" else word
-            sep = "：" if lang == "zh" else ": "
-            messages[lang] = (
-                f"{names.goal(row, lang)}{sep}{word}{names.role(row, lang)}"
-                f"{names.provisional(row, lang)}"
-            )
-        out.append(
-            Alert(
-                "provisional",
-                str(row["indicator"]),
-                str(row["region"]),
-                messages["zh"],
-                messages["en"],
-            )
-        )
+        status = str(row["status"])
+
+        def word(lang: str, status: str = status) -> str:
+            text = statuses.label(status, lang)
+            return text.lower() if lang == "en" else text
+
+        out.append(_alert("provisional", row, names, word, role=True))
     return out
 
 
@@ -251,16 +253,14 @@ def _stale(
         if last is None or np.isnan(last) or last >= first_missing:
             continue  # never had a value (not stale: missing), or recent enough
         row = {"indicator": ind, "region": reg, "milestone_year": None}
-        span = f"{first_missing}–{as_of_year - 1}"
-        out.append(
-            Alert(
-                "stale",
-                str(ind),
-                str(reg),
-                f"{names.goal(row, 'zh')}：{int(last)}年以来无新数值（缺{first_missing}—{as_of_year - 1}年）",
-                f"{names.goal(row, 'en')}: no value since {int(last)} (none for {span})",
-            )
-        )
+        since, to = int(last), as_of_year - 1
+
+        def words(lang: str, since: int = since, to: int = to) -> str:
+            if lang == "en":
+                return f"no value since {since} (none for {first_missing}–{to})"
+            return f"{since}年以来无新数值（缺{first_missing}—{to}年）"
+
+        out.append(_alert("stale", row, names, words, role=False))
     return out
 
 

@@ -209,3 +209,29 @@ def test_a_new_approximate_value_that_leaves_the_status_says_the_verdict_is_now_
     # nothing new to say
     again = alerts_for_import(catalogue, regions, after, after, as_of_year=2025)
     assert [w for w in again if w.kind == "provisional"] == []
+
+
+def test_a_goal_left_without_data_says_what_is_missing_with_names_as_the_pages_do(
+    catalogue,
+    regions,  # type: ignore[no-untyped-def]
+) -> None:
+    """The region's published urbanization rates leave the values in force (as when the import
+    that brought them is reverted) and only Shanghai's components for 2023 are left: the goal
+    has no value now. The alert words the engine's reason with the names the pages use
+    (targets.reasons), not `no population for jiangsu, …`, and has no latest value to compare."""
+    shanghai = [("urban_population", "shanghai", 2023, 2200.0), ("population", "shanghai", 2023, 2480.0)]  # fmt: skip
+    before = [("urbanization_rate", "yrd", 2018, 66.0), ("urbanization_rate", "yrd", 2023, 71.0)]
+    found = alerts_for_import(
+        catalogue, regions, obs([*before, *shanghai]), obs(shanghai), as_of_year=2025
+    )
+    (gone,) = [w for w in found if w.kind == "status_changed"]
+    assert (gone.indicator, gone.region) == ("urbanization_rate", "yrd")
+    assert gone.message_zh == (
+        "常住人口城镇化率 · 长三角（2025年目标）：已实现 → 无数据（2023年缺少江苏、浙江、安徽的常住人口数据；"
+        "2023年缺少江苏、浙江、安徽的城镇常住人口数据）"
+    )
+    assert gone.message_en == (
+        "Urbanization rate of the resident population, Yangtze River Delta (2025 goal): "
+        "achieved → no data (no Resident population for Jiangsu, Zhejiang, Anhui in 2023; "
+        "no Urban resident population for Jiangsu, Zhejiang, Anhui in 2023)"
+    )

@@ -406,3 +406,63 @@ def test_at_national_size_the_final_table_is_shown_one_area_at_a_time(
     assert _count(json.loads(whole_answer), "Tr") == 1 + len(top)
     assert _count(json.loads(part_answer), "Tr") == 1 + len(first)
     assert len(part_answer) < len(whole_answer) * (len(first) + 50) / len(top)
+
+
+def test_an_area_too_long_for_one_answer_is_shown_one_goal_at_a_time(
+    national_tracker: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """At 10 M values each goal's paragraph names a country's every benchmark county, and one
+    area's paragraphs could pass 1 MB: an area past DRAFT_MAX_CHARS comes one goal at a time,
+    each paragraph still in exactly one part, whole (the Word document keeps the same text)."""
+    tr = national_tracker
+    paragraphs = tr.draft(2025, "zh")
+    goals = paragraphs[paragraphs["kind"] == "goal"]
+    size = goals.groupby("area", sort=False)["text"].apply(lambda x: int(x.str.len().sum()))
+    big = str(size.idxmax())
+    assert size[big] > size.min()  # the areas differ: some split, some do not
+    monkeypatch.setattr(page, "DRAFT_MAX_CHARS", int(size[big]) - 1)
+    app = create_app(tr)
+    with app.server.test_request_context("/assessment"):
+        _, parts, first = page.update_draft(2025, None, "?lang=zh")
+        values = [p["value"] for p in parts]
+        assert first == page.PART_OVERVIEW and page.PART_AREA + big not in values
+        own = goals.loc[goals["area"] == big, "key"].tolist()
+        assert len(own) > 1 and [v for v in values if v.startswith(page.PART_GOAL)] == own
+        # every goal's paragraph in exactly one part, whole
+        shown_in = [page.draft_part(paragraphs, v) for v in values[1:]]
+        keys = [k for p in shown_in for k in p.loc[p["kind"] == "goal", "key"]]
+        assert sorted(keys) == sorted(goals["key"])
+        for key in own:
+            shown, _parts, part = page.update_draft(2025, key, "?lang=zh")
+            (paragraph,) = [c for c in walk(html.Div(shown)) if getattr(c, "id", None) ==
+                            {"type": ids.ASSESSMENT_COPY_TEXT, "key": key}]  # fmt: skip
+            assert part == key and paragraph.children == goals.set_index("key").loc[key, "text"]
+            label = next(p["label"] for p in parts if p["value"] == key)
+            heading = goals.set_index("key").loc[key, "heading"]
+            area_title = goals.set_index("key").loc[key, "area_title"]
+            assert label == f"{area_title} · {heading}"
+    # each goal's answer is a part of what the area's answer was while it fitted the budget
+    post = national_client_for(app)
+    goal_answers = [post(key) for key in own]
+    monkeypatch.setattr(page, "DRAFT_MAX_CHARS", int(size[big]))
+    area_answer = post(page.PART_AREA + big)
+    assert sum(goal_answers) > area_answer > max(goal_answers) * 2
+
+
+def national_client_for(app: Any) -> Any:
+    """The size in bytes of the drafted-text answer for a part, through the app's endpoint."""
+    from bench.national import _callback_body
+    from tests.conftest import national_client
+
+    post = national_client(app)
+
+    def size(part: str) -> int:
+        body = _callback_body(
+            app,
+            "assessment-draft.children",
+            {"assessment-milestone.value": 2025, "assessment-draft-part.value": part,
+             "_pages_location.search": "?lang=zh"},
+        )  # fmt: skip
+        return len(post(body).data)
+
+    return size

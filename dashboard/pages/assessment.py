@@ -47,6 +47,9 @@ TOP_LEVELS = ("region", "zone", "province")
 # in each goal's paragraph, 1.8 MB at 1 M values) the text is shown one part at a time
 DRAFT_MAX_CHARS = 60_000
 PART_ALL, PART_OVERVIEW, PART_AREA = "all", "overview", "area:"
+# one goal's paragraph: the parts of an area whose paragraphs pass DRAFT_MAX_CHARS (at 10 M
+# values each goal's paragraph names a country's every benchmark county, ~160,000 characters)
+PART_GOAL = "goal:"
 # rows of the final table shown at once: past this (34 regions × 30 goals at national scale,
 # 723 KiB of HTML) the table is shown one area of goals at a time, filtered on the server
 TABLE_PART_ROWS = 300
@@ -318,12 +321,25 @@ def loading(lang: str) -> html.P:
 
 def draft_parts(paragraphs: pd.DataFrame, lang: str) -> list[dict[str, str]]:
     """The parts the drafted text is shown in: all at once while it is short, else the summary
-    with each area's overview, then one area at a time."""
+    with each area's overview, then one area at a time, or one goal at a time for an area whose
+    goals' paragraphs together pass DRAFT_MAX_CHARS (the Word document and the reports keep the
+    whole text: only what one answer carries is cut)."""
     areas = paragraphs[paragraphs["kind"] == "area"]
-    parts = [{"label": t("assessment_draft_overview", lang), "value": PART_OVERVIEW}] + [
-        {"label": str(title), "value": PART_AREA + str(area)}
-        for area, title in zip(areas["area"], areas["area_title"], strict=True)
-    ]
+    goals = paragraphs[paragraphs["kind"] == "goal"]
+    size = goals.groupby("area", sort=False)["text"].agg(lambda x: int(x.str.len().sum()))
+    parts = [{"label": t("assessment_draft_overview", lang), "value": PART_OVERVIEW}]
+    for area, title in zip(areas["area"], areas["area_title"], strict=True):
+        if int(size.get(area, 0)) <= DRAFT_MAX_CHARS:
+            parts.append({"label": str(title), "value": PART_AREA + str(area)})
+            continue
+        parts += [
+            {"label": f"{title} · {heading}", "value": str(key)}
+            for key, heading in zip(
+                goals.loc[goals["area"] == area, "key"],
+                goals.loc[goals["area"] == area, "heading"],
+                strict=True,
+            )
+        ]
     if int(paragraphs["text"].str.len().sum()) <= DRAFT_MAX_CHARS:
         parts.insert(0, {"label": t("assessment_draft_all", lang), "value": PART_ALL})
     return parts
@@ -335,6 +351,8 @@ def draft_part(paragraphs: pd.DataFrame, part: str) -> pd.DataFrame:
         return paragraphs
     if part == PART_OVERVIEW:
         return paragraphs[paragraphs["kind"].isin(["summary", "area"])]
+    if part.startswith(PART_GOAL):
+        return paragraphs[(paragraphs["kind"] == "goal") & (paragraphs["key"] == part)]
     area = part.removeprefix(PART_AREA)
     return paragraphs[(paragraphs["kind"] != "summary") & (paragraphs["area"] == area)]
 

@@ -201,6 +201,11 @@ TEXT: dict[str, tuple[str, str]] = {
     "goals_heading": ("目标原文", "The goal as worded"),
     "source": ("出处", "Source"),
     "choose_regions": ("选择地区", "Choose regions"),
+    "indicator_more_regions": (
+        "为便于阅读，图表先画{shown}个地区；另有{more}个省级地区未画出，可在上方“{where}”中勾选加入。",
+        "For legibility the chart opens on {shown} regions; {more} more provinces are not drawn: "
+        "tick them under “{where}” above to add them.",
+    ),
     "series_graph_label": ("{name}的时间序列图", "Time-series chart of {name}"),
     "gaps_graph_label": ("{name}各地区差距条形图", "Bar chart of the gap of {name} by region"),
     "component_series": (

@@ -868,3 +868,57 @@ def test_chinese_pages_word_the_engines_reasons_over_the_bundled_data(
     said = "\n".join(shown)
     assert "2024年缺少中心区的人均地区生产总值数据" in said
     assert "等26个地区" in said and "仅有一个数值" in said
+
+
+def test_at_national_size_the_indicator_page_opens_on_a_handful_of_lines(
+    national_tracker: Any,
+) -> None:
+    """Synthetic national data (31 provinces): the indicator page opens on the levels above the
+    provinces and says how many provinces more there are and where to tick them; every answer of
+    the indicator and map pages stays under 1 MB, the map drawing a tile per city."""
+    from bench.national import national_calls
+    from targets.warm import MAX_OPENING_LINES
+    from tests.conftest import national_client
+
+    tr = national_tracker
+    app = create_app(tr)
+    post = national_client(app)
+    calls = [c for c in national_calls(app, tr) if c.label.startswith(("/indicator", "/map"))]
+    assert len(calls) == 4  # each page, and its control callback
+    for call in calls:
+        assert len(post(call.body).data) < 1_000_000, call.label
+    provinces = [p.id for p in tr.regions.provinces()]
+    with app.server.test_request_context("/"):
+        layout = indicator_page.layout(indicator_id="rd_intensity", lang="en")
+        fig = go.Figure(find(layout, ids.INDICATOR_SERIES).figure)
+        drawn = [tr_.meta["region"] for tr_ in fig.data if tr_.meta["kind"] == "observed"]
+        assert 0 < len(drawn) <= MAX_OPENING_LINES
+        assert not set(drawn) & set(provinces)
+        chosen = find(layout, ids.INDICATOR_REGIONS).value
+        with_data = set(indicator_page.available_regions(tr, "rd_intensity")) & set(provinces)
+        assert len(with_data) == 31
+        assert (
+            f"the chart opens on {len(chosen)} regions; 31 more provinces are not drawn: "
+            "tick them under “Choose regions” above"
+        ) in text(layout)
+        # a province ticked is drawn, and the URL naming regions gets no such sentence
+        named = indicator_page.layout(
+            indicator_id="rd_intensity", region=f"{chosen[0]},{provinces[0]}", lang="en"
+        )
+        assert "more provinces are not drawn" not in text(named)
+        map_layout = map_page.layout(indicator="rd_intensity", lang="en")
+        tiles = go.Figure(find(map_layout, ids.MAP_CITIES).figure)
+        (grid,) = [tr_ for tr_ in tiles.data if tr_.meta["kind"] == "tiles"]
+        assert len(grid.meta["regions"]) == len([c for c in tr.regions.cities() if c.grid])
+
+
+def test_the_delta_indicator_page_opens_on_the_delta_its_zone_and_provinces(
+    tracker: Any, ctx: None
+) -> None:
+    """Few enough lines to read: every region, zone and province with data, and no sentence
+    about regions left out."""
+    layout = indicator_page.layout(indicator_id="rd_intensity", lang="en")
+    fig = go.Figure(find(layout, ids.INDICATOR_SERIES).figure)
+    drawn = {tr_.meta["region"] for tr_ in fig.data if tr_.meta["kind"] == "observed"}
+    assert {"shanghai", "jiangsu", "zhejiang", "anhui", "yrd"} <= drawn
+    assert "not drawn" not in text(layout)

@@ -190,3 +190,23 @@ def test_warm_makes_the_assessment_pages_sections_too(tracker: Tracker) -> None:
     after = tracker.cache_stats()
     assert after.computes == before.computes
     assert after.local_hits > before.local_hits
+
+
+def test_warm_makes_the_provenance_notes_each_goals_indicator_page_opens_on(
+    tracker: Tracker,
+) -> None:
+    """The regions are the page's own choice (dashboard/pages/indicator.py), both languages."""
+    from dashboard.pages import indicator as indicator_page
+
+    warm(tracker)
+    goals = list(tracker.catalogue.goals())
+    assert goals
+    before = tracker.cache_stats()
+    for ind in goals:
+        available = indicator_page.available_regions(tracker, ind.id)
+        regions = indicator_page.default_regions(tracker, available)
+        for lang in ("zh", "en"):
+            tracker.value_notes(ind.id, regions, lang)
+    after = tracker.cache_stats()
+    assert after.computes == before.computes
+    assert after.local_hits > before.local_hits

@@ -38,8 +38,8 @@ from targets.flags import flag_label
 from targets.provenance import provisional_mark, provisional_text
 from targets.source_notes import note_text
 from targets.tracker import Tracker
+from targets.warm import OPENING_LEVELS, indicator_regions, opening_regions
 
-DEFAULT_LEVELS = ("region", "zone", "province")
 VIEWS = ("chart", "table", "map")
 
 
@@ -93,26 +93,39 @@ def parse_regions(value: Any, available: list[str]) -> list[str]:
 
 
 def available_regions(tr: Tracker, indicator_id: str, obs: pd.DataFrame | None = None) -> list[str]:
-    """Regions with at least one value of the indicator, in the registry's order.
+    """Regions with at least one value of the indicator, or a goal of their own, in the
+    registry's order (targets.warm.indicator_regions: the warmer makes the same choice).
 
     `obs`: the indicator's observations when the caller has them already (each
     Tracker.observations call costs a pass over every value in force).
     """
     if obs is None:
         obs = tr.observations(indicators=[indicator_id])
-    present = set(obs["region"].unique())
-    # the regions the plan sets the goal for are always selectable (the central zone for its
-    # income ratio), with or without a value: their verdict is the goal's own
-    ind = tr.catalogue.indicators.get(indicator_id)
-    if ind is not None:
-        present |= set(ind.scope)
-        present |= {r for m in ind.milestones for r in m.overrides}
-    return [rid for rid in tr.regions.regions if rid in present]
+    return indicator_regions(tr, indicator_id, set(obs["region"].unique()))
 
 
 def default_regions(tr: Tracker, available: list[str]) -> list[str]:
-    """Regions shown when the URL names none: the whole region, the central zone, provinces."""
-    return [r for r in available if tr.regions.get(r).level in DEFAULT_LEVELS]
+    """Regions shown when the URL names none (targets.warm.opening_regions): the whole region,
+    the zones, the provinces while all fit in a handful of lines (a country's 31 do not)."""
+    return opening_regions(tr, available)
+
+
+def more_regions_note(tr: Tracker, available: list[str], chosen: list[str], lang: str) -> Any:
+    """What the default selection left out (default_regions), and where to add it; None if
+    nothing was left out."""
+    more = len([r for r in available if tr.regions.get(r).level in OPENING_LEVELS]) - len(chosen)
+    if more <= 0:
+        return None
+    return html.P(
+        t(
+            "indicator_more_regions",
+            lang,
+            shown=len(chosen),
+            more=more,
+            where=t("choose_regions", lang),
+        ),
+        className="small text-body-secondary",
+    )
 
 
 def layout(
@@ -141,7 +154,8 @@ def layout(
     year = int_param(milestone, years, 2025 if 2025 in years else (years[0] if years else 0))
     obs = tr.observations(indicators=[ind.id])
     available = available_regions(tr, ind.id, obs)
-    chosen = parse_regions(region, available) or default_regions(tr, available)
+    named = parse_regions(region, available)
+    chosen = named or default_regions(tr, available)
     has_charts = bool(years) or not ind.milestones
     shown = shown_view(view, has_charts, bool(years))
     series, gaps_fig, rows = views(tr, ind.id, chosen, year, lang, obs)
@@ -160,6 +174,7 @@ def layout(
             html.P(ind.description.get(lang), className="small") if ind.description else None,
             html.P(t("component_series", lang)) if ind.is_component else None,
             controls(tr, ind, available, chosen, years, year, lang),
+            None if named else more_regions_note(tr, available, chosen, lang),
             view_switch(shown, offered_views(has_charts, bool(years)), lang),
             html.Div(
                 dbc.Row(

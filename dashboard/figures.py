@@ -482,6 +482,16 @@ def goal_share(value: Any, target: Any, comparator: Any) -> float | None:
 
 
 BULLET_CAP = 1.5  # bars stop at 150% so one overshooting value does not squash the others
+# a base-year diamond less than this (in % of the goal) short of its bar's end, or past it, would
+# cover the value's label; the label is then drawn BULLET_SHIFT px past the diamond's centre (or
+# the bar's end, whichever is further right)
+BULLET_NEAR = 3.0
+BULLET_SHIFT = 10
+
+
+def _bullet_x(share: float) -> float:
+    """Where a share of the goal is drawn on the bullet chart's axis (in %, capped)."""
+    return min(share, BULLET_CAP) * 100
 
 
 def bullet_figure(
@@ -510,18 +520,24 @@ def bullet_figure(
         return empty_figure(t("no_data", lang), height=200)
     traces: list[Any] = []
     labels = [names.get(r.indicator, r.indicator) for r, _, _ in records]
+    after: list[tuple[str, float, str]] = []  # (row, x, label): labels drawn past a diamond
     for status in fmt.STATUS_COLOURS:
         part = [(r, s, b) for r, s, b in records if r.status == status]
         if not part:
             continue
         bg, _ = fmt.status_colours(status)
         texts, hovers = [], []
-        for r, s, _ in part:
+        for r, s, b in part:
             d, u = decimals.get(r.indicator, 1), units.get(r.indicator, "")
             # short beside the bar (long units would run off the chart); the whole in the hover
-            texts.append(
-                f"{fmt.status_symbol(status)} {fmt.number(r.value, d)} ({fmt.year_text(r.year)}) · {s * 100:.0f}%"
-            )
+            label = f"{fmt.status_symbol(status)} {fmt.number(r.value, d)} ({fmt.year_text(r.year)}) · {s * 100:.0f}%"
+            if b is not None and _bullet_x(b) > _bullet_x(s) - BULLET_NEAR:
+                # the base-year diamond at or past the bar's end would cover the label: the
+                # label follows the diamond instead
+                x = max(_bullet_x(b), _bullet_x(s))
+                after.append((names.get(r.indicator, r.indicator), x, label))
+                label = ""
+            texts.append(label)
             hovers.append(
                 html.escape(
                     f"{fmt.status_text(status, lang)}: {fmt.value_with_unit(r.value, d, u)} "
@@ -531,13 +547,16 @@ def bullet_figure(
             )
         traces.append(
             go.Bar(
-                x=[min(s, BULLET_CAP) * 100 for _, s, _ in part],
+                x=[_bullet_x(s) for _, s, _ in part],
                 y=[names.get(r.indicator, r.indicator) for r, _, _ in part],
                 orientation="h",
                 name=fmt.status_text(status, lang),
                 marker={"color": bg, "line": {"color": OUTLINE_COLOUR, "width": 1}},
                 text=texts,
                 textposition="outside",
+                # full size, as the labels drawn past a diamond are (plotly would shrink an
+                # outside label to the bar's thickness)
+                constraintext="inside",
                 cliponaxis=False,
                 customdata=hovers,
                 hovertemplate="%{y}<br>%{customdata}<extra></extra>",
@@ -548,7 +567,7 @@ def bullet_figure(
     if bases:
         traces.append(
             go.Scatter(
-                x=[min(b, BULLET_CAP) * 100 for _, b in bases],
+                x=[_bullet_x(b) for _, b in bases],
                 y=[n for n, _ in bases],
                 mode="markers",
                 name=t("baseline", lang),
@@ -570,6 +589,11 @@ def bullet_figure(
         "x": 100, "xref": "x", "y": 1, "yref": "paper", "yanchor": "bottom",
         "text": t("goal", lang), "showarrow": False,
     }  # fmt: skip
+    past_diamond = [
+        {"x": x, "xref": "x", "y": row, "yref": "y", "xanchor": "left", "xshift": BULLET_SHIFT,
+         "text": label, "showarrow": False}
+        for row, x, label in after
+    ]  # fmt: skip
     return _figure(
         traces,
         height=max(260, 110 + 34 * len(records)),
@@ -577,7 +601,7 @@ def bullet_figure(
         barmode="overlay",
         bargap=0.45,
         shapes=[goal_line],
-        annotations=[goal_label],
+        annotations=[goal_label, *past_diamond],
         # first row on top: plotly draws the first category at the bottom
         yaxis={"categoryorder": "array", "categoryarray": labels[::-1]},
         # the ticks say "%"; the caption under the chart says of what

@@ -341,6 +341,11 @@ TEXT: dict[str, tuple[str, str]] = {
         "The table has {total} rows; shown: “{part}”, {shown} rows. Choose another part under "
         "“Part of the table shown” for the rest.",
     ),
+    "assessment_methods_shown": (
+        "对比表共 {total} 行，随上方“表格显示的部分”显示“{part}”的 {shown} 行。",
+        "The comparison has {total} rows; shown, as above under “Part of the table shown”: "
+        "“{part}”, {shown} rows.",
+    ),
     "assessment_contribution": ("区域差距从何而来", "Where the regional gap comes from"),
     "contribution_value_note": (
         "数值为现行公布值；与分项（分子、分母）测算值不同时并列给出，差距份额按分项计算",

@@ -74,7 +74,7 @@ def test_methods_table_says_disagreement_in_words(tracker: Any, ctx: None) -> No
     frame = frame[frame["status_ratio"] != "no_data"]
     # its own request, on the first paint as on a change of the controls
     assert "Updating…" in text(find(page.layout(lang="en"), ids.ASSESSMENT_METHODS))
-    rows = _rows(html.Div(page.update_methods("2025", None, "?lang=en")))[1:]
+    rows = _rows(html.Div(page.update_methods("2025", None, None, "?lang=en")))[1:]
     assert len(rows) == len(frame)
     n_disagree = int(frame["agree"].eq(False).fillna(False).sum())
     marked = [r for r in rows if "⚠ disagree" in text(r)]
@@ -128,7 +128,7 @@ def test_a_table_too_long_to_read_shows_provinces_first_and_drills_down(
     )
     shown = _regions_in(tracker, final)
     inside = tracker.regions.within(["anhui"])
-    methods = _regions_in(tracker, html.Div(page.update_methods(2025, "anhui", "?lang=en")))
+    methods = _regions_in(tracker, html.Div(page.update_methods(2025, "anhui", None, "?lang=en")))
     assert methods and methods <= inside
     assert shown and shown <= inside and "jiangsu" not in shown
     assert shown == set(frame.loc[frame["region"].isin(inside), "region"])
@@ -392,6 +392,20 @@ def test_at_national_size_the_final_table_is_shown_one_area_at_a_time(
             assert len(body) == len(want) and {text(r.children[0]) for r in body} == goals
             seen += len(body)
         assert seen == len(top)
+        # the methods table compares the rows of the part shown, and says so
+        methods = tr.methods(2025)
+        methods = methods[methods["region"].isin(set(top["region"]))]
+        methods = methods[methods["status_ratio"] != "no_data"]
+        second = assessment.in_area(tr.catalogue, methods, areas[1])
+        assert 0 < len(second) < len(methods)
+        compared = html.Div(page.update_methods(2025, None, values[1], "?lang=en"))
+        goals = {page._ind_name(tr, i, "en") for i in second["indicator"]}
+        body = _rows(compared)[1:]
+        assert len(body) == len(second) and {text(r.children[0]) for r in body} == goals
+        assert (
+            f"The comparison has {len(methods):,} rows; shown, as above under “Part of the table "
+            f"shown”: “{category_name(areas[1], 'en')}”, {len(second):,} rows." in text(compared)
+        )
         # a province drilled down keeps the area chosen
         *_, parts, part = page.update(2025, "rd_intensity", "syn_p01", values[1], "?lang=en")
         assert part == values[1]

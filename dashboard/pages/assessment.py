@@ -84,6 +84,7 @@ def register(app: dash.Dash) -> None:
         Output(ids.ASSESSMENT_METHODS, "children"),
         Input(ids.ASSESSMENT_MILESTONE, "value"),
         Input(ids.ASSESSMENT_SCOPE, "value"),
+        Input(ids.ASSESSMENT_TABLE_PART, "value"),
         State(ids.PAGES_LOCATION, "search"),
     )(update_methods)
     app.callback(
@@ -200,6 +201,18 @@ def table_part(tr: Tracker, frame: pd.DataFrame, part: str) -> pd.DataFrame:
     return assessment.in_area(tr.catalogue, frame, part.removeprefix(PART_AREA))
 
 
+def _final_parts(
+    tr: Tracker, year: int, lang: str, scope: str, part: Any
+) -> tuple[pd.DataFrame, list[dict[str, str]], str | None]:
+    """The final table's rows in `scope`, its parts and the part shown (None: no rows)."""
+    frame = in_scope(tr, tr.assessment(year, lang), scope)
+    if frame.empty:
+        return frame, [], None
+    parts = table_parts(tr, frame, lang)
+    values = [p["value"] for p in parts]
+    return frame, parts, choose(part, values, values[0]) or values[0]
+
+
 def final_table(
     tr: Tracker, year: int, lang: str, scope: str = SCOPE_ALL, part: Any = None
 ) -> list[Any]:
@@ -214,12 +227,9 @@ def final_view(
     """The final table's part `part` (the first where it is not one: every row while they are
     few), with a sentence saying how many rows there are in all and which are shown; the
     table's parts, and the part shown (None for no rows)."""
-    frame = in_scope(tr, tr.assessment(year, lang), scope)
-    if frame.empty:
+    frame, parts, chosen = _final_parts(tr, year, lang, scope, part)
+    if chosen is None:
         return [html.P(t("assessment_none", lang))], [], None
-    parts = table_parts(tr, frame, lang)
-    values = [p["value"] for p in parts]
-    chosen = choose(part, values, values[0]) or values[0]
     shown = table_part(tr, frame, chosen)
     if chosen == PART_ALL:
         words = t("assessment_table_whole", lang, total=f"{len(frame):,}")
@@ -384,14 +394,16 @@ def update_draft(
     return draft_view(draft_part(paragraphs, chosen), lang), parts, chosen
 
 
-def update_methods(milestone: Any, scope: Any, search: str | None) -> list[Any]:
-    """The three methods' table for the goal year and the regions chosen."""
+def update_methods(milestone: Any, scope: Any, part: Any, search: str | None) -> list[Any]:
+    """The three methods' table for the goal year, the regions chosen and the final table's
+    part (its area of goals: the rows the final table shows, compared)."""
     lang = lang_from_search(search)
     tr = tracker()
     years = tr.catalogue.milestone_years()
     year = int_param(milestone, years, default_milestone(years))
     _, region_scope = _scope(tr, scope, year, lang)
-    return methods_table(tr, year, lang, region_scope)
+    _, _, chosen = _final_parts(tr, year, lang, region_scope, part)
+    return methods_table(tr, year, lang, region_scope, chosen or PART_ALL)
 
 
 def convergence_table(tr: Tracker, lang: str) -> html.Div:
@@ -465,12 +477,29 @@ def agree_text(value: Any, lang: str) -> str:
     return t("assessment_agree_yes" if bool(value) else "assessment_agree_no", lang)
 
 
-def methods_table(tr: Tracker, year: int, lang: str, scope: str = SCOPE_ALL) -> list[Any]:
-    """compare_methods for the goal year, rows with data only; disagreements said in words."""
+def methods_table(
+    tr: Tracker, year: int, lang: str, scope: str = SCOPE_ALL, part: str = PART_ALL
+) -> list[Any]:
+    """compare_methods for the goal year, rows with data only, of the final table's part
+    `part` (table_parts); disagreements said in words."""
     frame = in_scope(tr, tr.methods(year), scope)
     frame = frame[frame["status_ratio"] != "no_data"]
     if frame.empty:
         return [html.P(t("assessment_none", lang))]
+    said = []
+    if part != PART_ALL:
+        shown = table_part(tr, frame, part)
+        words = t(
+            "assessment_methods_shown",
+            lang,
+            total=f"{len(frame):,}",
+            shown=f"{len(shown):,}",
+            part=category_name(part.removeprefix(PART_AREA), lang),
+        )
+        said = [html.P(words, className="small text-body-secondary assessment-methods-shown")]
+        frame = shown
+        if frame.empty:
+            return [*said, html.P(t("assessment_none", lang))]
     frame, cut = _cut(frame, lang)
     rows = []
     for r in frame.to_dict("records"):
@@ -502,7 +531,8 @@ def methods_table(tr: Tracker, year: int, lang: str, scope: str = SCOPE_ALL) -> 
             "assessment_agree",
         )
     ]
-    return [*cut, _table(t("assessment_methods", lang), head, rows, ids.ASSESSMENT_METHODS)]
+    table = _table(t("assessment_methods", lang), head, rows, ids.ASSESSMENT_METHODS)
+    return [*said, *cut, table]
 
 
 def cv_options(tr: Tracker, lang: str) -> list[dict[str, str]]:

@@ -103,7 +103,8 @@ def test_the_final_table_part_is_chosen_from_the_keyboard(
 ) -> None:
     """Past TABLE_PART_ROWS the final table comes one area at a time: the labelled select is
     reached with Tab and moved with the arrow keys, the server sends the next area's rows only,
-    and the sentence above the table says which part is shown, and the address keeps it."""
+    the sentence above the table says which part is shown, the address keeps it, and the
+    methods table compares the same part."""
     from dash.testing.wait import until
     from selenium.webdriver.common.keys import Keys
 
@@ -135,5 +136,8 @@ def test_the_final_table_part_is_chosen_from_the_keyboard(
     shown = f"显示“{category_name(areas[1], 'zh')}”的 {sizes[1]} 行"
     until(lambda: shown in dash_duo.find_element(".assessment-table-shown").text, 20)
     until(lambda: body_rows() == sizes[1], 20)
+    # the methods table below follows the part chosen
+    area = f"“{category_name(areas[1], 'zh')}”"
+    until(lambda: area in dash_duo.find_element(".assessment-methods-shown").text, 20)
     assert "table=area" in driver.current_url
     assert dash_duo.get_logs() == []

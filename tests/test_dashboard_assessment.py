@@ -426,15 +426,17 @@ def test_an_area_too_long_for_one_answer_is_shown_one_goal_at_a_time(
     national_tracker: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """At 10 M values each goal's paragraph names a country's every benchmark county, and one
-    area's paragraphs could pass 1 MB: an area past DRAFT_MAX_CHARS comes one goal at a time,
-    each paragraph still in exactly one part, whole (the Word document keeps the same text)."""
+    area's paragraphs could pass 1 MB: an area past DRAFT_PART_MAX_CHARS comes one goal at a
+    time, each paragraph still in exactly one part, whole (the Word document keeps the same
+    text). Here the bound is lowered to just below the longest area of the synthetic data."""
     tr = national_tracker
     paragraphs = tr.draft(2025, "zh")
     goals = paragraphs[paragraphs["kind"] == "goal"]
     size = goals.groupby("area", sort=False)["text"].apply(lambda x: int(x.str.len().sum()))
     big = str(size.idxmax())
     assert size[big] > size.min()  # the areas differ: some split, some do not
-    monkeypatch.setattr(page, "DRAFT_MAX_CHARS", int(size[big]) - 1)
+    assert size[big] <= page.DRAFT_PART_MAX_CHARS  # at this size every area is one part
+    monkeypatch.setattr(page, "DRAFT_PART_MAX_CHARS", int(size[big]) - 1)
     app = create_app(tr)
     with app.server.test_request_context("/assessment"):
         _, parts, first = page.update_draft(2025, None, "?lang=zh")
@@ -458,7 +460,7 @@ def test_an_area_too_long_for_one_answer_is_shown_one_goal_at_a_time(
     # each goal's answer is a part of what the area's answer was while it fitted the budget
     post = national_client_for(app)
     goal_answers = [post(key) for key in own]
-    monkeypatch.setattr(page, "DRAFT_MAX_CHARS", int(size[big]))
+    monkeypatch.setattr(page, "DRAFT_PART_MAX_CHARS", int(size[big]))
     area_answer = post(page.PART_AREA + big)
     assert sum(goal_answers) > area_answer > max(goal_answers) * 2
 

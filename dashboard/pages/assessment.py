@@ -47,8 +47,10 @@ TOP_LEVELS = ("region", "zone", "province")
 # in each goal's paragraph, 1.8 MB at 1 M values) the text is shown one part at a time
 DRAFT_MAX_CHARS = 60_000
 PART_ALL, PART_OVERVIEW, PART_AREA = "all", "overview", "area:"
-# one goal's paragraph: the parts of an area whose paragraphs pass DRAFT_MAX_CHARS (at 10 M
-# values each goal's paragraph names a country's every benchmark county, ~160,000 characters)
+# characters of one area's goal paragraphs in one answer: past this an area is shown one goal at
+# a time. At 1 M values an area's part is at most ~150,000 characters (280 KiB); at 10 M each
+# goal's paragraph names a country's every benchmark county (~4× that), and an area would pass 1 MB
+DRAFT_PART_MAX_CHARS = 250_000
 PART_GOAL = "goal:"
 # rows of the final table shown at once: past this (34 regions × 30 goals at national scale,
 # 723 KiB of HTML) the table is shown one area of goals at a time, filtered on the server
@@ -332,14 +334,14 @@ def loading(lang: str) -> html.P:
 def draft_parts(paragraphs: pd.DataFrame, lang: str) -> list[dict[str, str]]:
     """The parts the drafted text is shown in: all at once while it is short, else the summary
     with each area's overview, then one area at a time, or one goal at a time for an area whose
-    goals' paragraphs together pass DRAFT_MAX_CHARS (the Word document and the reports keep the
-    whole text: only what one answer carries is cut)."""
+    goals' paragraphs together pass DRAFT_PART_MAX_CHARS (the Word document and the reports keep
+    the whole text: only what one answer carries is cut)."""
     areas = paragraphs[paragraphs["kind"] == "area"]
     goals = paragraphs[paragraphs["kind"] == "goal"]
     size = goals.groupby("area", sort=False)["text"].agg(lambda x: int(x.str.len().sum()))
     parts = [{"label": t("assessment_draft_overview", lang), "value": PART_OVERVIEW}]
     for area, title in zip(areas["area"], areas["area_title"], strict=True):
-        if int(size.get(area, 0)) <= DRAFT_MAX_CHARS:
+        if int(size.get(area, 0)) <= DRAFT_PART_MAX_CHARS:
             parts.append({"label": str(title), "value": PART_AREA + str(area)})
             continue
         parts += [

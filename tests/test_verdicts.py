@@ -25,6 +25,7 @@ from targets import roles, verdicts
 from targets.assessment import final_verdict_text
 from targets.cli import main
 from targets.display import is_missing
+from targets.provenance import provisional_words
 from targets.reports import build_report, render
 from targets.reports.analyses import verdict_words
 from targets.tracker import Tracker
@@ -177,6 +178,12 @@ def test_the_2025_verdicts_read_the_same_in_every_surface(
         assert cell.startswith(base), (cell, word)
         if r["role"] == "benchmark":
             assert note.split("——")[0] in cell
+        # a provisional verdict: the same mark and reason on the page and in the reports
+        provisional = provisional_words(r, lang)
+        assert bool(provisional) == bool(r["provisional"])
+        if provisional:
+            assert provisional.startswith("初步（") and provisional in cell
+            assert word.endswith("——" + provisional)
 
     # the report: HTML, Excel, PDF text and the Word table say the same words
     report = build_report(bundled, lang=lang, milestone=2025)

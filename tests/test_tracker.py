@@ -29,6 +29,47 @@ def test_the_derivation_keeps_exactly_the_rows_the_store_holds(tracker: Tracker)
     assert len(tracker.derived().frame) > len(stored)  # and adds the derived rows
 
 
+@pytest.mark.parametrize(
+    ("indicators", "regions"),
+    [
+        (None, ["anhui"]),
+        (None, ["shanghai", "anhui", "no_such_region", "anhui"]),
+        (["gdp", "population"], None),
+        (["rd_intensity"], ["jiangsu", "zhejiang", "yrd"]),
+        (["no_such_indicator"], ["anhui"]),
+        (None, ["no_such_region"]),
+    ],
+)
+def test_a_filtered_read_is_exactly_the_filter_of_the_whole_read(
+    tracker: Tracker, indicators: list[str] | None, regions: list[str] | None
+) -> None:
+    """Read by the row index (Tracker._rows_index): the same rows, order and values as a
+    filter over every value in force, before and after an import moves the data version."""
+    for round_ in range(2):
+        whole = tracker.observations()
+        keep = pd.Series(True, index=whole.index)
+        if indicators:
+            keep &= whole["indicator"].isin(indicators)
+        if regions:
+            keep &= whole["region"].isin(regions)
+        expected = whole[keep].reset_index(drop=True)
+        got = tracker.observations(indicators=indicators, regions=regions)
+        pd.testing.assert_frame_equal(got, expected)
+        if regions == ["anhui"] and indicators is None:
+            assert len(got) > 10 and set(got["region"]) == {"anhui"}
+        if round_:
+            break
+        # a new value for Anhui: the index of the version before must not be served
+        tracker.store.write_import(
+            pd.DataFrame(
+                {"indicator": ["gdp"], "region": ["anhui"], "year": [2030], "value": [1.5]}
+            ),
+            file_name="later.csv",
+            sha256="a" * 64,
+            note="test fixture (not published statistics)",
+        )
+
+
 def test_every_analysis_shares_one_derivation_per_data_version(
     tracker: Tracker, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -113,6 +113,12 @@ class Tracker:
             frame = frame[frame["indicator"].isin(list(indicators))]
         return frame.reset_index(drop=True)
 
+    def regions_with_values(self) -> frozenset[str]:
+        """The regions with a value in force or derived (keys of the row index, no scan)."""
+        version = self.store.data_version()
+        frame = self._cached(("observations",), lambda: self._derive_stored(version).frame, version)
+        return frozenset(self._rows_index(version, frame, "region"))
+
     def _rows_index(self, version: str, frame: pd.DataFrame, column: str) -> dict[str, np.ndarray]:
         """Each value of `column` -> the positions of its rows in `frame`, once per data version."""
         held = self._rows_by.get(column)

@@ -162,3 +162,16 @@ def test_value_notes_are_made_once_per_region_and_data_version(
                                file_name="again.csv", sha256="e" * 64)  # fmt: skip
     tracker.value_notes("rd_intensity", ["yrd"], "en")
     assert len(runs) > made
+
+
+def test_regions_with_values_are_those_of_the_values_in_force(tracker: Tracker) -> None:
+    before = tracker.regions_with_values()
+    assert before == set(tracker.observations()["region"].unique())
+    assert "anhui" in before and "hefei" not in before  # the bundled data has no city value
+    tracker.store.write_import(
+        pd.DataFrame({"indicator": ["gdp"], "region": ["hefei"], "year": [2024], "value": [1.5]}),
+        file_name="hefei.csv",
+        sha256="b" * 64,
+        note="test fixture (not published statistics)",
+    )
+    assert tracker.regions_with_values() == before | {"hefei"}

@@ -160,7 +160,7 @@ def layout(
 def has_city_data(tr: Tracker) -> bool:
     """True when any city has a value in force (else the city columns would all be empty)."""
     cities = {rid for rid, reg in tr.regions.regions.items() if reg.level == "city"}
-    return bool(cities & set(tr.observations()["region"].unique()))
+    return bool(cities & tr.regions_with_values())
 
 
 def cities_switch(tr: Tracker, show_cities: bool, lang: str) -> dbc.Switch:

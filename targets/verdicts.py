@@ -123,11 +123,17 @@ def change_reason(
     t_was, t_now = _int(before.get("year")), _int(after.get("year"))
     v_was = number(before.get("value"), decimals)
     v_now = number(after.get("value"), decimals)
+
+    def stated(value: str, year: int | None) -> str:
+        # a side without a value says so, never "— (None)"
+        if year is None or value == DASH:
+            return "无数值" if zh else "no value"
+        return f"{value}（{year}年）" if zh else f"{value} ({year})"
+
     if (t_was, v_was) != (t_now, v_now):
+        was, now = stated(v_was, t_was), stated(v_now, t_now)
         parts.append(
-            f"最新值由{v_was}（{t_was}年）变为{v_now}（{t_now}年）"
-            if zh
-            else f"the latest value is now {v_now} ({t_now}), was {v_was} ({t_was})"
+            f"最新值由{was}变为{now}" if zh else f"the latest value is now {now}, was {was}"
         )
     rule_was, rule_now = before.get("status_rule"), after.get("status_rule")
     if rule_was == "pace" and rule_now == "distance":
@@ -142,19 +148,31 @@ def change_reason(
         t_was != t_now or before.get("baseline_year") != after.get("baseline_year")
     ):
         t0 = _int(after.get("baseline_year"))
-        span_was = (
-            None
-            if t_was is None or _int(before.get("baseline_year")) is None
-            else (t_was - int(before["baseline_year"]))
-        )
+        t0_was = _int(before.get("baseline_year"))
+        span_was = None if t_was is None or t0_was is None else t_was - t0_was
         span_now = None if t_now is None or t0 is None else t_now - t0
         r_was, r_now = number(before.get("ratio"), 2), number(after.get("ratio"), 2)
-        parts.append(
-            f"增速改按{t0}年以来{span_now}年计算（原为{span_was}年），比值{r_was} → {r_now}"
-            if zh
-            else f"the pace now spans {span_now} years since {t0} (was {span_was}): "
-            f"ratio {r_was} → {r_now}"
-        )
+        if span_now is not None and t0 is not None:
+            # no pace before (one value, or only the base year's): said so, not "was 0 years"
+            if span_was:
+                since = (
+                    f"增速改按{t0}年以来{span_now}年计算（原为{span_was}年）"
+                    if zh
+                    else f"the pace now spans {span_now} years since {t0} (was {span_was})"
+                )
+            else:
+                since = (
+                    f"增速按{t0}年以来{span_now}年计算（此前只有基期值，无增速）"
+                    if zh
+                    else f"the pace now spans {span_now} years since {t0} (before, the base "
+                    "year's value alone: no pace)"
+                )
+            ratio = (
+                (f"比值{r_now}" if zh else f"ratio {r_now}")
+                if r_was == DASH
+                else (f"比值{r_was} → {r_now}" if zh else f"ratio {r_was} → {r_now}")
+            )
+            parts.append(f"{since}，{ratio}" if zh else f"{since}: {ratio}")
     return "；".join(parts) if zh else "; ".join(parts)
 
 

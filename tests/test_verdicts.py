@@ -76,6 +76,29 @@ def test_a_change_of_latest_value_and_span_is_said() -> None:
     )
 
 
+def test_a_change_from_no_value_or_from_the_base_year_alone_is_said_as_such() -> None:
+    """Never "— (None)" nor "was 0 years": a side without a value, or a pace that had only the
+    base year's value before, is said in words."""
+    gone = {**BASE, "status": "no_data", "status_rule": None, "year": math.nan,
+            "value": math.nan, "ratio": math.nan}  # fmt: skip
+    back = {**BASE, "status": "moderate", "status_rule": "distance"}
+    assert verdicts.change_reason(gone, back, "zh", 1) == "最新值由无数值变为62.6（2024年）"
+    assert verdicts.change_reason(back, gone, "en", 1) == (
+        "the latest value is now no value, was 62.6 (2024)"
+    )
+    base_only = {**BASE, "status": "insufficient_data", "status_rule": "pace", "year": 2021,
+                 "value": 58.0, "ratio": math.nan}  # fmt: skip
+    paced = {**BASE, "status": "moderate", "status_rule": "pace", "ratio": 0.8}
+    assert verdicts.change_reason(base_only, paced, "zh", 1) == (
+        "最新值由58.0（2021年）变为62.6（2024年）；"
+        "增速按2021年以来3年计算（此前只有基期值，无增速），比值0.80"
+    )
+    assert verdicts.change_reason(base_only, paced, "en", 1) == (
+        "the latest value is now 62.6 (2024), was 58.0 (2021); the pace now spans 3 years "
+        "since 2021 (before, the base year's value alone: no pace): ratio 0.80"
+    )
+
+
 def test_the_status_before_the_latest_value_and_why_it_moved(
     catalogue: object, regions: object
 ) -> None:

@@ -92,7 +92,14 @@ def _part_en(part: str, named: Mapping[str, str]) -> str:
             return f"no {name(m['sid'])} for {who} in {m['y']}{own}"
     if m := _BASE.match(part):
         return f"no {m['y']} value (the base year) for {name(m['who'])}"
+    if m := _DIVIDES.match(part):
+        return f"{_formula(m['formula'], name)} divides by zero"
     return part
+
+
+def _formula(text: str, name: Callable[[str], str]) -> str:
+    """A formula with its series ids as names ('gdp / population' -> '地区生产总值 / 常住人口')."""
+    return re.sub(r"\b[A-Za-z_]\w*\b", lambda m: name(m.group()), text)
 
 
 def _part_zh(part: str, named: Mapping[str, str]) -> str:
@@ -112,7 +119,7 @@ def _part_zh(part: str, named: Mapping[str, str]) -> str:
             f"（测算{m['d']}，公布{m['p']}；一致须相差不超过{m['tol']}）"
         )
     if m := _DIVIDES.match(part):
-        return f"{m['formula']}：除数为零"
+        return f"{_formula(m['formula'], name)}：除数为零"
     if m := _BASE.match(part):
         return f"缺少{name(m['who'])}{m['y']}年基数"
     if m := _ONE.match(part):

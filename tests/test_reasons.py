@@ -32,8 +32,8 @@ CASES = [
     ),
     ("the population weights add up to 0 in 2022", "2022年常住人口权重合计为0",
      "the population weights add up to 0 in 2022"),
-    ("gdp / population divides by zero", "gdp / population：除数为零",
-     "gdp / population divides by zero"),
+    ("gdp / population divides by zero", "地区生产总值 / 常住人口：除数为零",
+     "GDP / population divides by zero"),
     (
         "derived 2024 = 3.28 not used: derived differs from published by 0.12 in 2023 (derived "
         "3.10, published 2.98; agreement needs within 0.05)",

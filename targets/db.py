@@ -21,6 +21,9 @@ log = logging.getLogger(__name__)
 # execution option read by the SQLite "begin" listener: IMMEDIATE for write transactions
 BEGIN_OPTION = "targets_sqlite_begin"
 
+# the page size of a SQLite database the store creates (existing databases keep theirs)
+PAGE_SIZE = 16384
+
 
 class UTCDateTime(sa.TypeDecorator[datetime]):
     """A timestamp stored in UTC and always read back timezone-aware (SQLite keeps no zone)."""
@@ -104,6 +107,11 @@ def make_engine(url: str) -> Engine:
         cur = dbapi_conn.cursor()
         cur.execute("PRAGMA busy_timeout = 30000")
         cur.execute("PRAGMA foreign_keys = ON")
+        # 16 KiB pages for a database this connection creates (a 110,000-row import writes
+        # about 0.07 s faster than with the default 4 KiB); it must come before WAL mode, which
+        # writes the file's header. An existing database keeps its page size: SQLite ignores
+        # this pragma once the file has one (and in WAL mode even VACUUM keeps it).
+        cur.execute(f"PRAGMA page_size = {PAGE_SIZE}")
         cur.execute("PRAGMA journal_mode = WAL")
         # 64 MB page cache (the default is 2 MB): the in-force query looks up one row per key
         cur.execute("PRAGMA cache_size = -65536")

@@ -246,6 +246,26 @@ def test_import_as_the_process_freezes_its_objects_before_the_collector_resumes(
     assert out.stdout.strip().endswith("frozen: True enabled: True")
 
 
+def test_an_import_does_not_load_what_only_the_dashboards_upload_child_needs(
+    sqlite_url: str, tmp_path: Path
+) -> None:
+    """psutil is for the memory bound of the dashboard's child process (isolation.py), never a
+    CLI import's: loading it cost the import 0.01 s."""
+    good = tmp_path / "good.csv"
+    good.write_text("地区,指标,年份,数值\n安徽,研发投入强度,2024,2.8\n", encoding="utf-8")
+    probe = (
+        "import sys\n"
+        "from targets.cli import main\n"
+        f"main(['--db', {sqlite_url!r}, 'import', {str(good)!r}], standalone_mode=False)\n"
+        "print('psutil loaded:', 'psutil' in sys.modules)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, cwd=ROOT
+    )
+    assert "import #1, 1 row(s)" in out.stdout
+    assert out.stdout.strip().endswith("psutil loaded: False")
+
+
 def test_import_in_a_callers_process_leaves_its_objects_collectable(
     runner: CliRunner, sqlite_url: str, tmp_path: Path
 ) -> None:

@@ -28,7 +28,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import psutil
 
 from targets import config
 from targets.ingest import extent
@@ -281,6 +280,8 @@ def memory_limit(megabytes: int) -> Iterator[None]:
     """Bound this process's address space at what it holds now plus `megabytes`: beyond, Python
     raises MemoryError and a C or Rust reader may abort or crash. Only for a process that works
     for one file and can die for it (the child of isolation.py), never a web or CLI process."""
+    import psutil  # here, not at the top: a CLI import never limits itself (0.01 s to load)
+
     old = resource.getrlimit(resource.RLIMIT_AS)
     soft = psutil.Process().memory_info().vms + megabytes * 1024 * 1024
     if old[1] != resource.RLIM_INFINITY:

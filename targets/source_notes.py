@@ -10,6 +10,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 # the words targets.bundled writes before the address, by kind
 KIND_WORDS: dict[str, str] = {
@@ -147,3 +152,50 @@ def parse_note(note: str | None) -> SourceNote:
         rest = ADDRESS.sub("", QUOTE.sub("", text)).strip(" :;,·-")
         remark = "; ".join(p for p in (remark, rest) if p)
     return SourceNote(kind=kind, address=address, quote=quote, remark=remark)
+
+
+PUBLISHER_COLUMNS = ("indicator", "host", "official", "repost")
+
+
+def publisher_counts(obs: pd.DataFrame) -> pd.DataFrame:
+    """Per indicator and host of the source addresses: how many stored values an official
+    release and a repost there give; most official values first within an indicator.
+
+    Each distinct note is parsed once and counted by the values carrying it, the pairs counted
+    on integer codes (at 10 million values a Python object per note took 7 s of the first
+    sources page after an import).
+    """
+    import numpy as np
+    import pandas as pd
+
+    if not len(obs):
+        return pd.DataFrame(columns=list(PUBLISHER_COLUMNS))
+    ind_codes, indicators = pd.factorize(obs["indicator"])
+    note_codes, notes = pd.factorize(obs["note"])  # a missing note: -1
+    pair = ind_codes.astype(np.int64) * (len(notes) + 1) + (note_codes + 1)
+    counts = pd.Series(pair).value_counts(sort=False)
+    parsed: dict[int, tuple[str, str]] = {}
+    tally: dict[tuple[str, str], list[int]] = {}
+    for key, n in zip(counts.index.tolist(), counts.tolist(), strict=True):
+        ind_code, note_code = divmod(int(key), len(notes) + 1)
+        if note_code == 0:
+            continue  # no note: no publisher
+        if note_code not in parsed:
+            one = parse_note(str(notes[note_code - 1]))
+            host = urlsplit(one.address).hostname if one.address.startswith("http") else ""
+            parsed[note_code] = (host or "", one.kind)
+        host, kind = parsed[note_code]
+        if not host or kind not in ("official", "repost"):
+            continue
+        slot = tally.setdefault((str(indicators[ind_code]), host), [0, 0])
+        slot[0 if kind == "official" else 1] += int(n)
+    frame = pd.DataFrame(
+        [(i, h, o, r) for (i, h), (o, r) in tally.items()], columns=list(PUBLISHER_COLUMNS)
+    )
+    frame = frame.assign(_total=frame["official"] + frame["repost"])
+    frame = frame.sort_values(
+        ["indicator", "official", "_total", "host"],
+        ascending=[True, False, False, True],
+        kind="stable",
+    )
+    return frame.drop(columns="_total").reset_index(drop=True)

@@ -113,6 +113,23 @@ class Tracker:
             frame = frame[frame["indicator"].isin(list(indicators))]
         return frame.reset_index(drop=True)
 
+    def publishers(self) -> pd.DataFrame:
+        """Per indicator and host, the stored values an official release or a repost there
+        gives (targets.source_notes.publisher_counts), once per data version."""
+        from targets.source_notes import publisher_counts
+
+        def compute() -> pd.DataFrame:
+            obs = self.derived().frame  # read in place: a copy would cost more than the counts
+            return publisher_counts(obs[~obs["derived"].to_numpy(dtype=bool)])
+
+        return self._cached(("publishers",), compute)
+
+    def indicators_with_values(self) -> frozenset[str]:
+        """The indicators with a value in force or derived (keys of the row index, no scan)."""
+        version = self.store.data_version()
+        frame = self._cached(("observations",), lambda: self._derive_stored(version).frame, version)
+        return frozenset(self._rows_index(version, frame, "indicator"))
+
     def regions_with_values(self) -> frozenset[str]:
         """The regions with a value in force or derived (keys of the row index, no scan)."""
         version = self.store.data_version()

@@ -760,7 +760,9 @@ def test_at_national_size_the_overview_shows_one_provinces_cities_at_a_time(
         assert "most behind of" in text(behind)
 
 
-def test_publishers_count_each_value_once_by_its_notes_host(tmp_path: Path) -> None:
+def test_publishers_count_each_value_once_by_its_notes_host(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The sources page's publishers per indicator (each distinct note parsed once, counted by
     the values carrying it) equal a parse of every value's note, on the bundled statistics."""
     from urllib.parse import urlsplit
@@ -779,17 +781,42 @@ def test_publishers_count_each_value_once_by_its_notes_host(tmp_path: Path) -> N
         if host and note.kind in ("official", "repost"):
             slot = expected.setdefault(rec["indicator"], {}).setdefault(host, [0, 0])
             slot[0 if note.kind == "official" else 1] += 1
-    got = sources_page.publishers(stored)
+    app = create_app(tr)
+    with app.server.test_request_context("/sources"):
+        got = sources_page.publishers_of(tr)
     assert {i: {h: list(c) for h, c in hosts.items()} for i, hosts in got.items()} == expected
     assert sum(o + r for hosts in got.values() for o, r in hosts.values()) > 50
     # most official values first
     for hosts in got.values():
         officials = [o for o, _ in hosts.values()]
         assert officials == sorted(officials, reverse=True)
-    app = create_app(tr)
+    # counted once per data version (Tracker.publishers), not once per view
+    from targets import source_notes
+
+    counted: list[int] = []
+    count = source_notes.publisher_counts
+    monkeypatch.setattr(
+        source_notes, "publisher_counts", lambda obs: counted.append(1) or count(obs)
+    )
+    tr.store.write_import(
+        pd.DataFrame(
+            {
+                "indicator": ["gdp"],
+                "region": ["anhui"],
+                "year": [2031],
+                "value": [1.0],
+                "note": ["official release: https://tjj.ah.gov.cn/test «a test figure»"],
+            }
+        ),
+        file_name="later.csv",
+        sha256="c" * 64,
+    )
     with app.server.test_request_context("/sources"):
-        assert sources_page.publishers_of(tr) == got
-        assert sources_page.publishers_of(tr) is sources_page.publishers_of(tr)  # kept
+        again = sources_page.publishers_of(tr)
+        assert sources_page.publishers_of(tr) == again
+    assert counted == [1]
+    before = got.get("gdp", {}).get("tjj.ah.gov.cn", (0, 0))
+    assert again["gdp"]["tjj.ah.gov.cn"] == (before[0] + 1, before[1])
 
 
 def test_region_page_shows_no_progress_share_for_a_goal_with_one_value(

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import threading
 from typing import Any
-from urllib.parse import urlsplit
 
 import dash
 import dash_ag_grid as dag
@@ -126,51 +125,20 @@ _frames: dict[tuple[str, str], tuple[str, pd.DataFrame]] = {}
 _frames_lock = threading.Lock()
 
 
-def publishers(obs: pd.DataFrame) -> dict[str, dict[str, tuple[int, int]]]:
-    """Per indicator: host of each source address -> (official values, reposted values), most
-    values first.
-
-    Each distinct note is parsed once and counted by how many values carry it: parsing the
-    note of every value took 60 s of a view at 1 M values (one note repeats across thousands).
-    """
-    counts: dict[str, dict[str, list[int]]] = {}
-    if len(obs):
-        notes = obs["note"].astype(object).where(obs["note"].notna(), None)
-        per = pd.DataFrame({"indicator": obs["indicator"].astype(object), "note": notes})
-        grouped = per.groupby(["indicator", "note"], dropna=False, sort=False).size()
-        parsed: dict[Any, tuple[str, str]] = {}
-        for (indicator, note), n in grouped.items():
-            if note not in parsed:
-                one = parse_note(None if fmt.is_missing(note) else str(note))
-                host = urlsplit(one.address).hostname if one.address.startswith("http") else ""
-                parsed[note] = (host or "", one.kind)
-            host, kind = parsed[note]
-            if not host or kind not in ("official", "repost"):
-                continue
-            slot = counts.setdefault(str(indicator), {}).setdefault(host, [0, 0])
-            slot[0 if kind == "official" else 1] += int(n)
-    out: dict[str, dict[str, tuple[int, int]]] = {}
-    for indicator, hosts in counts.items():
-        ranked = sorted(hosts.items(), key=lambda kv: (-kv[1][0], -sum(kv[1]), kv[0]))
-        out[indicator] = {host: (o, r) for host, (o, r) in ranked}
-    return out
-
-
-_publishers: dict[str, tuple[str, dict[str, dict[str, tuple[int, int]]]]] = {}
-
-
 def publishers_of(tr: Tracker) -> dict[str, dict[str, tuple[int, int]]]:
-    """`publishers` of the values in force, kept until the data version moves on."""
-    version = tr.store.data_version()
-    with _frames_lock:
-        held = _publishers.get(tr.cache_namespace)
-    if held is not None and held[0] == version:
-        return held[1]
-    obs = tr.derived().frame  # read in place: a copy of every value cost more than the counts
-    made = publishers(obs[~obs["derived"].to_numpy(dtype=bool)])
-    with _frames_lock:
-        _publishers[tr.cache_namespace] = (version, made)
-    return made
+    """Per indicator: host -> (official values, reposted values), most official first
+    (Tracker.publishers, counted once per data version and warmed after each import)."""
+    out: dict[str, dict[str, tuple[int, int]]] = {}
+    frame = tr.publishers()
+    for ind, host, official, repost in zip(
+        frame["indicator"].tolist(),
+        frame["host"].tolist(),
+        frame["official"].tolist(),
+        frame["repost"].tolist(),
+        strict=True,
+    ):
+        out.setdefault(str(ind), {})[str(host)] = (int(official), int(repost))
+    return out
 
 
 def definitions(tr: Tracker, lang: str) -> html.Section:

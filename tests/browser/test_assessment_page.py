@@ -123,6 +123,14 @@ def test_the_final_table_part_is_chosen_from_the_keyboard(
     label = driver.find_element("css selector", 'label[for="assessment-table-part"]')
     assert label.text == "表格显示的部分"
 
+    def text_of(selector: str) -> str:
+        # read in one script: the part re-renders, and an element found before it did would be
+        # stale by the time its text is asked for
+        return str(driver.execute_script(
+            "const e = document.querySelector(arguments[0]); return e ? e.textContent : ''",
+            selector,
+        ))  # fmt: skip
+
     def body_rows() -> int:
         return int(driver.execute_script(
             "return document.querySelectorAll('#assessment-final-table tbody tr').length"
@@ -134,10 +142,10 @@ def test_the_final_table_part_is_chosen_from_the_keyboard(
     until(lambda: driver.switch_to.active_element.get_attribute("id") == "assessment-table-part", 5)
     driver.switch_to.active_element.send_keys(Keys.ARROW_DOWN)
     shown = f"显示“{category_name(areas[1], 'zh')}”的 {sizes[1]} 行"
-    until(lambda: shown in dash_duo.find_element(".assessment-table-shown").text, 20)
+    until(lambda: shown in text_of(".assessment-table-shown"), 20)
     until(lambda: body_rows() == sizes[1], 20)
     # the methods table below follows the part chosen
     area = f"“{category_name(areas[1], 'zh')}”"
-    until(lambda: area in dash_duo.find_element(".assessment-methods-shown").text, 20)
+    until(lambda: area in text_of(".assessment-methods-shown"), 20)
     assert "table=area" in driver.current_url
     assert dash_duo.get_logs() == []

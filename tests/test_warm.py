@@ -232,3 +232,23 @@ def test_the_dashboards_warmer_makes_the_row_index_and_the_sources_page_too(
     }
     for lang in ("zh", "en"):
         assert sources_page._frames[(tracker.cache_namespace, lang)][0] == version
+
+
+def test_a_served_app_keeps_its_startup_objects_out_of_the_collectors_passes(
+    tracker: Tracker, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A served app (warm=True: `targets serve`, targets.wsgi) freezes what it loaded, so the
+    collector's full passes stop walking it on every request; an app made for a test does not."""
+    import gc
+
+    from dashboard.app import create_app
+
+    monkeypatch.setenv("TARGETS_SECRET_KEY", "test-secret-key-0123456789abcdef")
+    gc.unfreeze()
+    try:
+        create_app(tracker)
+        assert gc.get_freeze_count() == 0
+        create_app(tracker, warm=True)
+        assert gc.get_freeze_count() > 10_000  # the modules, layouts and catalogue loaded
+    finally:
+        gc.unfreeze()

@@ -99,7 +99,7 @@ class Tracker:
     ) -> pd.DataFrame:
         """Values in force, plus the values the engine derives (flag `derived`)."""
         version = self.store.data_version()
-        frame = self._cached(("observations",), lambda: self._derive_stored(version).frame, version)
+        frame = self._values(version)
         if not indicators and not regions:
             return frame.reset_index(drop=True)
         # a region's or an indicator's rows by position, not a scan of the country's values:
@@ -126,15 +126,19 @@ class Tracker:
 
     def indicators_with_values(self) -> frozenset[str]:
         """The indicators with a value in force or derived (keys of the row index, no scan)."""
-        version = self.store.data_version()
-        frame = self._cached(("observations",), lambda: self._derive_stored(version).frame, version)
-        return frozenset(self._rows_index(version, frame, "indicator"))
+        return self._with_values("indicator")
 
     def regions_with_values(self) -> frozenset[str]:
         """The regions with a value in force or derived (keys of the row index, no scan)."""
+        return self._with_values("region")
+
+    def _with_values(self, column: str) -> frozenset[str]:
         version = self.store.data_version()
-        frame = self._cached(("observations",), lambda: self._derive_stored(version).frame, version)
-        return frozenset(self._rows_index(version, frame, "region"))
+        return frozenset(self._rows_index(version, self._values(version), column))
+
+    def _values(self, version: str) -> pd.DataFrame:
+        """The values in force and derived of `version` (the cached `observations` frame)."""
+        return self._cached(("observations",), lambda: self._derive_stored(version).frame, version)
 
     def _rows_index(self, version: str, frame: pd.DataFrame, column: str) -> dict[str, np.ndarray]:
         """Each value of `column` -> the positions of its rows in `frame`, once per data version."""
@@ -179,9 +183,7 @@ class Tracker:
             if held is not None and held[0] == version:
                 return held[1]
             self._derived = None  # two versions of 10 million rows need not coexist
-            frame = self._cached(
-                ("observations",), lambda: self._derive_stored(version).frame, version
-            )
+            frame = self._values(version)
             held = self._derived
             if held is not None and held[0] == version:
                 return held[1]

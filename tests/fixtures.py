@@ -59,6 +59,31 @@ def build_fixture_db(url: str) -> Tracker:
 OFFICIAL_ADDRESS = "https://tjj.ah.gov.cn/ssah/qwfbjd/tjgb/sjtjgb/149258011.html"
 
 
+def add_value(
+    tracker: Tracker,
+    indicator: str,
+    region: str,
+    year: int,
+    value: float,
+    *,
+    note: str,
+    sha: str,
+    flag: str | None = None,
+    import_note: str = "test fixture",
+) -> Tracker:
+    """Add one value as an import of its own (a TEST FIGURE; `note` is the value's note, `sha`
+    one hex digit that makes the import's hash distinct). Returns the tracker."""
+    row = {"indicator": indicator, "region": region, "year": year, "value": value,
+           "unit": None, "note": note}  # fmt: skip
+    if flag is not None:
+        row["flag"] = flag
+    tracker.store.write_import(
+        pd.DataFrame([row]), file_name=f"{indicator}-{region}.csv", sha256=sha * 64,
+        layout="long", user="tests", note=import_note,
+    )  # fmt: skip
+    return tracker
+
+
 def add_official_value(tracker: Tracker) -> Tracker:
     """Add, as a second import, Anhui's 2024 R&D intensity with more digits than shown (2.7456,
     shown 2.75) and its source in the bundled form (official release, address, quote): a TEST

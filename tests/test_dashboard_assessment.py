@@ -16,7 +16,7 @@ from dashboard import figures, ids
 from dashboard.app import create_app
 from dashboard.pages import assessment as page
 from dashboard.pages import overview as overview_page
-from tests.fixtures import build_fixture_db
+from tests.fixtures import add_value, build_fixture_db
 from tests.test_dashboard_callbacks import find, text, walk
 
 
@@ -307,12 +307,10 @@ def test_a_provisional_verdict_is_worded_as_on_the_region_page_in_both_languages
     none."""
     from dashboard.pages import region as region_page
 
-    rows = pd.DataFrame(
-        [{"indicator": "urbanization_rate", "region": "anhui", "year": 2025, "value": 62.0,
-          "unit": None, "note": "test fixture (not published statistics)", "flag": "approx"}]
+    add_value(
+        tracker, "urbanization_rate", "anhui", 2025, 62.0, sha="8", flag="approx",
+        note="test fixture (not published statistics)",
     )  # fmt: skip
-    tracker.store.write_import(rows, file_name="a.csv", sha256="8" * 64, layout="long",
-                               user="tests", note="test fixture")  # fmt: skip
     words = {
         "zh": "初步（约数）：约数（左右/超过/突破），实际值经取整或只给出界限（2025年数值）",
         "en": "provisional (approximate): an approximate figure (左右/超过/突破): the outturn "

@@ -34,7 +34,7 @@ from dashboard.pages import sources as sources_page
 from targets import progress, statuses
 from targets.bundled import BUNDLED_NOTE
 from tests.conftest import ROOT
-from tests.fixtures import build_fixture_db
+from tests.fixtures import add_value, build_fixture_db
 
 
 @pytest.fixture(autouse=True)
@@ -171,12 +171,10 @@ def test_region_page_and_behind_list_say_a_verdict_is_provisional_and_why(
 ) -> None:
     """Anhui's 2024 urbanization 62 is approximate: its row on the region page and its item in
     the overview's behind-schedule list carry the mark and the reason; final rows carry none."""
-    rows = pd.DataFrame(
-        [{"indicator": "urbanization_rate", "region": "anhui", "year": 2024, "value": 62.0,
-          "unit": None, "note": "test fixture (not published statistics)", "flag": "approx"}]
+    add_value(
+        tracker, "urbanization_rate", "anhui", 2024, 62.0, sha="9", flag="approx",
+        note="test fixture (not published statistics)",
     )  # fmt: skip
-    tracker.store.write_import(rows, file_name="a.csv", sha256="9" * 64, layout="long",
-                               user="tests", note="test fixture")  # fmt: skip
     words = "初步（约数）：约数（左右/超过/突破），实际值经取整或只给出界限（2024年数值）"
     table = find(region_page.layout(region_id="anhui", lang="zh"), ids.REGION_GOALS)
     cells = {

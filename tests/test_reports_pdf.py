@@ -19,7 +19,7 @@ from pypdf import PdfReader
 from targets.reports import write_report
 from targets.tracker import Tracker
 from tests.conftest import require
-from tests.fixtures import build_fixture_db
+from tests.fixtures import add_value, build_fixture_db
 
 
 def _has_noto_cjk() -> bool:
@@ -127,15 +127,11 @@ def test_tables_fit_the_page_and_long_addresses_wrap(
 ) -> None:
     """No word of any page lies outside its page box, the whole address is there (wrapped),
     and short cells (a region, a verdict) are not broken one character per line."""
-    import pandas as pd
 
-    rows = pd.DataFrame(
-        [{"indicator": "urbanization_rate", "region": "yrd", "year": 2025, "value": 71.9,
-          "unit": None, "note": f"test fixture (not published statistics) {LONG_ADDRESS}"}]
-    )  # fmt: skip
-    tracker.store.write_import(
-        rows, file_name="long.csv", sha256="7" * 64, layout="long", user="tests",
-        note=f"test fixture {LONG_ADDRESS}",
+    add_value(
+        tracker, "urbanization_rate", "yrd", 2025, 71.9, sha="7",
+        note=f"test fixture (not published statistics) {LONG_ADDRESS}",
+        import_note=f"test fixture {LONG_ADDRESS}",
     )  # fmt: skip
     path = write_report(tracker, tmp_path / "gaps.pdf", lang=lang, milestone=2025)
     words = _words(path)

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
-import pandas as pd
 import pytest
 
 from dashboard.app import create_app
+from tests.fixtures import add_value
 
 pytestmark = pytest.mark.browser
 
@@ -37,13 +37,10 @@ return Array.from(document.querySelectorAll('table[id^="assessment-"]')).map(t =
 @pytest.fixture
 def app(fixture_tracker: Any, monkeypatch: pytest.MonkeyPatch) -> Any:
     monkeypatch.setenv("TARGETS_SECRET_KEY", "browser-test-secret-0123456789")
-    rows = pd.DataFrame(
-        [{"indicator": "urbanization_rate", "region": "central_zone", "year": 2025, "value": 71.9,
-          "unit": None, "note": f"test fixture (not published statistics) {LONG_ADDRESS}"}]
-    )  # fmt: skip
-    fixture_tracker.store.write_import(
-        rows, file_name="long.csv", sha256="7" * 64, layout="long", user="tests",
-        note="test fixture (not published statistics)",
+    add_value(
+        fixture_tracker, "urbanization_rate", "central_zone", 2025, 71.9, sha="7",
+        note=f"test fixture (not published statistics) {LONG_ADDRESS}",
+        import_note="test fixture (not published statistics)",
     )  # fmt: skip
     return create_app(fixture_tracker)
 

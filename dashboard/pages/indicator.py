@@ -335,6 +335,9 @@ def controls(
                             options=region_options,
                             value=chosen,
                             inline=True,
+                            # a country's thousand regions scroll in a box of a few lines, not
+                            # pages of checkboxes above the chart (tracker.css)
+                            className="region-choices",
                         ),
                     ]
                 ),

@@ -227,3 +227,40 @@ def test_chart_table_map_switch_is_in_the_url_survives_a_reload_and_goes_back(
     )
     until(lambda: driver.execute_script(width) > 500, timeout=15)
     assert dash_duo.get_logs() == []
+
+
+def test_a_countrys_regions_scroll_in_a_box_above_the_chart(
+    dash_duo: Any, national_tracker: Any, axe: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Synthetic national data: the hundreds of regions to choose from scroll in a box of a few
+    lines, so the chart starts on the first screen; the last checkbox is reached with the
+    keyboard and scrolled into view, and ticking it draws its line."""
+    from selenium.webdriver.common.keys import Keys
+
+    from dashboard.app import create_app
+
+    monkeypatch.setenv("TARGETS_SECRET_KEY", "browser-test-secret-0123456789")
+    dash_duo.start_server(create_app(national_tracker))
+    driver = dash_duo.driver
+    driver.set_window_size(1366, 900)
+    driver.get(dash_duo.server_url + "/indicator/rd_intensity?lang=en")
+    dash_duo.wait_for_element(f"#{ids.INDICATOR_SERIES} .main-svg", timeout=60)
+    boxes = driver.find_elements("css selector", f"#{ids.INDICATOR_REGIONS} input")
+    assert len(boxes) > 100
+    box = driver.find_element("css selector", f"#{ids.INDICATOR_REGIONS}")
+    assert box.size["height"] <= 160  # about six lines, not pages of checkboxes
+    chart = driver.find_element("css selector", f"#{ids.INDICATOR_SERIES}")
+    assert chart.location["y"] < 900  # the chart starts on the first screen
+    last = boxes[-1]
+    driver.execute_script("arguments[0].focus()", boxes[-2])
+    boxes[-2].send_keys(Keys.TAB)
+    until(lambda: driver.switch_to.active_element == last, 5)
+    inside = driver.execute_script(
+        "const b = arguments[0].getBoundingClientRect(), i = arguments[1]"
+        ".getBoundingClientRect(); return i.top >= b.top - 1 && i.bottom <= b.bottom + 1",
+        box,
+        last,
+    )
+    assert inside
+    assert axe(driver) == []
+    assert dash_duo.get_logs() == []

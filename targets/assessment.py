@@ -15,7 +15,6 @@ progress, schedule years and statuses are never recomputed, only selected and wo
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Mapping
 from typing import Any, Literal, Protocol
 
@@ -88,21 +87,6 @@ def verdict_label(verdict: str, lang: str = "zh") -> str:
 def final_verdict_text(verdict: str, lang: str = "zh") -> str:
     """Symbol and word: '✓ met', '✗ 未实现'."""
     return f"{VERDICT_SYMBOLS[verdict]} {verdict_label(verdict, lang)}"
-
-
-_BASE_MISSING = re.compile(r"^no (\d{4}) value \(the base year\)")
-
-
-def reason_text(reason: Any, lang: str = "zh", names: Mapping[str, str] | None = None) -> str:
-    """The engine's reason a goal cannot be judged, in words: a change goal without its base
-    year says "no 2017 value" (无2017年基数), never a bare "no data"; others as targets.reasons
-    words them (`names`: ids as names); "" for no reason."""
-    if not isinstance(reason, str) or reason in ("", "nan"):
-        return ""
-    base = _BASE_MISSING.match(reason)
-    if base:
-        return f"no {base[1]} value" if lang == "en" else f"无{base[1]}年基数"
-    return reasons.reason_text(reason, lang, names)
 
 
 def _fmt(value: float, decimals: int = 1) -> str:
@@ -327,7 +311,7 @@ def _assessment_text(
             return f"missed: {v} (goal {sign} {t}), short by {m}{pct}"
         return f"未实现：{v}（目标{sign}{t}），差距{m}{pct_zh}"
     if not _finite(gap["value"]):
-        why = reason_text(gap.get("reason"), "en" if en else "zh", names)
+        why = reasons.reason_text(gap.get("reason"), "en" if en else "zh", names)
         # the engine's plain "no value" says nothing the sentence does not say already
         if why == "no value":
             why = ""
@@ -339,7 +323,7 @@ def _assessment_text(
     latest = f"{int(gap['year'])}: {_fmt(float(gap['value']), decimals)}"
     latest_zh = f"最新为{int(gap['year'])}年：{_fmt(float(gap['value']), decimals)}"
     if not _finite(gap["target"]):
-        why = reason_text(gap.get("reason"), "en" if en else "zh", names) or "no target"
+        why = reasons.reason_text(gap.get("reason"), "en" if en else "zh", names) or "no target"
         if en:
             return f"pending: the goal cannot be judged ({why}); latest {latest}"
         return f"待定：无法评估（{why}）；{latest_zh}"

@@ -327,14 +327,29 @@ def test_priority_order_within_a_status_the_further_behind_first(catalogue) -> N
     assert priority_order(gaps, cat)["region"].tolist() == ["jiangsu", "anhui", "shanghai"]
 
 
-def test_reason_text_names_the_missing_base_year() -> None:
-    from targets.assessment import reason_text
-
-    why = "no 2017 value (the base year) for yrd"
-    assert reason_text(why, "zh") == "无2017年基数"
-    assert reason_text(why, "en") == "no 2017 value"
-    assert reason_text("one value only (2023)", "en") == "one value only (2023)"
-    assert reason_text(None) == "" and reason_text("nan") == ""
+def test_a_change_goal_without_its_base_year_says_so_in_the_words_of_targets_reasons(
+    catalogue, regions
+) -> None:  # type: ignore[no-untyped-def]
+    # energy use −10% on 2017: Jiangsu has 2018 and 2025 but no 2017, the region nothing at all;
+    # the missing base year is worded as on every other surface (targets.reasons), with names
+    frame = obs(
+        [("energy_intensity", "jiangsu", 2018, 0.38), ("energy_intensity", "jiangsu", 2025, 0.35)]
+    )
+    zh = final_assessment(catalogue, regions, frame, 2025, lang="zh")
+    en = final_assessment(catalogue, regions, frame, 2025, lang="en")
+    assert row_of(zh, "energy_intensity", "jiangsu")["text"] == (
+        "待定：无法评估（缺少江苏2017年基数）；最新为2025年：0.350"
+    )
+    assert row_of(zh, "energy_intensity", "yrd")["text"] == (
+        "待定：2025年数值尚未公布，此前亦无数值（缺少长三角2017年基数）"
+    )
+    assert row_of(en, "energy_intensity", "jiangsu")["text"] == (
+        "pending: the goal cannot be judged (no 2017 value (the base year) for Jiangsu); "
+        "latest 2025: 0.350"
+    )
+    assert row_of(en, "energy_intensity", "yrd")["text"].endswith(
+        "no earlier value (no 2017 value (the base year) for Yangtze River Delta)"
+    )
 
 
 def test_a_verdict_on_an_approximate_value_is_provisional_and_a_pending_one_is_not(

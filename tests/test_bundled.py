@@ -230,7 +230,7 @@ def test_stored_flags_and_the_2025_assessment_by_value(bundled_tracker: Tracker)
     energy = bundled_tracker.gaps(milestone=2025).set_index(["indicator", "region"])
     assert energy.loc[("energy_intensity", "yrd"), "reason"].startswith("no 2017 value")
     zh = bundled_tracker.assessment(2025, "zh").set_index(["indicator", "region"])
-    assert "无2017年基数" in zh.loc[("energy_intensity", "yrd"), "text"]
+    assert "（缺少长三角2017年基数）" in zh.loc[("energy_intensity", "yrd"), "text"]
 
 
 def test_the_cli_assessment_of_2025_on_the_bundled_data(bundled_tracker: Tracker) -> None:

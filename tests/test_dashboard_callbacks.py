@@ -162,8 +162,12 @@ def test_a_provisional_cell_says_so_in_words_and_why(tracker: Any, ctx: None) ->
     # a change goal without its base year says which year is missing
     base = {**row, "status": "no_data", "value": float("nan"), "gap": float("nan"),
             "provisional": False, "reason": "no 2017 value (the base year) for yrd"}  # fmt: skip
-    none = overview_page.cell(base, ind, "长三角", 2025, "zh")
-    assert next(c for c in walk(none) if isinstance(c, dcc.Link)).title.endswith("; 无2017年基数")
+    none = overview_page.cell(
+        base, ind, "长三角", 2025, "zh", reason_names=tracker.reason_names("zh")
+    )
+    title = next(c for c in walk(none) if isinstance(c, dcc.Link)).title
+    # in targets.reasons' words, once (the status's explanation is the reason)
+    assert title.endswith(". 缺少长三角2017年基数") and title.count("2017年基数") == 1
 
 
 def test_region_page_and_behind_list_say_a_verdict_is_provisional_and_why(

@@ -213,10 +213,11 @@ def test_change_from_base_goal_with_and_without_its_base_value() -> None:
         facts,
         judged_as="较2017年 −10%",
         figures=(fig("yrd", "长三角", verdict="pending", year=2024, value=0.44, target=None,
-                     margin=None, reached=False, source=1),),
+                     margin=None, reached=False, source=1, reason="缺少长三角2017年基数"),),
     )  # fmt: skip
+    # the missing base year in the words of every other surface (targets.reasons)
     assert goal_paragraph(no_base, "zh").split("评估。", 1)[1] == (
-        "2024年长三角为0.440 吨标准煤/万元，但缺少2017年基期数值，目标值无法折算，暂无法评估。"
+        "2024年长三角为0.440 吨标准煤/万元，但缺少长三角2017年基数，目标值无法折算，暂无法评估。"
         "资料来源见附录[1]。"
     )
 
@@ -285,6 +286,8 @@ ROWS = [
     ("pm25_concentration", "yrd", 2018, 44.0), ("pm25_concentration", "yrd", 2024, 31.0),
     # railway density: pending, behind
     ("railway_density", "yrd", 2018, 330.0), ("railway_density", "yrd", 2023, 406.0),
+    # energy use (−10% on 2017): no 2017 value, so no target
+    ("energy_intensity", "yrd", 2018, 0.46), ("energy_intensity", "yrd", 2024, 0.44),
 ]  # fmt: skip
 NOTE = "hand-made test values (not statistics)"
 
@@ -324,6 +327,17 @@ def test_draft_reads_every_figure_from_the_tables(tracker: Tracker) -> None:
         in (text["goal:railway_density"])
     )
     assert "长三角暂无数据，无法评估。" in text["goal:coverage_5g"]
+    # the missing base year as every surface words it (targets.reasons, with the region's name)
+    assert (
+        "2024年长三角为0.440 吨标准煤/万元，但缺少长三角2017年基数，目标值无法折算，暂无法评估。"
+        in text["goal:energy_intensity"]
+    )
+    en = {p.key: p.text for p in draft_assessment(tracker, 2025, "en").paragraphs()}
+    assert (
+        "In 2024 the Yangtze River Delta stood at 0.440 tce per 10,000 yuan; no 2017 value (the "
+        "base year) for Yangtze River Delta, so the goal (−10% on 2017) cannot be turned into a "
+        "level: not assessed." in en["goal:energy_intensity"]
+    )
     # the plan's goals: 1 met, 1 missed, the rest pending (PM2.5 ahead)
     assert draft.summary.text.startswith("2025年目标评估概况：纳入评估的量化目标共")
     assert "其中已实现1项，未实现1项，待定" in draft.summary.text

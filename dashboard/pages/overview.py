@@ -33,7 +33,6 @@ from dashboard.pages import (
     url_sync,
 )
 from targets import roles, statuses, verdicts
-from targets.assessment import reason_text
 from targets.display import category_name
 from targets.provenance import PROVISIONAL_COLUMNS, provisional_mark, provisional_words
 from targets.tracker import Tracker
@@ -468,9 +467,6 @@ def cell(
     changed = verdicts.change_words(before, row, lang, ind.decimals)
     if changed:
         title += f"; {changed}"
-    why = reason_text(row.get("reason"), lang, reason_names) if status == "no_data" else ""
-    if why and why != "no value":
-        title += f"; {why}"
     link = dcc.Link(
         [
             # a screen reader hears the whole cell, not "✔ 2.08 2023" (dcc.Link takes no

@@ -40,6 +40,7 @@ from targets.display import (
     value_with_unit,
     with_unit,
 )
+from targets.reasons import reason_text
 from targets.roles import ROLES
 
 if TYPE_CHECKING:
@@ -104,6 +105,8 @@ class Figure:
     bundled: bool = False  # from the bundled public statistics
     source: int | None = None  # number of its entry in the sources annex
     definite: bool = False  # English prose says "the Yangtze River Delta", "the central zone"
+    # why no target could be set (a change goal without its base year), in targets.reasons' words
+    reason: str = ""
 
 
 @dataclass(frozen=True)
@@ -328,13 +331,13 @@ def figure_sentence(f: Figure, facts: GoalFacts, lang: str) -> str:
     opening = _intro(f, lang)
     at = opening + at if opening else (at[0].upper() + at[1:] if en else at)
     if f.target is None:
-        if facts.change is not None and facts.base_year is not None:
+        if facts.change is not None and f.reason:
             if en:
                 return (
-                    f"{at}, but without a value for {facts.base_year} the goal "
-                    f"({facts.judged_as}) cannot be turned into a level: not assessed."
+                    f"{at}; {f.reason}, so the goal ({facts.judged_as}) cannot be turned into "
+                    "a level: not assessed."
                 )
-            return f"{at}，但缺少{facts.base_year}年基期数值，目标值无法折算，暂无法评估。"
+            return f"{at}，但{f.reason}，目标值无法折算，暂无法评估。"
         return (
             f"{at}; the goal has no value to judge against."
             if en
@@ -653,6 +656,7 @@ def collect(
     if indicators:
         assessed = assessed[assessed["indicator"].isin(list(indicators))]
     gap_rows = {(r["indicator"], r["region"]): r for r in gaps.to_dict("records")}
+    names = tracker.reason_names(lang)
     imports: dict[int, Import] = {i.id: i for i in tracker.store.imports()}
     catalogue = tracker.catalogue
     docs = catalogue.documents
@@ -676,6 +680,7 @@ def collect(
             judged = r["verdict"] in ("met", "missed")
             year = r["milestone_year"] if judged else r["latest_year"]
             value = _float(r["value"] if judged else r["latest_value"])
+            target = _float(r["target"])
             margin = (
                 _float(r["margin"])
                 if judged
@@ -723,7 +728,7 @@ def collect(
                 verdict=str(r["verdict"]),
                 year=None if is_missing(year) or value is None else int(year),
                 value=value,
-                target=_float(r["target"]),
+                target=target,
                 margin=margin,
                 reached=bool(reached),
                 pace=pace,
@@ -732,6 +737,7 @@ def collect(
                 provisional_reason=reason if provisional else "",
                 bundled=bundled,
                 source=number_,
+                reason=reason_text(gap.get("reason"), lang, names) if target is None else "",
             )
             figures.append(fig)
             if role == "goal" and goal_row is None:

@@ -17,6 +17,8 @@ workers of one `--preload` master inherit the master's key and do share).
 
 Redis is an optimisation, never a dependency: when it cannot be reached the result is computed
 here (a warning is logged once per outage, and Redis is tried again after `retry_after` seconds).
+Nor is it used where the caller says the result is made here sooner than Redis sends it
+(`prefer_local`: the values in force where a columnar snapshot of them is on disk, targets.tracker).
 """
 
 from __future__ import annotations
@@ -44,6 +46,8 @@ from targets import __version__, config
 log = logging.getLogger(__name__)
 
 Compute = Callable[[], pd.DataFrame]
+# asked on a miss in this process: True when the result is made here sooner than Redis sends it
+Local = Callable[[], bool]
 ResultKey = tuple[Hashable, ...]
 
 # Bumped when the layout of keys or values changes, so old entries are simply never read.
@@ -61,7 +65,7 @@ class CacheStats:
 
     local_hits: int = 0  # served from this process's memory
     shared_hits: int = 0  # served from Redis: another process (or an earlier one) computed it
-    misses: int = 0  # found neither here nor in Redis
+    misses: int = 0  # found neither here nor in Redis (or made here without asking Redis)
     computes: int = 0  # computations run here
     waits: int = 0  # times this process waited for another one computing the same result
     timeouts: int = 0  # waits that ran out (the other one took too long): computed here
@@ -153,7 +157,13 @@ class ResultCache:
         self._stats_lock = threading.Lock()
 
     def get_or_compute(
-        self, namespace: str, version: str, key: ResultKey, compute: Compute
+        self,
+        namespace: str,
+        version: str,
+        key: ResultKey,
+        compute: Compute,
+        *,
+        prefer_local: Local | None = None,
     ) -> pd.DataFrame:
         raise NotImplementedError
 
@@ -202,7 +212,13 @@ class MemoryCache(ResultCache):
             self._frames.clear()
 
     def get_or_compute(
-        self, namespace: str, version: str, key: ResultKey, compute: Compute
+        self,
+        namespace: str,
+        version: str,
+        key: ResultKey,
+        compute: Compute,
+        *,
+        prefer_local: Local | None = None,  # nothing is shared: always local
     ) -> pd.DataFrame:
         frame, local = self.lookup(namespace, version, key, compute)
         if local:
@@ -266,6 +282,7 @@ class RedisCache(ResultCache):
     Lookup order: process memory, then Redis (signature checked), then compute. A process that
     misses takes a short lock in Redis (SET NX with expiry) while it computes; others missing the
     same key meanwhile wait for its value, up to `lock_wait` seconds, and then compute themselves.
+    Where `prefer_local()` says the result is made here sooner, Redis is neither read nor written.
     """
 
     def __init__(
@@ -328,11 +345,17 @@ class RedisCache(ResultCache):
 
     # -- the public side -------------------------------------------------------------------
     def get_or_compute(
-        self, namespace: str, version: str, key: ResultKey, compute: Compute
+        self,
+        namespace: str,
+        version: str,
+        key: ResultKey,
+        compute: Compute,
+        *,
+        prefer_local: Local | None = None,
     ) -> pd.DataFrame:
         rkey = self.redis_key(namespace, version, key)
         frame, local = self._local.lookup(
-            namespace, version, key, lambda: self._load_shared(rkey, compute)
+            namespace, version, key, lambda: self._load_shared(rkey, compute, prefer_local)
         )
         if local:
             self._count("local_hits")
@@ -372,7 +395,12 @@ class RedisCache(ResultCache):
         self._client.close()
 
     # -- one miss in this process ----------------------------------------------------------
-    def _load_shared(self, rkey: str, compute: Compute) -> pd.DataFrame:
+    def _load_shared(self, rkey: str, compute: Compute, prefer_local: Local | None) -> pd.DataFrame:
+        if prefer_local is not None and prefer_local():
+            self._count("misses")
+            frame = compute()
+            self._count("computes")
+            return frame
         frame = self._get(rkey)
         if frame is not None:
             self._count("shared_hits")
@@ -389,7 +417,10 @@ class RedisCache(ResultCache):
         try:
             frame = compute()
             self._count("computes")
-            self._put(rkey, frame)
+            # asked again: the computation may have made the faster way (the first full read
+            # after an import keeps the columnar snapshot), and then no one reads the value
+            if prefer_local is None or not prefer_local():
+                self._put(rkey, frame)
         finally:
             if token is not None:
                 self._release(lock_key, token)

@@ -71,6 +71,11 @@ def _path(directory: Path, url: str, key: str) -> Path:
     return directory / f"{_prefix(url)}{digest}.arrow"
 
 
+def exists(directory: Path, url: str, key: str) -> bool:
+    """Whether a snapshot of `url` taken at `key` is on disk (a stat, nothing read)."""
+    return _path(directory, url, key).is_file()
+
+
 def load(directory: Path, url: str, key: str, dtypes: dict[str, str]) -> pd.DataFrame | None:
     """The snapshot of `url` taken at `key` as a frame with these dtypes, or None (then read
     the database): none there, another key or layout inside, or a file that cannot be read."""

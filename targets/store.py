@@ -648,6 +648,17 @@ class Store:
             token = conn.execute(sa.select(values_token_t.c.token)).scalar_one_or_none()
             return f"{self.version_on(conn)}/{token or ''}"
 
+    def snapshot_ready(self, version: str | None = None) -> bool:
+        """Whether a full read of the values in force would map a columnar snapshot (of the data
+        version `version`, where given) instead of reading the database."""
+        directory = snapshot.snapshot_dir(self.url)
+        if directory is None or adbc_uri(self.url) is None:
+            return False
+        key = self.snapshot_key()
+        if version is not None and key.split("/", 1)[0] != version:
+            return False
+        return snapshot.exists(directory, self.url, key)
+
     def _columnar_in_force(self, where: tuple[Any, str]) -> pd.DataFrame:
         """All values in force as columns: from the snapshot of this exact state where there is
         one, else from the database (then kept as the snapshot, if nothing changed meanwhile)."""

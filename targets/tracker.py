@@ -86,11 +86,19 @@ class Tracker:
         return self.cache.snapshot()
 
     def _cached(
-        self, key: ResultKey, compute: Callable[[], pd.DataFrame], version: str | None = None
+        self,
+        key: ResultKey,
+        compute: Callable[[], pd.DataFrame],
+        version: str | None = None,
+        *,
+        prefer_local: Callable[[], bool] | None = None,
     ) -> pd.DataFrame:
-        """compute() once per data version (and per key), or its cached result; always a copy."""
+        """compute() once per data version (and per key), or its cached result; always a copy
+        (`prefer_local`: see targets.cache)."""
         version = version or self.store.data_version()
-        return self.cache.get_or_compute(self.cache_namespace, version, key, compute)
+        return self.cache.get_or_compute(
+            self.cache_namespace, version, key, compute, prefer_local=prefer_local
+        )
 
     def observations(
         self,
@@ -138,7 +146,15 @@ class Tracker:
 
     def _values(self, version: str) -> pd.DataFrame:
         """The values in force and derived of `version` (the cached `observations` frame)."""
-        return self._cached(("observations",), lambda: self._derive_stored(version).frame, version)
+        # where a columnar snapshot of this version is on disk, mapping it and deriving beats
+        # fetching the frame from Redis (make bench, 2 M rows: 0.15 s against 0.67 s for 191 MiB
+        # unpickled); without one, Redis still spares a worker the database read
+        return self._cached(
+            ("observations",),
+            lambda: self._derive_stored(version).frame,
+            version,
+            prefer_local=lambda: self.store.snapshot_ready(version),
+        )
 
     def _rows_index(self, version: str, frame: pd.DataFrame, column: str) -> dict[str, np.ndarray]:
         """Each value of `column` -> the positions of its rows in `frame`, once per data version."""
@@ -168,7 +184,7 @@ class Tracker:
         Every analysis is handed this one derivation instead of reading the store and deriving
         again (at 10 million rows each read cost 20-60 s on the first visit after an import).
         Its frame is the cached `observations`: where another worker put that in Redis, this
-        process derives from it instead of reading the store.
+        process derives from it instead of reading the store (without a columnar snapshot).
         """
         from targets.aggregate import derive_all
 

@@ -107,6 +107,25 @@ def test_a_stale_snapshot_is_never_served_after_an_import_or_a_revert(
     store.dispose()
 
 
+def test_snapshot_ready_says_whether_a_full_read_maps_a_snapshot(
+    db_url: str, _snapshots_in_tmp: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = Store(db_url)
+    store.write_import(_rows(3000, 1), file_name="a.csv", sha256="a" * 64)
+    version = store.data_version()
+    assert not store.snapshot_ready()  # nothing read yet: the next full read is the database's
+    store.observations()
+    assert store.snapshot_ready() and store.snapshot_ready(version)
+    assert not store.snapshot_ready("0:0")  # kept for this state, not for another version
+    store.write_import(_rows(1000, 2), file_name="b.csv", sha256="b" * 64)
+    assert not store.snapshot_ready()  # the new state has none until it is read once
+    store.observations()
+    assert store.snapshot_ready() and not store.snapshot_ready(version)
+    monkeypatch.setenv("TARGETS_SNAPSHOT_DIR", "off")
+    assert not store.snapshot_ready()
+    store.dispose()
+
+
 def _made_again(db_url: str) -> Store:
     """The database at db_url dropped and created again, empty."""
     if db_url.startswith("sqlite"):

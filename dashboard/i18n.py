@@ -189,6 +189,16 @@ TEXT: dict[str, tuple[str, str]] = {
         "条形为尚需缩小的差距（{unit}），已达标为 0；括号内为最新年份。",
         "Bars: the gap still to go ({unit}), 0 once the goal is met; the latest year in brackets.",
     ),
+    "gaps_shown": (
+        "图中显示{total}个地区中的{shown}个；全部地区见 CSV 下载。",
+        "Showing {shown} of {total} regions; all are in the CSV download.",
+    ),
+    "gaps_shown_behind": (
+        "图中显示{total}个地区中差距最大的{shown}个（可在上方“{where}”中勾选其他地区）；"
+        "全部地区见 CSV 下载。",
+        "Showing the {shown} furthest behind of {total} regions (tick others under “{where}” "
+        "above); all are in the CSV download.",
+    ),
     "table_heading": ("数值表", "Values"),
     "indicator_view": ("视图", "View"),
     "view_chart": ("图表", "Chart"),

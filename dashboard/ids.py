@@ -58,6 +58,8 @@ INDICATOR_REGIONS = "indicator-regions"
 INDICATOR_MILESTONE = "indicator-milestone"
 INDICATOR_SERIES = "indicator-series"
 INDICATOR_GAPS = "indicator-gaps"
+# "showing N of M regions" under the gaps chart when it draws fewer than have a gap
+INDICATOR_GAPS_NOTE = "indicator-gaps-note"
 INDICATOR_TABLE = "indicator-table"
 INDICATOR_GOALS = "indicator-goals"
 INDICATOR_PROVENANCE = "indicator-provenance"

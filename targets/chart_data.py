@@ -51,6 +51,28 @@ SPREAD_NOTE = {
 LEVEL_WORDS = {"zh": {"province": "省市", "city": "城市"}, "en": {"province": "province"}}
 
 
+# bars a gaps-by-region chart draws unchosen: about a screen (30 px a bar); a country's
+# thousand regions stay in its CSV download, which carries every row
+GAP_BARS = 30
+
+
+def gap_bar_regions(
+    gaps: pd.DataFrame, chosen: Sequence[str] = (), limit: int = GAP_BARS
+) -> tuple[list[str], int]:
+    """The regions a gaps-by-region chart draws and how many have a gap: all while they are no
+    more than `limit`, else those `chosen` that have one, else the `limit` furthest behind."""
+    rows = gaps.dropna(subset=["gap"]) if "gap" in gaps else gaps.iloc[0:0]
+    # one indicator's gap table: one row a region; the largest gap is the furthest behind
+    rows = rows.sort_values(["gap", "region"], ascending=[False, True], kind="stable")
+    regions = list(dict.fromkeys(rows["region"].astype(str)))
+    if len(regions) <= limit:
+        return regions, len(regions)
+    if chosen:
+        having = set(regions)
+        return [r for r in dict.fromkeys(chosen) if r in having], len(regions)
+    return regions[:limit], len(regions)
+
+
 class ChartSpecError(ValueError):
     """A chart spec this module does not know (a stale or forged store): never a guessed file."""
 

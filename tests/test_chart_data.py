@@ -11,10 +11,12 @@ import pytest
 from targets import statuses
 from targets.chart_data import (
     CHART_CSV_COLUMNS,
+    GAP_BARS,
     GAP_CSV_COLUMNS,
     SPREAD_CSV_COLUMNS,
     ChartSpecError,
     chart_csv,
+    gap_bar_regions,
     gap_chart_frame,
     source_counts,
     spec_frame,
@@ -112,3 +114,20 @@ def test_a_spec_names_its_frame_and_an_unknown_one_is_refused(tmp_path: Path) ->
 def test_source_counts_count_official_reposts_and_the_rest() -> None:
     frame = pd.DataFrame({"source_kind": ["official", "repost", "official", "derived", None]})
     assert source_counts(frame) == {"official": 2, "repost": 1, "other": 2}
+
+
+def test_gap_bars_are_all_regions_while_few_else_the_chosen_else_the_furthest_behind() -> None:
+    """A region without a gap is never a bar; past the limit the chosen ones are drawn, or with
+    none chosen the largest gaps (ties by id), and the count of regions with a gap is kept."""
+    gaps = pd.DataFrame(
+        {
+            "region": ["a", "b", "c", "d", "e"],
+            "gap": [1.0, 5.0, None, 5.0, 0.0],
+        }
+    )
+    assert gap_bar_regions(gaps, limit=4) == (["b", "d", "a", "e"], 4)
+    assert gap_bar_regions(gaps, ["a"], limit=4) == (["b", "d", "a", "e"], 4)
+    assert gap_bar_regions(gaps, limit=2) == (["b", "d"], 4)
+    assert gap_bar_regions(gaps, ["e", "c", "a", "e"], limit=2) == (["e", "a"], 4)
+    assert gap_bar_regions(gaps.iloc[0:0]) == ([], 0)
+    assert GAP_BARS == 30

@@ -951,3 +951,61 @@ def test_the_delta_indicator_page_opens_on_the_delta_its_zone_and_provinces(
     drawn = {tr_.meta["region"] for tr_ in fig.data if tr_.meta["kind"] == "observed"}
     assert {"shanghai", "jiangsu", "zhejiang", "anhui", "yrd"} <= drawn
     assert "not drawn" not in text(layout)
+
+
+def test_at_national_size_the_gaps_chart_draws_the_chosen_or_the_furthest_behind(
+    national_tracker: Any,
+) -> None:
+    """Synthetic national data (over a hundred regions with a gap): the control callback's gaps
+    chart draws exactly the ticked regions when the person chose some, else the GAP_BARS
+    furthest behind, with a line saying how many of how many; the CSV still carries them all."""
+    from bench.national import _callback_body
+    from targets.chart_data import GAP_BARS, spec_frame
+    from tests.conftest import national_client
+
+    tr = national_tracker
+    app = create_app(tr)
+    post = national_client(app)
+    gaps = tr.gaps(milestone=2025, indicators=["rd_intensity"]).dropna(subset=["gap"])
+    total = gaps["region"].nunique()
+    assert total > GAP_BARS
+    names = {r: tr.regions.name(r, "en") for r in tr.regions.regions}
+    available = indicator_page.available_regions(tr, "rd_intensity")
+    opening = indicator_page.default_regions(tr, available)
+    provinces = [p.id for p in tr.regions.provinces()][:5]
+
+    def answer(ticked: list[str]) -> tuple[list[str], str, Any]:
+        body = _callback_body(
+            app,
+            "indicator-series.figure",
+            {
+                "indicator-regions.value": ticked,
+                "indicator-milestone.value": 2025,
+                "indicator-id.data": "rd_intensity",
+                "_pages_location.search": "?lang=en",
+            },
+        )
+        got = json.loads(post(body).data)["response"]
+        fig = go.Figure(got[ids.INDICATOR_GAPS]["figure"])
+        bars = [y for tr_ in fig.data if tr_.meta["kind"] == "gap" for y in tr_.y]
+        (store,) = [
+            v["data"] for k, v in got.items() if ids.CHART_EXPORT in k and ids.INDICATOR_GAPS in k
+        ]
+        return bars, got[ids.INDICATOR_GAPS_NOTE]["children"], store
+
+    # unchosen (the page's opening regions ticked): the furthest behind, largest gap first
+    bars, note, store = answer(opening)
+    behind = gaps.sort_values(["gap", "region"], ascending=[False, True])["region"][:GAP_BARS]
+    assert sorted(bars) == sorted(names[r] for r in behind)
+    assert note == (
+        f"Showing the {GAP_BARS} furthest behind of {total} regions (tick others under "
+        "“Choose regions” above); all are in the CSV download."
+    )
+    # the download carries every region of the gap table, not the bars drawn
+    with app.server.test_request_context("/"):
+        csv = spec_frame(tr, store["spec"], "en")
+    assert set(csv["region"]) >= set(gaps["region"]) and len(set(csv["region"])) > GAP_BARS
+    # chosen: exactly those drawn
+    bars, note, _ = answer(provinces)
+    assert sorted(bars) == sorted(names[r] for r in provinces)
+    assert note == f"Showing 5 of {total} regions; all are in the CSV download."

@@ -32,7 +32,7 @@ from dashboard.pages import (
     url_sync,
 )
 from targets import roles, verdicts
-from targets.chart_data import chart_frame, gap_chart_frame, value_source
+from targets.chart_data import chart_frame, gap_bar_regions, gap_chart_frame, value_source
 from targets.display import category_name
 from targets.flags import flag_label
 from targets.provenance import provisional_mark, provisional_text
@@ -56,6 +56,7 @@ def register(app: dash.Dash) -> None:
     app.callback(
         Output(ids.INDICATOR_SERIES, "figure"),
         Output(ids.INDICATOR_GAPS, "figure"),
+        Output(ids.INDICATOR_GAPS_NOTE, "children"),
         Output(ids.INDICATOR_TABLE, "rowData"),
         Output(ids.INDICATOR_PROVENANCE, "children"),
         Output(ids.INDICATOR_VERDICTS, "children"),
@@ -158,7 +159,8 @@ def layout(
     chosen = named or default_regions(tr, available)
     has_charts = bool(years) or not ind.milestones
     shown = shown_view(view, has_charts, bool(years))
-    series, gaps_fig, rows = views(tr, ind.id, chosen, year, lang, obs)
+    picked = chosen_by_person(tr, available, chosen)
+    series, gaps_fig, gaps_line, rows = views(tr, ind.id, chosen, year, lang, obs, picked)
     unit = ind.unit.get(lang)
     facts = [
         f"{t('unit', lang)}: {unit}",
@@ -211,7 +213,15 @@ def layout(
                                         ),
                                     ),
                                     html.Figcaption(
-                                        t("gaps_caption", lang, unit=unit),
+                                        [
+                                            html.Span(t("gaps_caption", lang, unit=unit)),
+                                            html.Span(
+                                                gaps_line,
+                                                id=ids.INDICATOR_GAPS_NOTE,
+                                                role="note",
+                                                className="d-block",
+                                            ),
+                                        ],
                                         className="small text-body-secondary",
                                     ),
                                     downloads.chart_downloads(ids.INDICATOR_GAPS, gaps_meta, lang),
@@ -411,6 +421,21 @@ def export_metas(
     return series, gaps
 
 
+def chosen_by_person(tr: Tracker, available: list[str], chosen: list[str]) -> list[str]:
+    """The ticked regions unless they are the page's opening ones (default_regions): those the
+    person chose, or none."""
+    return [] if set(chosen) == set(default_regions(tr, available)) else chosen
+
+
+def gaps_note(shown: int, total: int, picked: list[str], lang: str) -> str:
+    """The line under the gaps chart when it draws fewer regions than have a gap ("" if all)."""
+    if shown >= total:
+        return ""
+    if picked:
+        return t("gaps_shown", lang, shown=shown, total=total)
+    return t("gaps_shown_behind", lang, shown=shown, total=total, where=t("choose_regions", lang))
+
+
 def views(
     tr: Tracker,
     indicator_id: str,
@@ -418,10 +443,13 @@ def views(
     year: int,
     lang: str,
     obs: pd.DataFrame | None = None,
-) -> tuple[Any, Any, list[dict[str, Any]]]:
-    """The series figure, the gaps figure and the table rows for one state of the page.
+    picked: list[str] | None = None,
+) -> tuple[Any, Any, str, list[dict[str, Any]]]:
+    """The series figure, the gaps figure, the line saying how many regions it draws and the
+    table rows for one state of the page.
 
-    `obs`: the indicator's observations, if the caller has read them already.
+    `obs`: the indicator's observations, if the caller has read them already; `picked`: the
+    regions the person chose (chosen_by_person), the gaps chart's bars when not all fit.
     """
     ind = tr.catalogue[indicator_id]
     unit = ind.unit.get(lang)
@@ -451,14 +479,20 @@ def views(
         decimals=ind.decimals,
         unit=unit,
     )
+    bars, total = gap_bar_regions(gaps, picked or []) if len(gaps) else ([], 0)
     gap_fig = (
         figures.gap_bar_figure(
-            gaps, region_names=names, lang=lang, decimals=ind.decimals, unit=unit
+            gaps[gaps["region"].isin(bars)],
+            region_names=names,
+            lang=lang,
+            decimals=ind.decimals,
+            unit=unit,
         )
         if len(gaps)
         else figures.blank(t("no_data", lang), height=200)
     )
-    return series, gap_fig, table_rows(chosen, names, goals, lang)
+    note = gaps_note(len(bars), total, picked or [], lang)
+    return series, gap_fig, note, table_rows(chosen, names, goals, lang)
 
 
 def verdict_items(tr: Any, ind: Any, regions: list[str], year: int, lang: str) -> list[Any]:
@@ -743,7 +777,8 @@ def page_state(
     has_charts = bool(years) or not ind.milestones
     shown = shown_view(view, has_charts, bool(years))
     obs = tr.observations(indicators=[indicator_id])
-    chosen = parse_regions(regions, available_regions(tr, indicator_id, obs))
+    available = available_regions(tr, indicator_id, obs)
+    chosen = parse_regions(regions, available)
     visibility = (shown != "chart", shown != "table", shown != "map")
     search_out = query_string(
         lang,
@@ -754,13 +789,15 @@ def page_state(
     map_children = map_view(tr, indicator_id, year, lang) if shown == "map" else []
     if view_only:
         # the selection is as it was: its charts and table stand, only the map may be new
-        keep = (dash.no_update,) * 7
+        keep = (dash.no_update,) * 8
         return (*keep, map_children, *visibility, search_out)
-    series, gaps_fig, rows = views(tr, indicator_id, chosen, year, lang, obs)
+    picked = chosen_by_person(tr, available, chosen)
+    series, gaps_fig, note, rows = views(tr, indicator_id, chosen, year, lang, obs, picked)
     series_meta, gaps_meta = export_metas(tr, ind, chosen, year, lang, obs)
     return (
         series,
         gaps_fig,
+        note,
         rows,
         provenance_items(tr, ind, chosen, year, lang),
         verdict_items(tr, ind, chosen, year, lang),

@@ -327,9 +327,10 @@ def test_indicator_callback_updates_figures_table_and_url(ctx: None) -> None:
     out = indicator_page.page_state(
         ["jiangsu", "anhui", "atlantis"], 2025, "chart", "rd_intensity", "?lang=en"
     )
-    series, gaps_fig, rows, _notes, verdict, meta, gaps_meta, map_children = out[:8]
+    series, gaps_fig, gaps_note, rows, _notes, verdict, meta, gaps_meta, map_children = out[:9]
     series, gaps_fig = go.Figure(series), go.Figure(gaps_fig)
-    hidden, search = out[8:11], out[11]
+    hidden, search = out[9:12], out[12]
+    assert gaps_note == ""  # every region with a gap is drawn
     assert hidden == (False, True, True) and map_children is dash.no_update
     # headline and pace side by side, whose goal, and the rule in words
     words = text(verdict)
@@ -356,19 +357,19 @@ def test_indicator_view_is_in_the_url_and_a_view_change_redraws_only_the_map(ctx
     out = indicator_page.page_state(
         ["anhui"], 2025, "map", "rd_intensity", "?lang=en", view_only=True
     )
-    assert out[:7] == (dash.no_update,) * 7
-    assert out[8:11] == (True, True, False)
-    assert out[11] == "?region=anhui&milestone=2025&view=map&lang=en"
+    assert out[:8] == (dash.no_update,) * 8
+    assert out[9:12] == (True, True, False)
+    assert out[12] == "?region=anhui&milestone=2025&view=map&lang=en"
     # the map view is the map page's tile grid of this indicator and milestone
-    cities = go.Figure(find(out[7], ids.INDICATOR_MAP_CITIES).figure)
+    cities = go.Figure(find(out[8], ids.INDICATOR_MAP_CITIES).figure)
     (tiles,) = [tr for tr in cities.data if tr.meta["kind"] == "tiles"]
     assert len(tiles.meta["regions"]) == 41
     table = indicator_page.page_state(["anhui"], 2025, "table", "rd_intensity", "?lang=en")
-    assert table[8:11] == (True, False, True) and table[7] is dash.no_update
-    assert table[11] == "?region=anhui&milestone=2025&view=table&lang=en"
+    assert table[9:12] == (True, False, True) and table[8] is dash.no_update
+    assert table[12] == "?region=anhui&milestone=2025&view=table&lang=en"
     # an unknown view is the chart, and the URL then names none
     chart = indicator_page.page_state(["anhui"], 2025, "pie", "rd_intensity", "?lang=en")
-    assert chart[8:11] == (False, True, True) and "view=" not in chart[11]
+    assert chart[9:12] == (False, True, True) and "view=" not in chart[12]
 
 
 def test_indicator_layout_opens_the_view_the_url_names(ctx: None) -> None:

@@ -187,6 +187,12 @@ def _text_or_none(series: pd.Series) -> list[str | None]:
     missing = series.isna()
     if missing.all():  # a note column without notes
         return [None] * len(series)
+    if series.dtype == object:
+        values, gone = series.to_numpy(dtype=object, copy=True), missing.to_numpy()
+        if all(isinstance(v, str) for v in pd.unique(values[~gone])):
+            # Python strings already (the import's rows): as they are, missing as None
+            values[gone] = None
+            return values.tolist()  # type: ignore[no-any-return]
     return series.astype("str").astype(object).where(~missing, None).tolist()
 
 

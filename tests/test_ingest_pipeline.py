@@ -173,6 +173,7 @@ def test_unit_conversion_is_recorded_as_a_warning(sqlite_url: str) -> None:
 
 def test_rows_frame_shape() -> None:
     from targets.ingest import read_upload
+    from targets.ingest.checks import empty_rows
 
     up = read_upload(_csv(FIRST), "a.csv", CAT, REG)
     assert list(up.rows.columns) == [
@@ -180,6 +181,11 @@ def test_rows_frame_shape() -> None:
     ]  # fmt: skip
     assert up.rows["year"].dtype == "int64" and up.rows["value"].dtype == "float64"
     assert isinstance(up.rows, pd.DataFrame) and len(up.sha256) == 64
+    # text as Python objects, as empty_rows() has them: the store passes them on as they are
+    for col in ("indicator", "region", "unit", "flag", "sheet", "column"):
+        assert up.rows[col].dtype == object == empty_rows()[col].dtype, col
+        assert all(type(v) is str for v in up.rows[col]), col
+    assert up.rows["region"].tolist()[0] == "shanghai" and up.rows["column"].tolist()[0] == "D"
 
 
 # -- the same file from two places at the same moment --------------------------------------------

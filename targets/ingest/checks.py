@@ -52,18 +52,21 @@ class Ctx:
 
 
 def empty_rows() -> pd.DataFrame:
+    """Rows to store, none yet. Text columns are Python objects (str, or None for no note), not
+    pandas' Arrow-backed str: the store hands them to the driver as Python strings, and copying
+    each column into Arrow and back cost `targets import` of 110,000 rows 0.06 s CPU."""
     return pd.DataFrame(
         {
-            "indicator": pd.Series([], dtype="str"),
-            "region": pd.Series([], dtype="str"),
+            "indicator": pd.Series([], dtype=object),
+            "region": pd.Series([], dtype=object),
             "year": pd.Series([], dtype="int64"),
             "value": pd.Series([], dtype="float64"),
-            "unit": pd.Series([], dtype="str"),
+            "unit": pd.Series([], dtype=object),
             "note": pd.Series([], dtype="object"),
-            "flag": pd.Series([], dtype="str"),
-            "sheet": pd.Series([], dtype="str"),
+            "flag": pd.Series([], dtype=object),
+            "sheet": pd.Series([], dtype=object),
             "row": pd.Series([], dtype="int64"),
-            "column": pd.Series([], dtype="str"),
+            "column": pd.Series([], dtype=object),
         }
     )
 
@@ -355,7 +358,7 @@ def validate(
     parsed = parse_column(frame["cell"], pd.Series(hints, dtype=object))
     keep = ~parsed.missing
     frame = frame[keep].reset_index(drop=True)
-    inds, hints, declared = inds[keep], hints[keep], declared[keep]
+    inds, hints, declared, cat_unit = inds[keep], hints[keep], declared[keep], cat_unit[keep]
     value, error, message = parsed.value[keep], parsed.error[keep], parsed.message[keep]
     marks, words = parsed.mark[keep], parsed.flag[keep]
     fmt = FormatColumns(fmt.scale[keep], fmt.unit[keep], fmt.refused[keep], fmt.clash[keep])
@@ -400,7 +403,7 @@ def validate(
     notes = _notes_with_marks(frame, marks, footnotes or {})
     rows = _rows(
         frame[ok], inds[ok], regs[ok], years[ok], scale_column(value[ok], factors[ok]),
-        catalogue, notes[ok], flags[ok],
+        cat_unit[ok], notes[ok], flags[ok],
     )  # fmt: skip
     ctx.log.extend(check_ranges(ctx, rows))
     # each key's rows found once: the check and the dropping of repeats both read it
@@ -638,25 +641,25 @@ def _rows(
     regs: np.ndarray,
     years: np.ndarray,
     values: np.ndarray,
-    catalogue: object,
+    units: np.ndarray,
     note: np.ndarray,
     flags: np.ndarray,
 ) -> pd.DataFrame:
-    units = _map_unique(inds, lambda i: catalogue[i].unit.zh)  # type: ignore[index]
+    """The rows to store, as empty_rows() has them."""
     note = np.where(note == "", np.array(None, dtype=object), note)
     letters = _map_unique(frame["col"].to_numpy(), column_letter)
     rows = pd.DataFrame(
         {
-            "indicator": pd.Series(inds, dtype="str"),
-            "region": pd.Series(regs, dtype="str"),
+            "indicator": pd.Series(inds, dtype=object),
+            "region": pd.Series(regs, dtype=object),
             "year": years.astype(np.int64),
             "value": values.astype(float),
-            "unit": pd.Series(units, dtype="str"),
+            "unit": pd.Series(units, dtype=object),
             "note": pd.Series(note, dtype=object),
-            "flag": pd.Series(flags, dtype="str"),
-            "sheet": pd.Series(frame["sheet"].to_numpy(dtype=object), dtype="str"),
+            "flag": pd.Series(flags, dtype=object),
+            "sheet": pd.Series(frame["sheet"].to_numpy(dtype=object), dtype=object),
             "row": frame["row"].to_numpy(dtype=np.int64),
-            "column": pd.Series(letters, dtype="str"),
+            "column": pd.Series(letters, dtype=object),
         }
     )
     return rows

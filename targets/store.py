@@ -29,6 +29,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import sqlalchemy as sa
+from pandas.api.types import infer_dtype
 from sqlalchemy.engine import Connection
 
 from targets import snapshot
@@ -187,12 +188,13 @@ def _text_or_none(series: pd.Series) -> list[str | None]:
     missing = series.isna()
     if missing.all():  # a note column without notes
         return [None] * len(series)
-    if series.dtype == object:
-        values, gone = series.to_numpy(dtype=object, copy=True), missing.to_numpy()
-        if all(isinstance(v, str) for v in pd.unique(values[~gone])):
-            # Python strings already (the import's rows): as they are, missing as None
-            values[gone] = None
-            return values.tolist()  # type: ignore[no-any-return]
+    values = series.to_numpy()
+    if series.dtype == object and infer_dtype(values, skipna=True) == "string":
+        # Python strings already (the import's rows): as they are, missing as None
+        if missing.any():
+            values = values.copy()
+            values[missing.to_numpy()] = None
+        return values.tolist()  # type: ignore[no-any-return]
     return series.astype("str").astype(object).where(~missing, None).tolist()
 
 

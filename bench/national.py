@@ -57,9 +57,13 @@ from bench import (  # noqa: E402
 from targets.aggregate import _aggregation  # noqa: E402
 from targets.catalogue import load_catalogue  # noqa: E402
 from targets.config import DATA_DIR, default_catalogue_path  # noqa: E402
+from targets.source_notes import SYNTHETIC_MARK  # noqa: E402
 from targets.tracker import Tracker  # noqa: E402
 
-SYNTHETIC_NOTE = "SYNTHETIC national-scale benchmark data (bench/national.py): not statistics"
+# starts with the mark the dashboard's synthetic-data banner looks for
+SYNTHETIC_NOTE = (
+    f"{SYNTHETIC_MARK} national-scale benchmark data (bench/national.py): not statistics"
+)
 YEARS = tuple(range(1995, 2025))  # 30 years
 N_PROVINCES = 31
 N_CITIES = 340  # city-level regions, Shanghai and the 40 real prefecture cities included

@@ -23,7 +23,14 @@ from dash import ClientsideFunction, Input, Output, html
 from dashboard import background, downloads, ids
 from dashboard.headers import init_headers
 from dashboard.i18n import t
-from dashboard.pages import attrs, href, is_updating, lang_from_search, register_pages
+from dashboard.pages import (
+    attrs,
+    href,
+    is_updating,
+    lang_from_search,
+    register_pages,
+    tracker,
+)
 from targets.tracker import Tracker
 from targets.warm import Warmer, warm
 
@@ -188,7 +195,21 @@ def shell_layout() -> html.Div:
                     className="mb-3",
                 )
             ),
-            html.Main(dash.page_container, id=ids.MAIN, tabIndex="-1", className="container-fluid"),
+            html.Main(
+                [
+                    # words on every page, not a colour: the values shown are made up
+                    html.Div(
+                        id=ids.SYNTHETIC_BANNER,
+                        role="note",
+                        hidden=True,
+                        className="alert alert-warning py-2 fw-semibold",
+                    ),
+                    dash.page_container,
+                ],
+                id=ids.MAIN,
+                tabIndex="-1",
+                className="container-fluid",
+            ),
             html.Footer(
                 html.P(t("footer", "zh"), id=ids.FOOTER, className="small text-body-secondary"),
                 className="container-fluid mt-4 mb-3",
@@ -237,6 +258,13 @@ def nav_links(pathname: str | None, lang: str) -> list[dash.development.base_com
     return links
 
 
+def synthetic_banner(lang: str) -> tuple[str | None, bool]:
+    """The banner's words and whether it is hidden: shown while made-up data are in force."""
+    if tracker().synthetic_in_force():
+        return t("synthetic_banner", lang), False
+    return None, True
+
+
 def register_shell_callbacks(app: dash.Dash) -> None:
     @app.callback(
         Output(ids.NAV_LINKS, "children"),
@@ -250,6 +278,8 @@ def register_shell_callbacks(app: dash.Dash) -> None:
         Output(ids.FOOTER, "children"),
         Output(ids.ACCOUNT, "children"),
         Output(ids.UPDATING, "children"),
+        Output(ids.SYNTHETIC_BANNER, "children"),
+        Output(ids.SYNTHETIC_BANNER, "hidden"),
         Input(ids.PAGES_LOCATION, "pathname"),
         Input(ids.PAGES_LOCATION, "search"),
     )
@@ -267,6 +297,7 @@ def register_shell_callbacks(app: dash.Dash) -> None:
             t("footer", lang),
             account_slot(pathname, search, lang),
             t("updating", lang) if is_updating() else None,
+            *synthetic_banner(lang),
         )
 
     # the switch rewrites `lang=` in the current URL (keeping every other parameter, including

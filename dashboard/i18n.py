@@ -144,6 +144,7 @@ TEXT: dict[str, tuple[str, str]] = {
         "根据公开发布资料整理，引用前请与官方统计年鉴核对。",
         "Compiled from public releases; verify against the official yearbooks before citing.",
     ),
+    "synthetic_banner": ("合成数据 — 非官方统计", "Synthetic data — not official statistics"),
     "bundled_link": ("查看数据来源", "See the sources"),
     "updating": (
         "更新中…：新导入数据的结果正在计算，页面可能稍慢。",

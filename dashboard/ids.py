@@ -30,6 +30,8 @@ LANG_SWITCH = "shell-lang"
 LANG_DUMMY = "shell-lang-dummy"
 ACCOUNT = "shell-account"
 UPDATING = "shell-updating"
+# on every page while a value in force is made-up data (Tracker.synthetic_in_force)
+SYNTHETIC_BANNER = "shell-synthetic"
 LOGIN_LINK = "shell-login"
 USER_NAME = "shell-user"
 FOOTER = "shell-footer"

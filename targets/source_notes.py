@@ -16,6 +16,16 @@ from urllib.parse import urlsplit
 if TYPE_CHECKING:
     import pandas as pd
 
+# the first word of the note of an import (or a value) of made-up data: benchmark and test data
+# (bench/national.py) start theirs with it, and every page then says the data are synthetic
+SYNTHETIC_MARK = "SYNTHETIC"
+
+
+def is_synthetic(note: str | None) -> bool:
+    """Whether an import's or a value's note marks it made-up data (SYNTHETIC_MARK first)."""
+    return bool(note) and str(note).lstrip().startswith(SYNTHETIC_MARK)
+
+
 # the words targets.bundled writes before the address, by kind
 KIND_WORDS: dict[str, str] = {
     "official release": "official",

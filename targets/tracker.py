@@ -132,6 +132,25 @@ class Tracker:
 
         return self._cached(("publishers",), compute)
 
+    def synthetic_in_force(self) -> bool:
+        """Whether a value in force came from an import of made-up data (its note starts with
+        targets.source_notes.SYNTHETIC_MARK), once per data version."""
+        from targets.source_notes import is_synthetic
+
+        def compute() -> pd.DataFrame:
+            marked = [
+                imp.id
+                for imp in self.store.imports()
+                if imp.state == "active" and is_synthetic(imp.note)
+            ]
+            # an active import's values may all be restated by later ones: ask the values in force
+            found = bool(marked) and bool(
+                self.derived().frame["import_id"].isin(marked).to_numpy(dtype=bool).any()
+            )
+            return pd.DataFrame({"synthetic": [found]})
+
+        return bool(self._cached(("synthetic",), compute)["synthetic"].iloc[0])
+
     def indicators_with_values(self) -> frozenset[str]:
         """The indicators with a value in force or derived (keys of the row index, no scan)."""
         return self._with_values("indicator")

@@ -46,6 +46,7 @@ def warm(tracker: Tracker) -> str:
     tracker.regions_with_values()
     tracker.indicators_with_values()
     tracker.publishers()
+    tracker.synthetic_in_force()  # the banner of every page
     tracker.gaps()
     for year in milestone_years(tracker):
         tracker.gaps(milestone=year)

@@ -1010,3 +1010,32 @@ def test_at_national_size_the_gaps_chart_draws_the_chosen_or_the_furthest_behind
     bars, note, _ = answer(provinces)
     assert sorted(bars) == sorted(names[r] for r in provinces)
     assert note == f"Showing 5 of {total} regions; all are in the CSV download."
+
+
+def test_every_page_says_synthetic_data_while_they_are_in_force(
+    national_tracker: Any, tmp_path: Path
+) -> None:
+    """The shell (on every page) shows a note in words over the synthetic national data, in both
+    languages, and keeps it hidden over the bundled public statistics."""
+    from targets.bundled import ensure_bundled
+    from targets.tracker import Tracker
+
+    def banner(app: Any, path: str, search: str) -> tuple[Any, Any]:
+        shell = next(v for k, v in app.callback_map.items() if ids.SYNTHETIC_BANNER in k)
+        with app.server.test_request_context(path):
+            out = shell["callback"].__wrapped__(path, search)
+        return out[-2], out[-1]
+
+    national = create_app(national_tracker)
+    assert banner(national, "/", "?lang=zh") == ("合成数据 — 非官方统计", False)
+    assert banner(national, "/indicator/rd_intensity", "?lang=en") == (
+        "Synthetic data — not official statistics",
+        False,
+    )
+    bundled = Tracker(db_url=f"sqlite:///{tmp_path / 'bundled.db'}")
+    ensure_bundled(bundled)
+    app = create_app(bundled)
+    assert banner(app, "/", "?lang=en") == (None, True)
+    shell_layout = app.layout() if callable(app.layout) else app.layout
+    note = find(shell_layout, ids.SYNTHETIC_BANNER)
+    assert note.role == "note" and note.hidden is True

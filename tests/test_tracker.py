@@ -175,3 +175,29 @@ def test_regions_with_values_are_those_of_the_values_in_force(tracker: Tracker) 
         note="test fixture (not published statistics)",
     )
     assert tracker.regions_with_values() == before | {"hefei"}
+
+
+def test_synthetic_values_in_force_are_told_once_per_data_version(
+    tracker: Tracker, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An import whose note starts with SYNTHETIC makes synthetic_in_force true while one of
+    its values is in force; restated by a later import it is false again; asked twice on one
+    version the imports are read once."""
+    from targets.source_notes import SYNTHETIC_MARK, is_synthetic
+
+    assert is_synthetic(f"{SYNTHETIC_MARK} test data") and not is_synthetic("a synthetic index")
+    assert tracker.synthetic_in_force() is False
+    row = pd.DataFrame({"indicator": ["gdp"], "region": ["anhui"], "year": [2031], "value": [1.0]})
+    tracker.store.write_import(
+        row, file_name="made_up.csv", sha256="d" * 64, note=f"{SYNTHETIC_MARK} test values"
+    )
+    reads: list[int] = []
+    imports = tracker.store.imports
+    monkeypatch.setattr(tracker.store, "imports", lambda: reads.append(1) or imports())
+    assert tracker.synthetic_in_force() is True
+    assert tracker.synthetic_in_force() is True
+    assert reads == [1]
+    tracker.store.write_import(
+        row.assign(value=2.0), file_name="real.csv", sha256="e" * 64, note="a later release"
+    )
+    assert tracker.synthetic_in_force() is False

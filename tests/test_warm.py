@@ -140,9 +140,9 @@ def test_the_dashboard_shell_says_updating_in_words(tracker: Tracker, monkeypatc
     shell = next(v for k, v in app.callback_map.items() if ids.UPDATING in k)
     with app.server.test_request_context("/"):
         out = shell["callback"].__wrapped__("/", "?lang=en")
-        assert out[-1].startswith("Updating…")
+        assert out[-3].startswith("Updating…")
         monkeypatch.setattr(warmer, "updating", lambda: False)
-        assert shell["callback"].__wrapped__("/", "?lang=en")[-1] is None
+        assert shell["callback"].__wrapped__("/", "?lang=en")[-3] is None
     warmer.stop()
 
 

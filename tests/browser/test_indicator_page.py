@@ -262,5 +262,13 @@ def test_a_countrys_regions_scroll_in_a_box_above_the_chart(
         last,
     )
     assert inside
+    # the synthetic data say so in words on the page, and the gaps chart draws 30 bars of many
+    banner = driver.find_element("css selector", f"#{ids.SYNTHETIC_BANNER}")
+    until(lambda: banner.text == "Synthetic data — not official statistics", 10)
+    assert banner.is_displayed() and banner.get_attribute("role") == "note"
+    note = driver.find_element("css selector", f"#{ids.INDICATOR_GAPS_NOTE}")
+    assert note.text.startswith("Showing the 30 furthest behind of ") and note.is_displayed()
+    bars = driver.find_elements("css selector", f"#{ids.INDICATOR_GAPS} .barlayer .point")
+    assert len(bars) == 30
     assert axe(driver) == []
     assert dash_duo.get_logs() == []

@@ -14,6 +14,7 @@ Status is always shown by symbol and word as well as colour.
 from __future__ import annotations
 
 import html
+import numbers
 from collections.abc import Mapping, Sequence
 from functools import cache
 from typing import Any
@@ -134,6 +135,19 @@ def _template() -> dict[str, Any]:
     `go.Figure` puts in every figure it makes, so a dict figure looks the same."""
     template: dict[str, Any] = pio.templates[pio.templates.default].to_plotly_json()
     return template
+
+
+# a tick every year up to this many years on the axis; past it one every five: at 1 per year a
+# 30-year national series turned its labels on end, and they ran into the legend below
+YEARLY_TICKS_MAX_SPAN = 12
+
+
+def year_axis(years: Sequence[Any], title: str) -> dict[str, Any]:
+    """An x axis of whole years: a tick each year over a short span, else every five years."""
+    whole = [int(float(y)) for y in years if isinstance(y, numbers.Real) and y == y]  # not NaN
+    span = max(whole) - min(whole) if whole else 0
+    step = 1 if span <= YEARLY_TICKS_MAX_SPAN else 5
+    return {"title": {"text": title}, "dtick": step, "tickformat": "d"}
 
 
 def _plain(traces: Sequence[Any], *, height: int, **layout: Any) -> dict[str, Any]:
@@ -300,7 +314,7 @@ def series_figure(
         height=440,
         hovermode="closest",
         legend={"orientation": "h", "yanchor": "top", "y": -0.2, "x": 0, "traceorder": "normal"},
-        xaxis={"title": {"text": t("year", lang)}, "dtick": 1, "tickformat": "d"},
+        xaxis=year_axis([x for tr in traces for x in tr.get("x", ())], t("year", lang)),
         yaxis={"title": {"text": unit}, "tickformat": f",.{decimals}f"},
     )
 
@@ -866,7 +880,7 @@ def cv_figure(spread: pd.DataFrame, *, title: str, lang: str) -> go.Figure:
         [trace],
         height=260,
         title={"text": html.escape(title), "font": {"size": 14}},
-        xaxis={"title": {"text": "年份" if lang != "en" else "year"}, "dtick": 1},
+        xaxis=year_axis(years, "年份" if lang != "en" else "year"),
         yaxis={"title": {"text": "cv", "font": {"size": 12}}, "rangemode": "tozero"},
         showlegend=False,
         margin={"l": 10, "r": 10, "t": 40, "b": 10},

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 import pytest
@@ -106,6 +107,25 @@ def test_series_figure_draws_observed_goal_baseline_projection_and_required_path
     # the projection and required path share the region's colour and legend group
     assert proj.line.color == req.line.color == observed[0].line.color
     assert proj.legendgroup == "anhui"
+
+
+def test_series_figure_ticks_every_year_over_a_short_span_every_five_over_a_long_one() -> None:
+    fig = series_figure(
+        obs_frame(), gaps_frame(), region_names=NAMES, lang="en", decimals=1, unit="%"
+    )
+    assert fig.layout.xaxis.dtick == 1  # 2018-2025
+    # a national series from 1995: a tick a year stood the labels on end, into the legend
+    long = pd.DataFrame({"region": ["anhui"] * 30, "year": range(1995, 2025), "value": 2.0})
+    fig = series_figure(long, gaps_frame(), region_names=NAMES, lang="en", decimals=1, unit="%")
+    assert fig.layout.xaxis.dtick == 5 and fig.layout.xaxis.tickformat == "d"
+    assert fig.layout.xaxis.title.text == "Year"
+
+
+def test_year_axis_reads_numpy_years_and_skips_missing_ones() -> None:
+    axis = figures.year_axis([np.int64(2010), float("nan"), 2030, None], "year")
+    assert axis["dtick"] == 5  # 2010-2030, the NaN and None left out
+    assert figures.year_axis([np.int64(2020), 2025.0], "year")["dtick"] == 1
+    assert figures.year_axis([], "year")["dtick"] == 1
 
 
 def test_series_figure_one_goal_line_per_region_when_targets_differ() -> None:

@@ -220,16 +220,25 @@ def _observation_records(rows: pd.DataFrame, import_id: int) -> dict[str, list[A
     year = pd.to_numeric(rows["year"]).astype("Int64")  # raises on 2020.5: a year is whole
     # NaN is a legal float8 in PostgreSQL; None makes both backends refuse a missing value
     value = pd.to_numeric(rows["value"]).astype("float64")
-    return {
+    columns: dict[str, list[Any]] = {
         "import_id": [import_id] * n,
         "indicator": _text_or_none(rows["indicator"]),
         "region": _text_or_none(rows["region"]),
         "year": _numbers_or_none(year),
         "value": _numbers_or_none(value),
-        "unit": _text_or_none(rows["unit"]) if "unit" in rows.columns else [None] * n,
-        "note": _text_or_none(rows["note"]) if "note" in rows.columns else [None] * n,
-        "flag": _flags(rows["flag"]) if "flag" in rows.columns else [None] * n,
     }
+    # A column the rows lack, or hold nothing in, is left out of the insert: the database
+    # stores NULL for it. Three NULLs bound per row were a third of SQLite's executemany
+    # (0.12 of 0.38 s CPU for 110,000 rows; bench/run.py, section cli-import).
+    for name, as_stored in (("unit", _text_or_none), ("note", _text_or_none), ("flag", _flags)):
+        if name not in rows.columns:
+            continue
+        stored_null = rows[name].isna()
+        if name == "flag":  # "" (final) is stored as NULL too
+            stored_null |= rows[name].eq("")
+        if not stored_null.all():
+            columns[name] = as_stored(rows[name])
+    return columns
 
 
 def _flags(series: pd.Series) -> list[str | None]:

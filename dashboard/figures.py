@@ -25,6 +25,7 @@ import plotly.io as pio
 
 from dashboard import format as fmt
 from dashboard.i18n import t
+from targets.display import year_tick_step
 from targets.region_style import plotly_symbol, region_colour
 
 FONT = "Noto Sans CJK SC, Source Han Sans SC, PingFang SC, Microsoft YaHei, Arial, sans-serif"
@@ -137,17 +138,11 @@ def _template() -> dict[str, Any]:
     return template
 
 
-# a tick every year up to this many years on the axis; past it one every five: at 1 per year a
-# 30-year national series turned its labels on end, and they ran into the legend below
-YEARLY_TICKS_MAX_SPAN = 12
-
-
 def year_axis(years: Sequence[Any], title: str) -> dict[str, Any]:
     """An x axis of whole years: a tick each year over a short span, else every five years."""
     whole = [int(float(y)) for y in years if isinstance(y, numbers.Real) and y == y]  # not NaN
     span = max(whole) - min(whole) if whole else 0
-    step = 1 if span <= YEARLY_TICKS_MAX_SPAN else 5
-    return {"title": {"text": title}, "dtick": step, "tickformat": "d"}
+    return {"title": {"text": title}, "dtick": year_tick_step(span), "tickformat": "d"}
 
 
 def _plain(traces: Sequence[Any], *, height: int, **layout: Any) -> dict[str, Any]:

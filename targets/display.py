@@ -118,3 +118,13 @@ CATEGORY_EN: dict[str, str] = {
 def category_name(category: str, lang: str) -> str:
     """A catalogue category in `lang` (unknown categories as they are)."""
     return CATEGORY_EN.get(category, category) if lang == "en" else category
+
+
+# a tick every year up to this many years on an axis; past it one every five: at one a year a
+# 30-year national series turned its labels on end (the dashboard's charts and the reports' SVG)
+YEARLY_TICKS_MAX_SPAN = 12
+
+
+def year_tick_step(span: int) -> int:
+    """Years between labelled ticks on an axis of years spanning `span` years."""
+    return 1 if span <= YEARLY_TICKS_MAX_SPAN else 5

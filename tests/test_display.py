@@ -34,3 +34,7 @@ def test_a_difference_of_percents_is_in_percentage_points() -> None:
     # 35.2 against "≤ 35" with 0 decimals: a shortfall, never "0"
     assert display.difference(0.2, 0, "微克/立方米", "zh") == "0.2 微克/立方米"
     assert display.difference(0.0, 0, "微克/立方米", "zh") == "0 微克/立方米"
+
+
+def test_year_tick_step_is_one_rule_for_the_dashboard_and_the_reports() -> None:
+    assert [display.year_tick_step(span) for span in (0, 7, 12, 13, 20, 29)] == [1, 1, 1, 5, 5, 5]

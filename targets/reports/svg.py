@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
 
-from targets.display import goal_text, is_missing, number
+from targets.display import goal_text, is_missing, number, year_tick_step
 from targets.region_style import region_style
 from targets.reports.model import CHART_REGIONS, IndicatorDetail, Report
 
@@ -150,9 +150,8 @@ def line_chart(
             f'<text x="{LEFT - 6}" y="{y + 3.5:.1f}" text-anchor="end" fill="#444">'
             f"{escape(number(tv, label_decimals))}</text>"
         )
-    # x axis: every year when few, else every second or fifth
-    span = x1 - x0
-    step = 1 if span <= 12 else 2 if span <= 24 else 5
+    # x axis: every year when few, else every fifth (the dashboard's charts alike)
+    step = year_tick_step(x1 - x0)
     for yr in range(x0, x1 + 1):
         x = sx(yr)
         out.append(

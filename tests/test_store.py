@@ -354,6 +354,31 @@ def test_many_rows_per_statement_store_every_row_in_its_place(
     assert len(store.observations()) == n
 
 
+def test_the_values_in_force_carry_no_index_by_import(db_url: str) -> None:
+    """Nothing reads values_in_force by import: a new store creates no such index, and one an
+    older version made is dropped when the store opens (each import paid for it)."""
+    store = Store(db_url)
+    write(store, FIRST, "first.csv")
+
+    def indexed_columns() -> list[list[str]]:
+        return [
+            ix["column_names"] for ix in sa.inspect(store.engine).get_indexes("values_in_force")
+        ]
+
+    assert ["import_id"] not in indexed_columns()
+    with store.engine.begin() as conn:
+        conn.execute(
+            sa.text("CREATE INDEX ix_values_in_force_import_id ON values_in_force (import_id)")
+        )
+    assert ["import_id"] in indexed_columns()
+    store.dispose()
+    store = Store(db_url)
+    assert ["import_id"] not in indexed_columns()
+    write(store, SECOND, "second.csv")
+    assert len(store.observations()) == 5
+    store.dispose()
+
+
 def test_a_database_without_the_flag_column_gains_it(db_url: str) -> None:
     """A database written before flags existed: the column is added, old values have none."""
     store = Store(db_url)

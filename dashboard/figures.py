@@ -496,11 +496,40 @@ BULLET_CAP = 1.5  # bars stop at 150% so one overshooting value does not squash 
 # the bar's end, whichever is further right)
 BULLET_NEAR = 3.0
 BULLET_SHIFT = 10
+BULLET_AXIS = BULLET_CAP * 100 + 45  # the axis's end (%): room for the labels past the cap
+# A label beside a bar ending short of the goal, or just past it, would run across the goal line
+# (unreadable where they cross, worst on a projector); it is then drawn BULLET_SHIFT px past the
+# line instead. Whether it would cross depends on the chart's width in pixels, which the figure
+# does not know: the label's width is estimated for the narrowest plot it is drawn at on a
+# desktop (a 1024 px window in English, whose long indicator names leave 530 px of plot; the
+# picture download is 1100 px wide, 645 px of plot) from its characters at the 13 px font
+# (6.6-6.7 px each in Chromium: digits, brackets, the status symbols).
+BULLET_PLOT_PX = 520
+BULLET_CHAR_PX = 7.0
+BULLET_TEXT_PAD = 3  # px plotly leaves between a bar's end and its outside label
 
 
 def _bullet_x(share: float) -> float:
     """Where a share of the goal is drawn on the bullet chart's axis (in %, capped)."""
     return min(share, BULLET_CAP) * 100
+
+
+def _label_start(label: str, end: float, base: float | None) -> tuple[float, bool]:
+    """Where (% of the goal, on the axis) the value label of a bar ending at `end` starts, and
+    whether it is drawn as an annotation BULLET_SHIFT px past that point (True) or by plotly
+    beside the bar's end (False). `base`: the base-year diamond's x, if any."""
+    x, shifted = end, False
+    if base is not None and base > end - BULLET_NEAR:
+        # the base-year diamond at or past the bar's end would cover the label: the label
+        # follows the diamond instead
+        x, shifted = max(base, end), True
+    px_per_pct = BULLET_PLOT_PX / BULLET_AXIS
+    text_px = len(label) * BULLET_CHAR_PX + (BULLET_SHIFT if shifted else BULLET_TEXT_PAD)
+    if x < 100 and x + text_px / px_per_pct > 100 - BULLET_NEAR:
+        x, shifted = 100.0, True  # it would cross the goal line: past it instead
+    elif 100 <= x < 100 + BULLET_NEAR:
+        shifted = True  # just past the line: as far from it as a label past a diamond
+    return x, shifted
 
 
 def bullet_figure(
@@ -529,7 +558,8 @@ def bullet_figure(
         return empty_figure(t("no_data", lang), height=200)
     traces: list[Any] = []
     labels = [names.get(r.indicator, r.indicator) for r, _, _ in records]
-    after: list[tuple[str, float, str]] = []  # (row, x, label): labels drawn past a diamond
+    # (row, x, label): labels drawn past a diamond or the goal line
+    after: list[tuple[str, float, str]] = []
     for status in fmt.STATUS_COLOURS:
         part = [(r, s, b) for r, s, b in records if r.status == status]
         if not part:
@@ -540,10 +570,8 @@ def bullet_figure(
             d, u = decimals.get(r.indicator, 1), units.get(r.indicator, "")
             # short beside the bar (long units would run off the chart); the whole in the hover
             label = f"{fmt.status_symbol(status)} {fmt.number(r.value, d)} ({fmt.year_text(r.year)}) · {s * 100:.0f}%"
-            if b is not None and _bullet_x(b) > _bullet_x(s) - BULLET_NEAR:
-                # the base-year diamond at or past the bar's end would cover the label: the
-                # label follows the diamond instead
-                x = max(_bullet_x(b), _bullet_x(s))
+            x, shifted = _label_start(label, _bullet_x(s), None if b is None else _bullet_x(b))
+            if shifted:
                 after.append((names.get(r.indicator, r.indicator), x, label))
                 label = ""
             texts.append(label)
@@ -614,7 +642,7 @@ def bullet_figure(
         # first row on top: plotly draws the first category at the bottom
         yaxis={"categoryorder": "array", "categoryarray": labels[::-1]},
         # the ticks say "%"; the caption under the chart says of what
-        xaxis={"range": [0, BULLET_CAP * 100 + 45], "ticksuffix": "%"},
+        xaxis={"range": [0, BULLET_AXIS], "ticksuffix": "%"},
     )
 
 

@@ -238,6 +238,101 @@ def test_bullet_figure_normalises_each_indicator_to_its_goal() -> None:
     assert fig.layout.shapes[0].x0 == 100  # the goal line
 
 
+# The narrowest plot the region page draws the bullet chart at on a desktop (a 1024 px window in
+# English: 530 px for the axis's 195%), and a label's characters as Chromium draws them at 13 px
+# (6.6-6.7 px each, measured): a label that fits here fits at every wider size.
+NARROW_PX_PER_PCT = 530 / 195
+LABEL_CHAR_PX = 6.7
+GOAL_LINE_HALF_PX = 1.5  # the goal line is 3 px wide
+
+
+def bullet_labels(fig: go.Figure) -> dict[str, tuple[float, float, str]]:
+    """Each row's value label: where its text starts (x in % of the goal, then px right of that)
+    and the text, whether plotly draws it beside the bar or it is an annotation past a point."""
+    starts: dict[str, tuple[float, float, str]] = {}
+    for tr in fig.data:
+        if tr.meta["kind"] != "share":
+            continue
+        assert tr.textposition == "outside"
+        for y, x, text in zip(tr.y, tr.x, tr.text, strict=True):
+            if text:
+                starts[y] = (x, figures.BULLET_TEXT_PAD, text)
+    for note in fig.layout.annotations:
+        if note.yref == "y":
+            assert note.y not in starts  # a label drawn once
+            assert note.xanchor == "left"
+            starts[note.y] = (note.x, note.xshift, note.text)
+    return starts
+
+
+def bullet_rows(shares: dict[str, float], bases: dict[str, float] | None = None) -> pd.DataFrame:
+    """Gap rows of goals of 10 (to reach) whose latest values are `shares` of the goal."""
+    bases = bases or {}
+    return pd.DataFrame(
+        {
+            "indicator": list(shares),
+            "region": ["anhui"] * len(shares),
+            "year": [2024] * len(shares),
+            "value": [10 * s for s in shares.values()],
+            "target": [10.0] * len(shares),
+            "comparator": [">="] * len(shares),
+            "baseline_value": [10 * bases[i] if i in bases else None for i in shares],
+            "baseline_year": [2018] * len(shares),
+            "status": ["moderate"] * len(shares),
+        }
+    )
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_bullet_labels_near_the_goal_start_past_the_goal_line(lang: str) -> None:
+    shares = {"a": 0.95, "b": 1.0, "c": 1.04, "d": 0.85, "e": 1.01, "f": 0.3, "g": 1.3, "h": 0.1}
+    fig = figures.bullet_figure(
+        bullet_rows(shares),
+        names={},
+        decimals={i: 2 for i in shares},
+        units={i: "%" for i in shares},
+        lang=lang,
+    )
+    labels = bullet_labels(fig)
+    assert set(labels) == set(shares)
+    assert [s.x0 for s in fig.layout.shapes] == [100]  # the goal line
+    for row, (x, shift, text) in labels.items():
+        assert "(2024)" in text and text.startswith(fmt.status_symbol("moderate") + " ")
+        start_px = (x - 100) * NARROW_PX_PER_PCT + shift  # from the goal line's centre
+        end_px = start_px + len(text) * LABEL_CHAR_PX
+        # past the line, clear of it by a label's margin; or ending short of it, even narrow
+        assert start_px >= GOAL_LINE_HALF_PX + figures.BULLET_SHIFT - 2 or end_px < 0, (row, x)
+    # bars ending near the goal (85-104%): the label starts past the goal line
+    for row in "abcde":
+        x, shift, _ = labels[row]
+        assert x >= 100 and (x - 100) * NARROW_PX_PER_PCT + shift >= 8, row
+    assert labels["a"][:2] == (100, figures.BULLET_SHIFT)  # 95%: moved past the line
+    assert labels["b"][:2] == (100, figures.BULLET_SHIFT)
+    assert labels["e"][:2] == (pytest.approx(101), figures.BULLET_SHIFT)  # as a diamond's label
+    # far from the goal the label stays beside its bar, where plotly draws it
+    assert labels["c"][:2] == (pytest.approx(104), figures.BULLET_TEXT_PAD)
+    assert labels["f"][:2] == (pytest.approx(30), figures.BULLET_TEXT_PAD)
+    assert labels["g"][:2] == (pytest.approx(130), figures.BULLET_TEXT_PAD)
+    assert labels["h"][:2] == (pytest.approx(10), figures.BULLET_TEXT_PAD)
+
+
+def test_bullet_label_past_a_diamond_near_the_goal_also_clears_the_goal_line() -> None:
+    # a diamond just short of the goal: the label would follow it across the line; a diamond
+    # past the goal: the label follows it as before; a diamond inside a short bar changes nothing
+    shares = {"a": 0.6, "b": 0.8, "c": 0.2}
+    fig = figures.bullet_figure(
+        bullet_rows(shares, bases={"a": 0.98, "b": 1.2, "c": 0.1}),
+        names={},
+        decimals={i: 1 for i in shares},
+        units={},
+        lang="zh",
+    )
+    labels = bullet_labels(fig)
+    assert labels["a"][:2] == (100, figures.BULLET_SHIFT)
+    assert labels["b"][:2] == (pytest.approx(120), figures.BULLET_SHIFT)
+    assert labels["c"][:2] == (pytest.approx(20), figures.BULLET_TEXT_PAD)
+
+
 def tiles() -> pd.DataFrame:
     return pd.DataFrame(
         {

@@ -133,9 +133,10 @@ class Tracker:
         return self._cached(("publishers",), compute)
 
     def synthetic_in_force(self) -> bool:
-        """Whether a value in force came from an import of made-up data (its note starts with
-        targets.source_notes.SYNTHETIC_MARK), once per data version."""
-        from targets.source_notes import is_synthetic
+        """Whether a value in force is made-up data, once per data version: it came from an
+        import whose note starts with targets.source_notes.SYNTHETIC_MARK, or its own note does
+        (a file's note column, imported with no import note)."""
+        from targets.source_notes import any_synthetic, is_synthetic
 
         def compute() -> pd.DataFrame:
             marked = [
@@ -143,10 +144,13 @@ class Tracker:
                 for imp in self.store.imports()
                 if imp.state == "active" and is_synthetic(imp.note)
             ]
+            frame = self.derived().frame  # read in place: the values in force, restated ones gone
             # an active import's values may all be restated by later ones: ask the values in force
             found = bool(marked) and bool(
-                self.derived().frame["import_id"].isin(marked).to_numpy(dtype=bool).any()
+                frame["import_id"].isin(marked).to_numpy(dtype=bool).any()
             )
+            # or a value's own note does (a derived value's starts "derived: ", never the mark)
+            found = found or any_synthetic(frame["note"])
             return pd.DataFrame({"synthetic": [found]})
 
         return bool(self._cached(("synthetic",), compute)["synthetic"].iloc[0])

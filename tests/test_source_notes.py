@@ -2,8 +2,18 @@
 
 from __future__ import annotations
 
+import pandas as pd
+import pytest
+
 from targets.bundled import bundled_files
-from targets.source_notes import SourceNote, parse_note
+from targets.source_notes import (
+    SYNTHETIC_MARK,
+    WHITESPACE,
+    SourceNote,
+    any_synthetic,
+    is_synthetic,
+    parse_note,
+)
 
 
 def test_bundled_forms() -> None:
@@ -75,3 +85,38 @@ def test_a_note_on_a_chinese_page_has_this_tools_words_in_chinese_and_the_source
     assert note_text("yearbook 2022, table 3-1: see official release", "zh") == (
         "yearbook 2022, table 3-1: see official release"
     )
+
+
+def test_whitespace_is_what_lstrip_takes_off() -> None:
+    assert set(WHITESPACE) == {chr(c) for c in range(0x110000) if chr(c).isspace()}
+
+
+NOTES = [
+    f"{SYNTHETIC_MARK} national-scale benchmark data",
+    f"{SYNTHETIC_MARK}",
+    f" {SYNTHETIC_MARK} x",
+    f"\t\u3000\xa0{SYNTHETIC_MARK}: test",
+    f"\x1c{SYNTHETIC_MARK}",
+    f"not {SYNTHETIC_MARK}",
+    f"composite index ({SYNTHETIC_MARK})",
+    f"{SYNTHETIC_MARK.lower()} data",
+    f"\u200b{SYNTHETIC_MARK}",  # a zero-width space is not whitespace to str.lstrip
+    " ",
+    "",
+    "official release: https://tjj.sh.gov.cn/a.html «4.17%»",
+]
+
+
+@pytest.mark.parametrize("note", NOTES)
+@pytest.mark.parametrize("dtype", ["str", object])
+def test_any_synthetic_reads_each_note_as_is_synthetic(note: str, dtype: object) -> None:
+    others = ["official release: https://a.example/1", None, "derived: Σ gdp over 4 provinces"]
+    notes = pd.Series([*others, note, *others], dtype=dtype)
+    assert any_synthetic(notes) is is_synthetic(note)
+    assert any_synthetic(notes.drop(3)) is False
+
+
+def test_any_synthetic_of_no_notes() -> None:
+    assert any_synthetic(pd.Series([], dtype="str")) is False
+    assert any_synthetic(pd.Series([None, None], dtype="str")) is False
+    assert any_synthetic(pd.Series([float("nan")] * 3)) is False  # an all-missing column

@@ -201,3 +201,61 @@ def test_synthetic_values_in_force_are_told_once_per_data_version(
         row.assign(value=2.0), file_name="real.csv", sha256="e" * 64, note="a later release"
     )
     assert tracker.synthetic_in_force() is False
+
+
+def _import_csv(tracker: Tracker, name: str, notes: list[str], note: str = "") -> int:
+    """Two values of 2024 through the normal import path (as `targets import` and the upload
+    page store them), each with its own note from the file's note column; the import's id."""
+    from targets.ingest import import_files
+
+    lines = ["indicator,region,year,value,note"] + [
+        f"rd_intensity,{region},2024,{value},{text}"
+        for region, value, text in zip(["anhui", "jiangsu"], [2.8, 3.4], notes, strict=True)
+    ]
+    data = ("\n".join(lines) + "\n").encode("utf-8")
+    result = import_files(
+        tracker.store, tracker.catalogue, tracker.regions, [(name, data)], note=note
+    )
+    (fr,) = result.report.files
+    assert result.report.ok and fr.errors == [] and fr.rows == 2, fr.errors
+    assert fr.import_id is not None
+    stored = tracker.store.observations()
+    anhui = stored[(stored["indicator"] == "rd_intensity") & (stored["region"] == "anhui")]
+    assert anhui.loc[anhui["year"] == 2024, "note"].tolist() == [notes[0]]
+    return fr.import_id
+
+
+def test_synthetic_values_are_told_by_their_own_notes_too(tracker: Tracker) -> None:
+    """A file whose note column marks its values SYNTHETIC, imported without an import note,
+    shows the banner while one of them is in force; reverted, it is gone."""
+    from targets.source_notes import SYNTHETIC_MARK
+
+    assert tracker.synthetic_in_force() is False
+    made_up = _import_csv(
+        tracker, "made_up.csv", ["an official-looking address", f"{SYNTHETIC_MARK} made up"]
+    )
+    assert tracker.store.get_import(made_up).note == ""
+    assert tracker.synthetic_in_force() is True
+    assert Tracker(db_url=tracker.store.url).synthetic_in_force() is True  # a new worker too
+    tracker.store.revert(made_up)
+    assert tracker.synthetic_in_force() is False
+    # as is_synthetic reads a note: the mark after leading whitespace (an ideographic space) counts
+    spaced = _import_csv(tracker, "spaced.csv", [f"\u3000 {SYNTHETIC_MARK}: test", "x"])
+    assert tracker.synthetic_in_force() is True
+    # restated by a later import, the marked value is no longer in force
+    _import_csv(tracker, "real.csv", ["a later release", "a later release"])
+    assert tracker.synthetic_in_force() is False
+    assert tracker.store.get_import(spaced).state == "active"
+
+
+def test_a_value_note_with_synthetic_later_in_its_text_is_not_made_up_data(
+    tracker: Tracker,
+) -> None:
+    from targets.source_notes import SYNTHETIC_MARK
+
+    _import_csv(
+        tracker,
+        "index.csv",
+        [f"composite index; not {SYNTHETIC_MARK} data", f"a {SYNTHETIC_MARK.lower()} indicator"],
+    )
+    assert tracker.synthetic_in_force() is False

@@ -51,10 +51,17 @@ def _key(text: str) -> str:
 
 
 def _strip_suffix(key: str) -> str:
-    """The key without one administrative suffix, or the key itself if none (or nothing would remain)."""
+    """The key without one administrative suffix, or the key itself if none (or nothing would remain).
+
+    `南京市区` keeps its 区: a city's 市区 (its urban districts, a yearbook row of its own) is not
+    the city, and 南京市 left after taking 区 off would name the whole city.
+    """
     for suffix in SUFFIXES:
         if key.endswith(suffix) and len(key) > len(suffix):
-            return key[: -len(suffix)]
+            rest = key[: -len(suffix)]
+            if suffix == "区" and rest.endswith("市"):
+                return key
+            return rest
     return key
 
 

@@ -179,6 +179,14 @@ def test_resolve(reg: RegionRegistry, name: str, expected: str) -> None:
     assert reg.try_resolve(name) is reg.get(expected)
 
 
+@pytest.mark.parametrize("name", ["南京市区", "苏州市区", "上海市区", "合肥市区"])
+def test_a_citys_urban_districts_are_not_the_city(reg: RegionRegistry, name: str) -> None:
+    # a yearbook's 市区 row holds the urban districts only: stored as the city it would be a
+    # silently wrong value (南京市区 GDP is not Nanjing's GDP)
+    assert reg.try_resolve(name) is None
+    assert reg.try_resolve(name.removesuffix("区")) is not None
+
+
 def test_unknown_name_suggests_the_near_one(reg: RegionRegistry) -> None:
     with pytest.raises(UnknownRegionError) as info:
         reg.resolve("苏洲")

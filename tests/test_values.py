@@ -98,6 +98,15 @@ def test_suffix_where_the_unit_cannot_count_in_wan() -> None:
     assert parse_value("3万", unit_hint="件/万人").error == "unit-mismatch"
 
 
+@pytest.mark.parametrize("hint", ["亿元", "亿美元", "亿千瓦时"])
+def test_wan_under_a_yi_unit_is_refused(hint: str) -> None:
+    # 4.7万 in a 亿元 column was stored as 0.00047 亿元 (read as 4.7万元); a release writing
+    # 4.7万亿元 means 47,000 亿元. Either reading is a guess: refused at the cell
+    pv = parse_value("4.7万", unit_hint=hint)
+    assert pv.value is None and pv.error == "unit-mismatch"
+    assert "4.7万" in pv.message and hint in pv.message
+
+
 @pytest.mark.parametrize(
     ("given", "expected", "factor"),
     [

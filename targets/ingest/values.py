@@ -329,6 +329,15 @@ def _parse_number_text(text: str, raw: str, unit_hint: str | None) -> ParsedValu
             error="unit-mismatch",
             message=f"{raw!r} has a 万/亿 suffix but the unit {hint} does not count in 万/亿",
         )
+    if mult == _MULTIPLIERS["万"] and parts[1] == _MULTIPLIERS["亿"]:
+        # 4.7万 under 亿元 reads as 4.7万亿元 (47,000 亿元) as readily as 4.7万元 (0.00047 亿元):
+        # releases write 万亿元, so the suffix may multiply the unit rather than replace its 亿
+        return ParsedValue(
+            None,
+            error="unit-mismatch",
+            message=f"{raw!r} under the unit {hint} may be 万{hint} or 万{parts[0]}: "
+            f"write the number in {hint}",
+        )
     factor = mult / parts[1]
     return ParsedValue(scale_exactly(number, factor), scale=factor)
 

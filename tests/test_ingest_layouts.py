@@ -237,3 +237,35 @@ def test_year_option_versus_title() -> None:
     # a yearbook's edition is not the data's year
     edition = [["2023年统计年鉴"], ["指标", "上海"], ["研发投入强度", 4.44]]
     assert read(mf.xlsx_bytes({"S": edition}), year=2022).rows["year"].tolist() == [2022]
+
+
+@pytest.mark.parametrize(
+    ("sheets", "where", "said"),
+    [
+        # a monthly release's half-year GDP would have gone in as the year's
+        ({"S": [["2023年1-6月各省市主要经济指标"], ["地区", "地区生产总值(亿元)"], ["安徽", 22783.5]]},
+         ("S", 1, "A"), "2023年1-6月各省市主要经济指标"),
+        ({"S": [["2023年前三季度"], ["地区", "地区生产总值(亿元)"], ["安徽", 34000.5]]},
+         ("S", 1, "A"), "2023年前三季度"),
+        ({"2023": [["1-9月"], ["地区", "地区生产总值(亿元)"], ["安徽", 34000.5]]},
+         ("2023", 1, "A"), "1-9月"),
+        ({"2023年上半年": [["地区", "地区生产总值(亿元)"], ["安徽", 22783.5]]},
+         ("2023年上半年", None, ""), "2023年上半年"),
+    ],
+)  # fmt: skip
+def test_title_or_sheet_naming_part_of_a_year_is_refused(
+    sheets: dict[str, Any], where: tuple[str, int | None, str], said: str
+) -> None:
+    up = read(mf.xlsx_bytes(sheets), year=2023)
+    assert [(i.code, i.sheet, i.row, i.column) for i in up.issues] == [("bad-year", *where)]
+    assert up.issues[0].message == (
+        f"{said!r} names part of a year (months or quarters), not the year: the goals are "
+        "annual, import the full-year figures"
+    )
+
+
+def test_whole_year_months_are_the_year() -> None:
+    for title in ("2023年1-12月主要指标", "2023年12月末主要指标"):
+        sheet = [[title], ["地区", "地区生产总值(亿元)"], ["安徽", 47050.6]]
+        up = read(mf.xlsx_bytes({"S": sheet}))
+        assert up.issues == [] and up.rows["year"].tolist() == [2023]

@@ -20,7 +20,7 @@ from targets.flags import read_flag
 from targets.ingest.bounds import IssueLog
 from targets.ingest.formats import read_format
 from targets.ingest.messages import MESSAGES, make_issue
-from targets.ingest.resolve import Resolver, parse_year
+from targets.ingest.resolve import Resolver, parse_year, part_of_year
 from targets.ingest.values import (
     mark_meaning,
     normalise_unit,
@@ -160,7 +160,14 @@ def check_years(ctx: Ctx, frame: pd.DataFrame, years: np.ndarray) -> Iterator[Is
     for sheet in pd.unique(frame.loc[sheet_wide, "sheet"]):
         yield make_issue("no-year", ctx.lang, file=ctx.file, sheet=sheet)
     yield from _located(ctx, "no-year-cell", frame, blank & ~sheet_wide, "yr", "year")
-    yield from _located(ctx, "bad-year", frame, bad & ~blank, "yr", "year")
+    labels = frame["year"].to_numpy(dtype=object)
+    part = np.zeros(len(frame), dtype=bool)
+    named = np.flatnonzero(bad & ~blank)
+    if len(named):
+        said = {t: part_of_year(str(t)) for t in pd.unique(labels[named])}  # each text once
+        part[named] = [said[t] for t in labels[named]]
+    yield from _located(ctx, "part-of-year", frame, part, "yr", "year")
+    yield from _located(ctx, "bad-year", frame, bad & ~blank & ~part, "yr", "year")
 
 
 def check_units(

@@ -22,7 +22,7 @@ import pandas as pd
 
 from targets.ingest.messages import make_issue
 from targets.ingest.readers import RawSheet
-from targets.ingest.resolve import Resolver, parse_year, split_unit
+from targets.ingest.resolve import Resolver, parse_year, part_of_year, split_unit
 from targets.ingest.values import MARK_CHARS, FormulaCell, normalise_text, parse_value
 from targets.issues import Issue, Notice, column_letter, notice
 
@@ -285,6 +285,14 @@ def _sheet_labels(
             sheet_years.add(parse_year(name) or 0)
         if len(sheet_years) == 1:
             found["year"] = Label(str(sheet_years.pop()))
+    # a part of a year in the title or sheet name makes the sheet's year that text, which is
+    # no year: each value that takes it is refused (bad-year) at the title cell, never stored
+    # as the whole year's
+    partial = [Label(t, r + 1, c) for r, c, t in texts if part_of_year(t)]
+    if not partial and part_of_year(name):
+        partial = [Label(name)]
+    if partial:
+        found["year"] = partial[0]
     for r, c, t in texts:
         m = _UNIT_IN_TEXT.search(t)
         if m and "unit" not in found:

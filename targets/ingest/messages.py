@@ -32,6 +32,12 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
         "该数值没有年份（年份单元格为空，且工作表未给出年份）",
     ),
     "bad-year": ("bad-year", "{label!r} is not a year", "“{label}”不是有效年份"),
+    "part-of-year": (
+        "bad-year",
+        "{label!r} names part of a year (months or quarters), not the year: the goals are annual, "
+        "import the full-year figures",
+        "“{label}”指一年中的部分时期（月度或季度），不是全年：目标按年度考核，请导入全年数据",
+    ),
     "bad-value": ("bad-value", "{detail}", "数值无法识别：{label}"),
     "unit-mismatch": (
         "unit-mismatch",

@@ -17,6 +17,12 @@ from targets.models import Indicator, Region
 _BRACKET_UNIT = re.compile(r"^(.*?)\s*[(（\[【]\s*([^()（）\[\]【】]*?)\s*[)）\]】]\s*$")
 _YEAR_LABEL = re.compile(r"^((?:19|20)\d{2})(?:\.0+)?\s*(?:年|年度|年末|年底)?$")
 MIN_YEAR, MAX_YEAR = 1949, 2100
+# A title or sheet name naming part of a year (2023年1-6月, 上半年, 前三季度): its figures are
+# not the year's (a half-year GDP is about half the annual one), and the goals are annual.
+# 1-12月 is the whole year and 12月(末) its end, so those pass.
+_MONTH_RANGE = re.compile(r"(?<!\d)(\d{1,2})\s*[-‐‑‒–—―~～至到]\s*(\d{1,2})\s*月")
+_ONE_MONTH = re.compile(r"(?<!\d)(\d{1,2})\s*月")
+_PART_WORDS = re.compile(r"半年|季度|[一二三四]季|前[一二三]季")
 # A row (or column) that totals the regions listed beside it: 合计, 总计, 全省, 长三角合计 …
 _TOTAL_WORDS = re.compile(
     r"(合计数|合计|总计|总和|总数|全域|全省|全市|\btotal\b|\ball\b)", re.IGNORECASE
@@ -60,6 +66,17 @@ def parse_year(cell: Any) -> int | None:
             return None
         year = int(m.group(1))
     return year if MIN_YEAR <= year <= MAX_YEAR else None
+
+
+def part_of_year(text: str) -> bool:
+    """Whether a title names part of a year: 1-6月, 9月, 上半年, 一季度 (not 1-12月 or 12月)."""
+    if _PART_WORDS.search(text):
+        return True
+    for m in _MONTH_RANGE.finditer(text):
+        if (int(m.group(1)), int(m.group(2))) != (1, 12):
+            return True
+    rest = _MONTH_RANGE.sub("", text)
+    return any(int(m.group(1)) != 12 for m in _ONE_MONTH.finditer(rest))
 
 
 @dataclass

@@ -157,3 +157,24 @@ def test_file_level_refusals(data: bytes, code: str) -> None:
 def test_file_level_refusal_in_chinese() -> None:
     up = read_upload(b"%PDF-1.4", "r.xlsx", CAT, REG, lang="zh")
     assert up.issues[0].message.startswith("文件不是可读取的表格")
+
+
+def test_a_mark_whose_note_row_says_estimate_is_refused_at_its_cell() -> None:
+    # ① explained as 预计数 below the table: the figure is a forecast, which was stored as the
+    # year's outturn with the note quoted; ② on the same note line says 初步 and stays a value
+    sheet = [
+        ["2023年研发投入强度（%）"],
+        ["地区", "数值"],
+        ["上海", "4.34①"],
+        ["江苏", "3.29②"],
+        ["浙江", "3.2*"],
+        ["注：①为初步核算数；②为预计数。"],
+        ["*为预估数"],
+    ]
+    up = read({"S": sheet})
+    assert flat(up) == [("S", "estimate-value", 4, "B"), ("S", "estimate-value", 5, "B")]
+    assert up.issues[0].message.startswith("'3.29②' is marked '②', an estimate")
+    sheet[3] = ["江苏", "3.29"]
+    sheet[4] = ["浙江", "3.2"]
+    ok = read({"S": sheet})
+    assert ok.issues == [] and ok.rows["flag"].tolist() == ["prelim", "", ""]

@@ -16,12 +16,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from targets.flags import read_flag
+from targets.flags import ESTIMATE_CODE, read_flag
 from targets.ingest.bounds import IssueLog
 from targets.ingest.formats import read_format
 from targets.ingest.messages import MESSAGES, make_issue
 from targets.ingest.resolve import Resolver, parse_year, part_of_year
 from targets.ingest.values import (
+    ESTIMATE_IN_VALUE,
+    MARK_CHARS,
     mark_meaning,
     normalise_unit,
     parse_column,
@@ -257,6 +259,11 @@ def value_flags(
             note = _mark_note(key[1], footnotes.get(key[0], []))
             prelim = mark_meaning(key[1])[1] == "prelim" or "初步" in note
             cache[key] = "prelim" if prelim or "preliminary" in note.lower() else ""
+            if any(w in _mark_clause(key[1], note) for w in ESTIMATE_IN_VALUE):
+                cache[key] = ESTIMATE_CODE  # ①为预计数: a forecast, never the year's value
+        if cache[key] == ESTIMATE_CODE:
+            codes[i] = ESTIMATE_CODE
+            continue
         if not cache[key]:
             continue
         if said[i]:
@@ -513,6 +520,19 @@ def _notes_with_marks(
             meaning = cache[key] = _mark_note(key[1], footnotes.get(key[0], []))
         notes[i] = f"{notes[i]}; {meaning}" if notes[i] else meaning
     return notes
+
+
+def _mark_clause(mark: str, note: str) -> str:
+    """What the note row says of this mark alone: `注：①为初步数；②为预计数` -> `为初步数` for ①
+    (up to the next mark or sentence end); "" when the note does not name the mark."""
+    symbol = mark.strip()
+    body = note[len(mark) :]
+    at = body.find(symbol) if symbol else -1
+    if at < 0:
+        return ""
+    rest = body[at + len(symbol) :]
+    end = next((k for k, ch in enumerate(rest) if ch in MARK_CHARS or ch in "；;。"), len(rest))
+    return rest[:end]
 
 
 def _mark_note(mark: str, footnotes: list[str]) -> str:

@@ -269,3 +269,20 @@ def test_whole_year_months_are_the_year() -> None:
         sheet = [[title], ["地区", "地区生产总值(亿元)"], ["安徽", 47050.6]]
         up = read(mf.xlsx_bytes({"S": sheet}))
         assert up.issues == [] and up.rows["year"].tolist() == [2023]
+
+
+@pytest.mark.parametrize(
+    "sheets",
+    [
+        {"S": [["2024年主要指标预计完成情况"], ["地区", "研发投入强度(%)"], ["安徽", 2.8]]},
+        {"2023年预计": [["地区", "研发投入强度(%)"], ["安徽", 2.8]]},
+    ],
+)
+def test_a_title_or_sheet_saying_estimates_refuses_each_value(sheets: dict[str, Any]) -> None:
+    # an estimates table (预计完成情况) went in as the year's outturns
+    up = read(mf.xlsx_bytes(sheets), year=2023)
+    sheet = next(iter(sheets))
+    assert [(i.code, i.sheet, i.row, i.column) for i in up.issues] == [
+        ("estimate-value", sheet, len(sheets[sheet]), "B")
+    ]
+    assert up.issues[0].message.startswith("'2.8' is marked '预计', an estimate")

@@ -23,7 +23,13 @@ import pandas as pd
 from targets.ingest.messages import make_issue
 from targets.ingest.readers import RawSheet
 from targets.ingest.resolve import Resolver, parse_year, part_of_year, split_unit
-from targets.ingest.values import MARK_CHARS, FormulaCell, normalise_text, parse_value
+from targets.ingest.values import (
+    ESTIMATE_IN_VALUE,
+    MARK_CHARS,
+    FormulaCell,
+    normalise_text,
+    parse_value,
+)
 from targets.issues import Issue, Notice, column_letter, notice
 
 SCAN_ROWS = 60  # the header is looked for in this many first rows
@@ -288,6 +294,13 @@ def _sheet_labels(
     # a part of a year in the title or sheet name makes the sheet's year that text, which is
     # no year: each value that takes it is refused (bad-year) at the title cell, never stored
     # as the whole year's
+    # a title or sheet name saying its figures are estimates (2024年主要指标预计完成情况):
+    # every value of the sheet is an estimate, refused as one (estimate-value)
+    for t in [t for _r, _c, t in texts] + [name]:
+        said = next((w for w in ESTIMATE_IN_VALUE if w in t), None)
+        if said is not None:
+            found["estimate"] = Label(said)
+            break
     partial = [Label(t, r + 1, c) for r, c, t in texts if part_of_year(t)]
     if not partial and part_of_year(name):
         partial = [Label(name)]
@@ -466,6 +479,8 @@ def analyse_sheet(
         if "flag" in key_cols
         else np.full(len(data), "", dtype=object)
     )
+    if "estimate" in labels:
+        flags_kept = np.full(len(data), labels["estimate"].text, dtype=object)
     parts = [
         _melt_column(col, data, excel_rows, key_cols, key_labels, labels, year, notes_kept,
                      sheet.formats, flags_kept)

@@ -286,3 +286,15 @@ def test_a_title_or_sheet_saying_estimates_refuses_each_value(sheets: dict[str, 
         ("estimate-value", sheet, len(sheets[sheet]), "B")
     ]
     assert up.issues[0].message.startswith("'2.8' is marked '预计', an estimate")
+
+
+def test_a_span_of_years_in_the_title_is_no_one_year() -> None:
+    # "2019-2023年" was read as 2023 (only 2023 is followed by 年): a one-column table under it
+    # went in as 2023's values
+    sheet = [["2019-2023年研发投入强度"], ["地区", "研发投入强度(%)"], ["安徽", 2.69]]
+    up = read(mf.xlsx_bytes({"S": sheet}))
+    assert [(i.code, i.sheet, i.row) for i in up.issues] == [("no-year", "S", None)]
+    assert read(mf.xlsx_bytes({"S": sheet}), year=2023).rows["year"].tolist() == [2023]
+    # the span over year columns names nothing the columns do not
+    cols = [["2019—2023年研发投入强度（%）"], ["地区", "2022年", "2023年"], ["安徽", 2.56, 2.69]]
+    assert sorted(read(mf.xlsx_bytes({"S": cols})).rows["year"].tolist()) == [2022, 2023]

@@ -63,6 +63,8 @@ _FOOTNOTE = re.compile(
 )
 # "2023年…" names the data's year; "2023年统计年鉴" names a yearbook's edition (2022 data): skipped
 _YEAR_IN_TEXT = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年(?!鉴|统计年鉴|年鉴)")
+# "2019-2023年" names two years (and all between), not 2023: a span is no one year
+_YEAR_SPAN = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*[-‐‑‒–—―~～至到]\s*(?:19|20)\d{2}\s*年")
 _UNIT_IN_TEXT = re.compile(r"(?:单位|计量单位|unit)\s*[:：]\s*([^\s,，;；)）]+)", re.IGNORECASE)
 _INSTRUCTIONS = re.compile(
     r"^(说明|填表说明|填报说明|使用说明|instructions?|readme|notes?)\b", re.I
@@ -278,7 +280,7 @@ def _sheet_labels(
     found: dict[str, Label] = {}
     years: dict[int, Label] = {}
     for r, c, t in texts:
-        for y in _YEAR_IN_TEXT.findall(t):
+        for y in _YEAR_IN_TEXT.findall(t) + _YEAR_SPAN.findall(t):
             years.setdefault(int(y), Label(y, r + 1, c))
         if parse_year(t) is not None:
             years.setdefault(parse_year(t) or 0, Label(t, r + 1, c))
@@ -286,7 +288,7 @@ def _sheet_labels(
     if len(years) == 1:
         found["year"] = next(iter(years.values()))
     elif not years:
-        sheet_years = {int(y) for y in _YEAR_IN_TEXT.findall(name)}
+        sheet_years = {int(y) for y in _YEAR_IN_TEXT.findall(name) + _YEAR_SPAN.findall(name)}
         if parse_year(name) is not None:
             sheet_years.add(parse_year(name) or 0)
         if len(sheet_years) == 1:

@@ -7,6 +7,7 @@ readers and layout detection can be tested with tiny in-test objects.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -77,6 +78,28 @@ def part_of_year(text: str) -> bool:
             return True
     rest = _MONTH_RANGE.sub("", text)
     return any(int(m.group(1)) != 12 for m in _ONE_MONTH.finditer(rest))
+
+
+# What a title may say besides the indicator's name (see Resolver._title_says_only)
+_TITLE_BRACKETS = re.compile(r"[(（\[【][^)）\]】]*[)）\]】]")
+_TITLE_YEARS = re.compile(r"(?:19|20)\d{2}\s*(?:年度|年末|年底|年)?")
+_TITLE_FILLER = re.compile(
+    "|".join(
+        sorted(
+            (
+                "各省区市", "各省市", "各省份", "各省", "各城市", "各地市", "各市", "各地区", "各地",
+                "分地区", "分省市", "分省", "分市", "按地区分", "按地区", "主要指标", "主要", "指标",
+                "完成情况", "情况", "统计表", "统计", "数据", "资料", "一览表", "一览", "汇总表",
+                "汇总", "续表", "续", "表", "历年", "年度", "年", "单位", "地区", "省份", "城市",
+                "全省", "全市", "全国", "全社会", "的", "和", "及", "与", "by", "and", "of", "in", "the",
+                "table", "main", "indicators", "province", "provinces", "region", "regions",
+                "city", "cities",
+            ),
+            key=len,
+            reverse=True,
+        )
+    )
+)  # fmt: skip
 
 
 @dataclass
@@ -173,4 +196,36 @@ class Resolver:
         ids = {i for _, i in kept}
         if len(ids) != 1:
             return None  # none, or a title naming two indicators: do not guess
+        if not self._title_says_only(squeezed, [k for k, _ in kept]):
+            return None
         return self.catalogue.indicators[ids.pop()]
+
+    def _title_says_only(self, squeezed: str, names: list[str]) -> bool:
+        """Whether a title says nothing but the indicator's name, years, units, a region and
+        filler (各省市, 主要指标, 表3-1). Anything else qualifies the name into another series:
+        户籍人口城镇化率 is not 城镇化率 (resident population), 地区生产总值增速 not GDP,
+        规模以上工业企业研发投入强度 not the region's R&D intensity, 研发投入强度目标 a goal."""
+        rest = squeezed
+        for name in sorted(names, key=len, reverse=True):
+            rest = rest.replace(name, " ")
+        rest = _TITLE_BRACKETS.sub(" ", rest)
+        rest = _TITLE_YEARS.sub(" ", rest)
+        rest = _TITLE_FILLER.sub(" ", rest)
+        words = [
+            w
+            for w in re.split(r"[\s\d\W_]+", rest)
+            if w and not all(unicodedata.category(ch)[0] in "PSNZ" for ch in w)
+        ]
+        return all(self._only_regions(w) for w in words)
+
+    def _only_regions(self, word: str) -> bool:
+        """`长三角三省一市` -> True: the word is region names one after another (each of two
+        characters or more: one-character abbreviations would swallow any word)."""
+        while word:
+            size = next(
+                (k for k in range(len(word), 1, -1) if self.region(word[:k]) is not None), 0
+            )
+            if not size:
+                return False
+            word = word[size:]
+        return True

@@ -298,3 +298,19 @@ def test_a_span_of_years_in_the_title_is_no_one_year() -> None:
     # the span over year columns names nothing the columns do not
     cols = [["2019—2023年研发投入强度（%）"], ["地区", "2022年", "2023年"], ["安徽", 2.56, 2.69]]
     assert sorted(read(mf.xlsx_bytes({"S": cols})).rows["year"].tolist()) == [2022, 2023]
+
+
+def test_a_unit_cell_contradicting_the_value_columns_header_is_refused_at_the_cell() -> None:
+    # 数值（亿元） over a row whose unit cell says 万元: the unit cell won, and 47050.6 went in
+    # as 4.70506 亿元; an agreeing unit cell (spelled otherwise) and a blank one are fine
+    data = mf.csv_bytes(
+        [["地区", "指标", "年份", "数值（亿元）", "单位"],
+         ["安徽", "地区生产总值", "2023", "47050.6", "万元"],
+         ["江苏", "地区生产总值", "2023", "128222.2", "亿元"],
+         ["浙江", "地区生产总值", "2023", "82553", ""]]
+    )  # fmt: skip
+    up = read(data, "u.csv")
+    assert [(i.code, i.row, i.column) for i in up.issues] == [("unit-mismatch", 2, "E")]
+    assert "万元 ≠ 亿元" in up.issues[0].message
+    ok = read(data.replace("万元".encode(), "亿元".encode()), "u.csv")
+    assert sorted(ok.rows["value"].tolist()) == [47050.6, 82553.0, 128222.2]

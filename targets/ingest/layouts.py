@@ -28,6 +28,7 @@ from targets.ingest.values import (
     MARK_CHARS,
     FormulaCell,
     normalise_text,
+    normalise_unit,
     parse_value,
 )
 from targets.issues import Issue, Notice, column_letter, notice
@@ -680,6 +681,14 @@ def _melt_column(
         col_arr = np.full(n, fallback[2], dtype=np.int64)
         if dim in key_cols and dim not in col.dims:
             own = key_labels[dim]
+            if dim == "unit" and col.unit:
+                # a unit cell contradicting the value column's own header (数值（亿元） over a
+                # row saying 万元): one of the two is wrong, and choosing would be a guess. Both
+                # are kept in the unit text, which converts to nothing: unit-mismatch at the cell
+                header = normalise_unit(col.unit)
+                other = [u for u in pd.unique(own) if u and normalise_unit(u) != header]
+                clash = np.isin(own, np.array(other, dtype=object))
+                own = np.where(clash, own + " ≠ " + col.unit, own)
             # the row's own cell wins; a blank one falls back, or else is pointed at as missing
             use_own = (own != "") | (fallback[0] == "")
             text_arr = np.where(use_own, own, text_arr)

@@ -314,3 +314,27 @@ def test_a_unit_cell_contradicting_the_value_columns_header_is_refused_at_the_ce
     assert "万元 ≠ 亿元" in up.issues[0].message
     ok = read(data.replace("万元".encode(), "亿元".encode()), "u.csv")
     assert sorted(ok.rows["value"].tolist()) == [47050.6, 82553.0, 128222.2]
+
+
+def test_the_unit_in_a_row_labels_bracket_is_the_unit_of_its_values() -> None:
+    # a yearbook row 'PCT国际专利申请量（万件）': the bracket was dropped and 0.12 went in as 0.12 件
+    sheet = [["2023年 单位：亿元"], ["指标", "上海", "安徽"],
+             ["PCT国际专利申请量（万件）", 0.62, 0.12],
+             ["地区生产总值（现价）", 47218.66, 47050.6]]  # fmt: skip
+    up = read(mf.xlsx_bytes({"S": sheet}))
+    assert rows(up) == [
+        ("gdp", "anhui", 2023, 47050.6, "S", 4, "C"),  # 现价 is no unit: the title's 亿元
+        ("gdp", "shanghai", 2023, 47218.66, "S", 4, "B"),
+        ("pct_applications", "anhui", 2023, 1200.0, "S", 3, "C"),
+        ("pct_applications", "shanghai", 2023, 6200.0, "S", 3, "B"),
+    ]
+    # a unit cell saying otherwise than the label: refused at the unit cell, naming both
+    data = mf.csv_bytes(
+        [
+            ["地区", "指标", "年份", "数值", "单位"],
+            ["安徽", "地区生产总值（亿元）", "2023", "47050.6", "万元"],
+        ]
+    )
+    bad = read(data, "u.csv")
+    assert [(i.code, i.row, i.column) for i in bad.issues] == [("unit-mismatch", 2, "E")]
+    assert "万元 ≠ 亿元" in bad.issues[0].message

@@ -27,6 +27,7 @@ from targets.ingest.values import (
     ESTIMATE_IN_VALUE,
     MARK_CHARS,
     FormulaCell,
+    is_known_unit,
     normalise_text,
     normalise_unit,
     parse_value,
@@ -643,6 +644,42 @@ def _fill_merged_keys(
                     key_labels[role][position[r]] = top
 
 
+def _unit_of_row_label(
+    out: dict[str, object],
+    stated: np.ndarray,
+    text: np.ndarray,
+    row: np.ndarray,
+    col: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The unit in an indicator label's bracket (地区生产总值（万元） as a row of a yearbook
+    table) is the unit of that row's values: it was dropped, and 1.2 under PCT国际专利申请量（万件）
+    went in as 1.2 件. Where a unit cell or the column's header states another unit, both are
+    kept in the unit text, which converts to nothing (unit-mismatch at the unit's cell)."""
+    labels = np.asarray(out["indicator"], dtype=object)
+    units: dict[str, str] = {}
+    for label in pd.unique(labels):
+        unit = split_unit(str(label))[1]
+        units[label] = unit if unit and is_known_unit(unit) else ""
+    own = np.array([units[label] for label in labels], dtype=object)
+    has = own != ""
+    if not has.any():
+        return text, row, col
+    text, row, col = text.copy(), row.copy(), col.copy()
+    same: dict[tuple[str, str], bool] = {}  # each (stated, label) pair once: files are long
+    for pair in zip(text[has], own[has], strict=True):
+        if pair not in same:
+            same[pair] = normalise_unit(pair[0]) == normalise_unit(pair[1])
+    differs = has.copy()
+    differs[has] = [not same[p] for p in zip(text[has], own[has], strict=True)]
+    clash = differs & stated
+    text[clash] = text[clash] + " ≠ " + own[clash]
+    take = has & ~stated
+    text[take] = own[take]
+    row[take] = np.asarray(out["ind_row"])[take]
+    col[take] = np.asarray(out["ind_col"])[take]
+    return text, row, col
+
+
 def _melt_column(
     col: Column,
     data: pd.DataFrame,
@@ -694,6 +731,13 @@ def _melt_column(
             text_arr = np.where(use_own, own, text_arr)
             row_arr = np.where(use_own, excel_rows, row_arr)
             col_arr = np.where(use_own, key_cols[dim].index, col_arr)
+        if dim == "unit":
+            # a unit cell or the value column's header states the unit for this cell; a title's
+            # 单位： line only for the sheet, so a row label's own unit overrides that one
+            stated = np.full(n, bool(col.unit))
+            if "unit" in key_cols:
+                stated = np.where(use_own, own != "", stated)
+            text_arr, row_arr, col_arr = _unit_of_row_label(out, stated, text_arr, row_arr, col_arr)
         out[dim] = text_arr
         out[f"{short}_row"] = row_arr
         out[f"{short}_col"] = col_arr

@@ -166,6 +166,13 @@ def _decompose(unit: str) -> tuple[str, float] | None:
     return None
 
 
+def is_known_unit(unit: str | None) -> bool:
+    """Whether a text is a unit this module converts (万元, 件, ‰ …): a bracket on a name such
+    as （现价） or （纲要口径） is a qualifier, not a unit."""
+    key = normalise_unit(unit)
+    return key in _SHARES or _decompose(key) is not None
+
+
 def unit_factor(given: str | None, expected: str | None) -> float | None:
     """The factor turning a value in `given` into `expected`; None when not certain."""
     g, e = normalise_unit(given), normalise_unit(expected)

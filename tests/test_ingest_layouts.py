@@ -338,3 +338,14 @@ def test_the_unit_in_a_row_labels_bracket_is_the_unit_of_its_values() -> None:
     bad = read(data, "u.csv")
     assert [(i.code, i.row, i.column) for i in bad.issues] == [("unit-mismatch", 2, "E")]
     assert "万元 ≠ 亿元" in bad.issues[0].message
+
+
+def test_two_title_units_that_disagree_are_refused() -> None:
+    # 地区生产总值（亿元） over 单位：万元: the 单位 line won, and 47050.6 went in as 4.70506 亿元
+    sheet = [["地区生产总值（亿元）"], ["单位：万元"], ["地区", "2022年", "2023年"],
+             ["安徽", 45045.0, 47050.6]]  # fmt: skip
+    up = read(mf.xlsx_bytes({"S": sheet}))
+    assert [(i.code, i.row, i.column) for i in up.issues] == [("unit-mismatch", 2, "A")]
+    assert "万元 ≠ 亿元" in up.issues[0].message
+    sheet[1] = ["单位：亿元"]
+    assert rows(read(mf.xlsx_bytes({"S": sheet})))[1][3] == 47050.6

@@ -322,6 +322,12 @@ def _sheet_labels(
             unit = split_unit(text)[1]
             if unit and "unit" not in found:
                 found["unit"] = Label(unit, r + 1, c)
+            elif unit and is_known_unit(unit):
+                line = found["unit"]
+                if normalise_unit(line.text) != normalise_unit(unit):
+                    # 地区生产总值（亿元） over 单位：万元: one title contradicts the other, and
+                    # choosing would be a guess; the text converts to nothing (unit-mismatch)
+                    found["unit"] = Label(f"{line.text} ≠ {unit}", line.row, line.col)
             break
     if "indicator" not in found and name:
         ind = res.indicator_in_text(name)

@@ -466,17 +466,28 @@ def analyse_sheet(
         warnings.append(notice("year-from-title", sheet=name, found=found, given=year))
     # rows to read: not blank, not a footnote
     first_key = min((c.index for c in key_cols.values()), default=0)
-    lead = label_column(data[first_key]) if len(data) else np.array([], dtype=object)
-    raw_lead = data[first_key].astype(object).to_numpy() if len(data) else lead
-    codes, uniques = pd.factorize(pd.Series(raw_lead, dtype=object), use_na_sentinel=True)
-    flags = np.array([_is_footnote(cell_label(u), u) for u in uniques] + [False], dtype=bool)
+    # the lead column is factorized once: its note rows, and its labels as a key column
+    raw_lead = (
+        data[first_key].astype(object).to_numpy() if len(data) else np.array([], dtype=object)
+    )
+    codes, uniques = pd.factorize(
+        pd.Series(raw_lead, dtype=object, copy=False), use_na_sentinel=True
+    )
+    lead_table = np.array([cell_label(u) for u in uniques] + [""], dtype=object)
+    flags = np.array(
+        [_is_footnote(lead_table[k], u) for k, u in enumerate(uniques)] + [False], dtype=bool
+    )
     is_note = flags[codes]
     footnotes: list[str] = []
     if is_note.any():
         footnotes = [kept_text(c) for c in raw_lead[is_note] if kept_text(c)]
         data = data[~is_note]
+        codes = codes[~is_note]
     excel_rows = (data.index.to_numpy() + 1).astype(np.int64)
-    key_labels = {role: label_column(data[col.index]) for role, col in key_cols.items()}
+    key_labels = {
+        role: lead_table[codes] if col.index == first_key else label_column(data[col.index])
+        for role, col in key_cols.items()
+    }
     _fill_merged_keys(sheet, key_cols, key_labels, data)
 
     notes_kept = (
@@ -496,7 +507,7 @@ def analyse_sheet(
                      sheet.formats, flags_kept)
         for col in value_cols
     ]  # fmt: skip
-    frame = pd.concat(parts, ignore_index=True)
+    frame = parts[0] if len(parts) == 1 else pd.concat(parts, ignore_index=True)
     return SheetResult(name, layout, frame, issues=issues, warnings=warnings, footnotes=footnotes)
 
 
@@ -704,7 +715,7 @@ def _melt_column(
         "col": np.full(n, col.index, dtype=np.int64),
         # object, never pandas' str: with pyarrow installed str stores Arrow strings and a
         # FormulaCell (a str subclass) would come back a plain str, read as a bad value
-        "cell": pd.Series(data[col.index].astype(object).to_numpy(), dtype=object),
+        "cell": data[col.index].astype(object).to_numpy(),
     }
     for dim, short in (("indicator", "ind"), ("region", "reg"), ("year", "yr"), ("unit", "unit")):
         # fallbacks in order: the column's header, the sheet's title/name, --year
@@ -756,12 +767,19 @@ def _melt_column(
             if code is not None:
                 fmt[k] = code
     out["fmt"] = fmt
-    # text columns stay Python objects: the checks read them as object arrays, and pandas
-    # would otherwise copy each into Arrow strings and back (a tenth of a second at 110,000)
+    # Text columns stay Python objects: the checks read them as object arrays, and pandas
+    # would otherwise copy each into Arrow strings and back (a tenth of a second at 110,000).
+    # No copies: each column is a new array or one no one writes to after this (the note,
+    # flag and row arrays are shared by a sheet's value columns), and copy=False keeps one
+    # block per column instead of stacking them into 2-D blocks (10 ms at 110,000).
     return pd.DataFrame(
-        {k: pd.Series(v, dtype=object) if k in _TEXT_CELLS else v for k, v in out.items()},
+        {
+            k: pd.Series(v, dtype=object, copy=False) if k in _TEXT_CELLS else v
+            for k, v in out.items()
+        },
         columns=list(CELL_COLUMNS),
+        copy=False,
     )
 
 
-_TEXT_CELLS = frozenset({"indicator", "region", "year", "unit", "note", "flag", "fmt"})
+_TEXT_CELLS = frozenset({"cell", "indicator", "region", "year", "unit", "note", "flag", "fmt"})

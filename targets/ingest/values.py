@@ -384,9 +384,7 @@ def parse_column(cells: pd.Series, unit_hints: pd.Series | None = None) -> Parse
         nums[is_num] = obj[is_num].astype(float)
     is_str = kinds == str  # noqa: E721
     if is_str.any():
-        texts = pd.Series(obj[is_str], dtype=object, copy=False)
-        coerced = pd.to_numeric(texts, errors="coerce").to_numpy(dtype=float)
-        nums[is_str] = coerced
+        nums[is_str] = _text_numbers(obj[is_str])
     fast = np.isfinite(nums) & (is_num | is_str)
     value[fast] = nums[fast]
     # missing: a NaN number, or None/NA/NaT among the other kinds (text never is)
@@ -420,6 +418,42 @@ def parse_column(cells: pd.Series, unit_hints: pd.Series | None = None) -> Parse
             if pv.value is not None:
                 value[i] = pv.value
     return ParsedColumn(value, missing, error, message, scale, mark, flag)
+
+
+# A plain decimal of at most 15 characters: no exponent, space, + sign, leading zero or -0, and
+# few enough digits that the number written is an exact integer over a power of ten. Arrow and
+# pandas both round such a text correctly, so they read it as the same double (tests/test_values).
+_SIMPLE_DECIMAL = (
+    r"^(?:0|[1-9][0-9]*)(?:\.[0-9]+)?$|^-(?:[1-9][0-9]*(?:\.[0-9]+)?|0\.[0-9]*[1-9][0-9]*)$"
+)
+
+
+def _text_numbers(texts: np.ndarray) -> np.ndarray:
+    """pd.to_numeric(texts, errors="coerce") as floats (NaN where not a number), for Python str
+    cells. Plain decimals are read by Arrow in C, every other text by pandas as before: 110,000
+    CSV values take 12 ms instead of 30-45 ms."""
+    import pyarrow as pa  # loaded already: pandas 3 keeps its text in Arrow
+    import pyarrow.compute as pc
+
+    out = np.full(len(texts), np.nan)
+    rest = np.ones(len(texts), dtype=bool)
+    try:
+        arr = pa.array(texts, type=pa.string())
+    except (pa.ArrowException, UnicodeError):  # a lone surrogate: no UTF-8 for Arrow
+        arr = None
+    if arr is not None:
+        simple = pc.and_(
+            pc.less_equal(pc.utf8_length(arr), 15), pc.match_substring_regex(arr, _SIMPLE_DECIMAL)
+        )
+        plain = simple.to_numpy(zero_copy_only=False)
+        if plain.any():
+            read = pc.cast(pc.if_else(simple, arr, pa.scalar("0")), pa.float64())
+            out[plain] = read.to_numpy(zero_copy_only=False)[plain]
+            rest = ~plain
+    if rest.any():
+        series = pd.Series(texts[rest], dtype=object, copy=False)
+        out[rest] = pd.to_numeric(series, errors="coerce").to_numpy(dtype=float)
+    return out
 
 
 def _na(x: object) -> bool:

@@ -294,7 +294,8 @@ def value_flags(
     flags = coded.map(lambda w: read_flag(w)[0])
     codes = coded.map(lambda w: read_flag(w)[1])
     said = np.full(n, "", dtype=object) if words is None else words
-    blank = coded.map(lambda w: w is None or not str(w).strip()).astype(bool)
+    # a table of bools, read per row: no object array to turn into bools row by row
+    blank = coded.table(lambda w: w is None or not str(w).strip()).astype(bool)[coded.codes]
     # words on the number: the flag where the flag cell is empty, a conflict where it says other
     worded = (said != "") & (codes == None)  # noqa: E711
     flags[worded & blank] = said[worded & blank]
@@ -414,7 +415,10 @@ def validate(
     """
     ctx = Ctx(res, lang, file, IssueLog() if log is None else log)
     obj = cells["cell"].to_numpy(dtype=object)
-    present = ~(pd.isna(obj) | (obj == ""))
+    if pd.api.types.infer_dtype(obj, skipna=False) == "string":  # all text: none is NA
+        present = obj != ""
+    else:
+        present = ~(pd.isna(obj) | (obj == ""))
     frame = (cells if present.all() else cells[present]).reset_index(drop=True)
     if frame.empty:
         return Checked(empty_rows())

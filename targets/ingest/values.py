@@ -378,7 +378,10 @@ def parse_column(cells: pd.Series, unit_hints: pd.Series | None = None) -> Parse
     # Fast path: real numbers (xlsx cells) and plain numeric text (csv cells). Series of
     # objects stay objects: pandas would copy text into Arrow strings for nothing.
     kinds = np.frompyfunc(type, 1, 1)(obj)  # half the time of Series.map(type)
-    is_num = (kinds == float) | (kinds == int)  # noqa: E721 - exact types: bool is not a number here
+    if pd.api.types.infer_dtype(obj, skipna=False) == "string":  # all text (a CSV): no numbers
+        is_num = np.zeros(n, dtype=bool)
+    else:
+        is_num = (kinds == float) | (kinds == int)  # noqa: E721 - exact types: bool is no number
     nums = np.full(n, np.nan)
     if is_num.any():
         nums[is_num] = obj[is_num].astype(float)

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 import pytest
 
 from targets.ingest import ParsedUpload, read_upload
@@ -323,3 +324,21 @@ def test_every_value_of_a_clean_long_file_exactly() -> None:
     # text stays Python objects (the store binds them as they are), numbers numpy columns
     assert [str(t) for t in up.rows.dtypes] == [str(t) for t in _checked(MESSY).rows.dtypes]
     assert {type(v) for c in ("indicator", "unit", "flag", "sheet") for v in up.rows[c]} == {str}
+
+
+@pytest.mark.parametrize("text", [MESSY, CLEAN])
+def test_the_layouts_label_codes_check_alike(text: str) -> None:
+    """A long sheet hands validate its label columns as codes (not hashed again): the codes
+    spell the melted labels exactly, and validate gives the same with them as without."""
+    res = Resolver(CAT, REG)
+    (sheet,) = read_workbook(text.encode()).sheets
+    result = analyse_sheet(sheet, res, file="f.csv")
+    assert result.cells is not None and set(result.labels) >= {"indicator", "region", "year"}
+    for dim, (codes, table) in result.labels.items():
+        assert table[codes].tolist() == result.cells[dim].tolist(), dim
+    cells = result.cells.assign(sheet=result.sheet)
+    notes = {"": result.footnotes}
+    plain = validate(cells, res, file="f.csv", footnotes=notes)
+    coded = validate(cells, res, file="f.csv", footnotes=notes, labels=result.labels)
+    assert coded.issues == plain.issues and coded.warnings == plain.warnings
+    pd.testing.assert_frame_equal(coded.rows, plain.rows)

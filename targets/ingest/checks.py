@@ -9,7 +9,7 @@ count, not a million messages).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -33,6 +33,7 @@ from targets.ingest.values import (
 from targets.issues import Issue, Notice, column_letter, notice
 from targets.models import Indicator
 
+DIMS = ("indicator", "region", "year")  # the label columns validate reads as codes
 ROW_COLUMNS: tuple[str, ...] = (
     "indicator", "region", "year", "value", "unit", "note", "flag", "sheet", "row", "column",
 )  # fmt: skip
@@ -405,13 +406,15 @@ def validate(
     file: str = "",
     footnotes: dict[str, list[str]] | None = None,
     log: IssueLog | None = None,
+    labels: Mapping[str, tuple[np.ndarray, np.ndarray]] | None = None,
 ) -> Checked:
     """Melted cells (layouts.CELL_COLUMNS + sheet) -> rows to store, issues, warnings.
 
     `footnotes` are each sheet's note rows as written: a mark on a value (3.29①) takes the note
     that explains it into the value's note. The issues go to `log` (one per file, shared with the
     layouts' issues); without one, the Checked result holds the issues this call found (at most
-    MAX_ERRORS).
+    MAX_ERRORS). `labels` (SheetResult.labels) give a label column as codes into a table of its
+    labels, so that it is not hashed again here.
     """
     ctx = Ctx(res, lang, file, IssueLog() if log is None else log)
     obj = cells["cell"].to_numpy(dtype=object)
@@ -419,13 +422,22 @@ def validate(
         present = obj != ""
     else:
         present = ~(pd.isna(obj) | (obj == ""))
-    frame = (cells if present.all() else cells[present]).reset_index(drop=True)
+    given = {
+        dim: Coded(codes, table)
+        for dim, (codes, table) in (labels or {}).items()
+        if dim in DIMS and len(codes) == len(cells)
+    }
+    if present.all():
+        frame = cells.reset_index(drop=True)
+    else:
+        frame = cells[present].reset_index(drop=True)
+        given = {dim: coded.take(present) for dim, coded in given.items()}
     if frame.empty:
         return Checked(empty_rows())
     catalogue = res.catalogue.indicators
-    # Each label column is hashed once; the ids, units, years and the keys of repeats are read
-    # from its codes (a table per distinct label), never by hashing 110,000 strings again.
-    ind_labels = Coded.of(frame["indicator"].to_numpy(dtype=object))
+    # Each label column is hashed once (here, or by the layout); the ids, units, years and the
+    # keys of repeats are read from its codes, never by hashing 110,000 strings again.
+    ind_labels = given.get("indicator") or Coded.of(frame["indicator"].to_numpy(dtype=object))
     ind_table = ind_labels.table(_indicator_id(res))
     inds = ind_table[ind_labels.codes]
     fmt = _formats(frame)
@@ -439,11 +451,15 @@ def validate(
     cat_unit = unit_table[ind_labels.codes]
     hints = np.where(declared != "", declared, cat_unit)
     parsed = parse_column(frame["cell"], pd.Series(hints, dtype=object, copy=False))
-    keep = ~parsed.missing
-    if not keep.all():
+    values_in = ~parsed.missing
+    keep: np.ndarray | slice = values_in
+    if values_in.all():
+        keep = slice(None)  # every cell holds a value: views, not copies
+    else:
         frame = frame[keep].reset_index(drop=True)
         inds, hints, declared, cat_unit = inds[keep], hints[keep], declared[keep], cat_unit[keep]
-        ind_labels = ind_labels.take(keep)
+        ind_labels = ind_labels.take(values_in)
+        given = {dim: coded.take(values_in) for dim, coded in given.items()}
     value, error, message = parsed.value[keep], parsed.error[keep], parsed.message[keep]
     marks, words = parsed.mark[keep], parsed.flag[keep]
     if fmt is not None:
@@ -458,10 +474,10 @@ def validate(
     if frame.empty:
         return Checked(empty_rows())
 
-    reg_labels = Coded.of(frame["region"].to_numpy(dtype=object))
+    reg_labels = given.get("region") or Coded.of(frame["region"].to_numpy(dtype=object))
     reg_table = reg_labels.table(_region_id(res))
     regs, totals, total_issues = _resolve_totals(ctx, frame, reg_table[reg_labels.codes])
-    year_labels = Coded.of(frame["year"].to_numpy(dtype=object))
+    year_labels = given.get("year") or Coded.of(frame["year"].to_numpy(dtype=object))
     year_table = year_labels.table(_year).astype(float)
     years = year_table[year_labels.codes]
     known = inds != None  # noqa: E711
@@ -508,7 +524,8 @@ def validate(
     ctx.log.extend(check_ranges(ctx, rows, (values < lo_table[codes]) | (values > hi_table[codes])))
     # each key's rows found once: the check and the dropping of repeats both read it
     reg_codes = None if totals.any() else kept(reg_labels.codes)
-    repeated = _repeated(rows, codes, ind_table, reg_codes, reg_table)
+    year_codes = kept(year_labels.codes)
+    repeated = _repeated(codes, ind_table, reg_codes, reg_table, year_codes, year_table, rows)
     ctx.log.extend(check_duplicates(ctx, rows, repeated))
     warnings = _conversion_warnings(sheets, kept(declared), kept(inds), kept(factors), catalogue)
     warnings += total_warnings(ctx, rows, kept(totals))
@@ -537,15 +554,17 @@ def _range_tables(ind_table: np.ndarray, catalogue: Any) -> tuple[np.ndarray, np
 
 
 def _repeated(
-    rows: pd.DataFrame,
     ind_codes: np.ndarray,
     ind_table: np.ndarray,
     reg_codes: np.ndarray | None,
     reg_table: np.ndarray,
+    year_codes: np.ndarray,
+    year_table: np.ndarray,
+    rows: pd.DataFrame,
 ) -> np.ndarray:
     """rows.duplicated(["indicator", "region", "year"], keep=False), from the label codes: two
-    labels of one id (上海, shanghai) get one code here. Without `reg_codes` (totals gave some
-    rows another region) the regions are hashed again."""
+    labels of one id (上海, shanghai; 2023, 2023年) get one code here. Without `reg_codes` (totals
+    gave some rows another region) the rows' regions are hashed again."""
     id_of_ind = pd.factorize(pd.Series(ind_table, dtype=object), use_na_sentinel=False)[0]
     ind = id_of_ind[ind_codes].astype(np.int64)
     if reg_codes is None:
@@ -554,9 +573,9 @@ def _repeated(
     else:
         id_of_reg = pd.factorize(pd.Series(reg_table, dtype=object), use_na_sentinel=False)[0]
         reg, n_reg = id_of_reg[reg_codes], len(reg_table)
-    year, year_ids = pd.factorize(rows["year"].to_numpy())
-    key = (ind * n_reg + reg) * len(year_ids) + year
-    return pd.Series(key).duplicated(keep=False).to_numpy()
+    year = pd.factorize(year_table, use_na_sentinel=False)[0][year_codes]
+    key = (ind * n_reg + reg) * len(year_table) + year
+    return pd.Series(key, copy=False).duplicated(keep=False).to_numpy()
 
 
 @dataclass(frozen=True)
@@ -796,8 +815,8 @@ def _rows(
     note: np.ndarray,
     flags: np.ndarray,
 ) -> pd.DataFrame:
-    """The rows to store, as empty_rows() has them. The Series take the arrays as they are
-    (copy=False): the frame copies each column once, into its blocks."""
+    """The rows to store, as empty_rows() has them. The frame takes the arrays as they are
+    (copy=False, one block per column): each is new here or read-only after this."""
     note = np.where(note == "", np.array(None, dtype=object), note)
     col_codes, col_numbers = pd.factorize(col)  # integers: hashed without a Python object each
     letters = np.array([column_letter(int(c)) for c in col_numbers], dtype=object)[col_codes]
@@ -813,7 +832,8 @@ def _rows(
             "sheet": pd.Series(sheets, dtype=object, copy=False),
             "row": row.astype(np.int64),
             "column": pd.Series(letters, dtype=object, copy=False),
-        }
+        },
+        copy=False,
     )
     return rows
 

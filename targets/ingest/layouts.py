@@ -110,6 +110,10 @@ class SheetResult:
     warnings: list[Notice] = field(default_factory=list)
     recognised: bool = True
     footnotes: list[str] = field(default_factory=list)  # the sheet's note rows, as written
+    # Per key column (indicator, region, year) whose melted column is exactly table[codes]
+    # (one value column, no merged cells): (codes, table), so the checks need not hash the
+    # column's 110,000 labels again.
+    labels: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
 
 
 def cell_label(cell: object) -> str:
@@ -132,10 +136,17 @@ def kept_text(cell: object) -> str:
     return cell_label(cell)
 
 
-def label_column(series: pd.Series) -> np.ndarray:
-    """cell_label over a column, each distinct cell once (a 2,000,000-row column has few)."""
+def label_codes(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """cell_label over a column as (codes, table): each row's label is table[codes]; an empty
+    cell's code points at the table's last entry, ""."""
     codes, uniques = pd.factorize(series.astype(object), use_na_sentinel=True)
     table = np.array([cell_label(u) for u in uniques] + [""], dtype=object)
+    return np.where(codes < 0, len(table) - 1, codes), table
+
+
+def label_column(series: pd.Series) -> np.ndarray:
+    """cell_label over a column, each distinct cell once (a 2,000,000-row column has few)."""
+    codes, table = label_codes(series)
     return table[codes]
 
 
@@ -484,10 +495,13 @@ def analyse_sheet(
         data = data[~is_note]
         codes = codes[~is_note]
     excel_rows = (data.index.to_numpy() + 1).astype(np.int64)
-    key_labels = {
-        role: lead_table[codes] if col.index == first_key else label_column(data[col.index])
+    key_codes = {
+        role: (np.where(codes < 0, len(lead_table) - 1, codes), lead_table)
+        if col.index == first_key
+        else label_codes(data[col.index])
         for role, col in key_cols.items()
     }
+    key_labels = {role: table[c] for role, (c, table) in key_codes.items()}
     _fill_merged_keys(sheet, key_cols, key_labels, data)
 
     notes_kept = (
@@ -507,8 +521,13 @@ def analyse_sheet(
                      sheet.formats, flags_kept)
         for col in value_cols
     ]  # fmt: skip
-    frame = parts[0] if len(parts) == 1 else pd.concat(parts, ignore_index=True)
-    return SheetResult(name, layout, frame, issues=issues, warnings=warnings, footnotes=footnotes)
+    frame = parts[0][0] if len(parts) == 1 else pd.concat([p[0] for p in parts], ignore_index=True)
+    coded: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+    if len(parts) == 1 and not sheet.merged:  # merged cells rewrite labels: codes out of date
+        coded = {dim: key_codes[dim] for dim in parts[0][1]}
+    return SheetResult(
+        name, layout, frame, issues=issues, warnings=warnings, footnotes=footnotes, labels=coded
+    )
 
 
 # The row under a yearbook's two-level header names what each value column measures.
@@ -708,8 +727,11 @@ def _melt_column(
     notes: np.ndarray,
     formats: dict[tuple[int, int], str],
     flags: np.ndarray,
-) -> pd.DataFrame:
+) -> tuple[pd.DataFrame, set[str]]:
+    """The column's cells, one row each, with their labels; and the dimensions whose labels
+    are every row's own key cell (key_labels[dim] as it is)."""
     n = len(data)
+    own_dims: set[str] = set()
     out: dict[str, object] = {
         "row": excel_rows,
         "col": np.full(n, col.index, dtype=np.int64),
@@ -743,6 +765,7 @@ def _melt_column(
             # the row's own cell wins; a blank one falls back, or else is pointed at as missing
             use_own = np.ones(n, dtype=bool) if fallback[0] == "" else own != ""
             if use_own.all():  # every row has its own (a long sheet): no fallback to blend in
+                own_dims.add(dim)
                 text_arr, row_arr = own, excel_rows
                 col_arr = np.full(n, key_cols[dim].index, dtype=np.int64)
             else:
@@ -777,7 +800,7 @@ def _melt_column(
     # No copies: each column is a new array or one no one writes to after this (the note,
     # flag and row arrays are shared by a sheet's value columns), and copy=False keeps one
     # block per column instead of stacking them into 2-D blocks (10 ms at 110,000).
-    return pd.DataFrame(
+    frame = pd.DataFrame(
         {
             k: pd.Series(v, dtype=object, copy=False) if k in _TEXT_CELLS else v
             for k, v in out.items()
@@ -785,6 +808,7 @@ def _melt_column(
         columns=list(CELL_COLUMNS),
         copy=False,
     )
+    return frame, own_dims
 
 
 _TEXT_CELLS = frozenset({"cell", "indicator", "region", "year", "unit", "note", "flag", "fmt"})

@@ -144,11 +144,16 @@ def _read_upload(
         else:
             # a workbook's extra sheet (notes, a chart's data) is passed over, and said so
             up.warnings.append(notice("sheet-skipped", sheet=r.sheet))
-    frames = [r.cells.assign(sheet=r.sheet) for r in recognised if r.cells is not None]
+    melted = [r for r in recognised if r.cells is not None]
+    frames = [r.cells.assign(sheet=r.sheet) for r in melted if r.cells is not None]
     if frames:
         cells = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
         footnotes = {r.sheet: r.footnotes for r in recognised if r.footnotes}
-        checked = validate(cells, res, lang=lang, file=file_name, footnotes=footnotes, log=log)
+        # one sheet: its labels' codes hold for the cells as they are
+        labels = melted[0].labels if len(melted) == 1 else None
+        checked = validate(
+            cells, res, lang=lang, file=file_name, footnotes=footnotes, log=log, labels=labels
+        )
         up.rows = checked.rows
         up.warnings.extend(checked.warnings)
     if up.rows.empty and not log.total:

@@ -765,7 +765,8 @@ def _melt_column(
             # the row's own cell wins; a blank one falls back, or else is pointed at as missing
             use_own = np.ones(n, dtype=bool) if fallback[0] == "" else own != ""
             if use_own.all():  # every row has its own (a long sheet): no fallback to blend in
-                own_dims.add(dim)
+                if own is key_labels[dim]:  # as labelled (a unit clash rewrites its texts)
+                    own_dims.add(dim)
                 text_arr, row_arr = own, excel_rows
                 col_arr = np.full(n, key_cols[dim].index, dtype=np.int64)
             else:

@@ -78,6 +78,10 @@ CODES: dict[str, tuple[str, str]] = {
         "a value flagged as an estimate (预计), not an outturn",
         "数值标为预计数，并非实际值",
     ),
+    "target-table": (
+        "a value in a table of goals (a title or sheet name saying 目标值, 规划目标), not an outturn",
+        "数值位于目标表（标题或工作表名称为目标值、规划目标等），并非实际值",
+    ),
     "unknown-flag": ("a flag outside the flag vocabulary", "无法识别的数据注记"),
     "flag-conflict": (
         "a number written approximate (4.4左右) whose flag cell or mark says otherwise",
@@ -206,6 +210,11 @@ ADVICE: dict[str, tuple[str, str]] = {
         "leave the year out until its outturn is published; an approximate outturn (左右, 超过) "
         "may be flagged approx",
         "在实际数据发布前不导入该年数值；实际值为约数（左右、超过）时可标注为约数",
+    ),
+    "target-table": (
+        "import the table of outturns (实际值, 完成情况); the goals belong in the catalogue "
+        "(indicators.yaml)",
+        "导入实际完成值表（实际值、完成情况）；目标值应写入指标目录（indicators.yaml）",
     ),
     "unknown-flag": (
         "write prelim, approx, different-scope or different-definition (初步, 左右, 口径不同, "

@@ -349,3 +349,41 @@ def test_two_title_units_that_disagree_are_refused() -> None:
     assert "万元 ≠ 亿元" in up.issues[0].message
     sheet[1] = ["单位：亿元"]
     assert rows(read(mf.xlsx_bytes({"S": sheet})))[1][3] == 47050.6
+
+
+@pytest.mark.parametrize(
+    ("sheets", "said"),
+    [
+        ({"S": [["2025年目标值"], ["地区", "研发投入强度(%)"], ["安徽", 2.8]]}, "目标值"),
+        ({"S": [["2025年目标"], ["地区", "研发投入强度(%)"], ["安徽", 2.8]]}, "目标"),
+        (
+            {"S": [["长三角规划目标（2025年）"], ["地区", "研发投入强度(%)"], ["安徽", 2.8]]},
+            "规划目标",
+        ),
+        ({"S": [["2025年预期目标"], ["地区", "研发投入强度(%)"], ["安徽", 2.8]]}, "预期目标"),
+        ({"S": [["2025年目标任务"], ["地区", "研发投入强度(%)"], ["安徽", 2.8]]}, "目标任务"),
+        ({"目标": [["地区", "研发投入强度(%)"], ["安徽", 2.8]]}, "目标"),
+    ],
+)
+def test_a_table_of_goals_refuses_each_value(sheets: dict[str, Any], said: str) -> None:
+    # a goals table (2025年目标值) went in as 2025's observed values
+    up = read(mf.xlsx_bytes(sheets), year=2025)
+    sheet = next(iter(sheets))
+    assert [(i.code, i.sheet, i.row, i.column) for i in up.issues] == [
+        ("target-table", sheet, len(sheets[sheet]), "B")
+    ]
+    assert up.issues[0].message == (
+        f"'2.8' is in a table of goals (its title or sheet name says {said!r}): a target is not "
+        "the year's observed value; import the outturns (实际值, 完成情况) instead"
+    )
+    assert up.rows.empty
+
+
+@pytest.mark.parametrize(
+    "title", ["2023年目标完成情况", "2023年目标任务完成情况", "2023年主要目标完成情况"]
+)
+def test_outturns_against_goals_are_read(title: str) -> None:
+    sheet = [[title], ["地区", "研发投入强度(%)"], ["安徽", 2.8]]
+    assert rows(read(mf.xlsx_bytes({"S": sheet}))) == [
+        ("rd_intensity", "anhui", 2023, 2.8, "S", 3, "B")
+    ]

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from targets import config
 from targets.ingest.messages import make_issue
 from targets.ingest.readers import RawSheet
 from targets.ingest.resolve import Resolver, parse_year, part_of_year, split_unit
@@ -316,6 +317,13 @@ def _sheet_labels(
         if said is not None:
             found["estimate"] = Label(said)
             break
+    # a title or sheet name saying the table holds goals (2025年目标值, a sheet 目标): its
+    # numbers are targets, never the year's outturns (target-table)
+    for r, c, t in [(r, c, t) for r, c, t in texts] + [(-1, -1, name)]:
+        said = target_title(t)
+        if said is not None:
+            found["target"] = Label(said, r + 1, c)
+            break
     partial = [Label(t, r + 1, c) for r, c, t in texts if part_of_year(t)]
     if not partial and part_of_year(name):
         partial = [Label(name)]
@@ -353,6 +361,45 @@ def _sheet_labels(
                 found["region"] = Label(stripped, r + 1, c)
                 break
     return found
+
+
+# Words by which a title or sheet name says its table holds goals, and words by which it says
+# the table reports outturns against them (目标完成情况): those are read as usual. Kept short on
+# purpose: a title merely mentioning 目标 is no target table.
+_TARGET_TITLE = re.compile(r"(目标值|规划目标|预期目标|目标任务|目标)(?:表|一览表)?$")
+_TARGET_TITLE_ANYWHERE = ("目标值", "规划目标", "预期目标")
+_OUTTURN_OF_TARGET = ("完成", "实现", "进展", "进度", "实际", "执行")
+
+
+def target_title(text: str) -> str | None:
+    """The words by which a title or sheet name says its figures are goals (2025年目标值 ->
+    目标值), or None; 目标完成情况 and kin report outturns and give None."""
+    key = re.sub(r"\s+", "", text)
+    if "目标" not in key or any(w in key for w in _OUTTURN_OF_TARGET):
+        return None
+    m = _TARGET_TITLE.search(key)
+    if m is not None:
+        return m.group(1)
+    return next((w for w in _TARGET_TITLE_ANYWHERE if w in key), None)
+
+
+def _target_issues(
+    frame: pd.DataFrame, said: str, *, lang: str, file: str, sheet: str
+) -> list[Issue]:
+    """Each written value of a target table refused at its cell (at most MAX_ERRORS: the
+    issue log counts no more than that anyway)."""
+    out: list[Issue] = []
+    for cell, row, col in zip(frame["cell"], frame["row"], frame["col"], strict=True):
+        label = kept_text(cell).strip()
+        if not label:
+            continue
+        out.append(
+            make_issue("target-table", lang, file=file, sheet=sheet, row=int(row), col=int(col),
+                       label=label, detail=said)
+        )  # fmt: skip
+        if len(out) >= config.MAX_ERRORS:
+            break
+    return out
 
 
 def _is_footnote(label: str, raw: object) -> bool:
@@ -522,6 +569,9 @@ def analyse_sheet(
         for col in value_cols
     ]  # fmt: skip
     frame = parts[0][0] if len(parts) == 1 else pd.concat([p[0] for p in parts], ignore_index=True)
+    if "target" in labels:
+        issues += _target_issues(frame, labels["target"].text, lang=lang, file=file, sheet=name)
+        return SheetResult(name, layout, frame.iloc[:0], issues=issues, warnings=warnings)
     coded: dict[str, tuple[np.ndarray, np.ndarray]] = {}
     if len(parts) == 1 and not sheet.merged:  # merged cells rewrite labels: codes out of date
         coded = {dim: key_codes[dim] for dim in parts[0][1]}

@@ -100,6 +100,13 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
         "never stored as the year's value; import the outturn once it is published",
         "“{label}”标为“{detail}”，是预计数：年度结束前的预计值不能作为当年数值，请在实际数据发布后导入",
     ),
+    "target-table": (
+        "target-table",
+        "{label!r} is in a table of goals (its title or sheet name says {detail!r}): a target is "
+        "not the year's observed value; import the outturns (实际值, 完成情况) instead",
+        "“{label}”所在表格为目标表（标题或工作表名称为“{detail}”）：目标值不是当年实际值，"
+        "请导入实际完成值",
+    ),
     "unknown-flag": (
         "unknown-flag",
         "{detail!r} is not a flag: write prelim (初步), approx (左右/超过/突破), different-scope "

@@ -241,6 +241,25 @@ WARNINGS: dict[str, tuple[str, str]] = {
         "工作表 {sheet}：标题或表名给出的年份为 {found}，已代替指定的年份 {given}",
         "sheet {sheet}: its title or name gives the year {found}, used instead of --year {given}",
     ),
+    # what the file hides is read all the same: said, so that whoever checked only what Excel
+    # shows knows which figures came in unseen
+    "hidden-sheet": (
+        "工作表 {sheet} 在文件中被隐藏，其数值已导入",
+        "sheet {sheet} is hidden in the file; its values were imported",
+    ),
+    "very-hidden-sheet": (
+        "工作表 {sheet} 在文件中被深度隐藏（Excel 的“取消隐藏”也看不到），其数值已导入",
+        "sheet {sheet} is very hidden in the file (Excel's Unhide does not list it); its values "
+        "were imported",
+    ),
+    "hidden-rows": (
+        "工作表 {sheet}：第 {rows} 行在文件中被隐藏，其数值已导入",
+        "sheet {sheet}: row(s) {rows} are hidden in the file; their values were imported",
+    ),
+    "hidden-columns": (
+        "工作表 {sheet}：第 {letters} 列在文件中被隐藏，其内容已导入",
+        "sheet {sheet}: column(s) {letters} are hidden in the file; their cells were imported",
+    ),
     "sheet-skipped": (
         "工作表 {sheet}：无法识别布局，已跳过该表",
         "sheet {sheet}: layout not recognised, sheet skipped",

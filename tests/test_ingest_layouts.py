@@ -387,3 +387,71 @@ def test_outturns_against_goals_are_read(title: str) -> None:
     assert rows(read(mf.xlsx_bytes({"S": sheet}))) == [
         ("rd_intensity", "anhui", 2023, 2.8, "S", 3, "B")
     ]
+
+
+def test_hidden_sheets_rows_and_columns_are_read_and_said() -> None:
+    # an analyst who checked only what Excel shows never saw these figures come in
+    import io
+
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "S"
+    for row in [
+        ["研发投入强度（%）"],
+        ["地区", "2022年", "2023年"],
+        ["上海", 1.0, 2.0],
+        ["安徽", 3.0, 4.0],
+        ["江苏", 5.0, 6.0],
+    ]:
+        ws.append(row)
+    ws.row_dimensions[4].hidden = True
+    ws.row_dimensions[5].hidden = True
+    ws.column_dimensions["C"].hidden = True
+    ws.row_dimensions[9].hidden = True  # hidden, but holds nothing read: no news
+    hidden = wb.create_sheet("研发投入强度")
+    hidden.append(["地区", "2023年"])
+    hidden.append(["浙江", 3.2])
+    hidden.sheet_state = "veryHidden"
+    out = io.BytesIO()
+    wb.save(out)
+    up = read(out.getvalue(), "upload.xlsx")
+    assert up.issues == []
+    assert len(up.rows) == 7  # every hidden value is imported, as before
+    assert [w.text("en") for w in up.warnings] == [
+        "sheet S: row(s) 4-5 are hidden in the file; their values were imported",
+        "sheet S: column(s) C are hidden in the file; their cells were imported",
+        "sheet 研发投入强度 is very hidden in the file (Excel's Unhide does not list it); its "
+        "values were imported",
+    ]
+    assert [w.text("zh") for w in up.warnings] == [
+        "工作表 S：第 4-5 行在文件中被隐藏，其数值已导入",
+        "工作表 S：第 C 列在文件中被隐藏，其内容已导入",
+        "工作表 研发投入强度 在文件中被深度隐藏（Excel 的“取消隐藏”也看不到），其数值已导入",
+    ]
+
+
+def test_a_workbook_hiding_nothing_says_nothing() -> None:
+    up = read(mf.xlsx_bytes({"S": [["研发投入强度（%）"], ["地区", "2023年"], ["上海", 2.0]]}))
+    assert up.issues == [] and up.warnings == []
+
+
+def test_a_hidden_sheet_is_read_and_said() -> None:
+    import io
+
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    wb.active.title = "说明"
+    ws = wb.create_sheet("研发投入强度")
+    ws.append(["地区", "2023年"])
+    ws.append(["浙江", 3.2])
+    ws.sheet_state = "hidden"
+    out = io.BytesIO()
+    wb.save(out)
+    up = read(out.getvalue())
+    assert rows(up) == [("rd_intensity", "zhejiang", 2023, 3.2, "研发投入强度", 2, "B")]
+    assert [w.text("en") for w in up.warnings] == [
+        "sheet 研发投入强度 is hidden in the file; its values were imported"
+    ]

@@ -76,3 +76,31 @@ def test_cells_spelled_otherwise_are_read_all_the_same() -> None:
     )
     found = scan_xlsx(_with_sheet(base, sheet))["S"]
     assert found.numbers == {(0, 0): 0.25, (1, 0): 0.5, (1, 1): 0.75}
+
+
+def _hiding_workbook() -> bytes:
+    """A real openpyxl file hiding a sheet, a very hidden sheet, a row and columns."""
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "S"
+    for row in [["地区", "2022年", "2023年"], ["上海", 1.0, 2.0], ["安徽", 3.0, 4.0]]:
+        ws.append(row)
+    ws.row_dimensions[3].hidden = True
+    ws.column_dimensions["C"].hidden = True
+    wb.create_sheet("H").append(["地区", "研发投入强度(%)"])
+    wb["H"].sheet_state = "hidden"
+    wb.create_sheet("V").sheet_state = "veryHidden"
+    wb.create_sheet("Plain").append(["a", 1.5])
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def test_hidden_sheets_rows_and_columns() -> None:
+    found = scan_xlsx(_hiding_workbook())
+    assert (found["S"].state, found["S"].hidden_rows, found["S"].hidden_cols) == ("", [2], [(2, 2)])
+    assert (found["H"].state, found["H"].hidden_rows, found["H"].hidden_cols) == ("hidden", [], [])
+    assert found["V"].state == "veryHidden"
+    assert "Plain" not in found  # a sheet that hides nothing costs nothing

@@ -15,6 +15,7 @@ two-row headers (an indicator over its years) melt the same way: `indicator-colu
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -402,6 +403,44 @@ def _target_issues(
     return out
 
 
+def _spans(numbers: list[int], most: int = 10) -> str:
+    """[4, 7, 8, 9] -> "4, 7-9"; past `most` spans, "…"."""
+    runs: list[list[int]] = []
+    for n in sorted(set(numbers)):
+        if runs and n == runs[-1][1] + 1:
+            runs[-1][1] = n
+        else:
+            runs.append([n, n])
+    text = ", ".join(str(a) if a == b else f"{a}-{b}" for a, b in runs[:most])
+    return text + (", …" if len(runs) > most else "")
+
+
+def _hidden_warnings(
+    sheet: RawSheet, frame: pd.DataFrame, key_cols: Iterable[Column]
+) -> list[Notice]:
+    """What the file hides and the import reads: the sheet, the rows of values, the columns of
+    values or labels. Cells hidden but empty, or outside the table, are no news."""
+    cells = frame["cell"].to_numpy(dtype=object)
+    present = np.array([kept_text(c).strip() != "" for c in cells], dtype=bool)
+    if not present.any():
+        return []
+    out: list[Notice] = []
+    if sheet.state:
+        code = "very-hidden-sheet" if sheet.state == "veryHidden" else "hidden-sheet"
+        out.append(notice(code, sheet=sheet.name))
+    rows = frame["row"].to_numpy()[present]
+    hidden_rows = [int(r) for r in np.unique(rows) if int(r) - 1 in sheet.hidden_rows]
+    if hidden_rows:
+        out.append(notice("hidden-rows", sheet=sheet.name, rows=_spans(hidden_rows)))
+    used = {int(c) for c in np.unique(frame["col"].to_numpy()[present])}
+    used |= {c.index for c in key_cols}
+    hidden_cols = [j for j in sorted(used) if any(lo <= j <= hi for lo, hi in sheet.hidden_cols)]
+    if hidden_cols:
+        letters = ", ".join(column_letter(j) for j in hidden_cols)
+        out.append(notice("hidden-columns", sheet=sheet.name, letters=letters))
+    return out
+
+
 def _is_footnote(label: str, raw: object) -> bool:
     """A note row: 注：…, 资料来源：…, or a row that begins with a footnote mark (①…, *…) as
     written (NFKC would have turned ① into 1)."""
@@ -569,6 +608,8 @@ def analyse_sheet(
         for col in value_cols
     ]  # fmt: skip
     frame = parts[0][0] if len(parts) == 1 else pd.concat([p[0] for p in parts], ignore_index=True)
+    if sheet.state or sheet.hidden_rows or sheet.hidden_cols:
+        warnings += _hidden_warnings(sheet, frame, key_cols.values())
     if "target" in labels:
         issues += _target_issues(frame, labels["target"].text, lang=lang, file=file, sheet=name)
         return SheetResult(name, layout, frame.iloc[:0], issues=issues, warnings=warnings)

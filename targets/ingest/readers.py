@@ -57,6 +57,11 @@ class RawSheet:
     merged: list[Span] = field(default_factory=list)
     # (row, col) -> number format code of numeric cells whose format changes what they show
     formats: dict[tuple[int, int], str] = field(default_factory=dict)
+    # what the file hides (.xlsx): the sheet's state ("hidden", "veryHidden" or ""), 0-based
+    # rows and (first, last) 0-based column spans; their cells are read as any other
+    state: str = ""
+    hidden_rows: frozenset[int] = frozenset()
+    hidden_cols: list[tuple[int, int]] = field(default_factory=list)
 
 
 @dataclass
@@ -170,6 +175,10 @@ def _add_cells(data: bytes, kind: Literal["xlsx", "ods", "xls"], sheets: list[Ra
         found = extras.get(sheet.name)
         if found is None:
             continue
+        sheet.state, sheet.hidden_cols = found.state, found.hidden_cols
+        sheet.hidden_rows = frozenset(found.hidden_rows)
+        if not found.numbers and not found.uncomputed:
+            continue  # only hidden rows or columns: the values stand as read
         grid = sheet.cells.to_numpy(dtype=object)
         wanted = [*found.numbers, *found.uncomputed]
         rows = max(max((r for r, _ in wanted), default=-1) + 1, grid.shape[0])

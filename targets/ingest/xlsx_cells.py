@@ -37,6 +37,9 @@ _S_ATTR = re.compile(rb'(?:^|\s)s="([^"]*)"')
 _R_ATTR = re.compile(rb'(?:^|\s)r="([^"]*)"')
 _T_ATTR = re.compile(rb'(?:^|\s)t="([^"]*)"')
 _REF = re.compile(r"^\$?([A-Z]{1,3})\$?(\d+)$")
+# rows and columns hidden in the file: their cells are read all the same (a warning says so)
+_HIDDEN_ROW = re.compile(rb"<" + _P + rb'row\b([^>]*?\shidden="(?:1|true)"[^>]*)>')
+_HIDDEN_COL = re.compile(rb"<" + _P + rb'col\b([^>]*?\shidden="(?:1|true)"[^>]*)>')
 _ALL_CELLS = re.compile(
     rb"<" + _P + rb"c\s([^>]*?)(?:/>|>(.*?)</" + _P + rb"c>)", re.S
 )  # fmt: skip
@@ -53,6 +56,15 @@ class SheetCells:
     formats: dict[Cell, str] = field(default_factory=dict)  # format code of numeric cells
     numbers: dict[Cell, float] = field(default_factory=dict)  # their number, as in the file
     uncomputed: dict[Cell, str] = field(default_factory=dict)  # formula text, "=…"
+    # what the file hides from whoever opens it: the sheet ("hidden", "veryHidden" or ""), and
+    # 0-based rows and (first, last) column spans
+    state: str = ""
+    hidden_rows: list[int] = field(default_factory=list)
+    hidden_cols: list[tuple[int, int]] = field(default_factory=list)
+
+    @property
+    def hides(self) -> bool:
+        return bool(self.state or self.hidden_rows or self.hidden_cols)
 
 
 def _attrs(raw: bytes) -> dict[str, str]:
@@ -75,8 +87,10 @@ def cell_index(ref: str) -> Cell | None:
     return int(m.group(2)) - 1, col - 1
 
 
-def _sheet_parts(zf: zipfile.ZipFile, names: set[str]) -> dict[str, str]:
-    """Sheet name -> the zip member holding its cells."""
+def _sheet_parts(
+    zf: zipfile.ZipFile, names: set[str], states: dict[str, str] | None = None
+) -> dict[str, str]:
+    """Sheet name -> the zip member holding its cells; `states` gets each hidden sheet's state."""
     book = "xl/workbook.xml"
     if "_rels/.rels" in names:
         for rel in _REL.findall(zf.read("_rels/.rels")):
@@ -100,6 +114,8 @@ def _sheet_parts(zf: zipfile.ZipFile, names: set[str]) -> dict[str, str]:
         part = targets.get(a.get("id", ""))
         if part in names and "name" in a:
             parts[a["name"]] = part
+            if states is not None and a.get("state", "visible") in ("hidden", "veryHidden"):
+                states[a["name"]] = a["state"]
     return parts
 
 
@@ -139,13 +155,17 @@ def scan_xlsx(data: bytes) -> dict[str, SheetCells]:
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
         names = set(zf.namelist())
-        parts = _sheet_parts(zf, names)
+        states: dict[str, str] = {}
+        parts = _sheet_parts(zf, names, states)
         formats = _style_formats(zf, names)
         out: dict[str, SheetCells] = {}
         for sheet, part in parts.items():
             xml = zf.read(part)
             found = _scan_sheet(xml, formats)
-            if found.formats or found.uncomputed:
+            found.state = states.get(sheet, "")
+            if b"hidden=" in xml:  # one byte search: the usual sheet hides nothing
+                _hidden(xml, found)
+            if found.formats or found.uncomputed or found.hides:
                 out[sheet] = found
         return out
     except (zipfile.BadZipFile, OSError, ValueError, KeyError) as exc:
@@ -177,6 +197,19 @@ def _scan_sheet(xml: bytes, formats: dict[str, str]) -> SheetCells:
                 content = xml[head_end + 1 : close.start() if close else len(xml)]
             _take(found, attrs.rstrip(b"/"), content, formats)
     return found
+
+
+def _hidden(xml: bytes, found: SheetCells) -> None:
+    """The rows and column spans the sheet hides (hidden="1"), as 0-based indices."""
+    for raw in _HIDDEN_ROW.findall(xml):
+        r = _attrs(raw).get("r", "")
+        if r.isdigit():
+            found.hidden_rows.append(int(r) - 1)
+    for raw in _HIDDEN_COL.findall(xml):
+        a = _attrs(raw)
+        lo, hi = a.get("min", ""), a.get("max", "")
+        if lo.isdigit() and hi.isdigit():
+            found.hidden_cols.append((int(lo) - 1, int(hi) - 1))
 
 
 def _has_formulas(xml: bytes) -> bool:

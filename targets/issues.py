@@ -260,6 +260,12 @@ WARNINGS: dict[str, tuple[str, str]] = {
         "工作表 {sheet}：第 {letters} 列在文件中被隐藏，其内容已导入",
         "sheet {sheet}: column(s) {letters} are hidden in the file; their cells were imported",
     ),
+    "estimate-note": (
+        "{cells}：备注（{said}）称该数值为预计数，但已作为当年实际值导入：请核实；预计数请待实际数据"
+        "发布后再导入",
+        "{cells}: the note ({said}) calls the figure an estimate, yet it was stored as the "
+        "year's outturn: check it, and leave a forecast out until the outturn is published",
+    ),
     "sheet-skipped": (
         "工作表 {sheet}：无法识别布局，已跳过该表",
         "sheet {sheet}: layout not recognised, sheet skipped",

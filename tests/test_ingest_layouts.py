@@ -455,3 +455,34 @@ def test_a_hidden_sheet_is_read_and_said() -> None:
     assert [w.text("en") for w in up.warnings] == [
         "sheet 研发投入强度 is hidden in the file; its values were imported"
     ]
+
+
+@pytest.mark.parametrize("note", ["预计数", "预计", "预估", "估计数", "2023年为预计数"])
+def test_a_note_calling_the_value_an_estimate_is_kept_and_said(note: str) -> None:
+    # 2.69 with the note 预计数 went in as the 2023 outturn with no word
+    data = f"地区,指标,年份,数值,备注\n安徽,研发投入强度,2023,2.69,{note}\n上海,研发投入强度,2023,4.2,\n"
+    up = read(data.encode(), "upload.csv")
+    assert rows(up) == [
+        ("rd_intensity", "anhui", 2023, 2.69, "", 2, "D"),
+        ("rd_intensity", "shanghai", 2023, 4.2, "", 3, "D"),
+    ]
+    assert [w.text("en") for w in up.warnings] == [
+        f"D2: the note ({note}) calls the figure an estimate, yet it was stored as the year's "
+        "outturn: check it, and leave a forecast out until the outturn is published"
+    ]
+    assert up.warnings[0].text("zh").startswith(f"D2：备注（{note}）称该数值为预计数")
+
+
+def test_estimate_notes_name_each_sheet_cell_and_other_notes_say_nothing() -> None:
+    sheet = [
+        ["研发投入强度（%）"],
+        ["地区", "2022年", "2023年", "备注"],
+        ["上海", 4.2, 4.4, "初步核算数"],
+        ["安徽", 2.6, 2.69, "2023年为预计数"],
+    ]
+    up = read(mf.xlsx_bytes({"S": sheet}))
+    assert len(up.rows) == 4 and up.issues == []
+    assert [w.text("en") for w in up.warnings] == [
+        "S!B4, S!C4: the note (2023年为预计数) calls the figure an estimate, yet it was stored "
+        "as the year's outturn: check it, and leave a forecast out until the outturn is published"
+    ]

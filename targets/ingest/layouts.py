@@ -441,6 +441,36 @@ def _hidden_warnings(
     return out
 
 
+# A free-text note saying the figure is an estimate: less certain than a flag cell (预计 there is
+# refused), so the value is kept and a warning names its cells.
+ESTIMATE_IN_NOTE = ("预计", "预估", "估计", "预测")
+
+
+def _estimate_notes(frame: pd.DataFrame, sheet: str, most: int = 10) -> list[Notice]:
+    """One warning naming the cells (the first `most`) whose note says 预计数 or kin."""
+    codes, uniques = pd.factorize(frame["note"], use_na_sentinel=True)
+    said = np.array(
+        [next((w for w in ESTIMATE_IN_NOTE if w in str(u)), "") for u in uniques] + [""],
+        dtype=object,
+    )
+    hit = said[np.where(codes < 0, len(uniques), codes)] != ""
+    if not hit.any():
+        return []
+    cells = frame["cell"].to_numpy(dtype=object)
+    at = [i for i in np.flatnonzero(hit) if kept_text(cells[i]).strip()]
+    if not at:
+        return []
+    prefix = f"{sheet}!" if sheet else ""
+    rows, cols = frame["row"].to_numpy(), frame["col"].to_numpy()
+    where = ", ".join(f"{prefix}{column_letter(int(cols[i]))}{int(rows[i])}" for i in at[:most])
+    if len(at) > most:
+        where += f", … ({len(at)})"
+    # a long source quote is cut: the cells are what the analyst looks up
+    notes = (str(frame["note"].iat[i]) for i in at[:most])
+    words = "、".join(dict.fromkeys(n if len(n) <= 30 else n[:30] + "…" for n in notes))
+    return [notice("estimate-note", cells=where, said=words)]
+
+
 def _is_footnote(label: str, raw: object) -> bool:
     """A note row: 注：…, 资料来源：…, or a row that begins with a footnote mark (①…, *…) as
     written (NFKC would have turned ① into 1)."""
@@ -610,6 +640,8 @@ def analyse_sheet(
     frame = parts[0][0] if len(parts) == 1 else pd.concat([p[0] for p in parts], ignore_index=True)
     if sheet.state or sheet.hidden_rows or sheet.hidden_cols:
         warnings += _hidden_warnings(sheet, frame, key_cols.values())
+    if "note" in key_cols:
+        warnings += _estimate_notes(frame, name)
     if "target" in labels:
         issues += _target_issues(frame, labels["target"].text, lang=lang, file=file, sheet=name)
         return SheetResult(name, layout, frame.iloc[:0], issues=issues, warnings=warnings)

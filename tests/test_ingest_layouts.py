@@ -391,7 +391,6 @@ def test_outturns_against_goals_are_read(title: str) -> None:
 
 def test_hidden_sheets_rows_and_columns_are_read_and_said() -> None:
     # an analyst who checked only what Excel shows never saw these figures come in
-    import io
 
     import openpyxl
 
@@ -410,13 +409,7 @@ def test_hidden_sheets_rows_and_columns_are_read_and_said() -> None:
     ws.row_dimensions[5].hidden = True
     ws.column_dimensions["C"].hidden = True
     ws.row_dimensions[9].hidden = True  # hidden, but holds nothing read: no news
-    hidden = wb.create_sheet("研发投入强度")
-    hidden.append(["地区", "2023年"])
-    hidden.append(["浙江", 3.2])
-    hidden.sheet_state = "veryHidden"
-    out = io.BytesIO()
-    wb.save(out)
-    up = read(out.getvalue(), "upload.xlsx")
+    up = read(_saved_with_hidden_sheet(wb, "veryHidden"), "upload.xlsx")
     assert up.issues == []
     assert len(up.rows) == 7  # every hidden value is imported, as before
     assert [w.text("en") for w in up.warnings] == [
@@ -437,20 +430,25 @@ def test_a_workbook_hiding_nothing_says_nothing() -> None:
     assert up.issues == [] and up.warnings == []
 
 
-def test_a_hidden_sheet_is_read_and_said() -> None:
+def _saved_with_hidden_sheet(wb: Any, state: str) -> bytes:
+    """`wb` with a sheet 研发投入强度 (浙江 2023: 3.2) in `state` (hidden, veryHidden), saved."""
     import io
 
+    sheet = wb.create_sheet("研发投入强度")
+    sheet.append(["地区", "2023年"])
+    sheet.append(["浙江", 3.2])
+    sheet.sheet_state = state
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def test_a_hidden_sheet_is_read_and_said() -> None:
     import openpyxl
 
     wb = openpyxl.Workbook()
     wb.active.title = "说明"
-    ws = wb.create_sheet("研发投入强度")
-    ws.append(["地区", "2023年"])
-    ws.append(["浙江", 3.2])
-    ws.sheet_state = "hidden"
-    out = io.BytesIO()
-    wb.save(out)
-    up = read(out.getvalue())
+    up = read(_saved_with_hidden_sheet(wb, "hidden"))
     assert rows(up) == [("rd_intensity", "zhejiang", 2023, 3.2, "研发投入强度", 2, "B")]
     assert [w.text("en") for w in up.warnings] == [
         "sheet 研发投入强度 is hidden in the file; its values were imported"

@@ -90,8 +90,14 @@ def assert_running(dash_duo: Any) -> None:
     # the bar is named by its visible label, and the words beside it say the same percentage
     label = driver.find_element(By.CSS_SELECTOR, f"label[for='{ids.REPORTS_PROGRESS}']")
     assert label.is_displayed() and label.text in ("生成进度", "Progress")
-    text = dash_duo.find_element(f"#{ids.REPORTS_PROGRESS_TEXT}").text
-    assert f"{bar.get_attribute('value')}%" in text
+    # both read in one script: the job moves on between two WebDriver calls (a slow machine
+    # read the words at 4% and the bar, a moment later, at 17%)
+    value, text = driver.execute_script(
+        "return [arguments[0].value, arguments[1].innerText];",
+        bar,
+        dash_duo.find_element(f"#{ids.REPORTS_PROGRESS_TEXT}"),
+    )
+    assert f"{value:g}%" in text
     assert bar.get_attribute("aria-describedby") == ids.REPORTS_PROGRESS_TEXT
     # the live region tells screen readers the phase (hidden on screen, where the text is)
     live = dash_duo.find_element(f"#{ids.REPORTS_PROGRESS_LIVE}")
